@@ -1,0 +1,56 @@
+"""Django app configuration, registered with the LMS through the edx-django-utils plugin system."""
+
+from django.apps import AppConfig
+
+# The LMS's plugin constants (edx-platform: openedx.core.djangoapps.plugins.constants.ProjectType /
+# SettingsType); spelled out so the plugin does not import edx-platform.
+LMS = "lms.djangoapp"
+COMMON, PRODUCTION, TEST, DEVSTACK = "common", "production", "test", "devstack"
+
+OPENEDX_SIGNALS = "openedx_events.learning.signals"
+RECEIVERS = [
+    ("on_enrollment_created", "COURSE_ENROLLMENT_CREATED"),
+    ("on_enrollment_changed", "COURSE_ENROLLMENT_CHANGED"),
+    ("on_unenrollment_completed", "COURSE_UNENROLLMENT_COMPLETED"),
+    ("on_persistent_grade_summary_changed", "PERSISTENT_GRADE_SUMMARY_CHANGED"),
+    ("on_course_passing_status_updated", "COURSE_PASSING_STATUS_UPDATED"),
+]
+
+
+class CertManagerConfig(AppConfig):
+    """The cert_manager_plugin app."""
+
+    name = "cert_manager_plugin"
+    verbose_name = "Certificate manager"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    plugin_app = {
+        "url_config": {
+            LMS: {
+                "namespace": "cert_manager",
+                "regex": r"^",
+                "relative_path": "urls",
+            }
+        },
+        "settings_config": {
+            LMS: {
+                COMMON: {"relative_path": "settings.common"},
+                PRODUCTION: {"relative_path": "settings.production"},
+                DEVSTACK: {"relative_path": "settings.common"},
+                TEST: {"relative_path": "settings.test"},
+            }
+        },
+        "signals_config": {
+            LMS: {
+                "relative_path": "receivers",
+                "receivers": [
+                    {
+                        "receiver_func_name": func,
+                        "signal_path": f"{OPENEDX_SIGNALS}.{signal}",
+                        "dispatch_uid": f"cert_manager_plugin.{func}",
+                    }
+                    for func, signal in RECEIVERS
+                ],
+            }
+        },
+    }

@@ -1,0 +1,3 @@
+"""Pages under ``/cert_manager/``: web certificate, PDF, instructor panel, learner dashboard."""
+
+urlpatterns: list = []

@@ -1,0 +1,128 @@
+"""Statuses, modes, groups, policies, job kinds and states: the plugin's vocabulary, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CertificateStatus(StrEnum):
+    """Certificate statuses (contract: the Open edX names)."""
+
+    DOWNLOADABLE = "downloadable"
+    NOTPASSING = "notpassing"
+    AUDIT_PASSING = "audit_passing"
+    AUDIT_NOTPASSING = "audit_notpassing"
+    ERROR = "error"
+    UNAVAILABLE = "unavailable"
+    GENERATING = "generating"
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(s.value, s.value) for s in cls]
+
+
+class CourseMode(StrEnum):
+    """Enrollment modes known to Open edX."""
+
+    AUDIT = "audit"
+    HONOR = "honor"
+    VERIFIED = "verified"
+    PROFESSIONAL = "professional"
+    NO_ID_PROFESSIONAL = "no-id-professional"
+    MASTERS = "masters"
+    EXECUTIVE_EDUCATION = "executive-education"
+    PAID_EXECUTIVE_EDUCATION = "paid-executive-education"
+    PAID_BOOTCAMP = "paid-bootcamp"
+
+
+ALL_MODES: tuple[str, ...] = tuple(m.value for m in CourseMode)
+#: Audit is not certificate-eligible unless the course says so.
+DEFAULT_ELIGIBLE_MODES: tuple[str, ...] = tuple(m for m in ALL_MODES if m != CourseMode.AUDIT)
+
+
+class LearnerGroup(StrEnum):
+    """The instructor dashboard's regeneration groups (seed 000)."""
+
+    RECEIVED = "received"
+    NOT_RECEIVED = "not_received"
+    AUDIT_PASSING = "audit_passing"
+    AUDIT_NOTPASSING = "audit_notpassing"
+    ERROR = "error"
+
+
+#: Each regeneration group selects the certificates currently in one status.
+GROUP_STATUS: dict[LearnerGroup, CertificateStatus] = {
+    LearnerGroup.RECEIVED: CertificateStatus.DOWNLOADABLE,
+    LearnerGroup.NOT_RECEIVED: CertificateStatus.NOTPASSING,
+    LearnerGroup.AUDIT_PASSING: CertificateStatus.AUDIT_PASSING,
+    LearnerGroup.AUDIT_NOTPASSING: CertificateStatus.AUDIT_NOTPASSING,
+    LearnerGroup.ERROR: CertificateStatus.ERROR,
+}
+
+
+class IssuePolicy(StrEnum):
+    """When a passing learner's certificate is issued."""
+
+    ON_PASS = "on_pass"
+    AFTER_COURSE_END = "after_course_end"
+
+
+class JobKind(StrEnum):
+    """Bulk jobs an instructor can start."""
+
+    GENERATE_ALL = "generate_all"
+    REGENERATE = "regenerate"
+    GENERATE_EXCEPTIONS = "generate_exceptions"
+    EXPORT = "export"
+
+
+class ExceptionScope(StrEnum):
+    """Which allowlisted learners an exception-certificate job covers."""
+
+    NEW = "new"  # on the list, no certificate yet
+    ALL = "all"
+
+
+class JobState(StrEnum):
+    """Lifecycle of a GenerationJob."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_JOB_STATES: frozenset[str] = frozenset({JobState.QUEUED, JobState.RUNNING})
+
+
+class ChunkState(StrEnum):
+    """Lifecycle of one chunk of a job."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Source(StrEnum):
+    """Why a certificate changed: recorded on the certificate and on every revision."""
+
+    GRADE_EVENT = "grade_event"
+    ENROLLMENT_EVENT = "enrollment_event"
+    PASSING_STATUS_EVENT = "passing_status_event"
+    INSTRUCTOR = "instructor"
+    JOB = "job"
+    SELF_REQUEST = "self_request"
+    EXCEPTION = "exception"
+    INVALIDATION = "invalidation"
+    REVALIDATION = "revalidation"
+    COURSE_END = "course_end"
+    SETTINGS = "settings"
+    BACKFILL = "backfill"
+
+
+class CourseRole(StrEnum):
+    """Course team roles that matter here (edx-platform: CourseInstructorRole, CourseStaffRole)."""
+
+    INSTRUCTOR = "instructor"
+    STAFF = "staff"

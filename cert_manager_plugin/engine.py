@@ -1,0 +1,240 @@
+"""
+The set-based reconcile: one batch of learners in one course costs a constant number of queries.
+
+Per batch: load records, exceptions, active invalidations and certificates (4 reads), user data for
+the changed rows (2 reads), then one bulk upsert of the changed certificates and one bulk insert of
+revisions for the changed existing ones. Unchanged learners cost no write. The single-learner path is a
+batch of one, so events, instructor actions and bulk jobs share this code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey
+
+from . import lms
+from .data import CertificateStatus
+from .eligibility import CoursePolicy, Decision, LearnerState, decide
+from .models import (
+    Certificate,
+    CertificateException,
+    CertificateInvalidation,
+    CertificateRevision,
+    CourseCertificateSettings,
+    LearnerRecord,
+)
+
+GRADE_PLACES = 4
+CERT_FIELDS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
+
+
+@dataclass
+class CertChange:
+    """One certificate written by a batch: its state before (None when new) and after."""
+
+    user_id: int
+    before_status: str | None
+    certificate: Certificate
+
+
+@dataclass
+class BatchResult:
+    """What a batch did (or, for a dry run, would do)."""
+
+    processed: int = 0
+    changed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    transitions: Counter = field(default_factory=Counter)
+    changes: list[CertChange] = field(default_factory=list)
+
+    def add(self, other: BatchResult) -> None:
+        """Fold another batch's counts into this one (changes are not kept)."""
+        self.processed += other.processed
+        self.changed += other.changed
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.transitions.update(other.transitions)
+
+    def transitions_dict(self) -> dict[str, int]:
+        """``{"notpassing->downloadable": 3, "new->downloadable": 5}``: JSON-friendly transitions."""
+        return {f"{before or 'new'}->{after}": n for (before, after), n in sorted(self.transitions.items(), key=str)}
+
+
+def course_policy(course_key: CourseKey) -> CoursePolicy:
+    """The course's policies (defaults when it has no settings row) and its end date from the adapter."""
+    row = CourseCertificateSettings.objects.filter(course_key=course_key).first()
+    overview = lms.backend().course_overview(course_key)
+    end = overview.end if overview else None
+    if row is None:
+        return CoursePolicy(course_end=end)
+    return CoursePolicy(
+        issue_policy=row.issue_policy,
+        revoke_on_grade_drop=row.revoke_on_grade_drop,
+        eligible_modes=frozenset(row.eligible_modes or ()),
+        course_end=end,
+    )
+
+
+def _grade(value: float | None) -> float | None:
+    return None if value is None else round(float(value), GRADE_PLACES)
+
+
+def reconcile_batch(
+    course_key: CourseKey,
+    user_ids: Sequence[int],
+    *,
+    source: str,
+    actor_id: int | None = None,
+    policy: CoursePolicy | None = None,
+    create_missing: bool = True,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> BatchResult:
+    """
+    Bring the certificates of ``user_ids`` in ``course_key`` in line with their records and lists.
+
+    ``create_missing`` False creates a certificate only when it is issued (the event path: a learner
+    who is not passing gets no ``notpassing`` row from a grade event); bulk jobs create every status.
+    ``dry_run`` computes the transitions without writing.
+    """
+    now = now or timezone.now()
+    policy = policy or course_policy(course_key)
+    ids = list(dict.fromkeys(user_ids))
+    result = BatchResult()
+    if not ids:
+        return result
+    with transaction.atomic():
+        records = {
+            r[0]: LearnerState(mode=r[1], enrollment_active=r[2], percent_grade=r[3], passed=r[4])
+            for r in LearnerRecord.objects.filter(course_key=course_key, user_id__in=ids).values_list(
+                "user_id", "mode", "is_active", "percent_grade", "passed"
+            )
+        }
+        allowlisted = set(
+            CertificateException.objects.filter(course_key=course_key, user_id__in=ids).values_list("user_id", flat=True)
+        )
+        invalidated = set(
+            CertificateInvalidation.objects.filter(
+                active=True, certificate__course_key=course_key, certificate__user_id__in=ids
+            ).values_list("certificate__user_id", flat=True)
+        )
+        certs_qs = Certificate.objects.filter(course_key=course_key, user_id__in=ids)
+        if not dry_run and connection.features.has_select_for_update:
+            certs_qs = certs_qs.select_for_update()
+        certs = {c.user_id: c for c in certs_qs}
+
+        planned: list[tuple[int, Certificate | None, Decision, LearnerState | None]] = []
+        for user_id in ids:
+            result.processed += 1
+            cert = certs.get(user_id)
+            record = records.get(user_id)
+            current = cert.status if cert else None
+            decision = decide(
+                record,
+                current_status=current,
+                allowlisted=user_id in allowlisted,
+                invalidated=user_id in invalidated,
+                policy=policy,
+                now=now,
+            )
+            if decision.keep or decision.status is None:
+                result.skipped += 1
+                continue
+            if cert is None and not create_missing and decision.status != CertificateStatus.DOWNLOADABLE:
+                result.skipped += 1
+                continue
+            planned.append((user_id, cert, decision, record))
+
+        names = lms.backend().display_names([p[0] for p in planned]) if planned else {}
+        new_certs: list[Certificate] = []
+        revisions: list[CertificateRevision] = []
+        for user_id, cert, decision, record in planned:
+            grade = _grade(record.percent_grade) if record else (cert.grade if cert else None)
+            mode = record.mode if record else (cert.mode if cert else "")
+            name = names.get(user_id, cert.name if cert else "")
+            status = decision.status
+            if cert is not None and (cert.status, cert.mode, _grade(cert.grade), cert.name, cert.error_reason) == (
+                status,
+                mode,
+                grade,
+                name,
+                "",
+            ):
+                continue
+            before = cert.status if cert else None
+            result.changed += 1
+            result.transitions[(before, status)] += 1
+            if dry_run:
+                continue
+            if cert is not None:
+                revisions.append(
+                    CertificateRevision(
+                        certificate_id=cert.pk,
+                        revision=cert.revision,
+                        status=cert.status,
+                        mode=cert.mode,
+                        grade=cert.grade,
+                        name=cert.name,
+                        issued_date=cert.issued_date,
+                        source=cert.source,
+                        valid_from=cert.modified,
+                        superseded_at=now,
+                        superseded_by_source=source,
+                        superseded_by_id=actor_id,
+                    )
+                )
+                # No pk: the upsert matches on (user, course); verify_uuid and created are not updated.
+                new = Certificate(
+                    user_id=user_id,
+                    course_key=course_key,
+                    verify_uuid=cert.verify_uuid,
+                    created=cert.created,
+                    revision=cert.revision + 1,
+                    issued_date=cert.issued_date,
+                )
+            else:
+                new = Certificate(user_id=user_id, course_key=course_key, created=now, revision=1)
+            new.status = status
+            new.mode = mode
+            new.grade = grade
+            new.name = name
+            new.source = source
+            new.error_reason = ""
+            new.modified = now
+            if status == CertificateStatus.DOWNLOADABLE and before != CertificateStatus.DOWNLOADABLE:
+                new.issued_date = now
+            new_certs.append(new)
+            result.changes.append(CertChange(user_id, before, new))
+
+        if new_certs:
+            upsert_certificates(new_certs)
+        if revisions:
+            CertificateRevision.objects.bulk_create(revisions)
+        if result.changes:
+            from . import events  # noqa: PLC0415 - events imports engine's result type only at call time
+
+            changes = list(result.changes)
+            transaction.on_commit(lambda: events.emit_certificate_events(course_key, changes))
+    return result
+
+
+def upsert_certificates(rows: list[Certificate]) -> None:
+    """One ``INSERT … ON CONFLICT (user, course) DO UPDATE`` for the batch; verify ids never change."""
+    unique = ["user", "course_key"] if connection.features.supports_update_conflicts_with_target else None
+    Certificate.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique, update_fields=list(CERT_FIELDS))
+
+
+def user_rows(user_ids: Sequence[int]) -> dict[int, dict]:
+    """id, username, email, is_active of users, one query."""
+    return {
+        u["id"]: u
+        for u in get_user_model().objects.filter(pk__in=list(user_ids)).values("id", "username", "email", "is_active")
+    }

@@ -1,0 +1,78 @@
+"""Outgoing openedx-events: CERTIFICATE_CREATED / CHANGED / REVOKED, only for certificates that changed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from openedx_events.learning.data import CertificateData, CourseData, UserData, UserPersonalData
+from openedx_events.learning.signals import CERTIFICATE_CHANGED, CERTIFICATE_CREATED, CERTIFICATE_REVOKED
+from opaque_keys.edx.keys import CourseKey
+
+from . import lms
+from .data import CertificateStatus
+
+log = logging.getLogger(__name__)
+DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
+
+
+def signal_for(before: str | None, after: str):
+    """CREATED when a certificate becomes downloadable, REVOKED when it stops being, else CHANGED."""
+    if after == DOWNLOADABLE and before != DOWNLOADABLE:
+        return CERTIFICATE_CREATED
+    if before == DOWNLOADABLE and after != DOWNLOADABLE:
+        return CERTIFICATE_REVOKED
+    return CERTIFICATE_CHANGED
+
+
+def pdf_url(verify_uuid) -> str:
+    """Absolute (when CERT_MANAGER_BASE_URL is set) URL of the certificate's PDF."""
+    try:
+        path = reverse("cert_manager:certificate-pdf", kwargs={"verify_uuid": verify_uuid})
+    except NoReverseMatch:
+        path = f"/cert_manager/certificates/{verify_uuid}.pdf"
+    return f"{getattr(settings, 'CERT_MANAGER_BASE_URL', '') or ''}{path}"
+
+
+def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
+    """Send one event per changed certificate (after commit); a failing receiver never breaks the caller."""
+    from .engine import user_rows  # noqa: PLC0415
+
+    if not changes:
+        return 0
+    users = user_rows([c.user_id for c in changes])
+    overview = lms.backend().course_overview(course_key)
+    course = CourseData(
+        course_key=course_key,
+        display_name=overview.display_name if overview else "",
+        start=overview.start if overview else None,
+        end=overview.end if overview else None,
+    )
+    sent = 0
+    for change in changes:
+        cert = change.certificate
+        user = users.get(change.user_id)
+        if user is None:
+            continue
+        data = CertificateData(
+            user=UserData(
+                id=user["id"],
+                is_active=user["is_active"],
+                pii=UserPersonalData(username=user["username"], email=user["email"], name=cert.name),
+            ),
+            course=course,
+            mode=cert.mode,
+            grade="" if cert.grade is None else str(cert.grade),
+            download_url=pdf_url(cert.verify_uuid),
+            name=cert.name,
+            current_status=cert.status,
+            previous_status=change.before_status or "",
+        )
+        try:
+            signal_for(change.before_status, cert.status).send_event(certificate=data, time=cert.modified)
+            sent += 1
+        except Exception:  # noqa: BLE001 - an event receiver must not undo a committed change
+            log.exception("cert_manager: sending the certificate event for user %s failed", change.user_id)
+    return sent

@@ -1,0 +1,322 @@
+"""Tables of the certificate manager. Writes go through ``services``/``engine``, reads through ``selectors``."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from model_utils.models import TimeStampedModel
+from opaque_keys.edx.django.models import CourseKeyField
+
+from .data import (
+    DEFAULT_ELIGIBLE_MODES,
+    ChunkState,
+    CertificateStatus,
+    CourseRole,
+    IssuePolicy,
+    JobKind,
+    JobState,
+    Source,
+)
+
+STATUS_CHOICES = CertificateStatus.choices()
+SOURCE_CHOICES = [(s.value, s.value) for s in Source]
+
+
+def _default_modes() -> list[str]:
+    return list(DEFAULT_ELIGIBLE_MODES)
+
+
+class CourseCertificateSettings(TimeStampedModel):
+    """
+    Per-course certificate policies and the self-generation toggle.
+
+    .. no_pii:
+    """
+
+    course_key = CourseKeyField(max_length=255, unique=True)
+    self_generation_enabled = models.BooleanField(default=False)
+    issue_policy = models.CharField(
+        max_length=32, choices=[(p.value, p.value) for p in IssuePolicy], default=IssuePolicy.ON_PASS
+    )
+    revoke_on_grade_drop = models.BooleanField(default=True)
+    eligible_modes = models.JSONField(default=_default_modes)
+    print_grade = models.BooleanField(default=True)
+    template = models.ForeignKey(
+        "CertificateTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "course certificate settings"
+
+    def __str__(self) -> str:
+        return f"settings for {self.course_key}"
+
+
+class LearnerRecord(models.Model):
+    """
+    What the LMS told us about one learner in one course: enrollment and grade, with event times.
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    mode = models.CharField(max_length=100, blank=True, default="")
+    is_active = models.BooleanField(default=False)
+    enrollment_at = models.DateTimeField(null=True, blank=True, help_text="time of the newest enrollment event")
+    percent_grade = models.FloatField(null=True, blank=True, help_text="0.0 to 1.0")
+    passed = models.BooleanField(default=False)
+    passed_timestamp = models.DateTimeField(null=True, blank=True)
+    grade_at = models.DateTimeField(null=True, blank=True, help_text="time of the newest grade event")
+    passed_at = models.DateTimeField(null=True, blank=True, help_text="time of the newest event that set passed")
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cm_learnerrecord_user_course")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.course_key}"
+
+
+class Certificate(models.Model):
+    """
+    A learner's certificate for a course run; one row per (user, course), superseded states in revisions.
+
+    .. pii: The learner's name as printed on the certificate.
+    .. pii_types: name
+    .. pii_retirement: local_api
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255)
+    status = models.CharField(max_length=32, choices=STATUS_CHOICES)
+    mode = models.CharField(max_length=100, blank=True, default="")
+    grade = models.FloatField(null=True, blank=True, help_text="0.0 to 1.0 at the time of the last change")
+    name = models.CharField(max_length=255, blank=True, default="")
+    verify_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    revision = models.PositiveIntegerField(default=1)
+    issued_date = models.DateTimeField(null=True, blank=True, help_text="when it last became downloadable")
+    source = models.CharField(max_length=32, choices=SOURCE_CHOICES)
+    error_reason = models.CharField(max_length=512, blank=True, default="")
+    created = models.DateTimeField()
+    modified = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cm_certificate_user_course")]
+        indexes = [models.Index(fields=["course_key", "status"], name="cm_cert_course_status")]
+
+    def __str__(self) -> str:
+        return f"{self.status} certificate of {self.user_id} in {self.course_key}"
+
+
+class CertificateRevision(models.Model):
+    """
+    A superseded state of a certificate, kept when the certificate changed.
+
+    .. pii: The learner's name as it was printed.
+    .. pii_types: name
+    .. pii_retirement: local_api
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    status = models.CharField(max_length=32, choices=STATUS_CHOICES)
+    mode = models.CharField(max_length=100, blank=True, default="")
+    grade = models.FloatField(null=True, blank=True)
+    name = models.CharField(max_length=255, blank=True, default="")
+    issued_date = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=32, choices=SOURCE_CHOICES)
+    valid_from = models.DateTimeField(help_text="when this state was written")
+    superseded_at = models.DateTimeField()
+    superseded_by_source = models.CharField(max_length=32, choices=SOURCE_CHOICES)
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "revision"], name="cm_revision_cert_revision")
+        ]
+        ordering = ["-revision"]
+
+    def __str__(self) -> str:
+        return f"revision {self.revision} of certificate {self.certificate_id}"
+
+
+class CertificateException(TimeStampedModel):
+    """
+    An allowlist entry: a learner approved for a certificate without a passing grade.
+
+    .. no_pii: Notes are written by course staff about the exception, not by the learner.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    notes = models.TextField(blank=True, default="")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cm_exception_user_course")]
+
+    def __str__(self) -> str:
+        return f"exception for {self.user_id} in {self.course_key}"
+
+
+class CertificateInvalidation(TimeStampedModel):
+    """
+    An invalidation of a learner's certificate; inactive once re-validated (kept for history).
+
+    .. no_pii: Notes are written by course staff.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="invalidations")
+    notes = models.TextField(blank=True, default="")
+    invalidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    active = models.BooleanField(default=True)
+    revalidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revalidated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["certificate", "active"], name="cm_invalidation_cert_active")]
+
+    def __str__(self) -> str:
+        return f"invalidation of certificate {self.certificate_id} ({'active' if self.active else 'lifted'})"
+
+
+class GenerationJob(models.Model):
+    """
+    A bulk job (generate, regenerate, exception certificates, export): the generation history.
+
+    ``active_course_key`` holds the course key while the job is queued or running and NULL after: its
+    unique index lets the database, not a check-then-insert, refuse a second active job per course.
+
+    .. no_pii:
+    """
+
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    kind = models.CharField(max_length=32, choices=[(k.value, k.value) for k in JobKind])
+    state = models.CharField(
+        max_length=16, choices=[(s.value, s.value) for s in JobState], default=JobState.QUEUED
+    )
+    active_course_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    params = models.JSONField(default=dict, blank=True, help_text="groups/statuses, scope and other inputs")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True, help_text="counts per status change, file, etc.")
+    error = models.TextField(blank=True, default="")
+    cancel_requested = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk} for {self.course_key} ({self.state})"
+
+
+class GenerationJobChunk(models.Model):
+    """
+    One slice of a job's candidates; a chunk is done at most once, so a resumed job skips it.
+
+    .. no_pii:
+    """
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    user_ids = models.JSONField(default=list)
+    state = models.CharField(
+        max_length=16, choices=[(s.value, s.value) for s in ChunkState], default=ChunkState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="cm_chunk_job_number")]
+
+    def __str__(self) -> str:
+        return f"chunk {self.number} of job {self.job_id} ({self.state})"
+
+
+class CertificateTemplate(TimeStampedModel):
+    """
+    A certificate layout: HTML for the web certificate, optional background PDF, per course/mode/language.
+
+    .. no_pii:
+    """
+
+    name = models.CharField(max_length=255)
+    course_key = CourseKeyField(max_length=255, null=True, blank=True, db_index=True)
+    organization = models.CharField(max_length=255, blank=True, default="")
+    mode = models.CharField(max_length=100, blank=True, default="")
+    language = models.CharField(max_length=16, blank=True, default="")
+    html = models.TextField(blank=True, default="")
+    background_pdf = models.FileField(upload_to="cert_manager/backgrounds/", null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StandaloneCourse(models.Model):
+    """
+    The standalone adapter's course overview (the LMS adapter reads CourseOverview instead).
+
+    .. no_pii:
+    """
+
+    course_key = CourseKeyField(max_length=255, unique=True)
+    display_name = models.CharField(max_length=255)
+    org = models.CharField(max_length=255, blank=True, default="")
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.course_key})"
+
+
+class StandaloneCourseRole(models.Model):
+    """
+    The standalone adapter's course team roles (the LMS adapter reads CourseAccessRole instead).
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    role = models.CharField(max_length=32, choices=[(r.value, r.value) for r in CourseRole])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course_key", "role"], name="cm_role_user_course_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} of {self.course_key}"

@@ -1,0 +1,118 @@
+"""
+openedx-events receivers: a few lines each, storing what the LMS said and asking ``api`` to reconcile.
+
+Connected by edx-django-utils ``connect_plugin_receivers`` from ``apps.CertManagerConfig.plugin_app``.
+A malformed event or an unknown user is logged and ignored: nothing is raised into the sender.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from . import api
+from .data import Source
+
+log = logging.getLogger(__name__)
+
+
+def _event_time(kwargs) -> datetime:
+    metadata = kwargs.get("metadata")
+    return getattr(metadata, "time", None) or timezone.now()
+
+
+def _safe(func):
+    """Log and swallow every error: a certificate problem must never break enrollment or grading."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            func(*args, **kwargs)
+        except Exception:  # noqa: BLE001
+            log.exception("cert_manager: ignoring %s event that could not be applied", func.__name__)
+
+    return wrapper
+
+
+def _known_user(user_id, event: str) -> bool:
+    if user_id is None or not get_user_model().objects.filter(pk=user_id).exists():
+        log.warning("cert_manager: %s for unknown user id %r ignored", event, user_id)
+        return False
+    return True
+
+
+def _course_key(course, event: str):
+    try:
+        return api.parse_course_key(getattr(course, "course_key", None))
+    except api.CertManagerError:
+        log.warning("cert_manager: %s with a malformed course key %r ignored", event, getattr(course, "course_key", None))
+        return None
+
+
+def _enrollment(enrollment, kwargs, event: str) -> None:
+    course_key = _course_key(enrollment.course, event)
+    user_id = enrollment.user.id
+    if course_key is None or not _known_user(user_id, event):
+        return
+    applied = api.record_enrollment(
+        user_id, course_key, mode=enrollment.mode, is_active=enrollment.is_active, at=_event_time(kwargs)
+    )
+    if applied:
+        api.learner_changed(user_id, course_key, Source.ENROLLMENT_EVENT)
+
+
+@_safe
+def on_enrollment_created(sender, enrollment=None, **kwargs) -> None:
+    """COURSE_ENROLLMENT_CREATED."""
+    _enrollment(enrollment, kwargs, "COURSE_ENROLLMENT_CREATED")
+
+
+@_safe
+def on_enrollment_changed(sender, enrollment=None, **kwargs) -> None:
+    """COURSE_ENROLLMENT_CHANGED (mode change, deactivation)."""
+    _enrollment(enrollment, kwargs, "COURSE_ENROLLMENT_CHANGED")
+
+
+@_safe
+def on_unenrollment_completed(sender, enrollment=None, **kwargs) -> None:
+    """COURSE_UNENROLLMENT_COMPLETED: the enrollment is inactive whatever the payload says."""
+    from attr import evolve  # noqa: PLC0415
+
+    _enrollment(evolve(enrollment, is_active=False), kwargs, "COURSE_UNENROLLMENT_COMPLETED")
+
+
+@_safe
+def on_persistent_grade_summary_changed(sender, grade=None, **kwargs) -> None:
+    """PERSISTENT_GRADE_SUMMARY_CHANGED: percent grade and passed timestamp."""
+    event = "PERSISTENT_GRADE_SUMMARY_CHANGED"
+    course_key = _course_key(grade.course, event)
+    if course_key is None or not _known_user(grade.user_id, event):
+        return
+    applied = api.record_grade(
+        grade.user_id,
+        course_key,
+        percent_grade=grade.percent_grade,
+        passed_timestamp=grade.passed_timestamp,
+        at=_event_time(kwargs),
+    )
+    if applied:
+        api.learner_changed(grade.user_id, course_key, Source.GRADE_EVENT)
+
+
+@_safe
+def on_course_passing_status_updated(sender, course_passing_status=None, **kwargs) -> None:
+    """COURSE_PASSING_STATUS_UPDATED: the learner crossed the passing threshold (either way)."""
+    event = "COURSE_PASSING_STATUS_UPDATED"
+    status = course_passing_status
+    course_key = _course_key(status.course, event)
+    if course_key is None or not _known_user(status.user.id, event):
+        return
+    applied = api.record_passing_status(
+        status.user.id, course_key, is_passing=status.is_passing, at=_event_time(kwargs)
+    )
+    if applied:
+        api.learner_changed(status.user.id, course_key, Source.PASSING_STATUS_EVENT)

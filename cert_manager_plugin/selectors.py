@@ -1,0 +1,78 @@
+"""Reads: querysets and lookups for views, exports and learners. No writes here."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from opaque_keys.edx.keys import CourseKey
+
+from .models import (
+    Certificate,
+    CertificateException,
+    CertificateInvalidation,
+    CertificateRevision,
+    GenerationJob,
+    LearnerRecord,
+)
+
+
+def certificates(course_key: CourseKey, *, search: str = "", status: str | None = None) -> QuerySet[Certificate]:
+    """The course's certificates with their users, searchable by username, email or name."""
+    qs = Certificate.objects.filter(course_key=course_key).select_related("user").order_by("user__username", "id")
+    if status:
+        qs = qs.filter(status__in=[s.strip() for s in status.split(",") if s.strip()])
+    if search:
+        qs = qs.filter(
+            Q(user__username__icontains=search) | Q(user__email__icontains=search) | Q(name__icontains=search)
+        )
+    return qs
+
+
+def certificate_for(course_key: CourseKey, user_id: int) -> Certificate | None:
+    """One learner's certificate in a course."""
+    return Certificate.objects.filter(course_key=course_key, user_id=user_id).select_related("user").first()
+
+
+def certificate_by_verify_uuid(verify_uuid) -> Certificate | None:
+    """The certificate behind a public verification link."""
+    return Certificate.objects.filter(verify_uuid=verify_uuid).select_related("user").first()
+
+
+def revisions(certificate: Certificate) -> QuerySet[CertificateRevision]:
+    """The superseded states of a certificate, newest first."""
+    return CertificateRevision.objects.filter(certificate=certificate).order_by("-revision")
+
+
+def learner_certificates(user) -> QuerySet[Certificate]:
+    """Every certificate of one learner, newest first."""
+    return Certificate.objects.filter(user=user).order_by("-modified", "-id")
+
+
+def exceptions(course_key: CourseKey) -> QuerySet[CertificateException]:
+    """The exception list with the seed's columns; ``certificate_generated`` is the issue date if any."""
+    issued = Certificate.objects.filter(course_key=course_key, user_id=OuterRef("user_id")).values("issued_date")[:1]
+    return (
+        CertificateException.objects.filter(course_key=course_key)
+        .select_related("user", "granted_by")
+        .annotate(certificate_generated=Subquery(issued))
+        .order_by("-created", "-id")
+    )
+
+
+def invalidations(course_key: CourseKey, *, active: bool | None = True) -> QuerySet[CertificateInvalidation]:
+    """The course's invalidations (active ones by default)."""
+    qs = CertificateInvalidation.objects.filter(certificate__course_key=course_key).select_related(
+        "certificate__user", "invalidated_by", "revalidated_by"
+    )
+    if active is not None:
+        qs = qs.filter(active=active)
+    return qs.order_by("-created", "-id")
+
+
+def learner_record(course_key: CourseKey, user_id: int) -> LearnerRecord | None:
+    """What the LMS last told us about one learner."""
+    return LearnerRecord.objects.filter(course_key=course_key, user_id=user_id).first()
+
+
+def jobs(course_key: CourseKey) -> QuerySet[GenerationJob]:
+    """The course's job history, newest first."""
+    return GenerationJob.objects.filter(course_key=course_key).select_related("requested_by").order_by("-created", "-id")

@@ -1,0 +1,317 @@
+"""Writes: learner records from events, single-learner reconcile, exceptions, invalidations, deletes, settings."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from . import engine, errors, lms
+from .data import ALL_MODES, IssuePolicy, Source
+from .models import (
+    Certificate,
+    CertificateException,
+    CertificateInvalidation,
+    CourseCertificateSettings,
+    LearnerRecord,
+)
+
+log = logging.getLogger(__name__)
+
+
+def parse_course_key(value) -> CourseKey:
+    """A CourseKey from a string (or a CourseKey); a malformed one raises ``InvalidCourseKey``."""
+    if isinstance(value, CourseKey):
+        return value
+    try:
+        return CourseKey.from_string(str(value))
+    except InvalidKeyError as exc:
+        raise errors.InvalidCourseKey(f"'{value}' is not a valid course id.", course_id=str(value)) from exc
+
+
+def resolve_user(identifier: str):
+    """A user by username or email; ``UserNotFound`` otherwise."""
+    user = lms.backend().find_user(identifier)
+    if user is None:
+        raise errors.UserNotFound(f"No user with username or email '{identifier}'.", user=identifier)
+    return user
+
+
+# --- learner records (fed by openedx-events) -------------------------------------------------------
+
+
+def _newer(field: str, at: datetime) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": at})
+
+
+def _apply(user_id: int, course_key: CourseKey, newer: Q, updates: dict, create: dict) -> bool:
+    """
+    Apply an event to the learner's record: one conditional UPDATE (only if the event is not older than
+    what is stored), an INSERT the first time. True when the record took the event.
+    """
+    rows = LearnerRecord.objects.filter(user_id=user_id, course_key=course_key)
+    if rows.filter(newer).update(**updates, modified=timezone.now()):
+        return True
+    try:
+        with transaction.atomic():
+            LearnerRecord.objects.create(user_id=user_id, course_key=course_key, **create)
+        return True
+    except IntegrityError:  # the row exists: the event is older, or another event created it meanwhile
+        return bool(rows.filter(newer).update(**updates, modified=timezone.now()))
+
+
+def record_enrollment(user_id: int, course_key: CourseKey, *, mode: str, is_active: bool, at: datetime) -> bool:
+    """Store an enrollment event unless a newer one was stored already. True when it was applied."""
+    values = {"mode": mode, "is_active": is_active, "enrollment_at": at}
+    return _apply(user_id, course_key, _newer("enrollment_at", at), values, values)
+
+
+def record_grade(
+    user_id: int, course_key: CourseKey, *, percent_grade: float, passed_timestamp: datetime | None, at: datetime
+) -> bool:
+    """
+    Store a persistent-grade event unless a newer grade is stored. True when applied.
+
+    ``passed`` follows ``passed_timestamp`` (edx-platform clears it when the grade drops), unless a newer
+    passing-status event set it.
+    """
+    passed = passed_timestamp is not None
+    passed_newer = _newer("passed_at", at)
+    updates = {
+        "percent_grade": float(percent_grade),
+        "grade_at": at,
+        "passed": Case(When(passed_newer, then=Value(passed)), default=F("passed")),
+        "passed_timestamp": Case(When(passed_newer, then=Value(passed_timestamp)), default=F("passed_timestamp")),
+        "passed_at": Case(When(passed_newer, then=Value(at)), default=F("passed_at")),
+    }
+    create = {
+        "percent_grade": float(percent_grade),
+        "grade_at": at,
+        "passed": passed,
+        "passed_timestamp": passed_timestamp,
+        "passed_at": at,
+    }
+    return _apply(user_id, course_key, _newer("grade_at", at), updates, create)
+
+
+def record_passing_status(user_id: int, course_key: CourseKey, *, is_passing: bool, at: datetime) -> bool:
+    """Store a passing-status event unless a newer passing state is stored. True when applied."""
+    values = {"passed": is_passing, "passed_at": at}
+    return _apply(user_id, course_key, _newer("passed_at", at), values, values)
+
+
+# --- reconcile ------------------------------------------------------------------------------------
+
+
+def reconcile_learner(
+    user_id: int,
+    course_key: CourseKey,
+    *,
+    source: str,
+    actor_id: int | None = None,
+    create_missing: bool = False,
+    dry_run: bool = False,
+) -> engine.BatchResult:
+    """Reconcile one learner's certificate (a batch of one); a lost race is retried once."""
+    for attempt in (1, 2):
+        try:
+            return engine.reconcile_batch(
+                course_key, [user_id], source=source, actor_id=actor_id, create_missing=create_missing, dry_run=dry_run
+            )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            log.info("cert_manager: concurrent reconcile of user %s in %s, retrying", user_id, course_key)
+    raise AssertionError("unreachable")
+
+
+def learner_changed(user_id: int, course_key: CourseKey, source: str) -> None:
+    """
+    The one hook between "the LMS told us something" and "reconcile the certificate".
+
+    Runs after the surrounding transaction commits so the reconcile sees the stored record.
+    """
+    transaction.on_commit(lambda: reconcile_learner(user_id, course_key, source=source))
+
+
+# --- exceptions (allowlist) ----------------------------------------------------------------------
+
+
+def _active_invalidation(user_id: int, course_key: CourseKey) -> CertificateInvalidation | None:
+    return CertificateInvalidation.objects.filter(
+        active=True, certificate__user_id=user_id, certificate__course_key=course_key
+    ).first()
+
+
+def grant_exception(course_key: CourseKey, identifier: str, *, notes: str = "", granted_by=None) -> CertificateException:
+    """Put a learner on the course's exception list; the learner must be enrolled and not invalidated."""
+    user = resolve_user(identifier)
+    if user.pk not in lms.backend().enrolled_among(course_key, [user.pk]):
+        raise errors.NotEnrolled(f"'{identifier}' is not enrolled in {course_key}.", user=identifier)
+    if _active_invalidation(user.pk, course_key):
+        raise errors.LearnerInvalidated(
+            f"'{identifier}' has an invalidated certificate in this course; re-validate it before granting an exception.",
+            user=identifier,
+        )
+    try:
+        with transaction.atomic():
+            return CertificateException.objects.create(
+                user=user, course_key=course_key, notes=notes or "", granted_by=granted_by
+            )
+    except IntegrityError as exc:
+        raise errors.AlreadyListed(f"'{identifier}' is already on the exception list.", user=identifier) from exc
+
+
+def remove_exception(course_key: CourseKey, identifier: str, *, removed_by=None) -> engine.BatchResult:
+    """
+    Take a learner off the exception list and reconcile: a passing learner keeps the certificate, a learner
+    who held it only by exception loses it (Open edX invalidates it whatever the grade).
+    """
+    user = resolve_user(identifier)
+    deleted, _ = CertificateException.objects.filter(user=user, course_key=course_key).delete()
+    if not deleted:
+        raise errors.NotFound(f"'{identifier}' is not on the exception list.", user=identifier)
+    return reconcile_learner(user.pk, course_key, source=Source.EXCEPTION, actor_id=getattr(removed_by, "pk", None))
+
+
+# --- invalidations -------------------------------------------------------------------------------
+
+
+def invalidate_certificate(
+    course_key: CourseKey, identifier: str, *, notes: str = "", invalidated_by=None
+) -> CertificateInvalidation:
+    """Invalidate a learner's certificate (status becomes unavailable until re-validated)."""
+    user = resolve_user(identifier)
+    cert = Certificate.objects.filter(user=user, course_key=course_key).first()
+    if cert is None:
+        raise errors.CertificateNotFound(f"'{identifier}' has no certificate in {course_key}.", user=identifier)
+    if CertificateException.objects.filter(user=user, course_key=course_key).exists():
+        raise errors.LearnerAllowlisted(
+            f"'{identifier}' is on the exception list; remove the exception before invalidating.", user=identifier
+        )
+    with transaction.atomic():
+        if CertificateInvalidation.objects.select_for_update().filter(certificate=cert, active=True).exists():
+            raise errors.AlreadyInvalidated(f"The certificate of '{identifier}' is already invalidated.", user=identifier)
+        invalidation = CertificateInvalidation.objects.create(
+            certificate=cert, notes=notes or "", invalidated_by=invalidated_by
+        )
+        reconcile_learner(user.pk, course_key, source=Source.INVALIDATION, actor_id=getattr(invalidated_by, "pk", None))
+    return invalidation
+
+
+def revalidate_certificate(course_key: CourseKey, invalidation_id: int, *, revalidated_by=None) -> engine.BatchResult:
+    """Lift an invalidation and reconcile that learner."""
+    with transaction.atomic():
+        invalidation = (
+            CertificateInvalidation.objects.select_for_update()
+            .select_related("certificate")
+            .filter(pk=invalidation_id, certificate__course_key=course_key, active=True)
+            .first()
+        )
+        if invalidation is None:
+            raise errors.NotFound(f"No active invalidation {invalidation_id} in {course_key}.")
+        invalidation.active = False
+        invalidation.revalidated_by = revalidated_by
+        invalidation.revalidated_at = timezone.now()
+        invalidation.save(update_fields=["active", "revalidated_by", "revalidated_at", "modified"])
+        return reconcile_learner(
+            invalidation.certificate.user_id,
+            course_key,
+            source=Source.REVALIDATION,
+            actor_id=getattr(revalidated_by, "pk", None),
+            create_missing=True,
+        )
+
+
+# --- deletes ---------------------------------------------------------------------------------------
+
+
+def delete_certificate(course_key: CourseKey, identifier: str, *, deleted_by=None) -> None:
+    """Delete one learner's certificate (with its revisions and invalidations)."""
+    user = resolve_user(identifier)
+    deleted, _ = Certificate.objects.filter(user=user, course_key=course_key).delete()
+    if not deleted:
+        raise errors.CertificateNotFound(f"'{identifier}' has no certificate in {course_key}.", user=identifier)
+    log.info("cert_manager: certificate of user %s in %s deleted by %s", user.pk, course_key, getattr(deleted_by, "pk", None))
+
+
+def delete_all_certificates(course_key: CourseKey, *, confirm: str | None, deleted_by=None) -> int:
+    """Delete every certificate of the course; ``confirm`` must repeat the course id."""
+    if str(confirm or "") != str(course_key):
+        raise errors.ConfirmationRequired(
+            f'Deleting all certificates needs {{"confirm": "{course_key}"}}.', expected=str(course_key)
+        )
+    count = Certificate.objects.filter(course_key=course_key).count()
+    Certificate.objects.filter(course_key=course_key).delete()
+    log.info("cert_manager: %s certificates of %s deleted by %s", count, course_key, getattr(deleted_by, "pk", None))
+    return count
+
+
+# --- settings --------------------------------------------------------------------------------------
+
+SETTINGS_FIELDS = ("self_generation_enabled", "issue_policy", "revoke_on_grade_drop", "eligible_modes", "print_grade")
+
+
+def get_course_settings(course_key: CourseKey) -> CourseCertificateSettings:
+    """The course's settings row (unsaved defaults when it has none)."""
+    row = CourseCertificateSettings.objects.filter(course_key=course_key).first()
+    return row or CourseCertificateSettings(course_key=course_key)
+
+
+def update_course_settings(course_key: CourseKey, changes: dict, *, updated_by=None) -> CourseCertificateSettings:
+    """Validate and save settings changes; unknown fields and bad values raise ``InvalidInput``."""
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise errors.InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.", fields=sorted(unknown))
+    if "issue_policy" in changes and changes["issue_policy"] not in {p.value for p in IssuePolicy}:
+        raise errors.InvalidInput(
+            f"issue_policy must be one of {', '.join(p.value for p in IssuePolicy)}.", field="issue_policy"
+        )
+    if "eligible_modes" in changes:
+        modes = changes["eligible_modes"]
+        if not isinstance(modes, list) or any(m not in ALL_MODES for m in modes):
+            raise errors.InvalidInput(f"eligible_modes must be a list of: {', '.join(ALL_MODES)}.", field="eligible_modes")
+        changes["eligible_modes"] = list(dict.fromkeys(modes))
+    for name in ("self_generation_enabled", "revoke_on_grade_drop", "print_grade"):
+        if name in changes and not isinstance(changes[name], bool):
+            raise errors.InvalidInput(f"{name} must be true or false.", field=name)
+    with transaction.atomic():
+        row, _ = CourseCertificateSettings.objects.select_for_update().get_or_create(course_key=course_key)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.updated_by = updated_by
+        row.save()
+    return row
+
+
+# --- learner self-generation ----------------------------------------------------------------------
+
+
+def request_certificate(course_key: CourseKey, user) -> Certificate:
+    """A learner asks for a certificate: refused with a clear reason unless one is (or can be) issued."""
+    if not get_course_settings(course_key).self_generation_enabled:
+        raise errors.SelfGenerationRefused(
+            "Self-generated certificates are not enabled for this course.", reason="disabled"
+        )
+    reconcile_learner(user.pk, course_key, source=Source.SELF_REQUEST, actor_id=user.pk, create_missing=True)
+    cert = Certificate.objects.filter(user=user, course_key=course_key).first()
+    if cert is None:
+        raise errors.SelfGenerationRefused(
+            "You are not enrolled in a certificate-eligible way in this course.", reason="not_enrolled"
+        )
+    if cert.status != "downloadable":
+        reasons = {
+            "notpassing": "You have not reached the passing grade yet.",
+            "audit_passing": "Your enrollment mode does not offer a certificate.",
+            "audit_notpassing": "Your enrollment mode does not offer a certificate.",
+            "unavailable": "Your certificate has been invalidated by the course team.",
+        }
+        raise errors.SelfGenerationRefused(
+            reasons.get(cert.status, f"Your certificate is {cert.status}."), reason=cert.status
+        )
+    return cert

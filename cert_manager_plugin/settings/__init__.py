@@ -1,0 +1,1 @@
+"""Settings injected into the host by edx-django-utils ``add_plugins``."""
