@@ -1,0 +1,1 @@
+"""Benchmark harness: ``python -m benchmarks`` prints one JSON object per measure."""
