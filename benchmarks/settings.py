@@ -8,7 +8,7 @@ os.environ.setdefault(
 )
 os.environ["CERT_MANAGER_SETTINGS_TYPE"] = "test"
 
-from devsite.settings import *  # noqa: E402,F403
+from devsite.settings import *  # noqa: F403
 
 DEBUG = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}

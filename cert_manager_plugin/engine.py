@@ -119,7 +119,9 @@ def reconcile_batch(
             )
         }
         allowlisted = set(
-            CertificateException.objects.filter(course_key=course_key, user_id__in=ids).values_list("user_id", flat=True)
+            CertificateException.objects.filter(course_key=course_key, user_id__in=ids).values_list(
+                "user_id", flat=True
+            )
         )
         invalidated = set(
             CertificateInvalidation.objects.filter(
@@ -219,7 +221,7 @@ def reconcile_batch(
         if revisions:
             CertificateRevision.objects.bulk_create(revisions)
         if result.changes:
-            from . import events  # noqa: PLC0415 - events imports engine's result type only at call time
+            from . import events
 
             changes = list(result.changes)
             transaction.on_commit(lambda: events.emit_certificate_events(course_key, changes))

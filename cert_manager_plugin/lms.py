@@ -104,8 +104,10 @@ class StandaloneBackend:
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
         """The name printed on certificates: full name, else username."""
-        rows = get_user_model().objects.filter(pk__in=list(user_ids)).values_list(
-            "pk", "first_name", "last_name", "username"
+        rows = (
+            get_user_model()
+            .objects.filter(pk__in=list(user_ids))
+            .values_list("pk", "first_name", "last_name", "username")
         )
         return {pk: (f"{first} {last}".strip() or username) for pk, first, last, username in rows}
 
@@ -113,9 +115,7 @@ class StandaloneBackend:
         """The user's course team roles in the course."""
         from .models import StandaloneCourseRole
 
-        return set(
-            StandaloneCourseRole.objects.filter(user=user, course_key=course_key).values_list("role", flat=True)
-        )
+        return set(StandaloneCourseRole.objects.filter(user=user, course_key=course_key).values_list("role", flat=True))
 
     def is_global_staff(self, user) -> bool:
         """Global staff manage every course."""
@@ -160,7 +160,7 @@ class EdxPlatformBackend(StandaloneBackend):
     """Inside the LMS: every method imports edx-platform lazily (see the module docstring)."""
 
     def find_user(self, identifier: str):
-        from common.djangoapps.student.models import get_user_by_username_or_email  # noqa: PLC0415
+        from common.djangoapps.student.models import get_user_by_username_or_email
 
         User = get_user_model()
         try:
@@ -169,7 +169,7 @@ class EdxPlatformBackend(StandaloneBackend):
             return None
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
-        from common.djangoapps.student.models import UserProfile  # noqa: PLC0415
+        from common.djangoapps.student.models import UserProfile
 
         ids = list(user_ids)
         names = dict(UserProfile.objects.filter(user_id__in=ids).values_list("user_id", "name"))
@@ -177,7 +177,7 @@ class EdxPlatformBackend(StandaloneBackend):
         return {i: names.get(i) or fallback.get(i, "") for i in ids}
 
     def course_roles(self, user, course_key: CourseKey) -> set[str]:
-        from common.djangoapps.student.roles import CourseInstructorRole, CourseStaffRole  # noqa: PLC0415
+        from common.djangoapps.student.roles import CourseInstructorRole, CourseStaffRole
 
         roles = set()
         if CourseInstructorRole(course_key).has_user(user):
@@ -187,12 +187,12 @@ class EdxPlatformBackend(StandaloneBackend):
         return roles
 
     def is_global_staff(self, user) -> bool:
-        from common.djangoapps.student.roles import GlobalStaff  # noqa: PLC0415
+        from common.djangoapps.student.roles import GlobalStaff
 
         return bool(getattr(user, "is_staff", False)) or GlobalStaff().has_user(user)
 
     def course_overview(self, course_key: CourseKey) -> CourseInfo | None:
-        from openedx.core.djangoapps.content.course_overviews.api import (  # noqa: PLC0415
+        from openedx.core.djangoapps.content.course_overviews.api import (
             get_course_overview_or_none,
         )
 
@@ -202,14 +202,14 @@ class EdxPlatformBackend(StandaloneBackend):
         return CourseInfo(overview.id, overview.display_name, overview.org, overview.start, overview.end)
 
     def enrolled_user_ids(self, course_key: CourseKey) -> set[int]:
-        from common.djangoapps.student.models import CourseEnrollment  # noqa: PLC0415
+        from common.djangoapps.student.models import CourseEnrollment
 
         return set(
             CourseEnrollment.objects.filter(course_id=course_key, is_active=True).values_list("user_id", flat=True)
         )
 
     def enrolled_among(self, course_key: CourseKey, user_ids: Iterable[int]) -> set[int]:
-        from common.djangoapps.student.models import CourseEnrollment  # noqa: PLC0415
+        from common.djangoapps.student.models import CourseEnrollment
 
         ids, found = list(user_ids), set()
         for start in range(0, len(ids), LOOKUP_CHUNK):
@@ -221,8 +221,8 @@ class EdxPlatformBackend(StandaloneBackend):
         return found
 
     def backfill_rows(self, course_key: CourseKey) -> Iterator[BackfillRow]:
-        from common.djangoapps.student.models import CourseEnrollment  # noqa: PLC0415
-        from lms.djangoapps.grades.models import PersistentCourseGrade  # noqa: PLC0415
+        from common.djangoapps.student.models import CourseEnrollment
+        from lms.djangoapps.grades.models import PersistentCourseGrade
 
         grades = {
             g["user_id"]: g

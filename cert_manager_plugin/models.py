@@ -11,8 +11,8 @@ from opaque_keys.edx.django.models import CourseKeyField
 
 from .data import (
     DEFAULT_ELIGIBLE_MODES,
-    ChunkState,
     CertificateStatus,
+    ChunkState,
     CourseRole,
     IssuePolicy,
     JobKind,
@@ -140,9 +140,7 @@ class CertificateRevision(models.Model):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["certificate", "revision"], name="cm_revision_cert_revision")
-        ]
+        constraints = [models.UniqueConstraint(fields=["certificate", "revision"], name="cm_revision_cert_revision")]
         ordering = ["-revision"]
 
     def __str__(self) -> str:
@@ -207,9 +205,7 @@ class GenerationJob(models.Model):
 
     course_key = CourseKeyField(max_length=255, db_index=True)
     kind = models.CharField(max_length=32, choices=[(k.value, k.value) for k in JobKind])
-    state = models.CharField(
-        max_length=16, choices=[(s.value, s.value) for s in JobState], default=JobState.QUEUED
-    )
+    state = models.CharField(max_length=16, choices=[(s.value, s.value) for s in JobState], default=JobState.QUEUED)
     active_course_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -314,9 +310,7 @@ class StandaloneCourseRole(models.Model):
     role = models.CharField(max_length=32, choices=[(r.value, r.value) for r in CourseRole])
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "course_key", "role"], name="cm_role_user_course_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "course_key", "role"], name="cm_role_user_course_role")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} of {self.course_key}"

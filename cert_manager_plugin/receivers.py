@@ -32,7 +32,7 @@ def _safe(func):
     def wrapper(*args, **kwargs):
         try:
             func(*args, **kwargs)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("cert_manager: ignoring %s event that could not be applied", func.__name__)
 
     return wrapper
@@ -49,7 +49,9 @@ def _course_key(course, event: str):
     try:
         return api.parse_course_key(getattr(course, "course_key", None))
     except api.CertManagerError:
-        log.warning("cert_manager: %s with a malformed course key %r ignored", event, getattr(course, "course_key", None))
+        log.warning(
+            "cert_manager: %s with a malformed course key %r ignored", event, getattr(course, "course_key", None)
+        )
         return None
 
 
@@ -80,7 +82,7 @@ def on_enrollment_changed(sender, enrollment=None, **kwargs) -> None:
 @_safe
 def on_unenrollment_completed(sender, enrollment=None, **kwargs) -> None:
     """COURSE_UNENROLLMENT_COMPLETED: the enrollment is inactive whatever the payload says."""
-    from attr import evolve  # noqa: PLC0415
+    from attr import evolve
 
     _enrollment(evolve(enrollment, is_active=False), kwargs, "COURSE_UNENROLLMENT_COMPLETED")
 

@@ -75,4 +75,6 @@ def learner_record(course_key: CourseKey, user_id: int) -> LearnerRecord | None:
 
 def jobs(course_key: CourseKey) -> QuerySet[GenerationJob]:
     """The course's job history, newest first."""
-    return GenerationJob.objects.filter(course_key=course_key).select_related("requested_by").order_by("-created", "-id")
+    return (
+        GenerationJob.objects.filter(course_key=course_key).select_related("requested_by").order_by("-created", "-id")
+    )

@@ -148,14 +148,17 @@ def _active_invalidation(user_id: int, course_key: CourseKey) -> CertificateInva
     ).first()
 
 
-def grant_exception(course_key: CourseKey, identifier: str, *, notes: str = "", granted_by=None) -> CertificateException:
+def grant_exception(
+    course_key: CourseKey, identifier: str, *, notes: str = "", granted_by=None
+) -> CertificateException:
     """Put a learner on the course's exception list; the learner must be enrolled and not invalidated."""
     user = resolve_user(identifier)
     if user.pk not in lms.backend().enrolled_among(course_key, [user.pk]):
         raise errors.NotEnrolled(f"'{identifier}' is not enrolled in {course_key}.", user=identifier)
     if _active_invalidation(user.pk, course_key):
         raise errors.LearnerInvalidated(
-            f"'{identifier}' has an invalidated certificate in this course; re-validate it before granting an exception.",
+            f"'{identifier}' has an invalidated certificate in this course; "
+            "re-validate it before granting an exception.",
             user=identifier,
         )
     try:
@@ -196,7 +199,9 @@ def invalidate_certificate(
         )
     with transaction.atomic():
         if CertificateInvalidation.objects.select_for_update().filter(certificate=cert, active=True).exists():
-            raise errors.AlreadyInvalidated(f"The certificate of '{identifier}' is already invalidated.", user=identifier)
+            raise errors.AlreadyInvalidated(
+                f"The certificate of '{identifier}' is already invalidated.", user=identifier
+            )
         invalidation = CertificateInvalidation.objects.create(
             certificate=cert, notes=notes or "", invalidated_by=invalidated_by
         )
@@ -237,7 +242,9 @@ def delete_certificate(course_key: CourseKey, identifier: str, *, deleted_by=Non
     deleted, _ = Certificate.objects.filter(user=user, course_key=course_key).delete()
     if not deleted:
         raise errors.CertificateNotFound(f"'{identifier}' has no certificate in {course_key}.", user=identifier)
-    log.info("cert_manager: certificate of user %s in %s deleted by %s", user.pk, course_key, getattr(deleted_by, "pk", None))
+    log.info(
+        "cert_manager: certificate of user %s in %s deleted by %s", user.pk, course_key, getattr(deleted_by, "pk", None)
+    )
 
 
 def delete_all_certificates(course_key: CourseKey, *, confirm: str | None, deleted_by=None) -> int:
@@ -275,7 +282,9 @@ def update_course_settings(course_key: CourseKey, changes: dict, *, updated_by=N
     if "eligible_modes" in changes:
         modes = changes["eligible_modes"]
         if not isinstance(modes, list) or any(m not in ALL_MODES for m in modes):
-            raise errors.InvalidInput(f"eligible_modes must be a list of: {', '.join(ALL_MODES)}.", field="eligible_modes")
+            raise errors.InvalidInput(
+                f"eligible_modes must be a list of: {', '.join(ALL_MODES)}.", field="eligible_modes"
+            )
         changes["eligible_modes"] = list(dict.fromkeys(modes))
     for name in ("self_generation_enabled", "revoke_on_grade_drop", "print_grade"):
         if name in changes and not isinstance(changes[name], bool):

@@ -9,8 +9,8 @@ import os
 
 os.environ["CERT_MANAGER_SETTINGS_TYPE"] = "test"
 
-from devsite.settings import *  # noqa: E402,F403
-from devsite.settings import DATABASES  # noqa: E402
+from devsite.settings import *  # noqa: F403
+from devsite.settings import DATABASES
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = os.environ.get("CERT_MANAGER_SQLITE_PATH", ":memory:")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey
 from openedx_events.learning.data import (
     CourseData,
     CourseEnrollmentData,
@@ -20,7 +21,6 @@ from openedx_events.learning.signals import (
     COURSE_UNENROLLMENT_COMPLETED,
     PERSISTENT_GRADE_SUMMARY_CHANGED,
 )
-from opaque_keys.edx.keys import CourseKey
 
 
 def user_data(user) -> UserData:
@@ -47,7 +47,9 @@ def enrollment(user, course_key, mode="verified", is_active=True) -> CourseEnrol
 
 
 def enroll(user, course_key, mode="verified", *, at: datetime | None = None):
-    return COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment(user, course_key, mode), time=at or timezone.now())
+    return COURSE_ENROLLMENT_CREATED.send_event(
+        enrollment=enrollment(user, course_key, mode), time=at or timezone.now()
+    )
 
 
 def change_enrollment(user, course_key, mode="verified", is_active=True, *, at: datetime | None = None):
