@@ -74,6 +74,9 @@ class LearnerRecord(models.Model):
     passed_timestamp = models.DateTimeField(null=True, blank=True)
     grade_at = models.DateTimeField(null=True, blank=True, help_text="time of the newest grade event")
     passed_at = models.DateTimeField(null=True, blank=True, help_text="time of the newest event that set passed")
+    reconcile_pending_since = models.DateTimeField(
+        null=True, blank=True, help_text="set while a coalesced reconcile of this learner is scheduled"
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -225,9 +228,13 @@ class GenerationJob(models.Model):
     result = models.JSONField(default=dict, blank=True, help_text="counts per status change, file, etc.")
     error = models.TextField(blank=True, default="")
     cancel_requested = models.BooleanField(default=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["state", "heartbeat"], name="cm_job_state_heartbeat")]
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk} for {self.course_key} ({self.state})"
@@ -251,6 +258,7 @@ class GenerationJobChunk(models.Model):
     changed = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
+    transitions = models.JSONField(default=dict, blank=True, help_text='{"notpassing->downloadable": 3, ...}')
     error = models.TextField(blank=True, default="")
     finished = models.DateTimeField(null=True, blank=True)
 

@@ -130,13 +130,17 @@ def reconcile_learner(
     raise AssertionError("unreachable")
 
 
-def learner_changed(user_id: int, course_key: CourseKey, source: str) -> None:
+def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
     """
     The one hook between "the LMS told us something" and "reconcile the certificate".
 
-    Runs after the surrounding transaction commits so the reconcile sees the stored record.
+    Coalesced (``jobs.learner_changed``): a burst of changes for one learner yields one reconcile, run
+    after the surrounding transaction commits (Celery task with a countdown, or inline at commit) so it
+    sees the stored record. Costs one UPDATE per call. True when this call scheduled the reconcile.
     """
-    transaction.on_commit(lambda: reconcile_learner(user_id, course_key, source=source))
+    from . import jobs
+
+    return jobs.learner_changed(user_id, course_key, source)
 
 
 # --- exceptions (allowlist) ----------------------------------------------------------------------

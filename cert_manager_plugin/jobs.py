@@ -1,0 +1,714 @@
+"""
+Job lifecycle: submit (one active job per course), split into chunks, run, count, close, cancel, resume.
+
+A job is a coordinator step and chunk steps. The coordinator picks the candidates with one set query,
+stores them as ``GenerationJobChunk`` rows of ``CERT_MANAGER_BATCH_SIZE`` learners and enqueues one
+chunk task per pending chunk. A chunk reconciles its learners with ``engine.reconcile_batch`` and marks
+itself done in the same transaction, so a chunk that is delivered twice (a worker died, the broker
+redelivered) does nothing the second time. Counters move with ``F()`` expressions; the chunk that
+brings ``chunks_done`` up to ``chunks_total`` closes the job (no chords).
+
+Tasks are enqueued by name (``celery.current_app.send_task``) so this module never imports ``tasks``;
+with ``CERT_MANAGER_RUN_INLINE`` the very same functions run in-process after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey
+
+from . import engine, errors, lms
+from .data import (
+    GROUP_STATUS,
+    CertificateStatus,
+    ChunkState,
+    ExceptionScope,
+    IssuePolicy,
+    JobKind,
+    JobState,
+    LearnerGroup,
+    Source,
+)
+from .models import (
+    Certificate,
+    CertificateException,
+    CourseCertificateSettings,
+    GenerationJob,
+    GenerationJobChunk,
+    LearnerRecord,
+)
+
+log = logging.getLogger(__name__)
+
+TASK_RUN_JOB = "cert_manager_plugin.tasks.run_job"
+TASK_RUN_CHUNK = "cert_manager_plugin.tasks.run_chunk"
+TASK_RECONCILE_LEARNER = "cert_manager_plugin.tasks.reconcile_learner"
+
+REGENERATE_STATUSES: tuple[str, ...] = tuple(s.value for s in GROUP_STATUS.values())
+EXPORT_FORMATS = ("pdf", "zip")
+MIN_BATCH_SIZE = 1
+
+
+# --- settings ----------------------------------------------------------------------------------------
+
+
+def batch_size() -> int:
+    """Learners per chunk (``CERT_MANAGER_BATCH_SIZE``, default 1000)."""
+    return max(MIN_BATCH_SIZE, int(getattr(settings, "CERT_MANAGER_BATCH_SIZE", 1000) or 1000))
+
+
+def run_inline() -> bool:
+    """True when jobs and reconciles run in-process (no broker): the demo and unit tests."""
+    return bool(getattr(settings, "CERT_MANAGER_RUN_INLINE", False))
+
+
+def stale_seconds() -> int:
+    """Seconds without a heartbeat after which an active job counts as dead."""
+    return int(getattr(settings, "CERT_MANAGER_JOB_STALE_SECONDS", 300) or 300)
+
+
+def coalesce_seconds() -> float:
+    """How long a burst of changes for one learner is gathered before one reconcile."""
+    return float(getattr(settings, "CERT_MANAGER_COALESCE_SECONDS", 5) or 0)
+
+
+def send_task(name: str, args: Sequence, *, countdown: float | None = None) -> None:
+    """Enqueue a plugin task by name on the host's Celery app, on ``CERT_MANAGER_CELERY_QUEUE`` if set."""
+    from celery import current_app
+
+    options: dict = {}
+    queue = getattr(settings, "CERT_MANAGER_CELERY_QUEUE", None)
+    if queue:
+        options["queue"] = queue
+    if countdown:
+        options["countdown"] = countdown
+    current_app.send_task(name, args=list(args), **options)
+
+
+# --- input ---------------------------------------------------------------------------------------------
+
+
+def _statuses(statuses) -> list[str]:
+    """Status or group names → the certificate statuses a regenerate job selects (order kept, no repeats)."""
+    if statuses is None or isinstance(statuses, str) or not isinstance(statuses, list | tuple) or not statuses:
+        raise errors.InvalidInput(
+            "statuses must be a non-empty list of statuses or groups for a regenerate job.", field="statuses"
+        )
+    groups = {g.value: s.value for g, s in GROUP_STATUS.items()}
+    out: list[str] = []
+    for name in statuses:
+        status = name if name in REGENERATE_STATUSES else groups.get(name)
+        if status is None:
+            raise errors.InvalidInput(
+                f"statuses: '{name}' is not one of {', '.join(sorted(set(REGENERATE_STATUSES) | set(groups)))}.",
+                field="statuses",
+            )
+        if status not in out:
+            out.append(status)
+    return out
+
+
+def validate(kind, statuses=None, scope=None, dry_run: bool = False, options=None) -> dict:
+    """Check a job request; return the ``params`` stored on the job. Bad input raises ``InvalidInput``."""
+    kinds = [k.value for k in JobKind]
+    if kind not in kinds:
+        raise errors.InvalidInput(f"kind must be one of {', '.join(kinds)}.", field="kind")
+    if options is not None and not isinstance(options, dict):
+        raise errors.InvalidInput("options must be an object.", field="options")
+    if kind != JobKind.REGENERATE and statuses:
+        raise errors.InvalidInput("statuses only applies to regenerate jobs.", field="statuses")
+    if kind != JobKind.GENERATE_EXCEPTIONS and scope:
+        raise errors.InvalidInput("scope only applies to generate_exceptions jobs.", field="scope")
+    params: dict = {}
+    if kind == JobKind.REGENERATE:
+        params["statuses"] = _statuses(statuses)
+    if kind == JobKind.GENERATE_EXCEPTIONS:
+        scopes = [s.value for s in ExceptionScope]
+        scope = scope or ExceptionScope.NEW.value
+        if scope not in scopes:
+            raise errors.InvalidInput(f"scope must be one of {', '.join(scopes)}.", field="scope")
+        params["scope"] = scope
+    if kind == JobKind.EXPORT:
+        if dry_run:
+            raise errors.InvalidInput("export jobs have no dry run.", field="dry_run")
+        fmt = (options or {}).get("format", "pdf")
+        if fmt not in EXPORT_FORMATS:
+            raise errors.InvalidInput(f"format must be one of {', '.join(EXPORT_FORMATS)}.", field="format")
+        params["options"] = {**(options or {}), "format": fmt}
+    elif options:
+        params["options"] = dict(options)
+    return params
+
+
+# --- candidates ------------------------------------------------------------------------------------------
+
+
+def candidate_ids(course_key: CourseKey, kind: str, params: dict) -> list[int]:
+    """The user ids a job covers, from one set query, in id order."""
+    if kind == JobKind.GENERATE_ALL:
+        records = LearnerRecord.objects.filter(course_key=course_key).values_list("user_id")
+        holders = Certificate.objects.filter(course_key=course_key).values_list("user_id")
+        return sorted(uid for (uid,) in records.union(holders))
+    if kind == JobKind.REGENERATE:
+        qs = Certificate.objects.filter(course_key=course_key, status__in=params["statuses"])
+        return list(qs.order_by("user_id").values_list("user_id", flat=True))
+    if kind == JobKind.GENERATE_EXCEPTIONS:
+        qs = CertificateException.objects.filter(course_key=course_key)
+        if params.get("scope", ExceptionScope.NEW) == ExceptionScope.NEW:
+            qs = qs.exclude(user_id__in=Certificate.objects.filter(course_key=course_key).values("user_id"))
+        return list(qs.order_by("user_id").values_list("user_id", flat=True))
+    raise errors.InvalidInput(f"{kind} jobs have no learner candidates.", field="kind")
+
+
+def _slices(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+# --- submit ----------------------------------------------------------------------------------------------
+
+
+def dry_run_job(course_key: CourseKey, kind: str, params: dict) -> dict:
+    """What a job would change, per status transition, without writing anything."""
+    ids = candidate_ids(course_key, kind, params)
+    policy = engine.course_policy(course_key)
+    total = engine.BatchResult()
+    for batch in _slices(ids, batch_size()):
+        total.add(
+            engine.reconcile_batch(
+                course_key, batch, source=Source.JOB, policy=policy, create_missing=True, dry_run=True
+            )
+        )
+    return {"kind": kind, "total": len(ids), "would_change": total.changed, "transitions": total.transitions_dict()}
+
+
+def submit_job(
+    course_key,
+    kind: str,
+    *,
+    requested_by=None,
+    statuses: list[str] | None = None,
+    scope: str | None = None,
+    dry_run: bool = False,
+    options: dict | None = None,
+) -> GenerationJob | dict:
+    """
+    Start a bulk job, or with ``dry_run`` return ``{"kind", "total", "would_change", "transitions"}``.
+
+    The job row is inserted with ``active_course_key`` set inside a savepoint: the unique index refuses a
+    second active job of the course (``JobAlreadyRunning``) whatever the timing. The job is enqueued
+    after the surrounding transaction commits (inline mode: run then, in-process).
+    """
+    from .services import parse_course_key
+
+    course_key = parse_course_key(course_key)
+    params = validate(kind, statuses, scope, dry_run, options)
+    if dry_run:
+        return dry_run_job(course_key, kind, params)
+    try:
+        with transaction.atomic():
+            job = GenerationJob.objects.create(
+                course_key=course_key,
+                kind=kind,
+                state=JobState.QUEUED,
+                active_course_key=str(course_key),
+                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+                params=params,
+            )
+    except IntegrityError as exc:
+        active = GenerationJob.objects.filter(active_course_key=str(course_key)).values_list("pk", "kind").first()
+        raise errors.JobAlreadyRunning(
+            f"Another job is already running for {course_key}"
+            + (f" (job {active[0]}, {active[1]})." if active else "."),
+            job_id=active[0] if active else None,
+        ) from exc
+    _enqueue_job(job.pk)
+    if not transaction.get_connection().in_atomic_block:
+        job.refresh_from_db()
+    return job
+
+
+def _enqueue_job(job_id: int) -> None:
+    """After commit: run the coordinator in-process (inline) or send its task."""
+    if run_inline():
+        transaction.on_commit(lambda: run_job(job_id))
+    else:
+        transaction.on_commit(lambda: send_task(TASK_RUN_JOB, [job_id]))
+
+
+# --- queries for callers -----------------------------------------------------------------------------
+
+
+def get_job(course_key, job_id) -> GenerationJob:
+    """One job of the course, or ``NotFound``."""
+    from .services import parse_course_key
+
+    course_key = parse_course_key(course_key)
+    try:
+        job_id = int(job_id)
+    except (TypeError, ValueError):
+        raise errors.NotFound(f"No job {job_id!r} in {course_key}.", job_id=job_id) from None
+    job = GenerationJob.objects.filter(course_key=course_key, pk=job_id).select_related("requested_by").first()
+    if job is None:
+        raise errors.NotFound(f"No job {job_id} in {course_key}.", job_id=job_id)
+    return job
+
+
+# --- coordinator ---------------------------------------------------------------------------------------
+
+
+def _finish(job_id: int, state: str, *, error: str = "", only_active: bool = True, **extra) -> int:
+    """Close a job: final state, finish time, and the course is free for the next job."""
+    qs = GenerationJob.objects.filter(pk=job_id)
+    if only_active:
+        qs = qs.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
+    values = {"state": state, "finished": timezone.now(), "active_course_key": None, **extra}
+    if error:
+        values["error"] = error[:4000]
+    return qs.update(**values)
+
+
+def run_job(job_id: int) -> None:
+    """
+    The coordinator: pick candidates, write the chunk rows, enqueue the pending chunks.
+
+    Idempotent: a redelivered coordinator finds the chunks written and only re-enqueues pending ones.
+    """
+    job = GenerationJob.objects.filter(pk=job_id).first()
+    if job is None or job.state not in (JobState.QUEUED, JobState.RUNNING):
+        return
+    if job.cancel_requested:
+        _finish(job_id, JobState.CANCELLED)
+        return
+    if job.kind == JobKind.EXPORT:
+        _run_export(job)
+        return
+    try:
+        with transaction.atomic():
+            job = GenerationJob.objects.select_for_update().get(pk=job_id)
+            if job.state not in (JobState.QUEUED, JobState.RUNNING):
+                return
+            now = timezone.now()
+            if not job.chunks.exists():
+                ids = candidate_ids(job.course_key, job.kind, job.params)
+                chunks = [
+                    GenerationJobChunk(job_id=job_id, number=n, user_ids=batch)
+                    for n, batch in enumerate(_slices(ids, batch_size()), start=1)
+                ]
+                GenerationJobChunk.objects.bulk_create(chunks, batch_size=100)
+                job.total = len(ids)
+                job.chunks_total = len(chunks)
+            job.state = JobState.RUNNING
+            job.started = job.started or now
+            job.heartbeat = now
+            job.save(update_fields=["total", "chunks_total", "state", "started", "heartbeat"])
+            if job.chunks_done >= job.chunks_total:
+                _close_if_done(job_id)
+                return
+            pending = list(job.chunks.filter(state=ChunkState.PENDING).order_by("number").values_list("pk", flat=True))
+    except Exception as exc:
+        log.exception("cert_manager: job %s could not start", job_id)
+        _finish(job_id, JobState.FAILED, error=f"could not start: {exc}")
+        return
+    for chunk_id in pending:
+        if run_inline():
+            run_chunk(job_id, chunk_id)
+        else:
+            send_task(TASK_RUN_CHUNK, [job_id, chunk_id])
+
+
+def _run_export(job: GenerationJob) -> None:
+    """An export job: one step that hands the job to the rendering module's ``run_export_job``."""
+    now = timezone.now()
+    if not GenerationJob.objects.filter(pk=job.pk, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
+        state=JobState.RUNNING, started=now, heartbeat=now
+    ):
+        return
+    job.refresh_from_db()
+
+    def progress(processed: int, total: int) -> None:
+        GenerationJob.objects.filter(pk=job.pk).update(processed=processed, total=total, heartbeat=timezone.now())
+
+    try:
+        from .rendering.export import run_export_job
+    except ImportError as exc:
+        _finish(job.pk, JobState.FAILED, error=f"export is not available: {exc}")
+        return
+    try:
+        result = run_export_job(job, progress)
+    except Exception as exc:
+        log.exception("cert_manager: export job %s failed", job.pk)
+        _finish(job.pk, JobState.FAILED, error=f"export failed: {exc}")
+        return
+    _finish(job.pk, JobState.SUCCEEDED, result=result if isinstance(result, dict) else {"result": result})
+
+
+# --- chunks --------------------------------------------------------------------------------------------
+
+
+def run_chunk(job_id: int, chunk_id: int, *, raise_operational: bool = False) -> str:
+    """
+    Reconcile one chunk and mark it done in one transaction; returns what happened.
+
+    A chunk that is not pending (done before, or its job closed or cancelled) does nothing. Any error
+    marks the chunk failed (the job then ends failed and can be resumed), except database operational
+    errors when ``raise_operational`` (the Celery task retries those with backoff).
+    """
+    from django.db import OperationalError
+
+    try:
+        with transaction.atomic():
+            chunk = _lock_chunk(chunk_id)
+            if chunk is None or chunk.state != ChunkState.PENDING:
+                return "skipped"
+            job = GenerationJob.objects.filter(pk=job_id).values("state", "course_key", "requested_by_id").first()
+            if job is None or job["state"] != JobState.RUNNING:
+                return "inactive"
+            GenerationJobChunk.objects.filter(pk=chunk_id).update(attempts=F("attempts") + 1)
+            result = engine.reconcile_batch(
+                job["course_key"],
+                chunk.user_ids,
+                source=Source.JOB,
+                actor_id=job["requested_by_id"],
+                create_missing=True,
+            )
+            GenerationJobChunk.objects.filter(pk=chunk_id).update(
+                state=ChunkState.DONE,
+                processed=result.processed,
+                changed=result.changed,
+                skipped=result.skipped,
+                failed=result.failed,
+                transitions=result.transitions_dict(),
+                finished=timezone.now(),
+                error="",
+            )
+            GenerationJob.objects.filter(pk=job_id).update(
+                processed=F("processed") + result.processed,
+                changed=F("changed") + result.changed,
+                skipped=F("skipped") + result.skipped,
+                failed=F("failed") + result.failed,
+                chunks_done=F("chunks_done") + 1,
+                heartbeat=timezone.now(),
+            )
+            _close_if_done(job_id)
+        return "done"
+    except OperationalError:
+        if raise_operational:
+            raise
+        chunk_failed(job_id, chunk_id, "database error", exc_info=True)
+        return "failed"
+    except Exception:  # noqa: BLE001 - any failure marks the chunk failed (logged there); the job stays resumable
+        chunk_failed(job_id, chunk_id, "error", exc_info=True)
+        return "failed"
+
+
+def _lock_chunk(chunk_id: int) -> GenerationJobChunk | None:
+    """The chunk row, locked for this transaction where the database can (SQLite serializes writers)."""
+    qs = GenerationJobChunk.objects.filter(pk=chunk_id)
+    if transaction.get_connection().features.has_select_for_update:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def chunk_failed(job_id: int, chunk_id: int, what: str, *, exc_info: bool = False, error: str = "") -> None:
+    """Mark a pending chunk failed (its learners count as failed) and let the job close if it was the last."""
+    import sys
+    import traceback
+
+    if exc_info:
+        etype, value, _ = sys.exc_info()
+        error = error or "".join(traceback.format_exception_only(etype, value)).strip()
+        log.exception("cert_manager: chunk %s of job %s failed (%s)", chunk_id, job_id, what)
+    with transaction.atomic():
+        chunk = _lock_chunk(chunk_id)
+        if chunk is None or chunk.state != ChunkState.PENDING:
+            return
+        n = len(chunk.user_ids)
+        GenerationJobChunk.objects.filter(pk=chunk_id).update(
+            state=ChunkState.FAILED, failed=n, error=error[:4000], finished=timezone.now()
+        )
+        GenerationJob.objects.filter(pk=job_id).update(
+            failed=F("failed") + n,
+            chunks_done=F("chunks_done") + 1,
+            heartbeat=timezone.now(),
+            error=f"chunk {chunk.number}: {error}"[:4000],
+        )
+        _close_if_done(job_id)
+
+
+def _close_if_done(job_id: int) -> bool:
+    """The last chunk closes the job: succeeded, or failed when a chunk failed; store the transitions."""
+    failed_ids = GenerationJobChunk.objects.filter(job_id=job_id, state=ChunkState.FAILED).values("job_id")
+    closed = GenerationJob.objects.filter(pk=job_id, state=JobState.RUNNING, chunks_done__gte=F("chunks_total")).update(
+        state=Case(When(pk__in=failed_ids, then=Value(JobState.FAILED)), default=Value(JobState.SUCCEEDED)),
+        finished=timezone.now(),
+        active_course_key=None,
+    )
+    if not closed:
+        return False
+    transitions: Counter = Counter()
+    for row in GenerationJobChunk.objects.filter(job_id=job_id, state=ChunkState.DONE).values_list(
+        "transitions", flat=True
+    ):
+        transitions.update(row or {})
+    job = GenerationJob.objects.filter(pk=job_id).values("result").first() or {}
+    result = {**(job.get("result") or {}), "transitions": dict(sorted(transitions.items()))}
+    GenerationJob.objects.filter(pk=job_id).update(result=result)
+    return True
+
+
+# --- cancel, stale, resume -----------------------------------------------------------------------------
+
+
+def cancel_job(course_key, job_id, *, cancelled_by=None) -> GenerationJob:
+    """
+    Cancel a queued or running job; a running chunk finishes, the next ones do nothing.
+
+    ``JobNotActive`` when the job has already finished.
+    """
+    job = get_job(course_key, job_id)
+    updated = GenerationJob.objects.filter(pk=job.pk, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
+        state=JobState.CANCELLED,
+        cancel_requested=True,
+        cancelled_by=cancelled_by if getattr(cancelled_by, "pk", None) else None,
+        finished=timezone.now(),
+        active_course_key=None,
+    )
+    job.refresh_from_db()
+    if not updated:
+        raise errors.JobNotActive(f"Job {job.pk} has already finished ({job.state}).", job_id=job.pk, state=job.state)
+    return job
+
+
+def fail_stale_jobs(now: datetime | None = None) -> list[int]:
+    """Mark failed every active job whose heartbeat (or, never started, creation) is older than the limit."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=stale_seconds())
+    stale = Q(state=JobState.RUNNING, heartbeat__lt=limit) | Q(state=JobState.RUNNING, heartbeat__isnull=True)
+    stale |= Q(state=JobState.QUEUED, created__lt=limit)
+    ids = list(GenerationJob.objects.filter(stale).values_list("pk", flat=True))
+    failed = []
+    for job_id in ids:
+        if _finish(job_id, JobState.FAILED, error=f"no heartbeat for {stale_seconds()} s: the worker died?"):
+            failed.append(job_id)
+            log.warning("cert_manager: job %s marked failed (stale heartbeat); it can be resumed", job_id)
+    return failed
+
+
+def resume_job(course_key, job_id) -> GenerationJob:
+    """
+    Re-run a failed or cancelled job: only its pending and failed chunks run again.
+
+    The job becomes active again (``JobAlreadyRunning`` if another job of the course is active).
+    """
+    job = get_job(course_key, job_id)
+    if job.state not in (JobState.FAILED, JobState.CANCELLED):
+        raise errors.JobNotActive(
+            f"Job {job.pk} is {job.state}; only failed or cancelled jobs can be resumed.",
+            job_id=job.pk,
+            state=job.state,
+        )
+    try:
+        with transaction.atomic():
+            GenerationJobChunk.objects.filter(job_id=job.pk, state=ChunkState.FAILED).update(
+                state=ChunkState.PENDING, failed=0, error="", finished=None
+            )
+            done = GenerationJobChunk.objects.filter(job_id=job.pk, state=ChunkState.DONE)
+            sums = done.aggregate(p=Sum("processed"), c=Sum("changed"), s=Sum("skipped"), f=Sum("failed"))
+            updated = GenerationJob.objects.filter(pk=job.pk, state__in=[JobState.FAILED, JobState.CANCELLED]).update(
+                state=JobState.QUEUED if job.kind == JobKind.EXPORT or not job.chunks_total else JobState.RUNNING,
+                active_course_key=str(job.course_key),
+                cancel_requested=False,
+                finished=None,
+                error="",
+                heartbeat=timezone.now(),
+                processed=sums["p"] or 0,
+                changed=sums["c"] or 0,
+                skipped=sums["s"] or 0,
+                failed=sums["f"] or 0,
+                chunks_done=done.count(),
+            )
+    except IntegrityError as exc:
+        raise errors.JobAlreadyRunning(f"Another job is already running for {job.course_key}.") from exc
+    if not updated:
+        job.refresh_from_db()
+        raise errors.JobNotActive(f"Job {job.pk} is {job.state}; it cannot be resumed.", job_id=job.pk)
+    _enqueue_job(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def resume_stale_jobs() -> list[int]:
+    """Fail stale jobs, then resume every failed job whose failure was a stale heartbeat. Returns their ids."""
+    fail_stale_jobs()
+    resumed = []
+    for job in GenerationJob.objects.filter(state=JobState.FAILED, error__startswith="no heartbeat"):
+        try:
+            resume_job(job.course_key, job.pk)
+            resumed.append(job.pk)
+        except errors.CertManagerError as exc:
+            log.warning("cert_manager: job %s not resumed: %s", job.pk, exc.message)
+    return resumed
+
+
+# --- coalesced single-learner reconcile -------------------------------------------------------------------
+
+
+def coalesce_stale_after() -> timedelta:
+    """A pending marker older than this is taken as lost (its task never ran) and may be re-armed."""
+    return timedelta(seconds=max(60.0, coalesce_seconds() * 10))
+
+
+def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
+    """
+    Ask for a reconcile of one learner, coalescing bursts: one conditional UPDATE per call.
+
+    The first change arms ``LearnerRecord.reconcile_pending_since`` and schedules one reconcile after
+    commit (a Celery task with countdown ``CERT_MANAGER_COALESCE_SECONDS``; inline: at commit). Later
+    changes find the marker armed and add nothing. The reconcile disarms the marker before it reads the
+    record, so a change that lands after that read arms a new one: the final certificate always follows
+    the final state. True when this call scheduled a reconcile.
+    """
+    now = timezone.now()
+    armed = (
+        LearnerRecord.objects.filter(user_id=user_id, course_key=course_key)
+        .filter(Q(reconcile_pending_since__isnull=True) | Q(reconcile_pending_since__lt=now - coalesce_stale_after()))
+        .update(reconcile_pending_since=now)
+    )
+    if not armed:
+        return False
+    course_id = str(course_key)
+    if run_inline():
+        transaction.on_commit(lambda: reconcile_pending(user_id, course_id, source))
+    else:
+        transaction.on_commit(
+            lambda: send_task(TASK_RECONCILE_LEARNER, [user_id, course_id, str(source)], countdown=coalesce_seconds())
+        )
+    return True
+
+
+def reconcile_pending(user_id: int, course_id: str, source: str) -> engine.BatchResult:
+    """The scheduled reconcile: disarm the learner's marker, then reconcile with the stored record."""
+    from .services import parse_course_key, reconcile_learner
+
+    course_key = parse_course_key(course_id)
+    LearnerRecord.objects.filter(user_id=user_id, course_key=course_key).update(reconcile_pending_since=None)
+    return reconcile_learner(user_id, course_key, source=source)
+
+
+# --- hold until course end -------------------------------------------------------------------------------
+
+
+def issue_held_certificates(now: datetime | None = None, course_key=None) -> dict[str, int]:
+    """
+    Issue the certificates held by "hold until course end" in courses whose end has passed.
+
+    Candidates per course (one query): active, passing learners in an eligible mode without a
+    downloadable certificate; each batch goes through the engine. Returns changed counts per course.
+    """
+    from .services import parse_course_key
+
+    now = now or timezone.now()
+    rows = CourseCertificateSettings.objects.filter(issue_policy=IssuePolicy.AFTER_COURSE_END)
+    if course_key is not None:
+        rows = rows.filter(course_key=parse_course_key(course_key))
+    out: dict[str, int] = {}
+    for row in rows:
+        overview = lms.backend().course_overview(row.course_key)
+        if overview is None or overview.end is None or overview.end > now:
+            continue
+        downloadable = Certificate.objects.filter(
+            course_key=row.course_key, status=CertificateStatus.DOWNLOADABLE
+        ).values("user_id")
+        ids = list(
+            LearnerRecord.objects.filter(
+                course_key=row.course_key, is_active=True, passed=True, mode__in=list(row.eligible_modes or [])
+            )
+            .exclude(user_id__in=downloadable)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
+        policy = engine.course_policy(row.course_key)
+        changed = 0
+        for batch in _slices(ids, batch_size()):
+            changed += engine.reconcile_batch(
+                row.course_key, batch, source=Source.COURSE_END, policy=policy, create_missing=True, now=now
+            ).changed
+        out[str(row.course_key)] = changed
+    return out
+
+
+# --- backfill ------------------------------------------------------------------------------------------
+
+
+def backfill_learner_records(course_key, *, rows=None, progress: Callable[[int], None] | None = None) -> dict:
+    """
+    Create or refresh LearnerRecords from the LMS (``lms.backend().backfill_rows``), in batches.
+
+    Existing records keep newer event data: only records without an enrollment event time are filled.
+    Returns ``{"created": n, "updated": n}``.
+    """
+    from .services import parse_course_key
+
+    course_key = parse_course_key(course_key)
+    source = rows if rows is not None else lms.backend().backfill_rows(course_key)
+    created = updated = 0
+    batch: list = []
+
+    def flush() -> None:
+        nonlocal created, updated
+        ids = [r.user_id for r in batch]
+        existing = set(
+            LearnerRecord.objects.filter(course_key=course_key, user_id__in=ids).values_list("user_id", flat=True)
+        )
+        new = [
+            LearnerRecord(
+                user_id=r.user_id,
+                course_key=course_key,
+                mode=r.mode,
+                is_active=r.is_active,
+                percent_grade=r.percent_grade,
+                passed=r.passed,
+                passed_timestamp=r.passed_timestamp,
+            )
+            for r in batch
+            if r.user_id not in existing
+        ]
+        LearnerRecord.objects.bulk_create(new, ignore_conflicts=True)
+        created += len(new)
+        for r in batch:
+            if r.user_id in existing:
+                updated += LearnerRecord.objects.filter(
+                    course_key=course_key, user_id=r.user_id, enrollment_at__isnull=True, grade_at__isnull=True
+                ).update(
+                    mode=r.mode,
+                    is_active=r.is_active,
+                    percent_grade=r.percent_grade,
+                    passed=r.passed,
+                    passed_timestamp=r.passed_timestamp,
+                    modified=timezone.now(),
+                )
+        if progress:
+            progress(created + updated)
+        batch.clear()
+
+    for row in source:
+        batch.append(row)
+        if len(batch) >= batch_size():
+            flush()
+    if batch:
+        flush()
+    return {"created": created, "updated": updated}
+
+
+def group_names() -> list[str]:
+    """The regeneration group names (for help texts)."""
+    return [g.value for g in LearnerGroup]

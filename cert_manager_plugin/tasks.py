@@ -1,0 +1,79 @@
+"""
+Thin Celery tasks: each calls ``api`` (jobs/engine do the work, the same code that runs inline).
+
+``@shared_task`` binds them to the host's Celery app (the LMS's in production, ``devsite.celery`` in the
+demo). ``jobs`` enqueues them by name, so nothing imports this module but Celery's autodiscovery.
+
+Chunk tasks are idempotent (a chunk marks itself done in the transaction that does its work), so they
+acknowledge late and are rejected back to the queue when the worker dies; database operational errors
+(deadlock, lost connection) are retried with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task, shared_task
+from django.db import OperationalError
+
+from . import api
+
+log = logging.getLogger(__name__)
+
+RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
+
+
+class ChunkTask(Task):
+    """When the retries of a chunk are exhausted, the chunk is marked failed so its job can close and resume."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        if len(args) >= 2:
+            api.chunk_failed(args[0], args[1], "retries exhausted", error=repr(exc))
+
+
+@shared_task(name="cert_manager_plugin.tasks.run_job", acks_late=True, reject_on_worker_lost=True, **RETRY)
+def run_job(job_id: int) -> None:
+    """The coordinator: split the job's candidates into chunks and enqueue them."""
+    api.run_job(job_id)
+
+
+@shared_task(
+    base=ChunkTask,
+    name="cert_manager_plugin.tasks.run_chunk",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    **RETRY,
+)
+def run_chunk(job_id: int, chunk_id: int) -> str:
+    """Reconcile one chunk of a job (a no-op when it is already done or its job was closed)."""
+    return api.run_chunk(job_id, chunk_id, raise_operational=True)
+
+
+@shared_task(name="cert_manager_plugin.tasks.reconcile_learner", acks_late=True, **RETRY)
+def reconcile_learner(user_id: int, course_id: str, source: str) -> int:
+    """The coalesced reconcile of one learner after a burst of LMS events. Returns 1 when it changed."""
+    return api.reconcile_pending(user_id, course_id, source).changed
+
+
+@shared_task(name="cert_manager_plugin.tasks.fail_stale_jobs")
+def fail_stale_jobs() -> list[int]:
+    """Periodic: mark failed the active jobs whose heartbeat is older than CERT_MANAGER_JOB_STALE_SECONDS."""
+    return api.fail_stale_jobs()
+
+
+@shared_task(name="cert_manager_plugin.tasks.resume_stale_jobs")
+def resume_stale_jobs() -> list[int]:
+    """Periodic (optional): fail stale jobs and resume them, re-running only their unfinished chunks."""
+    return api.resume_stale_jobs()
+
+
+@shared_task(name="cert_manager_plugin.tasks.issue_held_certificates", **RETRY)
+def issue_held_certificates() -> dict[str, int]:
+    """Periodic: issue the certificates held until course end in courses that have ended."""
+    return api.issue_held_certificates()
