@@ -62,38 +62,45 @@ def decide(
     """
     Decide the certificate status of one learner in one course.
 
-    Rules (Open edX semantics, plus the course policies):
+    Rules (Open edX semantics, plus the course policies), first match wins:
     1. An active invalidation makes an existing certificate ``unavailable``; nothing is issued.
     2. No record or an inactive enrollment issues nothing; an existing certificate is kept as it is.
-    3. A mode the course does not make eligible gives ``audit_passing`` / ``audit_notpassing``.
-    4. An allowlisted learner in an eligible mode gets ``downloadable`` whatever the grade.
+    3. A mode the course does not make eligible issues nothing: ``audit_passing`` / ``audit_notpassing``.
+       An already issued certificate is not revoked by the mode change (edx-platform deliberately keeps
+       it when a learner moves to audit) and is kept as it is, unless the grade drops below passing in
+       a course that revokes on grade drop and the learner is not allowlisted (edx-platform's failing-grade
+       handler marks it ``notpassing`` whatever the mode).
+    4. An allowlisted learner counts as passing: the exception waives the grade, not the course's timing.
     5. A passing learner gets ``downloadable``; under "hold until course end" a learner without a
        downloadable certificate waits until the course end has passed (a course with no end date
        has nothing to wait for and issues on pass).
     6. A learner below passing gets ``notpassing``; an issued certificate is revoked that way only when
-       the course revokes on grade drop, otherwise it is kept.
+       the course revokes on grade drop, otherwise it is kept (and shows the new grade).
     """
     if invalidated:
         if current_status is None:
             return Decision(None, "invalidated")
         return Decision(S.UNAVAILABLE, "invalidated")
     if learner is None or not learner.enrollment_active:
-        return Decision(None if current_status is None else current_status, "not_enrolled", keep=True)
+        return Decision(current_status, "not_enrolled", keep=True)
+    issued = current_status == S.DOWNLOADABLE
     if learner.mode not in policy.eligible_modes:
+        if issued:
+            if not learner.passed and not allowlisted and policy.revoke_on_grade_drop:
+                return Decision(S.NOTPASSING, "not_passing")
+            return Decision(current_status, "issued_before_mode_change", keep=True)
         if learner.passed:
             return Decision(S.AUDIT_PASSING, "mode_not_eligible")
         return Decision(S.AUDIT_NOTPASSING, "mode_not_eligible")
-    if allowlisted:
-        return Decision(S.DOWNLOADABLE, "allowlisted")
-    if learner.passed:
+    if learner.passed or allowlisted:
         if (
-            policy.issue_policy == IssuePolicy.AFTER_COURSE_END
-            and current_status != S.DOWNLOADABLE
+            not issued
+            and policy.issue_policy == IssuePolicy.AFTER_COURSE_END
             and policy.course_end is not None
             and now < policy.course_end
         ):
-            return Decision(None if current_status is None else current_status, "held_until_course_end", keep=True)
-        return Decision(S.DOWNLOADABLE, "passing")
-    if current_status == S.DOWNLOADABLE and not policy.revoke_on_grade_drop:
+            return Decision(current_status, "held_until_course_end", keep=True)
+        return Decision(S.DOWNLOADABLE, "passing" if learner.passed else "allowlisted")
+    if issued and not policy.revoke_on_grade_drop:
         return Decision(S.DOWNLOADABLE, "grade_drop_kept")
     return Decision(S.NOTPASSING, "not_passing")
