@@ -1,3 +1,64 @@
-"""REST API v1 (contract prefix ``/api/cert_manager/v1/``)."""
+"""
+REST API v1 (contract prefix ``/api/cert_manager/v1/``, URL namespace ``cert_manager``).
 
-urlpatterns: list = []
+``course_id`` is an opaque CourseKey string (``course-v1:Org+Course+Run``, or an old ``Org/Course/Run``);
+anything else in that segment reaches the view, which answers 400 ``invalid_course_key``.
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+
+COURSE = r"^courses/(?P<course_id>[^/+]+[/+][^/+]+[/+][^/?]+|[^/]+)/"
+
+api_urlpatterns = [
+    re_path(COURSE + r"settings$", views.CourseSettingsView.as_view(), name="api-v1-settings"),
+    re_path(COURSE + r"certificates$", views.CertificateListView.as_view(), name="api-v1-certificates"),
+    re_path(
+        COURSE + r"certificates/(?P<username>[^/]+)/revisions$",
+        views.RevisionListView.as_view(),
+        name="api-v1-certificate-revisions",
+    ),
+    re_path(
+        COURSE + r"certificates/(?P<username>[^/]+)$",
+        views.CertificateDetailView.as_view(),
+        name="api-v1-certificate",
+    ),
+    re_path(COURSE + r"jobs$", views.JobListView.as_view(), name="api-v1-jobs"),
+    re_path(COURSE + r"jobs/(?P<job_id>[0-9]+)$", views.JobDetailView.as_view(), name="api-v1-job"),
+    re_path(COURSE + r"jobs/(?P<job_id>[0-9]+)/download$", views.JobDownloadView.as_view(), name="api-v1-job-download"),
+    re_path(COURSE + r"exceptions$", views.ExceptionListView.as_view(), name="api-v1-exceptions"),
+    re_path(COURSE + r"exceptions/bulk$", views.ExceptionBulkView.as_view(), name="api-v1-exceptions-bulk"),
+    re_path(COURSE + r"exceptions/(?P<username>[^/]+)$", views.ExceptionDetailView.as_view(), name="api-v1-exception"),
+    re_path(COURSE + r"invalidations$", views.InvalidationListView.as_view(), name="api-v1-invalidations"),
+    re_path(
+        COURSE + r"invalidations/(?P<invalidation_id>[0-9]+)$",
+        views.InvalidationDetailView.as_view(),
+        name="api-v1-invalidation",
+    ),
+    re_path(COURSE + r"export$", views.ExportView.as_view(), name="api-v1-export"),
+    re_path(COURSE + r"me/certificate$", views.MyCourseCertificateView.as_view(), name="api-v1-my-course-certificate"),
+    path("me/certificates", views.MyCertificatesView.as_view(), name="api-v1-my-certificates"),
+    re_path(r"^verify/(?P<verify_uuid>[^/]+)$", views.VerifyView.as_view(), name="api-v1-verify"),
+]
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema of this API only (not the whole host's URLs)."""
+
+    custom_settings = {
+        "TITLE": "cert_manager_plugin REST API",
+        "VERSION": "v1",
+        "DESCRIPTION": "Instructor control of course certificates: settings, certificates, jobs, exceptions, "
+        "invalidations, exports; learner certificates and public verification.",
+        "SCHEMA_PATH_PREFIX": r"/api/cert_manager/v1",
+        "COMPONENT_SPLIT_REQUEST": True,
+    }
+
+    def get(self, request, *args, **kwargs):
+        self.patterns = [path("api/cert_manager/v1/", include(api_urlpatterns))]
+        return super().get(request, *args, **kwargs)
+
+
+urlpatterns = [*api_urlpatterns, path("schema/", SchemaView.as_view(), name="api-v1-schema")]

@@ -1,0 +1,265 @@
+"""
+Bulk exception list import from CSV (``username_or_email,notes``).
+
+Set-based: every lookup is one query per chunk of identifiers (users, enrollments) or one query per
+course (existing exceptions, active invalidations), and the valid rows are written with one
+``bulk_create`` inside one transaction, so 50,000 rows cost a few dozen queries and nothing is ever
+half-applied.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from opaque_keys.edx.keys import CourseKey
+
+from . import errors, lms
+from .models import CertificateException, CertificateInvalidation
+
+HEADER_NAMES = frozenset({"username_or_email", "username", "email", "user", "username or email", "identifier"})
+NOTES_MAX = 10_000
+
+
+class CsvEncodingError(errors.InvalidInput):
+    code = "csv_encoding"
+
+
+class CsvTooLarge(errors.InvalidInput):
+    code = "csv_too_large"
+
+
+class CsvTooManyRows(errors.InvalidInput):
+    code = "csv_too_many_rows"
+
+
+class CsvEmpty(errors.InvalidInput):
+    code = "csv_empty"
+
+
+class BulkConflict(errors.CertManagerError):
+    """Another request changed the exception list while this import ran; nothing was applied."""
+
+    code = "concurrent_change"
+    http_status = 409
+
+
+class RowErrorKind:
+    """Why a row was not added (stable codes in the response)."""
+
+    BAD_FORMAT = "bad_format"
+    USER_NOT_FOUND = "user_not_found"
+    NOT_ENROLLED = "not_enrolled"
+    ALREADY_LISTED = "already_listed"
+    INVALIDATED = "invalidated"
+
+    ALL = (BAD_FORMAT, USER_NOT_FOUND, NOT_ENROLLED, ALREADY_LISTED, INVALIDATED)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row: its 1-based line number in the file, the identifier and the notes."""
+
+    line: int
+    user: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that was not added, with the reason."""
+
+    line: int
+    user: str
+    kind: str
+    message: str
+
+
+@dataclass
+class BulkResult:
+    """What the import did: rows added and rows refused (by kind)."""
+
+    added: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def errors_by_kind(self) -> dict[str, int]:
+        """Count of refused rows per kind (every kind present, zero when none)."""
+        counts = Counter(e.kind for e in self.errors)
+        return {kind: counts.get(kind, 0) for kind in RowErrorKind.ALL}
+
+    def as_dict(self) -> dict:
+        """JSON-ready form for the REST response."""
+        return {
+            "added": self.added,
+            "errors": [asdict(e) for e in self.errors],
+            "summary": {
+                "rows": len(self.added) + len(self.errors),
+                "added": len(self.added),
+                "failed": len(self.errors),
+                "errors_by_kind": self.errors_by_kind,
+            },
+        }
+
+
+def max_bytes() -> int:
+    """Largest accepted file (``CERT_MANAGER_CSV_MAX_BYTES``)."""
+    return int(getattr(settings, "CERT_MANAGER_CSV_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    """Most data rows accepted (``CERT_MANAGER_CSV_MAX_ROWS``)."""
+    return int(getattr(settings, "CERT_MANAGER_CSV_MAX_ROWS", 50_000))
+
+
+def check_size(size: int) -> None:
+    """Refuse a file over the byte limit before reading it."""
+    limit = max_bytes()
+    if size > limit:
+        raise CsvTooLarge(
+            f"The file is {size:,} bytes; the limit is {limit:,} bytes (CERT_MANAGER_CSV_MAX_BYTES).",
+            size=size,
+            limit=limit,
+        )
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a leading BOM is dropped); any other encoding is a clear error naming the byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CsvEncodingError(
+            f"The file is not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); save it as CSV UTF-8.",
+            line=line,
+        ) from exc
+
+
+def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
+    """
+    Rows and format errors of a CSV file: header row optional (detected), blank lines skipped, one or two
+    columns (``username_or_email[,notes]``); limits on bytes and rows raise before any lookup.
+    """
+    check_size(len(data))
+    text = decode(data)
+    rows: list[CsvRow] = []
+    bad: list[RowError] = []
+    limit = max_rows()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    first = True
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if first:
+                first = False
+                if cells[0].strip().lower().lstrip("\ufeff") in HEADER_NAMES:
+                    continue
+            if len(rows) + len(bad) >= limit:
+                raise CsvTooManyRows(
+                    f"The file has more than {limit:,} rows (CERT_MANAGER_CSV_MAX_ROWS); split it.", limit=limit
+                )
+            user = cells[0].strip()
+            if len(cells) > 2 and any(c.strip() for c in cells[2:]):
+                bad.append(
+                    RowError(
+                        line,
+                        user,
+                        RowErrorKind.BAD_FORMAT,
+                        f"Expected 2 columns (username_or_email,notes), got {len(cells)}; quote notes with commas.",
+                    )
+                )
+            elif not user:
+                bad.append(RowError(line, "", RowErrorKind.BAD_FORMAT, "The username_or_email column is empty."))
+            elif len(cells) > 1 and len(cells[1]) > NOTES_MAX:
+                bad.append(RowError(line, user, RowErrorKind.BAD_FORMAT, f"Notes longer than {NOTES_MAX} characters."))
+            else:
+                rows.append(CsvRow(line, user, cells[1].strip() if len(cells) > 1 else ""))
+    except csv.Error as exc:
+        raise errors.InvalidInput(f"The file is not valid CSV (line {reader.line_num}): {exc}.") from exc
+    return rows, bad
+
+
+def import_exceptions(course_key: CourseKey, data: bytes, *, granted_by=None) -> BulkResult:
+    """
+    Add every valid row of the CSV to the course's exception list in one transaction.
+
+    Row errors (kinds in ``RowErrorKind``) are reported, not raised; file-level problems (encoding, size,
+    row limit, CSV syntax) raise ``InvalidInput`` subclasses and change nothing.
+    """
+    rows, bad = parse(data)
+    result = BulkResult(errors=bad)
+    backend = lms.backend()
+    users = backend.find_users(r.user for r in rows)
+    found_ids = {u.pk for u in users.values()}
+    enrolled = backend.enrolled_among(course_key, found_ids)
+
+    with transaction.atomic():
+        listed = set(CertificateException.objects.filter(course_key=course_key).values_list("user_id", flat=True))
+        invalidated = set(
+            CertificateInvalidation.objects.filter(certificate__course_key=course_key, active=True).values_list(
+                "certificate__user_id", flat=True
+            )
+        )
+        new: list[CertificateException] = []
+        seen: dict[int, int] = {}
+        for row in rows:
+            user = users.get(row.user)
+            if user is None:
+                result.errors.append(
+                    RowError(row.line, row.user, RowErrorKind.USER_NOT_FOUND, f"No user '{row.user}'.")
+                )
+            elif user.pk not in enrolled:
+                result.errors.append(
+                    RowError(row.line, row.user, RowErrorKind.NOT_ENROLLED, f"'{row.user}' is not enrolled.")
+                )
+            elif user.pk in invalidated:
+                result.errors.append(
+                    RowError(
+                        row.line,
+                        row.user,
+                        RowErrorKind.INVALIDATED,
+                        f"'{row.user}' has an invalidated certificate; re-validate it first.",
+                    )
+                )
+            elif user.pk in listed:
+                result.errors.append(
+                    RowError(row.line, row.user, RowErrorKind.ALREADY_LISTED, f"'{row.user}' is already on the list.")
+                )
+            elif user.pk in seen:
+                result.errors.append(
+                    RowError(
+                        row.line,
+                        row.user,
+                        RowErrorKind.ALREADY_LISTED,
+                        f"'{row.user}' is listed twice in the file (first at line {seen[user.pk]}).",
+                    )
+                )
+            else:
+                seen[user.pk] = row.line
+                new.append(
+                    CertificateException(user=user, course_key=course_key, notes=row.notes, granted_by=granted_by)
+                )
+                result.added.append(
+                    {
+                        "line": row.line,
+                        "user": row.user,
+                        "username": user.username,
+                        "email": user.email,
+                        "notes": row.notes,
+                    }
+                )
+        try:
+            with transaction.atomic():
+                CertificateException.objects.bulk_create(new, batch_size=2000)
+        except IntegrityError as exc:
+            raise BulkConflict(
+                "The exception list changed while the file was imported; nothing was added. Try again."
+            ) from exc
+    result.errors.sort(key=lambda e: e.line)
+    return result

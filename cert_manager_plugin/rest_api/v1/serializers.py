@@ -1,0 +1,366 @@
+"""Request and response serializers of REST API v1 (they also document the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from rest_framework import serializers
+
+from cert_manager_plugin.data import (
+    ALL_MODES,
+    GROUP_STATUS,
+    CertificateStatus,
+    ExceptionScope,
+    IssuePolicy,
+    JobKind,
+    LearnerGroup,
+)
+
+STATUSES = [s.value for s in CertificateStatus]
+GROUPS = [g.value for g in LearnerGroup]
+SUBMITTABLE_KINDS = [JobKind.GENERATE_ALL.value, JobKind.REGENERATE.value, JobKind.GENERATE_EXCEPTIONS.value]
+
+
+def certificate_links(verify_uuid, request=None) -> dict[str, str]:
+    """Web page, PDF and public verification links of a certificate (absolute when a request is given)."""
+
+    def page(name: str, fallback: str) -> str:
+        try:
+            return reverse(name, kwargs={"verify_uuid": verify_uuid})
+        except NoReverseMatch:
+            return fallback
+
+    links = {
+        "web_url": page("cert_manager:certificate-web", f"/cert_manager/certificates/{verify_uuid}/"),
+        "pdf_url": page("cert_manager:certificate-pdf", f"/cert_manager/certificates/{verify_uuid}.pdf"),
+        "verify_url": page("cert_manager:api-v1-verify", f"/api/cert_manager/v1/verify/{verify_uuid}"),
+    }
+    if request is not None:
+        links = {k: request.build_absolute_uri(v) for k, v in links.items()}
+    return links
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+class CourseSettingsSerializer(serializers.Serializer):
+    """A course's certificate settings (PATCH any subset of the writable fields)."""
+
+    course_id = serializers.CharField(source="course_key", read_only=True)
+    self_generation_enabled = serializers.BooleanField(required=False)
+    issue_policy = serializers.ChoiceField(choices=[p.value for p in IssuePolicy], required=False)
+    revoke_on_grade_drop = serializers.BooleanField(required=False)
+    eligible_modes = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(ALL_MODES)), required=False, allow_empty=True
+    )
+    print_grade = serializers.BooleanField(required=False)
+    template = serializers.SerializerMethodField(help_text="The course's template (id and name), or null.")
+    modified = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def get_template(self, obj) -> dict | None:
+        template = getattr(obj, "template", None)
+        return {"id": template.pk, "name": template.name} if template else None
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields) - {"course_id", "modified", "template"}
+            readonly = {"course_id", "modified", "template"} & set(data)
+            if unknown or readonly:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field."] for name in unknown}
+                    | {name: ["This field is read-only."] for name in readonly}
+                )
+        return super().to_internal_value(data)
+
+
+# --- certificates -----------------------------------------------------------------------------------
+
+
+class CertificateSerializer(serializers.Serializer):
+    """One learner's certificate in a course."""
+
+    username = serializers.CharField(source="user.username")
+    email = serializers.EmailField(source="user.email")
+    name = serializers.CharField()
+    course_id = serializers.CharField(source="course_key")
+    status = serializers.ChoiceField(choices=STATUSES)
+    mode = serializers.CharField()
+    grade = serializers.FloatField(allow_null=True)
+    verify_uuid = serializers.UUIDField()
+    revision = serializers.IntegerField()
+    issued_date = serializers.DateTimeField(allow_null=True)
+    source = serializers.CharField()
+    error_reason = serializers.CharField()
+    created = serializers.DateTimeField()
+    modified = serializers.DateTimeField()
+
+
+CERTIFICATE_CSV_HEADER = [
+    "username",
+    "email",
+    "name",
+    "status",
+    "mode",
+    "grade",
+    "issued_date",
+    "verify_uuid",
+    "modified",
+]
+
+
+def certificate_csv_row(cert) -> list:
+    """One certificate as a CSV row (matches ``CERTIFICATE_CSV_HEADER``)."""
+    return [
+        cert.user.username,
+        cert.user.email,
+        cert.name,
+        cert.status,
+        cert.mode,
+        "" if cert.grade is None else f"{cert.grade:.4f}",
+        cert.issued_date.isoformat() if cert.issued_date else "",
+        cert.verify_uuid,
+        cert.modified.isoformat() if cert.modified else "",
+    ]
+
+
+class RevisionSerializer(serializers.Serializer):
+    """A superseded state of a certificate."""
+
+    revision = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=STATUSES)
+    mode = serializers.CharField()
+    grade = serializers.FloatField(allow_null=True)
+    name = serializers.CharField()
+    issued_date = serializers.DateTimeField(allow_null=True)
+    source = serializers.CharField()
+    valid_from = serializers.DateTimeField()
+    superseded_at = serializers.DateTimeField()
+    superseded_by_source = serializers.CharField()
+
+
+class DeleteAllRequestSerializer(serializers.Serializer):
+    """Deleting every certificate of a course must repeat the course id."""
+
+    confirm = serializers.CharField(help_text="The course id, exactly.")
+
+
+class DeleteAllResponseSerializer(serializers.Serializer):
+    deleted = serializers.IntegerField()
+
+
+# --- jobs -----------------------------------------------------------------------------------------
+
+
+class JobRequestSerializer(serializers.Serializer):
+    """Start a bulk job (or count what it would change, with ``dry_run``)."""
+
+    kind = serializers.ChoiceField(choices=SUBMITTABLE_KINDS)
+    statuses = serializers.ListField(
+        child=serializers.ChoiceField(choices=STATUSES + GROUPS),
+        required=False,
+        allow_empty=False,
+        help_text="regenerate: certificate statuses (or regeneration groups: " + ", ".join(GROUPS) + ").",
+    )
+    scope = serializers.ChoiceField(
+        choices=[s.value for s in ExceptionScope], required=False, help_text="generate_exceptions: new or all."
+    )
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+    def validate_statuses(self, value: list[str]) -> list[str]:
+        statuses = [GROUP_STATUS[LearnerGroup(v)].value if v in GROUPS else v for v in value]
+        return list(dict.fromkeys(statuses))
+
+
+class JobSerializer(serializers.Serializer):
+    """A bulk job: what it is, who asked, its state and progress."""
+
+    id = serializers.IntegerField()
+    course_id = serializers.CharField(source="course_key")
+    kind = serializers.CharField()
+    state = serializers.CharField()
+    params = serializers.DictField()
+    requested_by = serializers.CharField(source="requested_by.username", allow_null=True, default=None)
+    created = serializers.DateTimeField()
+    started = serializers.DateTimeField(allow_null=True)
+    finished = serializers.DateTimeField(allow_null=True)
+    heartbeat = serializers.DateTimeField(allow_null=True)
+    total = serializers.IntegerField()
+    processed = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    progress = serializers.SerializerMethodField(help_text="processed / total, 0.0 to 1.0")
+    result = serializers.SerializerMethodField()
+    error = serializers.CharField()
+    cancel_requested = serializers.BooleanField()
+    download_url = serializers.SerializerMethodField(help_text="For a succeeded export job: where to get the file.")
+
+    def get_progress(self, job) -> float:
+        if job.total:
+            return round(min(job.processed / job.total, 1.0), 4)
+        return 1.0 if job.state == "succeeded" else 0.0
+
+    def get_result(self, job) -> dict:
+        result = dict(job.result or {})
+        result.pop("file", None)  # a server path: never shown
+        return result
+
+    def get_download_url(self, job) -> str | None:
+        if job.kind != JobKind.EXPORT or job.state != "succeeded" or not (job.result or {}).get("file"):
+            return None
+        path = reverse("cert_manager:api-v1-job-download", kwargs={"course_id": str(job.course_key), "job_id": job.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class DryRunSerializer(serializers.Serializer):
+    """What a job would do: candidates and how many certificates would change, per transition."""
+
+    kind = serializers.CharField()
+    total = serializers.IntegerField()
+    would_change = serializers.IntegerField()
+    transitions = serializers.DictField(child=serializers.IntegerField())
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["pdf", "zip"], default="pdf")
+
+
+# --- exceptions and invalidations ---------------------------------------------------------------------
+
+
+class ListEntryRequestSerializer(serializers.Serializer):
+    """Add a learner (username or email) to the exception or invalidation list."""
+
+    user = serializers.CharField(max_length=254, help_text="Username or email.")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+
+
+class ExceptionSerializer(serializers.Serializer):
+    """An exception-list entry with the instructor dashboard's columns."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField(source="user.username")
+    name = serializers.SerializerMethodField()
+    email = serializers.EmailField(source="user.email")
+    granted = serializers.DateTimeField(source="created")
+    certificate_generated = serializers.DateTimeField(allow_null=True, default=None)
+    notes = serializers.CharField()
+    granted_by = serializers.CharField(source="granted_by.username", allow_null=True, default=None)
+
+    def get_name(self, obj) -> str:
+        return self.context.get("names", {}).get(obj.user_id) or obj.user.get_full_name() or obj.user.username
+
+
+class InvalidationSerializer(serializers.Serializer):
+    """An invalidation of a learner's certificate."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField(source="certificate.user.username")
+    name = serializers.CharField(source="certificate.name")
+    email = serializers.EmailField(source="certificate.user.email")
+    notes = serializers.CharField()
+    invalidated_by = serializers.CharField(source="invalidated_by.username", allow_null=True, default=None)
+    created = serializers.DateTimeField()
+    active = serializers.BooleanField()
+    revalidated_by = serializers.CharField(source="revalidated_by.username", allow_null=True, default=None)
+    revalidated_at = serializers.DateTimeField(allow_null=True)
+
+
+class BulkFileSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV: username_or_email,notes (header optional, UTF-8).")
+
+
+class BulkAddedSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    user = serializers.CharField()
+    username = serializers.CharField()
+    email = serializers.CharField()
+    notes = serializers.CharField()
+
+
+class BulkErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    user = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=["bad_format", "user_not_found", "not_enrolled", "already_listed", "invalidated"]
+    )
+    message = serializers.CharField()
+
+
+class BulkSummarySerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    added = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    errors_by_kind = serializers.DictField(child=serializers.IntegerField())
+
+
+class BulkResultSerializer(serializers.Serializer):
+    added = BulkAddedSerializer(many=True)
+    errors = BulkErrorSerializer(many=True)
+    summary = BulkSummarySerializer()
+
+
+# --- learner and public -------------------------------------------------------------------------------
+
+
+class LearnerCertificateSerializer(serializers.Serializer):
+    """A learner's own certificate with its links (links only while it is issued)."""
+
+    course_id = serializers.CharField(source="course_key")
+    status = serializers.ChoiceField(choices=STATUSES)
+    mode = serializers.CharField()
+    grade = serializers.FloatField(allow_null=True)
+    name = serializers.CharField()
+    issued_date = serializers.DateTimeField(allow_null=True)
+    modified = serializers.DateTimeField()
+    verify_uuid = serializers.UUIDField()
+    web_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+    verify_url = serializers.SerializerMethodField()
+
+    def _links(self, cert) -> dict:
+        if cert.status != CertificateStatus.DOWNLOADABLE:
+            return {}
+        return certificate_links(cert.verify_uuid, self.context.get("request"))
+
+    def get_web_url(self, cert) -> str | None:
+        return self._links(cert).get("web_url")
+
+    def get_pdf_url(self, cert) -> str | None:
+        return self._links(cert).get("pdf_url")
+
+    def get_verify_url(self, cert) -> str | None:
+        return self._links(cert).get("verify_url")
+
+
+class MyCertificateSerializer(serializers.Serializer):
+    """The signed-in learner's status in one course and whether self-generation is on."""
+
+    course_id = serializers.CharField()
+    self_generation_enabled = serializers.BooleanField()
+    status = serializers.CharField(allow_null=True)
+    certificate = LearnerCertificateSerializer(allow_null=True)
+
+
+class VerifyRevisionSerializer(serializers.Serializer):
+    revision = serializers.IntegerField()
+    status = serializers.CharField()
+    issued_date = serializers.DateTimeField(allow_null=True)
+    valid_from = serializers.DateTimeField()
+    superseded_at = serializers.DateTimeField()
+
+
+class VerifySerializer(serializers.Serializer):
+    """Public verification of a certificate."""
+
+    verify_uuid = serializers.UUIDField()
+    status = serializers.CharField()
+    valid = serializers.BooleanField()
+    learner_name = serializers.CharField()
+    course_id = serializers.CharField()
+    course_name = serializers.CharField(allow_null=True)
+    issued_date = serializers.DateTimeField(allow_null=True)
+    revoked_reason = serializers.CharField(allow_null=True)
+    revision = serializers.IntegerField()
+    modified = serializers.DateTimeField()
+    revisions = VerifyRevisionSerializer(many=True)

@@ -1,0 +1,489 @@
+"""
+REST API v1 views (contract: design.md section 4). Every operation goes through ``cert_manager_plugin.api``.
+
+Course-scoped views resolve the course id first (400 ``invalid_course_key``, 404 ``course_not_found``), then
+check the caller's course access (``permissions.IsCourseTeam``): reads for course staff, writes for course
+instructors and global staff.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import uuid
+
+from django.http import FileResponse, StreamingHttpResponse
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cert_manager_plugin import api, errors
+from cert_manager_plugin.data import CertificateStatus, JobKind
+
+from .. import errors as rest_errors
+from ..pagination import CertManagerPagination
+from ..permissions import AUTHENTICATION_CLASSES, IsCourseTeam
+from . import serializers as s
+
+COURSE_ID = OpenApiParameter(
+    "course_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Course key, e.g. course-v1:edX+DemoX+2026."
+)
+USERNAME = OpenApiParameter("username", OpenApiTypes.STR, OpenApiParameter.PATH, description="Username or email.")
+JOB_ID = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+INVALIDATION_ID = OpenApiParameter("invalidation_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+VERIFY_UUID = OpenApiParameter("verify_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)
+PAGE = [
+    OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Page number (from 1)."),
+    OpenApiParameter("page_size", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Rows per page (max 500)."),
+]
+ERR_R, ERR_W = rest_errors.ERRORS_READ, rest_errors.ERRORS_WRITE
+NO_CONTENT = {status.HTTP_204_NO_CONTENT: OpenApiResponse(description="Done.")}
+
+
+class CSVRenderer(BaseRenderer):
+    """``?format=csv`` / ``Accept: text/csv`` on the certificate list (the view streams the body itself)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes | str) else b""
+
+
+class IgnoreClientContentNegotiation(BaseContentNegotiation):
+    """File downloads: any ``Accept`` header gets the file (errors are still JSON)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class BaseView(APIView):
+    """Authentication as the LMS (JWT, session with CSRF), JSON errors, the plugin's schema class."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    schema = AutoSchema()
+
+    def get_exception_handler(self):
+        return rest_errors.exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Error bodies are always JSON, even when the client negotiated CSV or a file."""
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def paginate(self, queryset, serializer_class, **context) -> Response:
+        """One page of ``queryset`` (a COUNT and one SELECT, whatever the table size)."""
+        paginator = CertManagerPagination()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        context = {"request": self.request, **{k: v(page) if callable(v) else v for k, v in context.items()}}
+        return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+class CourseView(BaseView):
+    """A resource under ``courses/{course_id}/`` for the course team."""
+
+    permission_classes = [IsAuthenticated, IsCourseTeam]
+
+    def check_permissions(self, request) -> None:
+        if not (request.user and request.user.is_authenticated):
+            self.permission_denied(request)  # 401 (JWT's WWW-Authenticate) before anything else
+        self.course_key = resolve_course(self.kwargs["course_id"])
+        super().check_permissions(request)
+
+
+def resolve_course(course_id: str):
+    """The CourseKey of an existing course: 400 when malformed, 404 when unknown."""
+    course_key = api.parse_course_key(course_id)
+    if api.course_info(course_key) is None:
+        raise errors.CourseNotFound(f"No course '{course_id}'.", course_id=course_id)
+    return course_key
+
+
+def validated(serializer_class, data, **kwargs) -> dict:
+    """Validate a request body; DRF field errors become a 400 ``invalid_input`` with ``field_errors``."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+class CourseSettingsView(CourseView):
+    """The course's certificate settings: self-generation toggle and policies."""
+
+    @extend_schema(parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERR_R})
+    def get(self, request, course_id: str) -> Response:
+        return Response(s.CourseSettingsSerializer(api.get_course_settings(self.course_key)).data)
+
+    @extend_schema(
+        parameters=[COURSE_ID], request=s.CourseSettingsSerializer, responses={200: s.CourseSettingsSerializer, **ERR_W}
+    )
+    def patch(self, request, course_id: str) -> Response:
+        changes = validated(s.CourseSettingsSerializer, request.data, partial=True)
+        row = api.update_course_settings(self.course_key, dict(changes), updated_by=request.user)
+        return Response(s.CourseSettingsSerializer(row).data)
+
+
+# --- certificates -----------------------------------------------------------------------------------
+
+
+class CertificateListView(CourseView):
+    """Issued certificates (search, status filter, pagination, CSV); DELETE removes them all."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            COURSE_ID,
+            OpenApiParameter("search", OpenApiTypes.STR, description="Part of a username, email or name."),
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                description="Comma-separated statuses: " + ", ".join(c.value for c in CertificateStatus),
+            ),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: the whole list."),
+            *PAGE,
+        ],
+        responses={200: s.CertificateSerializer(many=True), **ERR_R},
+    )
+    def get(self, request, course_id: str):
+        search = request.query_params.get("search", "").strip()
+        wanted = request.query_params.get("status", "").strip()
+        unknown = {v.strip() for v in wanted.split(",") if v.strip()} - {c.value for c in CertificateStatus}
+        if unknown:
+            raise errors.InvalidInput(
+                f"Unknown status: {', '.join(sorted(unknown))}.",
+                field_errors={"status": [f"Choose from {', '.join(c.value for c in CertificateStatus)}."]},
+            )
+        queryset = api.certificates(self.course_key, search=search, status=wanted or None)
+        if request.accepted_renderer.format == "csv":
+            rows = (s.certificate_csv_row(c) for c in queryset.iterator(chunk_size=2000))
+            response = StreamingHttpResponse(api.iter_csv(s.CERTIFICATE_CSV_HEADER, rows), content_type="text/csv")
+            filename = f"certificates-{str(self.course_key).replace(':', '_').replace('+', '_')}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return self.paginate(queryset, s.CertificateSerializer)
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        request=s.DeleteAllRequestSerializer,
+        responses={200: s.DeleteAllResponseSerializer, **ERR_W},
+    )
+    def delete(self, request, course_id: str) -> Response:
+        confirm = request.data.get("confirm") if isinstance(request.data, dict) else None
+        confirm = confirm or request.query_params.get("confirm")
+        deleted = api.delete_all_certificates(self.course_key, confirm=confirm, deleted_by=request.user)
+        return Response({"deleted": deleted})
+
+
+class CertificateDetailView(CourseView):
+    """One learner's certificate; DELETE removes it (with its revisions)."""
+
+    def certificate(self, username: str):
+        user = api.resolve_user(username)
+        cert = api.certificate_for(self.course_key, user.pk)
+        if cert is None:
+            raise errors.CertificateNotFound(f"'{username}' has no certificate in {self.course_key}.", user=username)
+        return cert
+
+    @extend_schema(parameters=[COURSE_ID, USERNAME], responses={200: s.CertificateSerializer, **ERR_R})
+    def get(self, request, course_id: str, username: str) -> Response:
+        return Response(s.CertificateSerializer(self.certificate(username)).data)
+
+    @extend_schema(parameters=[COURSE_ID, USERNAME], request=None, responses={**NO_CONTENT, **ERR_W})
+    def delete(self, request, course_id: str, username: str) -> Response:
+        api.delete_certificate(self.course_key, username, deleted_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RevisionListView(CertificateDetailView):
+    """The superseded states of one learner's certificate, newest first."""
+
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(parameters=[COURSE_ID, USERNAME, *PAGE], responses={200: s.RevisionSerializer(many=True), **ERR_R})
+    def get(self, request, course_id: str, username: str) -> Response:
+        return self.paginate(api.revisions(self.certificate(username)), s.RevisionSerializer)
+
+
+# --- jobs -----------------------------------------------------------------------------------------
+
+
+def job_response(job, request, code: int = status.HTTP_200_OK) -> Response:
+    return Response(s.JobSerializer(job, context={"request": request}).data, status=code)
+
+
+class JobListView(CourseView):
+    """The course's generation history; POST starts a job (or counts a dry run)."""
+
+    @extend_schema(parameters=[COURSE_ID, *PAGE], responses={200: s.JobSerializer(many=True), **ERR_R})
+    def get(self, request, course_id: str) -> Response:
+        return self.paginate(api.jobs(self.course_key), s.JobSerializer)
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        request=s.JobRequestSerializer,
+        responses={202: s.JobSerializer, 200: s.DryRunSerializer, **ERR_W},
+    )
+    def post(self, request, course_id: str) -> Response:
+        data = validated(s.JobRequestSerializer, request.data)
+        result = api.submit_job(
+            self.course_key,
+            data["kind"],
+            requested_by=request.user,
+            statuses=data.get("statuses"),
+            scope=data.get("scope"),
+            dry_run=data["dry_run"],
+        )
+        if data["dry_run"]:
+            return Response(s.DryRunSerializer(result).data)
+        return job_response(result, request, status.HTTP_202_ACCEPTED)
+
+
+class JobDetailView(CourseView):
+    """One job's progress; DELETE cancels it."""
+
+    @extend_schema(parameters=[COURSE_ID, JOB_ID], responses={200: s.JobSerializer, **ERR_R})
+    def get(self, request, course_id: str, job_id: int) -> Response:
+        return job_response(api.get_job(self.course_key, int(job_id)), request)
+
+    @extend_schema(parameters=[COURSE_ID, JOB_ID], request=None, responses={200: s.JobSerializer, **ERR_W})
+    def delete(self, request, course_id: str, job_id: int) -> Response:
+        return job_response(api.cancel_job(self.course_key, int(job_id), cancelled_by=request.user), request)
+
+
+class JobDownloadView(CourseView):
+    """The file an export job produced (404 until it exists)."""
+
+    content_negotiation_class = IgnoreClientContentNegotiation
+
+    @extend_schema(
+        parameters=[COURSE_ID, JOB_ID],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERR_R},
+    )
+    def get(self, request, course_id: str, job_id: int):
+        job = api.get_job(self.course_key, int(job_id))
+        path = (job.result or {}).get("file") if job.kind == JobKind.EXPORT else None
+        if job.state != "succeeded" or not path or not os.path.isfile(path):
+            raise errors.NotFound(f"Job {job.pk} has no file to download (state: {job.state}).", job_id=job.pk)
+        filename = job.result.get("filename") or os.path.basename(path)
+        content_type = job.result.get("content_type") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=content_type)
+
+
+class ExportView(CourseView):
+    """Start an export of every issued certificate into one file (PDF or ZIP)."""
+
+    @extend_schema(parameters=[COURSE_ID], request=s.ExportRequestSerializer, responses={202: s.JobSerializer, **ERR_W})
+    def post(self, request, course_id: str) -> Response:
+        data = validated(s.ExportRequestSerializer, request.data)
+        job = api.submit_job(
+            self.course_key, JobKind.EXPORT.value, requested_by=request.user, options={"format": data["format"]}
+        )
+        return job_response(job, request, status.HTTP_202_ACCEPTED)
+
+
+# --- exceptions -----------------------------------------------------------------------------------
+
+
+def _names(page) -> dict[int, str]:
+    return api.display_names({e.user_id for e in page})
+
+
+class ExceptionListView(CourseView):
+    """The exception list (name, email, granted, certificate generated, notes); POST adds a learner."""
+
+    @extend_schema(parameters=[COURSE_ID, *PAGE], responses={200: s.ExceptionSerializer(many=True), **ERR_R})
+    def get(self, request, course_id: str) -> Response:
+        return self.paginate(api.exceptions(self.course_key), s.ExceptionSerializer, names=_names)
+
+    @extend_schema(
+        parameters=[COURSE_ID], request=s.ListEntryRequestSerializer, responses={201: s.ExceptionSerializer, **ERR_W}
+    )
+    def post(self, request, course_id: str) -> Response:
+        data = validated(s.ListEntryRequestSerializer, request.data)
+        entry = api.grant_exception(self.course_key, data["user"], notes=data["notes"], granted_by=request.user)
+        entry = api.exceptions(self.course_key).get(pk=entry.pk)
+        return Response(
+            s.ExceptionSerializer(entry, context={"names": _names([entry])}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ExceptionDetailView(CourseView):
+    """Remove a learner from the exception list (the certificate is reconciled)."""
+
+    @extend_schema(parameters=[COURSE_ID, USERNAME], request=None, responses={**NO_CONTENT, **ERR_W})
+    def delete(self, request, course_id: str, username: str) -> Response:
+        api.remove_exception(self.course_key, username, removed_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExceptionBulkView(CourseView):
+    """Add many learners from a CSV file (``username_or_email,notes``); all valid rows in one transaction."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[COURSE_ID],
+        request={"multipart/form-data": s.BulkFileSerializer},
+        responses={200: s.BulkResultSerializer, **ERR_W},
+    )
+    def post(self, request, course_id: str) -> Response:
+        upload = validated(s.BulkFileSerializer, request.data)["file"]
+        api.check_size(upload.size)
+        result = api.import_exceptions(self.course_key, upload.read(), granted_by=request.user)
+        return Response(result.as_dict())
+
+
+# --- invalidations --------------------------------------------------------------------------------
+
+
+class InvalidationListView(CourseView):
+    """Invalidations (``?active=false`` for lifted ones, ``all`` for both); POST invalidates a certificate."""
+
+    @extend_schema(
+        parameters=[
+            COURSE_ID,
+            OpenApiParameter("active", OpenApiTypes.STR, enum=["true", "false", "all"], description="Default true."),
+            *PAGE,
+        ],
+        responses={200: s.InvalidationSerializer(many=True), **ERR_R},
+    )
+    def get(self, request, course_id: str) -> Response:
+        active = {"true": True, "false": False, "all": None}.get(request.query_params.get("active", "true").lower())
+        if request.query_params.get("active", "true").lower() not in {"true", "false", "all"}:
+            raise errors.InvalidInput("active must be true, false or all.", field_errors={"active": ["Invalid."]})
+        return self.paginate(api.invalidations(self.course_key, active=active), s.InvalidationSerializer)
+
+    @extend_schema(
+        parameters=[COURSE_ID], request=s.ListEntryRequestSerializer, responses={201: s.InvalidationSerializer, **ERR_W}
+    )
+    def post(self, request, course_id: str) -> Response:
+        data = validated(s.ListEntryRequestSerializer, request.data)
+        entry = api.invalidate_certificate(
+            self.course_key, data["user"], notes=data["notes"], invalidated_by=request.user
+        )
+        entry = api.invalidations(self.course_key, active=None).get(pk=entry.pk)
+        return Response(s.InvalidationSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class InvalidationDetailView(CourseView):
+    """Re-validate: lift the invalidation and reconcile that learner."""
+
+    @extend_schema(parameters=[COURSE_ID, INVALIDATION_ID], request=None, responses={**NO_CONTENT, **ERR_W})
+    def delete(self, request, course_id: str, invalidation_id: int) -> Response:
+        api.revalidate_certificate(self.course_key, int(invalidation_id), revalidated_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- learner --------------------------------------------------------------------------------------
+
+
+class MyCertificatesView(BaseView):
+    """The signed-in learner's certificates, with web, PDF and verify links."""
+
+    @extend_schema(
+        parameters=PAGE, responses={200: s.LearnerCertificateSerializer(many=True), 401: rest_errors.ErrorSerializer}
+    )
+    def get(self, request) -> Response:
+        return self.paginate(api.learner_certificates(request.user), s.LearnerCertificateSerializer)
+
+
+class MyCourseCertificateView(BaseView):
+    """The learner's certificate status in one course; POST asks for a certificate (self-generation)."""
+
+    def check_permissions(self, request) -> None:
+        super().check_permissions(request)
+        self.course_key = resolve_course(self.kwargs["course_id"])
+
+    def body(self, request, cert) -> dict:
+        return {
+            "course_id": str(self.course_key),
+            "self_generation_enabled": api.get_course_settings(self.course_key).self_generation_enabled,
+            "status": cert.status if cert else None,
+            "certificate": s.LearnerCertificateSerializer(cert, context={"request": request}).data if cert else None,
+        }
+
+    @extend_schema(parameters=[COURSE_ID], responses={200: s.MyCertificateSerializer, **ERR_R})
+    def get(self, request, course_id: str) -> Response:
+        return Response(self.body(request, api.certificate_for(self.course_key, request.user.pk)))
+
+    @extend_schema(parameters=[COURSE_ID], request=None, responses={200: s.MyCertificateSerializer, **ERR_W})
+    def post(self, request, course_id: str) -> Response:
+        return Response(self.body(request, api.request_certificate(self.course_key, request.user)))
+
+
+# --- public ---------------------------------------------------------------------------------------
+
+REVOKED_REASONS = {
+    "invalidation": "Invalidated by the course team.",
+    "grade_event": "The learner's grade fell below the passing grade.",
+    "passing_status_event": "The learner no longer passes the course.",
+    "enrollment_event": "The learner's enrollment no longer qualifies for a certificate.",
+    "exception": "The exception that granted it was removed.",
+}
+
+
+class VerifyView(BaseView):
+    """Public verification of a certificate by its verify UUID (no sign-in)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[VERIFY_UUID], responses={200: s.VerifySerializer, 404: rest_errors.ErrorSerializer}, auth=[]
+    )
+    def get(self, request, verify_uuid) -> Response:
+        try:
+            cert = api.certificate_by_verify_uuid(uuid.UUID(str(verify_uuid)))
+        except ValueError:
+            cert = None
+        if cert is None:
+            raise errors.CertificateNotFound("No certificate with this verification id.")
+        course = api.course_info(cert.course_key)
+        revisions = list(api.revisions(cert))
+        valid = cert.status == CertificateStatus.DOWNLOADABLE
+        was_issued = cert.issued_date is not None or any(r.status == CertificateStatus.DOWNLOADABLE for r in revisions)
+        reason = None
+        if not valid and was_issued:
+            reason = cert.error_reason or REVOKED_REASONS.get(cert.source, "No longer valid.")
+        data = {
+            "verify_uuid": cert.verify_uuid,
+            "status": cert.status,
+            "valid": valid,
+            "learner_name": cert.name,
+            "course_id": str(cert.course_key),
+            "course_name": course.display_name if course else None,
+            "issued_date": cert.issued_date,
+            "revoked_reason": reason,
+            "revision": cert.revision,
+            "modified": cert.modified,
+            "revisions": [
+                {
+                    "revision": r.revision,
+                    "status": r.status,
+                    "issued_date": r.issued_date,
+                    "valid_from": r.valid_from,
+                    "superseded_at": r.superseded_at,
+                }
+                for r in revisions
+            ],
+        }
+        return Response(s.VerifySerializer(data).data)
