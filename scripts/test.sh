@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls exactly this script).
+#
+#   ./scripts/test.sh
+#
+# 1. creates .venv (if missing) and installs requirements/test.txt + quality.txt and the package (-e .);
+# 2. installs Debian's chromium + chromium-driver when missing (browser tests);
+# 3. starts PostgreSQL, Redis and MariaDB when they are installed but not listening;
+# 4. runs ruff check, ruff format --check, makemigrations --check, then pytest three times:
+#    SQLite (no integration/browser), PostgreSQL (everything), MariaDB (no browser).
+# Prints one summary line per phase and exits non-zero if any phase failed.
+#
+# Environment: PYTHON (interpreter for the venv, default python3), CERT_MANAGER_TEST_DB_NAME (private test
+# database name on PostgreSQL/MariaDB), PYTEST_ARGS (extra pytest arguments for every run).
+set -euo pipefail
+exec </dev/null
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PYTHON="${PYTHON:-python3}"
+VENV="$ROOT/.venv"
+LOGS="$ROOT/var/test-logs"
+mkdir -p "$LOGS"
+
+say() { printf '\n==> %s\n' "$*"; }
+
+# --- 1. virtualenv and requirements -------------------------------------------------------------------
+if ! "$VENV/bin/python" -c "import sys" >/dev/null 2>&1; then
+    "$PYTHON" -c "import sys; sys.exit(sys.version_info < (3, 11))" || {
+        echo "Python 3.11+ is needed ($PYTHON is $("$PYTHON" --version 2>&1))." >&2
+        exit 2
+    }
+    say "creating $VENV"
+    "$PYTHON" -m venv "$VENV"
+fi
+# shellcheck disable=SC1091
+source "$VENV/bin/activate"
+
+STAMP="$VENV/.cert-manager-test-requirements"
+WANT="$(cat requirements/test.txt requirements/quality.txt setup.py requirements/base.in | sha256sum | cut -d' ' -f1)"
+if [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]]; then
+    say "installing requirements/test.txt, requirements/quality.txt and the package"
+    python -m pip install -q -r requirements/test.txt -r requirements/quality.txt
+    python -m pip install -q -e .
+    echo "$WANT" >"$STAMP"
+else
+    say "requirements already installed in $VENV"
+fi
+
+# --- 2. browser -------------------------------------------------------------------------------------------
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+    if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
+        say "installing chromium and chromium-driver (apt-get)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q >/dev/null
+        apt-get install -y -q chromium chromium-driver >/dev/null
+    else
+        echo "warning: /usr/bin/chromium or /usr/bin/chromedriver missing and apt-get unavailable (not root)" >&2
+    fi
+fi
+
+# --- 3. local services --------------------------------------------------------------------------------------
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1; }
+
+wait_for() { # port seconds
+    local i
+    for ((i = 0; i < $2 * 2; i++)); do
+        listening "$1" && return 0
+        sleep 0.5
+    done
+    return 1
+}
+
+start_service() { # name port command...
+    local name="$1" port="$2"
+    shift 2
+    if listening "$port"; then
+        echo "$name: listening on $port"
+        return 0
+    fi
+    echo "$name: starting"
+    if "$@" >>"$LOGS/services.log" 2>&1 && wait_for "$port" 30; then
+        echo "$name: listening on $port"
+    else
+        echo "warning: $name did not start (see $LOGS/services.log); its tests will skip or fail" >&2
+    fi
+}
+
+say "local services"
+if [[ -d /etc/postgresql ]] && command -v pg_ctlcluster >/dev/null; then
+    start_service PostgreSQL 5432 \
+        bash -c 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'
+else
+    echo "PostgreSQL: not installed here"
+fi
+if command -v redis-server >/dev/null; then
+    mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+    start_service Redis 6379 \
+        redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+        --dir /var/lib/redis --logfile /var/log/redis/ci.log
+else
+    echo "Redis: not installed here"
+fi
+if [[ -x /usr/sbin/mariadbd ]]; then
+    if ! listening 3306; then
+        mkdir -p /run/mysqld 2>/dev/null || true
+        chown mysql:mysql /run/mysqld 2>/dev/null || true
+    fi
+    start_service MariaDB 3306 start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+else
+    echo "MariaDB: not installed here"
+fi
+
+# --- 4. checks and test runs ---------------------------------------------------------------------------------
+SUMMARY=()
+FAILED=0
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+TOTAL_SKIPPED=0
+
+record() { # name status seconds detail
+    SUMMARY+=("$(printf '%-22s %-4s %4ss  %s' "$1" "$2" "$3" "$4")")
+    [[ "$2" != "FAIL" ]] || FAILED=1
+}
+
+check() { # name command...
+    local name="$1" start rc
+    shift
+    say "$name: $*"
+    start=$SECONDS
+    set +e
+    "$@"
+    rc=$?
+    set -e
+    if [[ $rc -eq 0 ]]; then
+        record "$name" ok $((SECONDS - start)) ""
+    else
+        record "$name" FAIL $((SECONDS - start)) "exit $rc"
+    fi
+}
+
+junit_counts() { # junit.xml -> "passed failed skipped"
+    python - "$1" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print("0 0 0")
+    sys.exit()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = failures = skipped = 0
+for suite in suites:
+    tests += int(suite.get("tests", 0))
+    failures += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+    skipped += int(suite.get("skipped", 0))
+print(tests - failures - skipped, failures, skipped)
+PY
+}
+
+run_pytest() { # name db port markexpr
+    local name="$1" db="$2" port="$3" markexpr="$4" start rc counts passed failed skipped detail
+    local xml="$LOGS/$name.xml"
+    local args=(-q -p no:cacheprovider --timeout=600 --junitxml="$xml")
+    [[ -n "$markexpr" ]] && args+=(-m "$markexpr")
+    # shellcheck disable=SC2206
+    [[ -n "${PYTEST_ARGS:-}" ]] && args+=(${PYTEST_ARGS})
+    say "$name: CERT_MANAGER_DB=$db pytest ${args[*]}"
+    if [[ -n "$port" ]] && ! listening "$port"; then
+        if [[ "${CI:-}" == "true" || "${CERT_MANAGER_REQUIRE_SERVICES:-}" == "1" ]]; then
+            echo "error: nothing listens on 127.0.0.1:$port and services are required (CI)" >&2
+            record "$name" FAIL 0 "database not reachable on port $port"
+        else
+            echo "warning: nothing listens on 127.0.0.1:$port; skipping the $name run" >&2
+            record "$name" skip 0 "database not reachable on port $port (set CI=true to make this a failure)"
+        fi
+        return 0
+    fi
+    rm -f "$xml"
+    start=$SECONDS
+    set +e
+    CERT_MANAGER_DB="$db" python -m pytest "${args[@]}"
+    rc=$?
+    set -e
+    read -r passed failed skipped <<<"$(junit_counts "$xml")"
+    TOTAL_PASSED=$((TOTAL_PASSED + passed))
+    TOTAL_FAILED=$((TOTAL_FAILED + failed))
+    TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+    detail="$passed passed, $failed failed, $skipped skipped"
+    if [[ $rc -eq 0 ]]; then
+        record "$name" ok $((SECONDS - start)) "$detail"
+    elif [[ $rc -eq 5 ]]; then
+        echo "error: pytest collected no tests for the $name run (exit 5): the suite is missing or mis-marked" >&2
+        record "$name" FAIL $((SECONDS - start)) "no tests collected (pytest exit 5)"
+    else
+        record "$name" FAIL $((SECONDS - start)) "pytest exit $rc; $detail"
+    fi
+}
+
+export DJANGO_SETTINGS_MODULE=devsite.test_settings
+check "ruff check" ruff check .
+check "ruff format --check" ruff format --check .
+check "makemigrations --check" python manage.py makemigrations --check --dry-run
+run_pytest "pytest sqlite" sqlite "" "not integration and not browser"
+run_pytest "pytest postgresql" postgresql 5432 ""
+run_pytest "pytest mariadb" mysql 3306 "not browser"
+
+say "summary"
+printf '%s\n' "${SUMMARY[@]}"
+if [[ $FAILED -ne 0 ]]; then
+    echo "FAILED: see the output above (junit files in $LOGS)"
+fi
+echo "total: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+exit "$FAILED"
