@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from . import engine, errors, lms
 from .data import ALL_MODES, IssuePolicy, Source
+from .eligibility import CoursePolicy, LearnerState, decide
 from .models import (
     Certificate,
     CertificateException,
@@ -116,12 +118,19 @@ def reconcile_learner(
     actor_id: int | None = None,
     create_missing: bool = False,
     dry_run: bool = False,
+    policy: CoursePolicy | None = None,
 ) -> engine.BatchResult:
     """Reconcile one learner's certificate (a batch of one); a lost race is retried once."""
     for attempt in (1, 2):
         try:
             return engine.reconcile_batch(
-                course_key, [user_id], source=source, actor_id=actor_id, create_missing=create_missing, dry_run=dry_run
+                course_key,
+                [user_id],
+                source=source,
+                actor_id=actor_id,
+                create_missing=create_missing,
+                dry_run=dry_run,
+                policy=policy,
             )
         except IntegrityError:
             if attempt == 2:
@@ -178,12 +187,19 @@ def remove_exception(course_key: CourseKey, identifier: str, *, removed_by=None)
     """
     Take a learner off the exception list and reconcile: a passing learner keeps the certificate, a learner
     who held it only by exception loses it (Open edX invalidates it whatever the grade).
+
+    The course's "keep on grade drop" setting protects learners who earned the certificate by passing; it
+    does not apply here, so this reconcile always revokes a certificate the learner's grade does not carry.
     """
     user = resolve_user(identifier)
-    deleted, _ = CertificateException.objects.filter(user=user, course_key=course_key).delete()
-    if not deleted:
-        raise errors.NotFound(f"'{identifier}' is not on the exception list.", user=identifier)
-    return reconcile_learner(user.pk, course_key, source=Source.EXCEPTION, actor_id=getattr(removed_by, "pk", None))
+    with transaction.atomic():
+        deleted, _ = CertificateException.objects.filter(user=user, course_key=course_key).delete()
+        if not deleted:
+            raise errors.NotFound(f"'{identifier}' is not on the exception list.", user=identifier)
+        strict = replace(engine.course_policy(course_key), revoke_on_grade_drop=True)
+        return reconcile_learner(
+            user.pk, course_key, source=Source.EXCEPTION, actor_id=getattr(removed_by, "pk", None), policy=strict
+        )
 
 
 # --- invalidations -------------------------------------------------------------------------------
