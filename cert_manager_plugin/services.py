@@ -218,7 +218,10 @@ def invalidate_certificate(
             f"'{identifier}' is on the exception list; remove the exception before invalidating.", user=identifier
         )
     with transaction.atomic():
-        if CertificateInvalidation.objects.select_for_update().filter(certificate=cert, active=True).exists():
+        # Lock the certificate: with no invalidation row yet there is nothing else to lock, and two
+        # concurrent requests would both pass the check below.
+        Certificate.objects.select_for_update().filter(pk=cert.pk).first()
+        if CertificateInvalidation.objects.filter(certificate=cert, active=True).exists():
             raise errors.AlreadyInvalidated(
                 f"The certificate of '{identifier}' is already invalidated.", user=identifier
             )
