@@ -295,10 +295,13 @@ def get_course_settings(course_key: CourseKey) -> CourseCertificateSettings:
 
 def update_course_settings(course_key: CourseKey, changes: dict, *, updated_by=None) -> CourseCertificateSettings:
     """Validate and save settings changes; unknown fields and bad values raise ``InvalidInput``."""
+    if not isinstance(changes, dict):
+        raise errors.InvalidInput("Settings changes must be an object of field names and values.")
+    changes = dict(changes)  # never modify the caller's dict
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise errors.InvalidInput(f"Unknown settings: {', '.join(sorted(unknown))}.", fields=sorted(unknown))
-    if "issue_policy" in changes and changes["issue_policy"] not in {p.value for p in IssuePolicy}:
+    if "issue_policy" in changes and changes["issue_policy"] not in [p.value for p in IssuePolicy]:
         raise errors.InvalidInput(
             f"issue_policy must be one of {', '.join(p.value for p in IssuePolicy)}.", field="issue_policy"
         )
