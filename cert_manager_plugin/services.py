@@ -327,6 +327,35 @@ def update_course_settings(course_key: CourseKey, changes: dict, *, updated_by=N
 # --- learner self-generation ----------------------------------------------------------------------
 
 
+def _decision(course_key: CourseKey, user_id: int):
+    """The eligibility decision for one learner, from the same inputs the engine reads."""
+    row = LearnerRecord.objects.filter(course_key=course_key, user_id=user_id).first()
+    learner = None
+    if row is not None:
+        learner = LearnerState(
+            mode=row.mode, enrollment_active=row.is_active, percent_grade=row.percent_grade, passed=row.passed
+        )
+    cert = Certificate.objects.filter(course_key=course_key, user_id=user_id).first()
+    policy = engine.course_policy(course_key)
+    decision = decide(
+        learner,
+        current_status=cert.status if cert else None,
+        allowlisted=CertificateException.objects.filter(course_key=course_key, user_id=user_id).exists(),
+        invalidated=_active_invalidation(user_id, course_key) is not None,
+        policy=policy,
+        now=timezone.now(),
+    )
+    return decision, policy
+
+
+REFUSALS = {
+    "notpassing": "You have not reached the passing grade yet.",
+    "audit_passing": "Your enrollment mode does not offer a certificate.",
+    "audit_notpassing": "Your enrollment mode does not offer a certificate.",
+    "unavailable": "Your certificate has been invalidated by the course team.",
+}
+
+
 def request_certificate(course_key: CourseKey, user) -> Certificate:
     """A learner asks for a certificate: refused with a clear reason unless one is (or can be) issued."""
     if not get_course_settings(course_key).self_generation_enabled:
@@ -335,18 +364,18 @@ def request_certificate(course_key: CourseKey, user) -> Certificate:
         )
     reconcile_learner(user.pk, course_key, source=Source.SELF_REQUEST, actor_id=user.pk, create_missing=True)
     cert = Certificate.objects.filter(user=user, course_key=course_key).first()
+    if cert is not None and cert.status == "downloadable":
+        return cert
+    decision, policy = _decision(course_key, user.pk)
+    if decision.reason == "held_until_course_end":
+        raise errors.SelfGenerationRefused(
+            f"Certificates of this course are issued after the course ends ({policy.course_end:%Y-%m-%d}).",
+            reason="held_until_course_end",
+        )
     if cert is None:
         raise errors.SelfGenerationRefused(
             "You are not enrolled in a certificate-eligible way in this course.", reason="not_enrolled"
         )
-    if cert.status != "downloadable":
-        reasons = {
-            "notpassing": "You have not reached the passing grade yet.",
-            "audit_passing": "Your enrollment mode does not offer a certificate.",
-            "audit_notpassing": "Your enrollment mode does not offer a certificate.",
-            "unavailable": "Your certificate has been invalidated by the course team.",
-        }
-        raise errors.SelfGenerationRefused(
-            reasons.get(cert.status, f"Your certificate is {cert.status}."), reason=cert.status
-        )
-    return cert
+    raise errors.SelfGenerationRefused(
+        REFUSALS.get(cert.status, f"Your certificate is {cert.status}."), reason=cert.status
+    )
