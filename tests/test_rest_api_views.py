@@ -1,0 +1,547 @@
+"""REST API v1 behaviour and every error path, endpoint by endpoint (permissions: tests/test_permissions.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.utils import timezone
+from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
+from rest_framework.test import APIClient
+
+from cert_manager_plugin.models import (
+    Certificate,
+    CertificateException,
+    CertificateInvalidation,
+    CertificateRevision,
+    CourseCertificateSettings,
+    GenerationJob,
+)
+from tests.factories import (
+    COURSE_ID,
+    COURSE_KEY,
+    CertificateFactory,
+    GenerationJobFactory,
+    UserFactory,
+)
+from tests.rest_api_support import PREFIX, client_for, course_url, instructor_client, world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def error(response, status: int, code: str) -> dict:
+    """Assert the JSON error shape and return the body."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["code"] == code, body
+    assert body["message"]
+    assert body["status"] == status
+    assert body["type"].startswith("https://docs.openedx.org/errors/")
+    assert body["instance"] == response.wsgi_request.path
+    return body
+
+
+# --- course ids -------------------------------------------------------------------------------------
+
+
+def test_malformed_course_id_is_400(instructor_client):  # noqa: F811
+    body = error(instructor_client.get(course_url("settings", "not-a-course")), 400, "invalid_course_key")
+    assert "not-a-course" in body["message"]
+
+
+def test_unknown_course_is_404(instructor_client):  # noqa: F811
+    error(instructor_client.get(course_url("settings", "course-v1:Nope+X+1")), 404, "course_not_found")
+
+
+def test_old_style_slash_course_ids_reach_the_view(instructor_client):  # noqa: F811
+    error(instructor_client.get(course_url("settings", "Org/Course/Run")), 404, "course_not_found")
+
+
+# --- settings -----------------------------------------------------------------------------------------
+
+
+def test_settings_get_and_patch(instructor_client):  # noqa: F811
+    body = instructor_client.get(course_url("settings")).json()
+    assert body["course_id"] == COURSE_ID
+    assert body["self_generation_enabled"] is True
+    assert "audit" not in body["eligible_modes"]
+    response = instructor_client.patch(
+        course_url("settings"),
+        {"issue_policy": "after_course_end", "eligible_modes": ["audit", "verified"], "print_grade": False},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    row = CourseCertificateSettings.objects.get(course_key=COURSE_KEY)
+    assert (row.issue_policy, row.eligible_modes, row.print_grade) == ("after_course_end", ["audit", "verified"], False)
+    assert response.json()["issue_policy"] == "after_course_end"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"issue_policy": "whenever"}, "issue_policy"),
+        ({"eligible_modes": ["wizard"]}, "eligible_modes"),
+        ({"eligible_modes": "verified"}, "eligible_modes"),
+        ({"self_generation_enabled": "maybe"}, "self_generation_enabled"),
+        ({"colour": "blue"}, "colour"),
+        ({"course_id": "course-v1:Other+X+1"}, "course_id"),
+    ],
+)
+def test_settings_patch_rejects_bad_fields(instructor_client, body, field):  # noqa: F811
+    response = instructor_client.patch(course_url("settings"), body, format="json")
+    assert field in error(response, 400, "invalid_input")["field_errors"]
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).issue_policy == "on_pass"
+
+
+def test_malformed_json_is_400(instructor_client):  # noqa: F811
+    response = instructor_client.generic("PATCH", course_url("settings"), "{nope", content_type="application/json")
+    error(response, 400, "invalid_input")
+
+
+# --- certificates ---------------------------------------------------------------------------------------
+
+
+def test_certificate_list_search_filter_and_pages(world, instructor_client):  # noqa: F811
+    for n in range(3):
+        CertificateFactory(user=UserFactory(username=f"hobbit{n}"), status="notpassing")
+    body = instructor_client.get(course_url("certificates") + "?page_size=2").json()
+    assert body["count"] == 5
+    assert body["num_pages"] == 3
+    assert len(body["results"]) == 2
+    assert body["next"]
+    by_email = instructor_client.get(course_url("certificates") + "?search=BILBO@exa").json()
+    assert [c["username"] for c in by_email["results"]] == ["bilbo"]
+    by_name = instructor_client.get(course_url("certificates") + "?search=baggins").json()
+    assert [c["username"] for c in by_name["results"]] == ["bilbo"]
+    notpassing = instructor_client.get(course_url("certificates") + "?status=notpassing,unavailable").json()
+    assert {c["status"] for c in notpassing["results"]} == {"notpassing", "unavailable"}
+    assert notpassing["count"] == 4
+
+
+def test_certificate_list_unknown_status_is_400(instructor_client):  # noqa: F811
+    body = error(instructor_client.get(course_url("certificates") + "?status=shiny"), 400, "invalid_input")
+    assert "status" in body["field_errors"]
+
+
+def test_certificate_list_bad_page_is_404(instructor_client):  # noqa: F811
+    error(instructor_client.get(course_url("certificates") + "?page=99"), 404, "not_found")
+
+
+def test_certificate_csv_export_escapes_formulas(world, instructor_client):  # noqa: F811
+    evil = UserFactory(username="mallory", email="mallory@example.com")
+    CertificateFactory(user=evil, name='  =HYPERLINK("http://x","click")')
+    response = instructor_client.get(course_url("certificates") + "?format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["username", "email", "name", "status"]
+    by_user = {r[0]: r for r in rows[1:]}
+    assert set(by_user) == {"bilbo", "gollum", "mallory"}
+    assert by_user["mallory"][2] == '\'  =HYPERLINK("http://x","click")'
+    assert by_user["bilbo"][2] == "Bilbo Baggins"
+
+
+def test_certificate_csv_honours_filters(world, instructor_client):  # noqa: F811
+    response = instructor_client.get(course_url("certificates") + "?format=csv&status=unavailable")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r[0] for r in rows[1:]] == ["gollum"]
+
+
+def test_certificate_detail_and_errors(world, instructor_client):  # noqa: F811
+    body = instructor_client.get(course_url("certificates/bilbo")).json()
+    assert (body["username"], body["status"], body["verify_uuid"]) == (
+        "bilbo",
+        "downloadable",
+        str(world.certificate.verify_uuid),
+    )
+    assert instructor_client.get(course_url("certificates/bilbo@example.com")).json()["username"] == "bilbo"
+    error(instructor_client.get(course_url("certificates/nobody")), 404, "user_not_found")
+    error(instructor_client.get(course_url("certificates/frodo")), 404, "certificate_not_found")
+
+
+def test_delete_one_certificate(world, instructor_client):  # noqa: F811
+    assert instructor_client.delete(course_url("certificates/bilbo")).status_code == 204
+    assert not Certificate.objects.filter(user=world.learner).exists()
+    error(instructor_client.delete(course_url("certificates/bilbo")), 404, "certificate_not_found")
+
+
+@pytest.mark.parametrize("confirm", [None, "", "course-v1:TestX+CM101+2027"])
+def test_delete_all_needs_the_course_id(world, instructor_client, confirm):  # noqa: F811
+    body = {} if confirm is None else {"confirm": confirm}
+    response = instructor_client.delete(course_url("certificates"), body, format="json")
+    assert error(response, 400, "confirmation_required")["details"]["expected"] == COURSE_ID
+    assert Certificate.objects.filter(course_key=COURSE_KEY).count() == 2
+
+
+def test_delete_all(world, instructor_client):  # noqa: F811
+    response = instructor_client.delete(course_url("certificates"), {"confirm": COURSE_ID}, format="json")
+    assert response.json() == {"deleted": 2}
+    assert not Certificate.objects.filter(course_key=COURSE_KEY).exists()
+
+
+def test_revisions_newest_first(world, instructor_client):  # noqa: F811
+    now = timezone.now()
+    for n in (1, 2):
+        CertificateRevision.objects.create(
+            certificate=world.certificate,
+            revision=n,
+            status="notpassing" if n == 1 else "downloadable",
+            source="grade_event",
+            valid_from=now,
+            superseded_at=now,
+            superseded_by_source="grade_event",
+        )
+    body = instructor_client.get(course_url("certificates/bilbo/revisions")).json()
+    assert [r["revision"] for r in body["results"]] == [2, 1]
+    error(instructor_client.get(course_url("certificates/frodo/revisions")), 404, "certificate_not_found")
+
+
+# --- jobs ---------------------------------------------------------------------------------------------
+
+
+def test_submit_job_then_conflict(world, instructor_client):  # noqa: F811
+    response = instructor_client.post(course_url("jobs"), {"kind": "generate_all"}, format="json")
+    assert response.status_code == 202, response.json()
+    job = response.json()
+    assert (job["kind"], job["state"], job["requested_by"]) == ("generate_all", "queued", "teacher")
+    again = instructor_client.post(course_url("jobs"), {"kind": "regenerate", "statuses": ["error"]}, format="json")
+    error(again, 409, "job_already_running")
+    assert GenerationJob.objects.filter(course_key=COURSE_KEY).count() == 1
+    listed = instructor_client.get(course_url("jobs")).json()
+    assert [j["id"] for j in listed["results"]] == [job["id"]]
+
+
+def test_regenerate_maps_groups_to_statuses(world, instructor_client):  # noqa: F811
+    response = instructor_client.post(
+        course_url("jobs"), {"kind": "regenerate", "statuses": ["received", "error"]}, format="json"
+    )
+    assert response.status_code == 202, response.json()
+    assert GenerationJob.objects.get().params["statuses"] == ["downloadable", "error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "make_coffee"}, "kind"),
+        ({}, "kind"),
+        ({"kind": "regenerate"}, "statuses"),
+        ({"kind": "regenerate", "statuses": ["shiny"]}, "statuses"),
+        ({"kind": "generate_all", "statuses": ["error"]}, "statuses"),
+        ({"kind": "generate_exceptions", "scope": "some"}, "scope"),
+        ({"kind": "generate_all", "dry_run": "perhaps"}, "dry_run"),
+    ],
+)
+def test_job_request_errors(world, instructor_client, body, field):  # noqa: F811
+    response = instructor_client.post(course_url("jobs"), body, format="json")
+    assert field in error(response, 400, "invalid_input")["field_errors"]
+    assert not GenerationJob.objects.exists()
+
+
+def test_dry_run_counts_without_a_job(world, instructor_client):  # noqa: F811
+    response = instructor_client.post(course_url("jobs"), {"kind": "generate_all", "dry_run": True}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert set(body) == {"kind", "total", "would_change", "transitions"}
+    assert body["kind"] == "generate_all"
+    assert body["total"] >= 1
+    assert not GenerationJob.objects.exists()
+
+
+def test_job_detail_cancel_and_errors(world, instructor_client):  # noqa: F811
+    job = GenerationJobFactory(state="queued", active_course_key=COURSE_ID, total=10, processed=4)
+    body = instructor_client.get(course_url(f"jobs/{job.pk}")).json()
+    assert (body["state"], body["progress"], body["download_url"]) == ("queued", 0.4, None)
+    cancelled = instructor_client.delete(course_url(f"jobs/{job.pk}"))
+    assert cancelled.status_code == 200
+    assert cancelled.json()["state"] == "cancelled"
+    error(instructor_client.delete(course_url(f"jobs/{job.pk}")), 409, "job_not_active")
+    error(instructor_client.get(course_url("jobs/999999")), 404, "not_found")
+
+
+def test_job_of_another_course_is_not_found(world, instructor_client):  # noqa: F811
+    job = GenerationJobFactory(course_key="course-v1:TestX+Other+2026")
+    error(instructor_client.get(course_url(f"jobs/{job.pk}")), 404, "not_found")
+
+
+def test_export_then_download(world, instructor_client, tmp_path):  # noqa: F811
+    response = instructor_client.post(course_url("export"), {"format": "zip"}, format="json")
+    assert response.status_code == 202, response.json()
+    job = GenerationJob.objects.get(pk=response.json()["id"])
+    assert (job.kind, job.params["options"]["format"]) == ("export", "zip")
+    error(instructor_client.get(course_url(f"jobs/{job.pk}/download")), 404, "not_found")
+    path = tmp_path / "out.zip"
+    path.write_bytes(b"PK\x03\x04 test")
+    GenerationJob.objects.filter(pk=job.pk).update(
+        state="succeeded",
+        active_course_key=None,
+        result={"file": str(path), "filename": "certs.zip", "content_type": "application/zip", "count": 1},
+    )
+    body = instructor_client.get(course_url(f"jobs/{job.pk}")).json()
+    assert body["download_url"].endswith(f"/jobs/{job.pk}/download")
+    assert "file" not in body["result"]
+    assert body["result"]["count"] == 1
+    download = instructor_client.get(body["download_url"], HTTP_ACCEPT="application/zip")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/zip"
+    assert 'filename="certs.zip"' in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == b"PK\x03\x04 test"
+    path.unlink()
+    error(instructor_client.get(body["download_url"]), 404, "not_found")
+
+
+def test_export_rejects_unknown_format(world, instructor_client):  # noqa: F811
+    assert (
+        "format"
+        in error(instructor_client.post(course_url("export"), {"format": "docx"}, format="json"), 400, "invalid_input")[
+            "field_errors"
+        ]
+    )
+
+
+# --- exceptions ---------------------------------------------------------------------------------------
+
+
+def test_exception_list_has_the_seed_columns(world, instructor_client):  # noqa: F811
+    row = instructor_client.get(course_url("exceptions")).json()["results"][0]
+    assert {"name", "email", "granted", "certificate_generated", "notes"} <= set(row)
+    assert (row["username"], row["email"], row["certificate_generated"]) == ("merry", "merry@example.com", None)
+
+
+def test_add_and_remove_exception(world, instructor_client):  # noqa: F811
+    response = instructor_client.post(
+        course_url("exceptions"), {"user": "FRODO@example.com", "notes": "medical"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert (response.json()["username"], response.json()["notes"]) == ("frodo", "medical")
+    assert CertificateException.objects.filter(user=world.other_learner, granted_by=world.instructor).exists()
+    assert instructor_client.delete(course_url("exceptions/frodo")).status_code == 204
+    assert not CertificateException.objects.filter(user=world.other_learner).exists()
+    error(instructor_client.delete(course_url("exceptions/frodo")), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("user", "status", "code"),
+    [
+        ("nobody", 404, "user_not_found"),
+        ("merry", 409, "already_listed"),
+        ("gollum", 409, "invalidated"),
+        ("staffer", 409, "not_enrolled"),
+    ],
+)
+def test_add_exception_errors(world, instructor_client, user, status, code):  # noqa: F811
+    before = CertificateException.objects.count()
+    error(instructor_client.post(course_url("exceptions"), {"user": user}, format="json"), status, code)
+    assert CertificateException.objects.count() == before
+
+
+def test_add_exception_needs_a_user(world, instructor_client):  # noqa: F811
+    body = error(instructor_client.post(course_url("exceptions"), {"notes": "x"}, format="json"), 400, "invalid_input")
+    assert body["field_errors"]["user"]
+
+
+def test_bulk_exceptions_endpoint(world, instructor_client):  # noqa: F811
+    data = "\ufeffusername_or_email,notes\nfrodo,late work\n\nnobody,x\nmerry,again\nstaffer,\ngollum,\na,b,c\n"
+    upload = SimpleUploadedFile("list.csv", data.encode(), "text/csv")
+    response = instructor_client.post(course_url("exceptions/bulk"), {"file": upload}, format="multipart")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert [a["username"] for a in body["added"]] == ["frodo"]
+    assert {e["line"]: e["kind"] for e in body["errors"]} == {
+        4: "user_not_found",
+        5: "already_listed",
+        6: "not_enrolled",
+        7: "invalidated",
+        8: "bad_format",
+    }
+    assert body["summary"]["errors_by_kind"]["bad_format"] == 1
+    assert CertificateException.objects.get(user=world.other_learner).notes == "late work"
+
+
+def test_bulk_exceptions_needs_a_file(world, instructor_client):  # noqa: F811
+    body = error(instructor_client.post(course_url("exceptions/bulk"), {}, format="multipart"), 400, "invalid_input")
+    assert "file" in body["field_errors"]
+
+
+def test_bulk_exceptions_file_errors(world, instructor_client, settings):  # noqa: F811
+    latin1 = SimpleUploadedFile("list.csv", "frodo,café\n".encode("latin-1"), "text/csv")
+    response = instructor_client.post(course_url("exceptions/bulk"), {"file": latin1}, format="multipart")
+    assert "UTF-8" in error(response, 400, "csv_encoding")["message"]
+    settings.CERT_MANAGER_CSV_MAX_BYTES = 10
+    big = SimpleUploadedFile("list.csv", b"frodo,a long note here\n", "text/csv")
+    response = instructor_client.post(course_url("exceptions/bulk"), {"file": big}, format="multipart")
+    error(response, 400, "csv_too_large")
+    assert not CertificateException.objects.filter(user=world.other_learner).exists()
+
+
+# --- invalidations ------------------------------------------------------------------------------------
+
+
+def test_invalidate_list_and_revalidate(world, instructor_client):  # noqa: F811
+    response = instructor_client.post(course_url("invalidations"), {"user": "bilbo", "notes": "cheated"}, format="json")
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert (created["username"], created["notes"], created["active"]) == ("bilbo", "cheated", True)
+    assert Certificate.objects.get(user=world.learner).status == "unavailable"
+    active = instructor_client.get(course_url("invalidations")).json()
+    assert {i["username"] for i in active["results"]} == {"bilbo", "gollum"}
+    assert instructor_client.delete(course_url(f"invalidations/{created['id']}")).status_code == 204
+    assert not CertificateInvalidation.objects.get(pk=created["id"]).active
+    assert Certificate.objects.get(user=world.learner).status == "downloadable"
+    lifted = instructor_client.get(course_url("invalidations") + "?active=false").json()
+    assert [i["id"] for i in lifted["results"]] == [created["id"]]
+    assert instructor_client.get(course_url("invalidations") + "?active=all").json()["count"] == 2
+    error(instructor_client.delete(course_url(f"invalidations/{created['id']}")), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("user", "status", "code"),
+    [
+        ("nobody", 404, "user_not_found"),
+        ("frodo", 404, "certificate_not_found"),
+        ("merry", 409, "allowlisted"),
+        ("gollum", 409, "already_invalidated"),
+    ],
+)
+def test_invalidate_errors(world, instructor_client, user, status, code):  # noqa: F811
+    if user == "merry":
+        CertificateFactory(user=world.allowlisted)
+    before = CertificateInvalidation.objects.count()
+    error(instructor_client.post(course_url("invalidations"), {"user": user}, format="json"), status, code)
+    assert CertificateInvalidation.objects.count() == before
+
+
+def test_invalidations_bad_filter(world, instructor_client):  # noqa: F811
+    error(instructor_client.get(course_url("invalidations") + "?active=maybe"), 400, "invalid_input")
+
+
+# --- learner ------------------------------------------------------------------------------------------
+
+
+def test_my_certificates_only_mine_with_links(world):  # noqa: F811
+    CertificateFactory(user=world.learner, course_key="course-v1:TestX+Other+2026", status="notpassing")
+    CertificateFactory(user=world.other_learner, status="downloadable")
+    body = client_for(world.learner).get(f"{PREFIX}/me/certificates").json()
+    assert body["count"] == 2
+    by_course = {c["course_id"]: c for c in body["results"]}
+    issued = by_course[COURSE_ID]
+    uid = world.certificate.verify_uuid
+    assert issued["web_url"].endswith(f"/cert_manager/certificates/{uid}/")
+    assert issued["pdf_url"].endswith(f"/cert_manager/certificates/{uid}.pdf")
+    assert issued["verify_url"].endswith(f"/api/cert_manager/v1/verify/{uid}")
+    assert issued["web_url"].startswith("http://testserver/")
+    assert by_course["course-v1:TestX+Other+2026"]["web_url"] is None
+
+
+def test_my_course_certificate_and_self_generation(world):  # noqa: F811
+    client = client_for(world.other_learner)
+    body = client.get(course_url("me/certificate")).json()
+    assert (body["status"], body["certificate"], body["self_generation_enabled"]) == (None, None, True)
+    refused = error(client.post(course_url("me/certificate")), 409, "self_generation_refused")
+    assert refused["details"]["reason"] == "notpassing"
+    assert "passing grade" in refused["message"]
+    granted = client_for(world.learner).post(course_url("me/certificate"))
+    assert granted.status_code == 200, granted.json()
+    assert granted.json()["status"] == "downloadable"
+
+
+def test_self_generation_disabled_is_refused(world):  # noqa: F811
+    CourseCertificateSettings.objects.filter(course_key=COURSE_KEY).update(self_generation_enabled=False)
+    body = error(client_for(world.learner).post(course_url("me/certificate")), 409, "self_generation_refused")
+    assert body["details"]["reason"] == "disabled"
+
+
+def test_my_course_certificate_course_errors(world):  # noqa: F811
+    client = client_for(world.learner)
+    error(client.get(course_url("me/certificate", "junk")), 400, "invalid_course_key")
+    error(client.get(course_url("me/certificate", "course-v1:Nope+X+1")), 404, "course_not_found")
+
+
+# --- public verify ------------------------------------------------------------------------------------
+
+
+def test_verify_valid_certificate(world):  # noqa: F811
+    now = timezone.now()
+    CertificateRevision.objects.create(
+        certificate=world.certificate,
+        revision=1,
+        status="notpassing",
+        source="grade_event",
+        valid_from=now,
+        superseded_at=now,
+        superseded_by_source="grade_event",
+    )
+    body = APIClient().get(f"{PREFIX}/verify/{world.certificate.verify_uuid}").json()
+    assert body["valid"] is True
+    assert (body["learner_name"], body["course_id"], body["course_name"]) == (
+        "Bilbo Baggins",
+        COURSE_ID,
+        "Certificates 101",
+    )
+    assert body["revoked_reason"] is None
+    assert [r["revision"] for r in body["revisions"]] == [1]
+    assert "email" not in body
+
+
+def test_verify_revoked_certificate_says_why(world):  # noqa: F811
+    cert = world.invalidation.certificate
+    body = APIClient().get(f"{PREFIX}/verify/{cert.verify_uuid}").json()
+    assert (body["valid"], body["status"]) == (False, "unavailable")
+    assert body["revoked_reason"] == "Invalidated by the course team."
+
+
+@pytest.mark.parametrize("value", [str(uuid.uuid4()), "not-a-uuid"])
+def test_verify_unknown_is_404(world, value):  # noqa: F811
+    error(APIClient().get(f"{PREFIX}/verify/{value}"), 404, "certificate_not_found")
+
+
+def test_verify_ignores_a_broken_jwt(world):  # noqa: F811
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="JWT not.a.token")
+    assert client.get(f"{PREFIX}/verify/{world.certificate.verify_uuid}").status_code == 200
+
+
+# --- authentication -----------------------------------------------------------------------------------
+
+
+def test_jwt_authentication(world):  # noqa: F811
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"JWT {generate_jwt(world.instructor)}")
+    assert client.get(course_url("settings")).status_code == 200
+    response = client.patch(course_url("settings"), {"print_grade": False}, format="json")
+    assert response.status_code == 200  # a JWT in the Authorization header needs no CSRF token
+    learner = APIClient()
+    learner.credentials(HTTP_AUTHORIZATION=f"JWT {generate_jwt(world.learner)}")
+    assert learner.get(course_url("settings")).status_code == 403
+    assert learner.get(f"{PREFIX}/me/certificates").json()["count"] == 1
+
+
+def test_bad_jwt_is_401(world):  # noqa: F811
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="JWT not.a.token")
+    error(client.get(course_url("settings")), 401, "authentication_failed")
+
+
+def test_session_writes_need_csrf(world):  # noqa: F811
+    client = client_for(world.instructor, csrf=True)
+    assert client.get(course_url("settings")).status_code == 200  # reads need no token
+    response = client.patch(course_url("settings"), {"print_grade": False}, format="json")
+    assert "CSRF" in error(response, 403, "permission_denied")["message"]
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).print_grade is True
+    secret = _get_new_csrf_string()
+    client.cookies["csrftoken"] = secret
+    response = client.patch(
+        course_url("settings"), {"print_grade": False}, format="json", HTTP_X_CSRFTOKEN=_mask_cipher_secret(secret)
+    )
+    assert response.status_code == 200, response.json()
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).print_grade is False
+
+
+def test_session_csrf_on_learner_post(world):  # noqa: F811
+    response = client_for(world.learner, csrf=True).post(course_url("me/certificate"))
+    error(response, 403, "permission_denied")
+    assert not Certificate.objects.filter(user=world.learner, source="self_request").exists()
