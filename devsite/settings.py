@@ -113,6 +113,18 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "cert_manager_plugin API", "VERSION": "v1"}
 
+# JWT as the LMS issues it (edx-drf-extensions JwtAuthentication on the plugin's REST API). Demo values only:
+# inside the LMS the host's JWT_AUTH is used.
+JWT_ISSUER = os.environ.get("CERT_MANAGER_JWT_ISSUER", "http://127.0.0.1:8000/oauth2")
+JWT_AUTH = {
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_ALGORITHM": "HS256",
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
+    "JWT_ISSUERS": [{"ISSUER": JWT_ISSUER, "AUDIENCE": "cert-manager-demo", "SECRET_KEY": SECRET_KEY}],
+    "JWT_PUBLIC_SIGNING_JWK_SET": None,
+}
+
 # Celery: embedded (eager, in-process) unless a broker URL is given.
 CELERY_BROKER_URL = os.environ.get("CERT_MANAGER_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
