@@ -372,7 +372,6 @@ def run_chunk(job_id: int, chunk_id: int, *, raise_operational: bool = False) ->
             job = GenerationJob.objects.filter(pk=job_id).values("state", "course_key", "requested_by_id").first()
             if job is None or job["state"] != JobState.RUNNING:
                 return "inactive"
-            GenerationJobChunk.objects.filter(pk=chunk_id).update(attempts=F("attempts") + 1)
             result = engine.reconcile_batch(
                 job["course_key"],
                 chunk.user_ids,
@@ -382,6 +381,7 @@ def run_chunk(job_id: int, chunk_id: int, *, raise_operational: bool = False) ->
             )
             GenerationJobChunk.objects.filter(pk=chunk_id).update(
                 state=ChunkState.DONE,
+                attempts=F("attempts") + 1,
                 processed=result.processed,
                 changed=result.changed,
                 skipped=result.skipped,
@@ -433,7 +433,7 @@ def chunk_failed(job_id: int, chunk_id: int, what: str, *, exc_info: bool = Fals
             return
         n = len(chunk.user_ids)
         GenerationJobChunk.objects.filter(pk=chunk_id).update(
-            state=ChunkState.FAILED, failed=n, error=error[:4000], finished=timezone.now()
+            state=ChunkState.FAILED, attempts=F("attempts") + 1, failed=n, error=error[:4000], finished=timezone.now()
         )
         GenerationJob.objects.filter(pk=job_id).update(
             failed=F("failed") + n,

@@ -1,0 +1,670 @@
+"""Bulk jobs: every kind, group, scope and dry run; one active job per course; cancel; resume; coalescing."""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cert_manager_plugin import api, engine, errors, jobs
+from cert_manager_plugin.data import GROUP_STATUS
+from cert_manager_plugin.models import (
+    Certificate,
+    CertificateRevision,
+    CourseCertificateSettings,
+    GenerationJob,
+    GenerationJobChunk,
+    LearnerRecord,
+)
+from tests import lms_events
+from tests.factories import (
+    COURSE_KEY,
+    CertificateExceptionFactory,
+    CertificateFactory,
+    LearnerRecordFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def learners(n: int, **record) -> list[int]:
+    """n learners with records (verified, 0.9, passing unless overridden); returns their ids."""
+    return [LearnerRecordFactory(**record).user_id for _ in range(n)]
+
+
+@pytest.fixture
+def captured(monkeypatch, settings):
+    """Jobs not inline: tasks are captured (by name) instead of sent; run them with ``drain``."""
+    settings.CERT_MANAGER_RUN_INLINE = False
+    sent: list[tuple[str, list, float | None]] = []
+    monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: sent.append((name, args, countdown)))
+    return sent
+
+
+def drain(sent: list) -> None:
+    """Run the captured tasks (and those they enqueue) in order, as a worker would."""
+    while sent:
+        name, args, _ = sent.pop(0)
+        {
+            jobs.TASK_RUN_JOB: jobs.run_job,
+            jobs.TASK_RUN_CHUNK: jobs.run_chunk,
+            jobs.TASK_RECONCILE_LEARNER: jobs.reconcile_pending,
+        }[name](*args)
+
+
+def submit(django_capture_on_commit_callbacks, *args, **kwargs):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = api.submit_job(COURSE_KEY, *args, **kwargs)
+    if isinstance(job, GenerationJob):
+        job.refresh_from_db()
+    return job
+
+
+# --- generate all -------------------------------------------------------------------------------------
+
+
+def test_generate_all_covers_every_record_and_certificate_holder(course, django_capture_on_commit_callbacks):
+    passing = learners(3)
+    failing = learners(2, percent_grade=0.2, passed=False)
+    audit = learners(1, mode="audit")
+    holder = CertificateFactory(status="error").user_id  # a certificate but no record: kept as it is
+    requester = UserFactory()
+
+    job = submit(django_capture_on_commit_callbacks, "generate_all", requested_by=requester)
+
+    assert (job.state, job.total, job.processed, job.changed) == ("succeeded", 7, 7, 6)
+    assert (job.chunks_total, job.chunks_done, job.active_course_key, job.requested_by) == (1, 1, None, requester)
+    assert job.started and job.finished and job.heartbeat
+    statuses = dict(Certificate.objects.values_list("user_id", "status"))
+    assert {statuses[u] for u in passing} == {"downloadable"}
+    assert {statuses[u] for u in failing} == {"notpassing"}
+    assert statuses[audit[0]] == "audit_passing"
+    assert statuses[holder] == "error"
+    assert job.result["transitions"] == {"new->audit_passing": 1, "new->downloadable": 3, "new->notpassing": 2}
+
+
+def test_generate_all_twice_writes_nothing_the_second_time(course, django_capture_on_commit_callbacks):
+    learners(4)
+    submit(django_capture_on_commit_callbacks, "generate_all")
+    before = list(Certificate.objects.order_by("id").values_list("id", "verify_uuid", "revision", "modified"))
+
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+
+    assert (job.state, job.processed, job.changed, job.skipped) == ("succeeded", 4, 0, 0)
+    assert list(Certificate.objects.order_by("id").values_list("id", "verify_uuid", "revision", "modified")) == before
+    assert not CertificateRevision.objects.exists()
+
+
+def test_jobs_split_into_chunks_of_the_batch_size(course, settings, django_capture_on_commit_callbacks):
+    settings.CERT_MANAGER_BATCH_SIZE = 4
+    ids = learners(10)
+
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+
+    chunks = list(job.chunks.order_by("number").values_list("number", "user_ids", "state", "processed"))
+    assert [c[0] for c in chunks] == [1, 2, 3]
+    assert [c[1] for c in chunks] == [sorted(ids)[0:4], sorted(ids)[4:8], sorted(ids)[8:10]]
+    assert {c[2] for c in chunks} == {"done"} and [c[3] for c in chunks] == [4, 4, 2]
+    assert (job.chunks_total, job.chunks_done, job.processed, job.changed) == (3, 3, 10, 10)
+
+
+# --- regenerate by group ------------------------------------------------------------------------------
+
+
+def _one_certificate_per_status() -> dict[str, int]:
+    """A learner per regenerable status whose record now says 'passing at 0.77': all would change."""
+    by_status = {}
+    for status in ("downloadable", "notpassing", "audit_passing", "audit_notpassing", "error"):
+        record = LearnerRecordFactory(percent_grade=0.77, passed=True)
+        CertificateFactory(user=record.user, status=status, grade=0.5)
+        by_status[status] = record.user_id
+    return by_status
+
+
+@pytest.mark.parametrize(("group", "status"), [(g.value, s.value) for g, s in GROUP_STATUS.items()])
+def test_regenerate_one_group_touches_only_that_status(course, group, status, django_capture_on_commit_callbacks):
+    by_status = _one_certificate_per_status()
+
+    job = submit(django_capture_on_commit_callbacks, "regenerate", statuses=[group])
+
+    assert (job.state, job.total, job.changed, job.params) == ("succeeded", 1, 1, {"statuses": [status]})
+    grades = dict(Certificate.objects.values_list("user_id", "grade"))
+    assert grades[by_status[status]] == 0.77
+    assert all(grades[u] == 0.5 for s, u in by_status.items() if s != status)
+    assert job.result["transitions"] == {f"{status}->downloadable": 1}
+
+
+def test_regenerate_accepts_status_names_and_several_groups(course, django_capture_on_commit_callbacks):
+    by_status = _one_certificate_per_status()
+
+    job = submit(django_capture_on_commit_callbacks, "regenerate", statuses=["received", "notpassing", "error"])
+
+    assert job.params["statuses"] == ["downloadable", "notpassing", "error"]
+    assert (job.total, job.changed) == (3, 3)
+    revised = set(CertificateRevision.objects.values_list("certificate__user_id", flat=True))
+    assert revised == {by_status["downloadable"], by_status["notpassing"], by_status["error"]}
+
+
+@pytest.mark.parametrize("statuses", [None, [], "received", ["received", "bogus"], ["unavailable"]])
+def test_regenerate_needs_valid_statuses(course, statuses):
+    with pytest.raises(errors.InvalidInput) as exc:
+        api.submit_job(COURSE_KEY, "regenerate", statuses=statuses)
+    assert exc.value.details["field"] == "statuses"
+    assert "statuses" in exc.value.message
+    assert not GenerationJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"kind": "explode"}, "kind"),
+        ({"kind": "generate_all", "statuses": ["received"]}, "statuses"),
+        ({"kind": "generate_all", "scope": "all"}, "scope"),
+        ({"kind": "generate_exceptions", "scope": "some"}, "scope"),
+        ({"kind": "export", "options": {"format": "docx"}}, "format"),
+        ({"kind": "export", "dry_run": True}, "dry_run"),
+        ({"kind": "generate_all", "options": "x"}, "options"),
+    ],
+)
+def test_bad_job_input_names_the_field(course, kwargs, field):
+    kind = kwargs.pop("kind")
+    with pytest.raises(errors.InvalidInput) as exc:
+        api.submit_job(COURSE_KEY, kind, **kwargs)
+    assert exc.value.details["field"] == field
+    assert exc.value.http_status == 400
+    assert not GenerationJob.objects.exists()
+
+
+def test_bad_course_key_is_refused(db):
+    with pytest.raises(errors.InvalidCourseKey):
+        api.submit_job("not a course", "generate_all")
+
+
+# --- exception certificates ---------------------------------------------------------------------------
+
+
+def _exception_learners() -> tuple[int, int, int]:
+    """An allowlisted failing learner without certificate, one with a notpassing certificate, one not listed."""
+    fresh = LearnerRecordFactory(percent_grade=0.1, passed=False)
+    CertificateExceptionFactory(user=fresh.user)
+    listed = LearnerRecordFactory(percent_grade=0.1, passed=False)
+    CertificateExceptionFactory(user=listed.user)
+    CertificateFactory(user=listed.user, status="notpassing", grade=0.1)
+    other = LearnerRecordFactory(percent_grade=0.1, passed=False)
+    return fresh.user_id, listed.user_id, other.user_id
+
+
+def test_generate_exceptions_new_covers_only_listed_learners_without_certificate(
+    course, django_capture_on_commit_callbacks
+):
+    fresh, listed, other = _exception_learners()
+
+    job = submit(django_capture_on_commit_callbacks, "generate_exceptions")
+
+    assert (job.params, job.total, job.changed) == ({"scope": "new"}, 1, 1)
+    statuses = dict(Certificate.objects.values_list("user_id", "status"))
+    assert statuses == {fresh: "downloadable", listed: "notpassing"}
+    assert other not in statuses
+
+
+def test_generate_exceptions_all_covers_everyone_on_the_list(course, django_capture_on_commit_callbacks):
+    fresh, listed, _other = _exception_learners()
+
+    job = submit(django_capture_on_commit_callbacks, "generate_exceptions", scope="all")
+
+    assert (job.params, job.total, job.changed) == ({"scope": "all"}, 2, 2)
+    statuses = dict(Certificate.objects.values_list("user_id", "status"))
+    assert statuses == {fresh: "downloadable", listed: "downloadable"}
+    assert job.result["transitions"] == {"new->downloadable": 1, "notpassing->downloadable": 1}
+
+
+# --- dry run ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "kwargs", "expected"),
+    [
+        ("generate_all", {}, {"new->downloadable": 2, "new->notpassing": 1, "notpassing->downloadable": 1}),
+        ("regenerate", {"statuses": ["not_received"]}, {"notpassing->downloadable": 1}),
+        ("generate_exceptions", {"scope": "new"}, {"new->downloadable": 1}),
+        ("generate_exceptions", {"scope": "all"}, {"new->downloadable": 1, "notpassing->downloadable": 1}),
+    ],
+)
+def test_dry_run_counts_transitions_and_writes_nothing(course, kind, kwargs, expected):
+    learners(1)
+    learners(1, percent_grade=0.3, passed=False)
+    allowlisted = LearnerRecordFactory(percent_grade=0.3, passed=False)
+    CertificateExceptionFactory(user=allowlisted.user)
+    stale = LearnerRecordFactory(percent_grade=0.8, passed=True)
+    CertificateFactory(user=stale.user, status="notpassing", grade=0.3)
+    CertificateExceptionFactory(user=stale.user)
+    before = list(Certificate.objects.values_list("id", "status", "revision", "modified"))
+
+    result = api.submit_job(COURSE_KEY, kind, dry_run=True, **kwargs)
+
+    assert result["kind"] == kind
+    assert result["transitions"] == expected
+    assert result["would_change"] == sum(expected.values())
+    assert result["total"] >= result["would_change"]
+    assert list(Certificate.objects.values_list("id", "status", "revision", "modified")) == before
+    assert not GenerationJob.objects.exists()
+    assert not CertificateRevision.objects.exists()
+
+
+def test_dry_run_is_allowed_while_a_job_is_active(course):
+    learners(2)
+    api.submit_job(COURSE_KEY, "generate_all")  # stays queued: the test transaction never commits
+    assert api.submit_job(COURSE_KEY, "generate_all", dry_run=True)["would_change"] == 2
+
+
+# --- one active job per course -------------------------------------------------------------------------
+
+
+def test_second_submit_while_one_is_active_is_refused(course):
+    first = api.submit_job(COURSE_KEY, "generate_all")
+    assert (first.state, first.active_course_key) == ("queued", str(COURSE_KEY))
+
+    with pytest.raises(errors.JobAlreadyRunning) as exc:
+        api.submit_job(COURSE_KEY, "regenerate", statuses=["received"])
+
+    assert exc.value.http_status == 409 and exc.value.code == "job_already_running"
+    assert exc.value.details["job_id"] == first.pk
+    assert GenerationJob.objects.count() == 1
+    other = api.submit_job("course-v1:TestX+Other+2026", "generate_all")  # another course is free
+    assert other.state == "queued"
+
+
+def test_a_finished_job_frees_the_course(course, django_capture_on_commit_callbacks):
+    learners(1)
+    first = submit(django_capture_on_commit_callbacks, "generate_all")
+    second = submit(django_capture_on_commit_callbacks, "generate_all")
+    assert (first.state, second.state) == ("succeeded", "succeeded")
+    assert GenerationJob.objects.filter(active_course_key__isnull=False).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inline_submit_outside_a_transaction_returns_the_finished_job(course):
+    learners(3)
+    job = api.submit_job(COURSE_KEY, "generate_all")
+    assert (job.state, job.processed, job.changed) == ("succeeded", 3, 3)
+    assert api.get_job(COURSE_KEY, job.pk) == job
+
+
+def test_get_job_is_scoped_to_the_course(course):
+    job = api.submit_job(COURSE_KEY, "generate_all")
+    assert api.get_job(str(COURSE_KEY), str(job.pk)) == job
+    for course_id, job_id in (("course-v1:TestX+Other+2026", job.pk), (COURSE_KEY, job.pk + 1), (COURSE_KEY, "x")):
+        with pytest.raises(errors.NotFound):
+            api.get_job(course_id, job_id)
+
+
+# --- cancel -----------------------------------------------------------------------------------------------
+
+
+def test_cancel_a_queued_job(course):
+    canceller = UserFactory()
+    job = api.submit_job(COURSE_KEY, "generate_all")
+
+    cancelled = api.cancel_job(COURSE_KEY, job.pk, cancelled_by=canceller)
+
+    assert (cancelled.state, cancelled.cancel_requested, cancelled.cancelled_by) == ("cancelled", True, canceller)
+    assert cancelled.active_course_key is None and cancelled.finished
+    jobs.run_job(job.pk)  # the coordinator arrives late: nothing happens
+    assert not GenerationJobChunk.objects.exists()
+    with pytest.raises(errors.JobNotActive) as exc:
+        api.cancel_job(COURSE_KEY, job.pk)
+    assert exc.value.http_status == 409
+
+
+def test_cancel_mid_run_stops_after_the_current_chunk(course, settings, captured, django_capture_on_commit_callbacks):
+    settings.CERT_MANAGER_BATCH_SIZE = 3
+    learners(9)
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+    [(name, args, _)] = captured
+    assert (name, args) == (jobs.TASK_RUN_JOB, [job.pk])
+    captured.clear()
+    jobs.run_job(job.pk)
+    chunk_ids = [args[1] for _, args, _ in captured]
+    assert len(chunk_ids) == 3
+
+    assert jobs.run_chunk(job.pk, chunk_ids[0]) == "done"
+    api.cancel_job(COURSE_KEY, job.pk)
+    assert [jobs.run_chunk(job.pk, c) for c in chunk_ids[1:]] == ["inactive", "inactive"]
+
+    job.refresh_from_db()
+    assert (job.state, job.processed, job.changed, job.chunks_done) == ("cancelled", 3, 3, 1)
+    assert Certificate.objects.count() == 3
+    assert api.submit_job(COURSE_KEY, "generate_all", dry_run=True)["would_change"] == 6
+    assert api.submit_job(COURSE_KEY, "generate_all").state == "queued"  # the course is free again
+
+
+# --- chunk idempotency, failure and resume -------------------------------------------------------------
+
+
+def test_a_chunk_delivered_twice_runs_once(course, captured, django_capture_on_commit_callbacks):
+    learners(2)
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+    captured.clear()
+    jobs.run_job(job.pk)
+    [(_, (job_id, chunk_id), _)] = captured
+
+    assert jobs.run_chunk(job_id, chunk_id) == "done"
+    assert jobs.run_chunk(job_id, chunk_id) == "skipped"
+    jobs.run_job(job.pk)  # a redelivered coordinator finds the job closed
+
+    job.refresh_from_db()
+    assert (job.state, job.processed, job.changed, job.chunks_done) == ("succeeded", 2, 2, 1)
+    assert GenerationJobChunk.objects.get(pk=chunk_id).attempts == 1
+
+
+def test_resume_after_a_chunk_failed_reruns_only_that_chunk(
+    course, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.CERT_MANAGER_BATCH_SIZE = 2
+    ids = sorted(learners(6))
+    real = engine.reconcile_batch
+    broken = {ids[2]}
+
+    def flaky(course_key, user_ids, **kwargs):
+        if broken & set(user_ids):
+            raise RuntimeError("render farm on fire")
+        return real(course_key, user_ids, **kwargs)
+
+    monkeypatch.setattr(engine, "reconcile_batch", flaky)
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+
+    assert (job.state, job.processed, job.failed, job.chunks_done) == ("failed", 4, 2, 3)
+    assert "chunk 2" in job.error and "render farm on fire" in job.error
+    assert job.active_course_key is None
+    failed = GenerationJobChunk.objects.get(job=job, number=2)
+    assert (failed.state, failed.failed) == ("failed", 2) and "render farm" in failed.error
+    assert set(Certificate.objects.values_list("user_id", flat=True)) == set(ids) - {ids[2], ids[3]}
+
+    broken.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        api.resume_job(COURSE_KEY, job.pk)
+    job.refresh_from_db()
+
+    assert (job.state, job.processed, job.changed, job.failed, job.error) == ("succeeded", 6, 6, 0, "")
+    attempts = dict(job.chunks.values_list("number", "attempts"))
+    assert attempts == {1: 1, 2: 2, 3: 1}  # the failed attempt counts
+    assert Certificate.objects.count() == 6
+    assert not CertificateRevision.objects.exists()
+    assert job.result["transitions"] == {"new->downloadable": 6}
+
+
+def test_resume_needs_a_failed_or_cancelled_job(course, django_capture_on_commit_callbacks):
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+    assert job.state == "succeeded"
+    with pytest.raises(errors.JobNotActive):
+        api.resume_job(COURSE_KEY, job.pk)
+
+
+def test_resume_is_refused_while_another_job_is_active(course, captured):
+    job = api.submit_job(COURSE_KEY, "generate_all")
+    api.cancel_job(COURSE_KEY, job.pk)
+    api.submit_job(COURSE_KEY, "generate_all")
+    with pytest.raises(errors.JobAlreadyRunning):
+        api.resume_job(COURSE_KEY, job.pk)
+
+
+def test_stale_jobs_are_failed_and_can_be_resumed(course, settings, captured, django_capture_on_commit_callbacks):
+    settings.CERT_MANAGER_JOB_STALE_SECONDS = 60
+    settings.CERT_MANAGER_BATCH_SIZE = 2
+    learners(4)
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+    captured.clear()
+    jobs.run_job(job.pk)
+    first_chunk = captured[0][1][1]
+    jobs.run_chunk(job.pk, first_chunk)
+    captured.clear()  # the worker holding chunk 2 died: its message is gone
+    fresh = api.submit_job("course-v1:TestX+Other+2026", "generate_all")
+
+    assert api.fail_stale_jobs() == []  # heartbeats are recent
+    GenerationJob.objects.filter(pk=job.pk).update(heartbeat=timezone.now() - timedelta(seconds=61))
+    assert api.fail_stale_jobs() == [job.pk]
+    job.refresh_from_db()
+    assert (job.state, job.active_course_key) == ("failed", None)
+    assert "heartbeat" in job.error
+    assert GenerationJob.objects.get(pk=fresh.pk).state == "queued"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.resume_stale_jobs() == [job.pk]
+    drain(captured)
+    job.refresh_from_db()
+    assert (job.state, job.processed, job.changed, job.chunks_done) == ("succeeded", 4, 4, 2)
+    assert GenerationJobChunk.objects.get(pk=first_chunk).attempts == 1
+
+
+def test_a_never_started_job_goes_stale_by_its_creation_time(
+    course, settings, captured, django_capture_on_commit_callbacks
+):
+    settings.CERT_MANAGER_JOB_STALE_SECONDS = 60
+    job = api.submit_job(COURSE_KEY, "generate_all")
+    GenerationJob.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(minutes=5))
+    assert api.fail_stale_jobs() == [job.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = api.resume_job(COURSE_KEY, job.pk)
+    assert resumed.state == "queued" and captured == [(jobs.TASK_RUN_JOB, [job.pk], None)]
+
+
+def test_an_empty_job_succeeds_at_once(course, django_capture_on_commit_callbacks):
+    job = submit(django_capture_on_commit_callbacks, "regenerate", statuses=["error"])
+    assert (job.state, job.total, job.chunks_total, job.active_course_key) == ("succeeded", 0, 0, None)
+
+
+def test_tasks_go_to_the_configured_queue(settings, monkeypatch):
+    from celery import current_app
+
+    calls = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, **kw: calls.append((name, kw)))
+    settings.CERT_MANAGER_CELERY_QUEUE = "certificates"
+    jobs.send_task(jobs.TASK_RUN_CHUNK, (1, 2))
+    jobs.send_task(jobs.TASK_RECONCILE_LEARNER, (1, "c", "s"), countdown=5)
+    assert calls == [
+        (jobs.TASK_RUN_CHUNK, {"args": [1, 2], "queue": "certificates"}),
+        (jobs.TASK_RECONCILE_LEARNER, {"args": [1, "c", "s"], "queue": "certificates", "countdown": 5}),
+    ]
+
+
+# --- queries per batch ------------------------------------------------------------------------------------
+
+
+def _chunk_queries(course_id: str, n_learners: int, captured, django_capture_on_commit_callbacks) -> list[int]:
+    """Queries of each chunk of a generate_all job over ``n_learners`` new learners."""
+    for _ in range(n_learners):
+        LearnerRecordFactory(course_key=course_id, percent_grade=0.6)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = api.submit_job(course_id, "generate_all")
+    captured.clear()
+    jobs.run_job(job.pk)
+    counts = []
+    for _, (job_id, chunk_id), _ in list(captured):
+        with CaptureQueriesContext(connection) as ctx:
+            assert jobs.run_chunk(job_id, chunk_id) == "done"
+        counts.append(len(ctx.captured_queries))
+    captured.clear()
+    return counts
+
+
+def test_queries_per_batch_do_not_grow_with_the_number_of_learners(
+    course, settings, captured, django_capture_on_commit_callbacks
+):
+    settings.CERT_MANAGER_BATCH_SIZE = 20
+    [one] = _chunk_queries("course-v1:TestX+One+2026", 20, captured, django_capture_on_commit_callbacks)
+    three = _chunk_queries("course-v1:TestX+Three+2026", 60, captured, django_capture_on_commit_callbacks)
+
+    assert len(three) == 3
+    assert three[0] == three[1]  # every batch costs the same
+    assert three[2] == one  # the last batch also closes the job: the same in both runs
+    assert three[0] <= 17 and one - three[0] <= 5
+    assert Certificate.objects.count() == 80
+
+
+# --- export ---------------------------------------------------------------------------------------------
+
+
+def test_export_without_the_rendering_module_fails_clearly(course, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setitem(sys.modules, "cert_manager_plugin.rendering.export", None)
+    job = submit(django_capture_on_commit_callbacks, "export", options={"format": "zip"})
+    assert (job.state, job.params) == ("failed", {"options": {"format": "zip"}})
+    assert "export is not available" in job.error
+    assert job.active_course_key is None
+
+
+def test_export_runs_the_rendering_export_with_progress(course, monkeypatch, django_capture_on_commit_callbacks):
+    seen = []
+
+    def run_export_job(job, progress):
+        seen.append((job.kind, job.params["options"]["format"], job.state))
+        progress(5, 10)
+        progress(10, 10)
+        return {"file": "cert.pdf", "count": 10}
+
+    module = types.ModuleType("cert_manager_plugin.rendering.export")
+    module.run_export_job = run_export_job
+    monkeypatch.setitem(sys.modules, "cert_manager_plugin.rendering.export", module)
+
+    job = submit(django_capture_on_commit_callbacks, "export")
+
+    assert seen == [("export", "pdf", "running")]
+    assert (job.state, job.processed, job.total, job.result) == (
+        "succeeded",
+        10,
+        10,
+        {"file": "cert.pdf", "count": 10},
+    )
+
+
+def test_a_failing_export_fails_the_job(course, monkeypatch, django_capture_on_commit_callbacks):
+    module = types.ModuleType("cert_manager_plugin.rendering.export")
+
+    def run_export_job(job, progress):
+        raise OSError("disk full")
+
+    module.run_export_job = run_export_job
+    monkeypatch.setitem(sys.modules, "cert_manager_plugin.rendering.export", module)
+    job = submit(django_capture_on_commit_callbacks, "export")
+    assert job.state == "failed" and "disk full" in job.error
+
+
+# --- coalesced grade-change reconcile --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_grade_events_schedules_one_reconcile_that_follows_the_final_grade(course, learner, captured):
+    lms_events.enroll(learner, COURSE_KEY, "verified")
+    grades = [0.5 + i * 0.01 for i in range(50)]
+    for g in grades:
+        lms_events.grade(learner.pk, COURSE_KEY, g, passed=g >= 0.6)
+    enqueued = [c for c in captured if c[0] == jobs.TASK_RECONCILE_LEARNER]
+    assert len(enqueued) == 1
+    assert enqueued[0][1] == [learner.pk, str(COURSE_KEY), "enrollment_event"]
+    assert enqueued[0][2] == jobs.coalesce_seconds() > 0
+    assert not Certificate.objects.exists()  # nothing happens before the countdown
+
+    drain(captured)
+
+    cert = Certificate.objects.get(user=learner)
+    assert (cert.status, cert.grade, cert.revision) == ("downloadable", round(grades[-1], 4), 1)
+    assert LearnerRecord.objects.get(user=learner).reconcile_pending_since is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_after_the_reconcile_started_schedules_another(course, learner, captured):
+    lms_events.enroll(learner, COURSE_KEY, "verified")
+    lms_events.grade(learner.pk, COURSE_KEY, 0.9, passed=True)
+    assert len(captured) == 1
+    drain(captured)
+    lms_events.grade(learner.pk, COURSE_KEY, 0.3, passed=False)
+    assert len(captured) == 1
+    drain(captured)
+    assert Certificate.objects.get(user=learner).status == "notpassing"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_reconcile_does_not_block_the_learner_forever(course, learner, captured):
+    lms_events.enroll(learner, COURSE_KEY, "verified")
+    captured.clear()  # the broker lost it
+    LearnerRecord.objects.update(reconcile_pending_since=timezone.now() - timedelta(hours=1))
+    lms_events.grade(learner.pk, COURSE_KEY, 0.9, passed=True)
+    assert len(captured) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inline_mode_coalesces_within_a_transaction(course, learner, monkeypatch):
+    reconciles = []
+    real = jobs.reconcile_pending
+    monkeypatch.setattr(jobs, "reconcile_pending", lambda *a: reconciles.append(a) or real(*a))
+    lms_events.enroll(learner, COURSE_KEY, "verified")
+    assert len(reconciles) == 1
+    with transaction.atomic():
+        for g in (0.7, 0.8, 0.9, 0.95, 0.65):
+            lms_events.grade(learner.pk, COURSE_KEY, g, passed=True)
+        assert len(reconciles) == 1  # nothing before the commit
+    assert len(reconciles) == 2
+    cert = Certificate.objects.get(user=learner)
+    assert (cert.grade, cert.revision) == (0.65, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inline_mode_outside_a_transaction_reconciles_each_event(course, learner):
+    lms_events.enroll(learner, COURSE_KEY, "verified")
+    lms_events.grade(learner.pk, COURSE_KEY, 0.9, passed=True)
+    lms_events.grade(learner.pk, COURSE_KEY, 0.95, passed=True)
+    cert = Certificate.objects.get(user=learner)
+    assert (cert.grade, cert.revision) == (0.95, 2)
+    assert LearnerRecord.objects.get(user=learner).reconcile_pending_since is None
+
+
+# --- hold until course end ---------------------------------------------------------------------------------
+
+
+def test_held_certificates_are_issued_once_the_course_has_ended(course, django_capture_on_commit_callbacks):
+    course.end = timezone.now() + timedelta(days=1)
+    course.save()
+    CourseCertificateSettings.objects.create(course_key=COURSE_KEY, issue_policy="after_course_end")
+    held = learners(2)
+    failing = learners(1, percent_grade=0.1, passed=False)
+    audit = learners(1, mode="audit")
+    with django_capture_on_commit_callbacks(execute=True):
+        for uid in held:
+            api.learner_changed(uid, COURSE_KEY, "grade_event")
+    assert not Certificate.objects.exists()
+    assert api.issue_held_certificates() == {}  # not ended yet
+
+    after = course.end + timedelta(minutes=1)
+    assert api.issue_held_certificates(now=after) == {str(COURSE_KEY): 2}
+
+    statuses = dict(Certificate.objects.values_list("user_id", "status"))
+    assert statuses == {held[0]: "downloadable", held[1]: "downloadable"}
+    assert failing[0] not in statuses and audit[0] not in statuses
+    assert set(Certificate.objects.values_list("source", flat=True)) == {"course_end"}
+    assert api.issue_held_certificates(now=after) == {str(COURSE_KEY): 0}
+
+
+# --- backfill -----------------------------------------------------------------------------------------------
+
+
+def test_backfill_creates_missing_records_and_keeps_event_fed_ones(course, settings):
+    from cert_manager_plugin.lms import BackfillRow
+
+    settings.CERT_MANAGER_BATCH_SIZE = 2
+    users = [UserFactory() for _ in range(3)]
+    fed = LearnerRecordFactory(user=users[0], percent_grade=0.99)
+    bare = LearnerRecord.objects.create(user=users[1], course_key=COURSE_KEY)
+    rows = [BackfillRow(u.pk, "verified", True, 0.5, False, None) for u in users]
+
+    assert api.backfill_learner_records(COURSE_KEY, rows=rows) == {"created": 1, "updated": 1}
+
+    fed.refresh_from_db()
+    bare.refresh_from_db()
+    assert fed.percent_grade == 0.99
+    assert (bare.mode, bare.is_active, bare.percent_grade) == ("verified", True, 0.5)
+    assert LearnerRecord.objects.get(user=users[2]).percent_grade == 0.5
