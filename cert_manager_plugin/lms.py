@@ -70,33 +70,66 @@ LOOKUP_CHUNK = 900  # below SQLite's host-parameter limit
 
 
 def _users_by_identifier(identifiers: Iterable[str]) -> dict[str, object]:
-    """Map each identifier (username, or email in any case) that exists to its user: one query a chunk."""
+    """
+    Map each identifier that exists to its user, a constant number of queries per chunk of 900.
+
+    Emails match in any case (the lowest id wins if two accounts share one); usernames match exactly,
+    else in any case when that is unambiguous: the same rules as ``StandaloneBackend.find_user``.
+    """
     idents = list(dict.fromkeys(i.strip() for i in identifiers if i and i.strip()))
-    keys = [i.lower() if "@" in i else i for i in idents]
-    names = [k for k in keys if "@" not in k]
-    emails = [k for k in keys if "@" in k]
-    users = get_user_model().objects.annotate(email_lower=Lower("email"))
-    by_key: dict[str, object] = {}
-    for field, values in (("username__in", names), ("email_lower__in", emails)):
-        for start in range(0, len(values), LOOKUP_CHUNK):
-            for user in users.filter(**{field: values[start : start + LOOKUP_CHUNK]}):
-                by_key[user.username] = user
-                if user.email:
-                    by_key[user.email.lower()] = user
-    return {i: by_key[k] for i, k in zip(idents, keys, strict=True) if k in by_key}
+    names = [i for i in idents if "@" not in i]
+    emails = list(dict.fromkeys(i.lower() for i in idents if "@" in i))
+    users = get_user_model().objects.order_by("-pk")  # lowest pk written last, so it wins
+    by_name: dict[str, object] = {}
+    by_email: dict[str, object] = {}
+    for start in range(0, len(names), LOOKUP_CHUNK):
+        for user in users.filter(username__in=names[start : start + LOOKUP_CHUNK]):
+            by_name[user.username] = user
+    missing = list(dict.fromkeys(n.lower() for n in names if n not in by_name))
+    folded: dict[str, list] = {}
+    for start in range(0, len(missing), LOOKUP_CHUNK):
+        chunk = missing[start : start + LOOKUP_CHUNK]
+        for user in users.annotate(username_lower=Lower("username")).filter(username_lower__in=chunk):
+            folded.setdefault(user.username.lower(), []).append(user)
+    for start in range(0, len(emails), LOOKUP_CHUNK):
+        chunk = emails[start : start + LOOKUP_CHUNK]
+        for user in users.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk):
+            by_email[user.email.lower()] = user
+    found: dict[str, object] = {}
+    for ident in idents:
+        if "@" in ident:
+            user = by_email.get(ident.lower())
+        else:
+            candidates = folded.get(ident.lower(), [])
+            user = by_name.get(ident) or (candidates[0] if len(candidates) == 1 else None)
+        if user is not None:
+            found[ident] = user
+    return found
 
 
 class StandaloneBackend:
     """The plugin's own tables: the demo host and the tests."""
 
     def find_user(self, identifier: str):
-        """A user by username or email (case-insensitive email), or None."""
+        """
+        A user by username or email, or None.
+
+        Emails match in any case (the lowest id if two accounts share one). A username matches exactly,
+        else in any case when exactly one account has it that way (Django usernames are case-sensitive).
+        """
         identifier = (identifier or "").strip()
         if not identifier:
             return None
-        User = get_user_model()
-        field = "email__iexact" if "@" in identifier else "username"
-        return User.objects.filter(**{field: identifier}).first()
+        users = get_user_model().objects.order_by("pk")
+        # Lower() rather than __iexact: MySQL's iexact is LIKE, case-sensitive under a binary collation.
+        if "@" in identifier:
+            return users.annotate(email_lower=Lower("email")).filter(email_lower=identifier.lower()).first()
+        exact = users.filter(username=identifier).first()
+        if exact is not None:
+            return exact
+        folded = users.annotate(username_lower=Lower("username")).filter(username_lower=identifier.lower())
+        candidates = list(folded[:2])
+        return candidates[0] if len(candidates) == 1 else None
 
     def find_users(self, identifiers: Iterable[str]) -> dict[str, object]:
         """Map each identifier (username, or email in any case) that exists to its user."""
@@ -165,7 +198,7 @@ class EdxPlatformBackend(StandaloneBackend):
         User = get_user_model()
         try:
             return get_user_by_username_or_email((identifier or "").strip())
-        except User.DoesNotExist:
+        except (User.DoesNotExist, User.MultipleObjectsReturned):
             return None
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
