@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 from opaque_keys.edx.keys import CourseKey
 
 from .models import (
@@ -20,9 +21,12 @@ def certificates(course_key: CourseKey, *, search: str = "", status: str | None 
     qs = Certificate.objects.filter(course_key=course_key).select_related("user").order_by("user__username", "id")
     if status:
         qs = qs.filter(status__in=[s.strip() for s in status.split(",") if s.strip()])
+    search = (search or "").strip().lower()
     if search:
-        qs = qs.filter(
-            Q(user__username__icontains=search) | Q(user__email__icontains=search) | Q(name__icontains=search)
+        # Lower() + contains rather than icontains: MySQL's icontains is LIKE, which is case-sensitive under
+        # a binary collation (the test databases use utf8mb4_bin).
+        qs = qs.annotate(_username=Lower("user__username"), _email=Lower("user__email"), _name=Lower("name")).filter(
+            Q(_username__contains=search) | Q(_email__contains=search) | Q(_name__contains=search)
         )
     return qs
 
