@@ -6,6 +6,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from opaque_keys.edx.keys import CourseKey
 
+from .data import CertificateStatus
 from .models import (
     Certificate,
     CertificateException,
@@ -52,8 +53,13 @@ def learner_certificates(user) -> QuerySet[Certificate]:
 
 
 def exceptions(course_key: CourseKey) -> QuerySet[CertificateException]:
-    """The exception list with the seed's columns; ``certificate_generated`` is the issue date if any."""
-    issued = Certificate.objects.filter(course_key=course_key, user_id=OuterRef("user_id")).values("issued_date")[:1]
+    """
+    The exception list with the seed's columns; ``certificate_generated`` is the issue date of the learner's
+    certificate while it is issued (a revoked one keeps its old issue date, which must not show here).
+    """
+    issued = Certificate.objects.filter(
+        course_key=course_key, user_id=OuterRef("user_id"), status=CertificateStatus.DOWNLOADABLE
+    ).values("issued_date")[:1]
     return (
         CertificateException.objects.filter(course_key=course_key)
         .select_related("user", "granted_by")
