@@ -1,0 +1,50 @@
+"""The vocabulary: contract names from design.md section 2."""
+
+from __future__ import annotations
+
+from cert_manager_plugin import data
+
+
+def test_statuses_are_the_open_edx_names():
+    assert [s.value for s in data.CertificateStatus] == [
+        "downloadable",
+        "notpassing",
+        "audit_passing",
+        "audit_notpassing",
+        "error",
+        "unavailable",
+        "generating",
+    ]
+    assert ("downloadable", "downloadable") in data.CertificateStatus.choices()
+
+
+def test_modes_and_default_eligibility():
+    assert len(data.ALL_MODES) == 9 and len(set(data.ALL_MODES)) == 9
+    assert "audit" in data.ALL_MODES and "audit" not in data.DEFAULT_ELIGIBLE_MODES
+    assert set(data.ALL_MODES) - set(data.DEFAULT_ELIGIBLE_MODES) == {"audit"}
+
+
+def test_regeneration_groups_map_to_statuses():
+    assert {g.value: s.value for g, s in data.GROUP_STATUS.items()} == {
+        "received": "downloadable",
+        "not_received": "notpassing",
+        "audit_passing": "audit_passing",
+        "audit_notpassing": "audit_notpassing",
+        "error": "error",
+    }
+    assert set(data.GROUP_STATUS) == set(data.LearnerGroup)
+
+
+def test_job_states_and_policies():
+    assert data.ACTIVE_JOB_STATES == {"queued", "running"}
+    assert {p.value for p in data.IssuePolicy} == {"on_pass", "after_course_end"}
+    assert {k.value for k in data.JobKind} >= {"generate_all", "regenerate", "generate_exceptions", "export"}
+    assert {s.value for s in data.ExceptionScope} == {"new", "all"}
+
+
+def test_sources_fit_their_column():
+    from cert_manager_plugin.models import Certificate
+
+    width = Certificate._meta.get_field("source").max_length
+    assert all(len(s.value) <= width for s in data.Source)
+    assert all(len(s.value) <= Certificate._meta.get_field("status").max_length for s in data.CertificateStatus)
