@@ -162,7 +162,7 @@ PY
 
 run_pytest() { # name db port markexpr
     local name="$1" db="$2" port="$3" markexpr="$4" start rc counts passed failed skipped detail
-    local xml="$LOGS/$name.xml"
+    local xml="$LOGS/pytest-$db.xml"
     local args=(-q -p no:cacheprovider --timeout=600 --junitxml="$xml")
     [[ -n "$markexpr" ]] && args+=(-m "$markexpr")
     # shellcheck disable=SC2206
