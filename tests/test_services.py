@@ -515,3 +515,46 @@ def test_reconcile_learner_records_source_and_actor_on_revisions(course, learner
     # nothing changed: no new revision, no new write
     assert api.reconcile_learner(learner.pk, COURSE_KEY, source="job").changed == 0
     assert cert_of(learner).revision == 2
+
+
+# --- hold until course end, then the course ends -----------------------------------------------------
+
+
+@pytest.fixture
+def ended_hold_course(course):
+    api.update_course_settings(COURSE_KEY, {"issue_policy": "after_course_end"})
+    course.end = timezone.now() + timedelta(days=1)
+    course.save()
+    return course
+
+
+def _end(course):
+    course.end = timezone.now() - timedelta(minutes=1)
+    course.save()
+
+
+def test_course_end_issues_held_passing_learners(ended_hold_course, learner):
+    from cert_manager_plugin import jobs
+
+    enrolled(learner, passed=True, grade=0.8)
+    api.reconcile_learner(learner.pk, COURSE_KEY, source="grade_event")
+    assert not Certificate.objects.exists(), "held"
+    _end(ended_hold_course)
+    jobs.issue_held_certificates()
+    assert (cert_of(learner).status, cert_of(learner).source) == ("downloadable", "course_end")
+
+
+# BUG (jobs.py, owned by the bulk engineer): issue_held_certificates picks candidates with passed=True
+# only, so an allowlisted learner below passing, held until course end like everyone else, is never
+# issued when the course ends. The candidate query should also take learners on the exception list.
+@pytest.mark.xfail(strict=True, reason="jobs.issue_held_certificates skips allowlisted learners who are not passing")
+def test_course_end_issues_held_allowlisted_learners(ended_hold_course, learner):
+    from cert_manager_plugin import jobs
+
+    enrolled(learner, passed=False, grade=0.2)
+    CertificateExceptionFactory(user=learner)
+    api.reconcile_learner(learner.pk, COURSE_KEY, source="exception")
+    assert not Certificate.objects.exists(), "held"
+    _end(ended_hold_course)
+    jobs.issue_held_certificates()
+    assert cert_of(learner).status == "downloadable"
