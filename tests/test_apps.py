@@ -1,0 +1,177 @@
+"""
+The plugin reaches the host only through edx-django-utils and its ``lms.djangoapp`` entry point.
+
+Uninstalling the entry point (or breaking ``plugin_app``) makes these tests fail: nothing in the host
+names the app, its URLs, its settings or its receivers.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import types
+import weakref
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.dispatch.dispatcher import _make_id
+from django.urls import URLResolver, get_resolver
+from edx_django_utils.plugins import add_plugins, get_plugin_apps, get_plugin_url_patterns
+from openedx_events.learning import signals as openedx_signals
+
+from cert_manager_plugin import apps as plugin_apps
+from cert_manager_plugin import receivers
+from cert_manager_plugin.apps import RECEIVERS, CertManagerConfig
+from cert_manager_plugin.models import LearnerRecord
+from tests import lms_events
+
+LMS = "lms.djangoapp"
+APP_CONFIG = "cert_manager_plugin.apps.CertManagerConfig"
+DEVSITE = Path(__file__).resolve().parent.parent / "devsite"
+
+
+def _string_constants(node: ast.AST) -> set[str]:
+    return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+def _installed_apps_literals(source: str) -> set[str]:
+    """Every string literal assigned or added to INSTALLED_APPS in a settings module's source."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        if any(isinstance(t, ast.Name) and t.id == "INSTALLED_APPS" for t in targets):
+            found |= _string_constants(node.value)
+    return found
+
+
+# --- the entry point and INSTALLED_APPS ---------------------------------------------------------------
+
+
+def test_lms_djangoapp_entry_point_names_the_app_config():
+    [entry_point] = [ep for ep in entry_points(group=LMS) if ep.name == "cert_manager_plugin"]
+    assert entry_point.value == "cert_manager_plugin.apps:CertManagerConfig"
+    assert entry_point.load() is CertManagerConfig
+
+
+def test_get_plugin_apps_finds_the_plugin_and_installed_apps_has_it():
+    assert APP_CONFIG in get_plugin_apps(LMS)
+    assert APP_CONFIG in settings.INSTALLED_APPS
+    assert isinstance(django_apps.get_app_config("cert_manager_plugin"), CertManagerConfig)
+
+
+@pytest.mark.parametrize("module", ["settings.py", "test_settings.py"])
+def test_host_settings_do_not_list_the_plugin(module):
+    source = (DEVSITE / module).read_text(encoding="utf-8")
+    assert not {s for s in _installed_apps_literals(source) if s.startswith("cert_manager_plugin")}
+    assert APP_CONFIG not in _string_constants(ast.parse(source))
+    assert "get_plugin_apps" in source or module == "test_settings.py"
+
+
+def test_host_urls_and_app_do_not_hook_the_plugin_up_by_hand():
+    for module in ("urls.py", "apps.py"):
+        source = (DEVSITE / module).read_text(encoding="utf-8")
+        assert "cert_manager_plugin" not in source, f"devsite/{module} names the plugin"
+
+
+# --- URLs ---------------------------------------------------------------------------------------------
+
+
+def test_plugin_urls_come_from_get_plugin_url_patterns_under_the_cert_manager_namespace():
+    [pattern] = [p for p in get_plugin_url_patterns(LMS) if getattr(p, "app_name", None) == "cert_manager_plugin"]
+    assert isinstance(pattern, URLResolver)
+    assert pattern.namespace == "cert_manager"
+    assert pattern.urlconf_module.__name__ == "cert_manager_plugin.urls"
+
+
+def test_host_url_resolver_mounts_the_cert_manager_namespace():
+    resolver = get_resolver()
+    assert "cert_manager" in resolver.namespace_dict
+    assert resolver.app_dict["cert_manager_plugin"] == ["cert_manager"]
+    _, sub_resolver = resolver.namespace_dict["cert_manager"]
+    assert sub_resolver.urlconf_module.__name__ == "cert_manager_plugin.urls"
+
+
+# --- receivers ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("func_name", "signal_name"), RECEIVERS)
+def test_each_openedx_event_has_our_receiver_under_its_dispatch_uid(func_name, signal_name):
+    signal = getattr(openedx_signals, signal_name)
+    lookup_key = (f"cert_manager_plugin.{func_name}", _make_id(None))
+    connected = [ref for key, ref, *_ in signal.receivers if key == lookup_key]
+    assert len(connected) == 1, f"{signal_name} has no receiver under {lookup_key[0]}"
+    target = connected[0]() if isinstance(connected[0], weakref.ReferenceType) else connected[0]
+    assert target is getattr(receivers, func_name)
+    assert signal.has_listeners()
+
+
+def test_receivers_list_covers_the_five_lms_events():
+    assert {signal for _, signal in RECEIVERS} == {
+        "COURSE_ENROLLMENT_CREATED",
+        "COURSE_ENROLLMENT_CHANGED",
+        "COURSE_UNENROLLMENT_COMPLETED",
+        "PERSISTENT_GRADE_SUMMARY_CHANGED",
+        "COURSE_PASSING_STATUS_UPDATED",
+    }
+    signals_config = CertManagerConfig.plugin_app["signals_config"][LMS]
+    assert signals_config["relative_path"] == "receivers"
+    assert {r["signal_path"] for r in signals_config["receivers"]} == {
+        f"openedx_events.learning.signals.{signal}" for _, signal in RECEIVERS
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_enrollment_event_reaches_the_plugin(course, course_key, learner):
+    lms_events.enroll(learner, course_key, "honor")
+    record = LearnerRecord.objects.get(user=learner, course_key=course_key)
+    assert (record.mode, record.is_active) == ("honor", True)
+
+
+# --- settings -----------------------------------------------------------------------------------------
+
+
+def test_add_plugins_applied_the_test_settings_to_the_host():
+    host = sys.modules["devsite.settings"]
+    assert host.SETTINGS_TYPE == "test"
+    assert settings.CERT_MANAGER_RUN_INLINE is True
+    assert settings.CERT_MANAGER_LMS_BACKEND == "standalone"
+    # Only the plugin's settings module defines these: their presence proves add_plugins ran.
+    source = (DEVSITE / "settings.py").read_text(encoding="utf-8")
+    for name in ("CERT_MANAGER_BATCH_SIZE", "CERT_MANAGER_CSV_MAX_ROWS", "CERT_MANAGER_JOB_STALE_SECONDS"):
+        assert name not in source
+        assert hasattr(settings, name)
+
+
+@pytest.fixture
+def blank_settings_module():
+    """A throwaway settings module for add_plugins to fill in."""
+    module = types.ModuleType("cm_blank_host_settings")
+    sys.modules[module.__name__] = module
+    yield module
+    del sys.modules[module.__name__]
+
+
+@pytest.mark.parametrize(
+    ("settings_type", "run_inline", "backend"),
+    [
+        (plugin_apps.TEST, True, "standalone"),
+        (plugin_apps.COMMON, False, "standalone"),
+        (plugin_apps.DEVSTACK, False, "standalone"),
+        (plugin_apps.PRODUCTION, False, "edx_platform"),
+    ],
+)
+def test_add_plugins_picks_the_settings_module_for_each_settings_type(
+    blank_settings_module, settings_type, run_inline, backend
+):
+    blank_settings_module.CERT_MANAGER_RUN_INLINE = False
+    add_plugins(blank_settings_module.__name__, LMS, settings_type)
+    assert blank_settings_module.CERT_MANAGER_RUN_INLINE is run_inline
+    assert blank_settings_module.CERT_MANAGER_LMS_BACKEND == backend
+    assert blank_settings_module.CERT_MANAGER_BATCH_SIZE == 1000
