@@ -24,8 +24,22 @@ LOGS="$ROOT/var/test-logs"
 mkdir -p "$LOGS"
 
 say() { printf '\n==> %s\n' "$*"; }
+# pip warns once per package about index locations configured on some machines but absent: drop that noise.
+quiet_pip() { grep -v "is ignored: it is neither a file nor a directory" || true; }
+
+SUMMARY=()
+FAILED=0
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+TOTAL_SKIPPED=0
+
+record() { # name status seconds detail
+    SUMMARY+=("$(printf '%-26s %-4s %4ss  %s' "$1" "$2" "$3" "$4")")
+    [[ "$2" != "FAIL" ]] || FAILED=1
+}
 
 # --- 1. virtualenv and requirements -------------------------------------------------------------------
+PHASE_START=$SECONDS
 if ! "$VENV/bin/python" -c "import sys" >/dev/null 2>&1; then
     "$PYTHON" -c "import sys; sys.exit(sys.version_info < (3, 11))" || {
         echo "Python 3.11+ is needed ($PYTHON is $("$PYTHON" --version 2>&1))." >&2
@@ -41,8 +55,8 @@ STAMP="$VENV/.cert-manager-test-requirements"
 WANT="$(cat requirements/test.txt requirements/quality.txt setup.py requirements/base.in | sha256sum | cut -d' ' -f1)"
 if [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]]; then
     say "installing requirements/test.txt, requirements/quality.txt and the package"
-    python -m pip install -q -r requirements/test.txt -r requirements/quality.txt
-    python -m pip install -q -e .
+    python -m pip install -q -r requirements/test.txt -r requirements/quality.txt 2>&1 | quiet_pip
+    python -m pip install -q -e . 2>&1 | quiet_pip
     echo "$WANT" >"$STAMP"
 else
     say "requirements already installed in $VENV"
@@ -59,6 +73,8 @@ if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
         echo "warning: /usr/bin/chromium or /usr/bin/chromedriver missing and apt-get unavailable (not root)" >&2
     fi
 fi
+
+record "install (venv, browser)" ok $((SECONDS - PHASE_START)) "$VENV"
 
 # --- 3. local services --------------------------------------------------------------------------------------
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1; }
@@ -88,6 +104,7 @@ start_service() { # name port command...
 }
 
 say "local services"
+PHASE_START=$SECONDS
 if [[ -d /etc/postgresql ]] && command -v pg_ctlcluster >/dev/null; then
     start_service PostgreSQL 5432 \
         bash -c 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'
@@ -112,18 +129,9 @@ else
     echo "MariaDB: not installed here"
 fi
 
+record "services" ok $((SECONDS - PHASE_START)) "PostgreSQL, Redis, MariaDB"
+
 # --- 4. checks and test runs ---------------------------------------------------------------------------------
-SUMMARY=()
-FAILED=0
-TOTAL_PASSED=0
-TOTAL_FAILED=0
-TOTAL_SKIPPED=0
-
-record() { # name status seconds detail
-    SUMMARY+=("$(printf '%-22s %-4s %4ss  %s' "$1" "$2" "$3" "$4")")
-    [[ "$2" != "FAIL" ]] || FAILED=1
-}
-
 check() { # name command...
     local name="$1" start rc
     shift
@@ -212,5 +220,6 @@ printf '%s\n' "${SUMMARY[@]}"
 if [[ $FAILED -ne 0 ]]; then
     echo "FAILED: see the output above (junit files in $LOGS)"
 fi
+echo "wall time: $((SECONDS / 60))m$((SECONDS % 60))s"
 echo "total: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
 exit "$FAILED"
