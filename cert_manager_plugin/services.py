@@ -276,8 +276,8 @@ def delete_all_certificates(course_key: CourseKey, *, confirm: str | None, delet
         raise errors.ConfirmationRequired(
             f'Deleting all certificates needs {{"confirm": "{course_key}"}}.', expected=str(course_key)
         )
-    count = Certificate.objects.filter(course_key=course_key).count()
-    Certificate.objects.filter(course_key=course_key).delete()
+    _, per_model = Certificate.objects.filter(course_key=course_key).delete()
+    count = per_model.get(Certificate._meta.label, 0)  # not the cascaded revisions and invalidations
     log.info("cert_manager: %s certificates of %s deleted by %s", count, course_key, getattr(deleted_by, "pk", None))
     return count
 
