@@ -282,9 +282,10 @@ def test_delete_all_needs_the_course_id_as_confirmation(course, confirm):
 
 
 def test_delete_all_deletes_only_that_course(course):
-    CertificateFactory.create_batch(3)
+    certs = CertificateFactory.create_batch(3)
+    CertificateInvalidationFactory(certificate=certs[0])
     elsewhere = CertificateFactory(course_key=api.parse_course_key("course-v1:Other+X+1"))
-    assert api.delete_all_certificates(COURSE_KEY, confirm=COURSE_ID) == 3
+    assert api.delete_all_certificates(COURSE_KEY, confirm=COURSE_ID) == 3, "certificates, not cascaded rows"
     assert list(Certificate.objects.all()) == [elsewhere]
 
 
