@@ -364,3 +364,27 @@ class VerifySerializer(serializers.Serializer):
     revision = serializers.IntegerField()
     modified = serializers.DateTimeField()
     revisions = VerifyRevisionSerializer(many=True)
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+class PageSerializer(serializers.Serializer):
+    """The envelope of a paginated list (``pagination.CertManagerPagination``)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    num_pages = serializers.IntegerField()
+    current_page = serializers.IntegerField()
+
+
+_PAGES: dict[type, type] = {}
+
+
+def paginated(child: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The page serializer of ``child`` rows, for the schema (one class, and one component, per row type)."""
+    if child not in _PAGES:
+        name = f"Paginated{child.__name__.removesuffix('Serializer')}ListSerializer"
+        _PAGES[child] = type(name, (PageSerializer,), {"results": child(many=True), "__module__": __name__})
+    return _PAGES[child]

@@ -6,6 +6,7 @@ anything else in that segment reaches the view, which answers 400 ``invalid_cour
 """
 
 from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -26,14 +27,14 @@ api_urlpatterns = [
         name="api-v1-certificate",
     ),
     re_path(COURSE + r"jobs$", views.JobListView.as_view(), name="api-v1-jobs"),
-    re_path(COURSE + r"jobs/(?P<job_id>[0-9]+)$", views.JobDetailView.as_view(), name="api-v1-job"),
-    re_path(COURSE + r"jobs/(?P<job_id>[0-9]+)/download$", views.JobDownloadView.as_view(), name="api-v1-job-download"),
+    re_path(COURSE + r"jobs/(?P<job_id>[^/]+)$", views.JobDetailView.as_view(), name="api-v1-job"),
+    re_path(COURSE + r"jobs/(?P<job_id>[^/]+)/download$", views.JobDownloadView.as_view(), name="api-v1-job-download"),
     re_path(COURSE + r"exceptions$", views.ExceptionListView.as_view(), name="api-v1-exceptions"),
     re_path(COURSE + r"exceptions/bulk$", views.ExceptionBulkView.as_view(), name="api-v1-exceptions-bulk"),
     re_path(COURSE + r"exceptions/(?P<username>[^/]+)$", views.ExceptionDetailView.as_view(), name="api-v1-exception"),
     re_path(COURSE + r"invalidations$", views.InvalidationListView.as_view(), name="api-v1-invalidations"),
     re_path(
-        COURSE + r"invalidations/(?P<invalidation_id>[0-9]+)$",
+        COURSE + r"invalidations/(?P<invalidation_id>[^/]+)$",
         views.InvalidationDetailView.as_view(),
         name="api-v1-invalidation",
     ),
@@ -56,9 +57,14 @@ class SchemaView(SpectacularAPIView):
         "COMPONENT_SPLIT_REQUEST": True,
     }
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         self.patterns = [path("api/cert_manager/v1/", include(api_urlpatterns))]
         return super().get(request, *args, **kwargs)
 
 
-urlpatterns = [*api_urlpatterns, path("schema/", SchemaView.as_view(), name="api-v1-schema")]
+urlpatterns = [
+    *api_urlpatterns,
+    path("schema/", SchemaView.as_view(), name="api-v1-schema"),
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="api-v1-not-found"),
+]

@@ -28,6 +28,7 @@ from cert_manager_plugin import api, errors
 from cert_manager_plugin.data import CertificateStatus, JobKind
 
 from .. import errors as rest_errors
+from .. import schema as _schema_extensions  # noqa: F401  (registers the auth schemes)
 from ..pagination import CertManagerPagination
 from ..permissions import AUTHENTICATION_CLASSES, IsCourseTeam
 from . import serializers as s
@@ -43,6 +44,8 @@ PAGE = [
     OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Page number (from 1)."),
     OpenApiParameter("page_size", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Rows per page (max 500)."),
 ]
+_STATUS = "|".join(c.value for c in CertificateStatus)
+STATUS_LIST_PATTERN = rf"^\s*({_STATUS})\s*(,\s*({_STATUS})\s*)*$"
 ERR_R, ERR_W = rest_errors.ERRORS_READ, rest_errors.ERRORS_WRITE
 NO_CONTENT = {status.HTTP_204_NO_CONTENT: OpenApiResponse(description="Done.")}
 
@@ -115,6 +118,17 @@ def resolve_course(course_id: str):
     return course_key
 
 
+def object_id(value: str, what: str) -> int:
+    """A numeric id from the path; anything else is a 404 (no such object)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number <= 0:
+        raise errors.NotFound(f"No {what} {value!r} in this course.")
+    return number
+
+
 def validated(serializer_class, data, **kwargs) -> dict:
     """Validate a request body; DRF field errors become a 400 ``invalid_input`` with ``field_errors``."""
     serializer = serializer_class(data=data, **kwargs)
@@ -128,12 +142,17 @@ def validated(serializer_class, data, **kwargs) -> dict:
 class CourseSettingsView(CourseView):
     """The course's certificate settings: self-generation toggle and policies."""
 
-    @extend_schema(parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERR_R})
+    @extend_schema(
+        operation_id="settings_retrieve", parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERR_R}
+    )
     def get(self, request, course_id: str) -> Response:
         return Response(s.CourseSettingsSerializer(api.get_course_settings(self.course_key)).data)
 
     @extend_schema(
-        parameters=[COURSE_ID], request=s.CourseSettingsSerializer, responses={200: s.CourseSettingsSerializer, **ERR_W}
+        operation_id="settings_update",
+        parameters=[COURSE_ID],
+        request=s.CourseSettingsSerializer,
+        responses={200: s.CourseSettingsSerializer, **ERR_W},
     )
     def patch(self, request, course_id: str) -> Response:
         changes = validated(s.CourseSettingsSerializer, request.data, partial=True)
@@ -150,6 +169,7 @@ class CertificateListView(CourseView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(
+        operation_id="certificates_list",
         parameters=[
             COURSE_ID,
             OpenApiParameter("search", OpenApiTypes.STR, description="Part of a username, email or name."),
@@ -157,11 +177,16 @@ class CertificateListView(CourseView):
                 "status",
                 OpenApiTypes.STR,
                 description="Comma-separated statuses: " + ", ".join(c.value for c in CertificateStatus),
+                pattern=STATUS_LIST_PATTERN,
             ),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: the whole list."),
             *PAGE,
         ],
-        responses={200: s.CertificateSerializer(many=True), **ERR_R},
+        responses={
+            (200, "application/json"): s.paginated(s.CertificateSerializer),
+            (200, "text/csv"): OpenApiTypes.STR,
+            **ERR_R,
+        },
     )
     def get(self, request, course_id: str):
         search = request.query_params.get("search", "").strip()
@@ -182,6 +207,7 @@ class CertificateListView(CourseView):
         return self.paginate(queryset, s.CertificateSerializer)
 
     @extend_schema(
+        operation_id="certificates_delete_all",
         parameters=[COURSE_ID],
         request=s.DeleteAllRequestSerializer,
         responses={200: s.DeleteAllResponseSerializer, **ERR_W},
@@ -203,11 +229,20 @@ class CertificateDetailView(CourseView):
             raise errors.CertificateNotFound(f"'{username}' has no certificate in {self.course_key}.", user=username)
         return cert
 
-    @extend_schema(parameters=[COURSE_ID, USERNAME], responses={200: s.CertificateSerializer, **ERR_R})
+    @extend_schema(
+        operation_id="certificate_retrieve",
+        parameters=[COURSE_ID, USERNAME],
+        responses={200: s.CertificateSerializer, **ERR_R},
+    )
     def get(self, request, course_id: str, username: str) -> Response:
         return Response(s.CertificateSerializer(self.certificate(username)).data)
 
-    @extend_schema(parameters=[COURSE_ID, USERNAME], request=None, responses={**NO_CONTENT, **ERR_W})
+    @extend_schema(
+        operation_id="certificate_delete",
+        parameters=[COURSE_ID, USERNAME],
+        request=None,
+        responses={**NO_CONTENT, **ERR_W},
+    )
     def delete(self, request, course_id: str, username: str) -> Response:
         api.delete_certificate(self.course_key, username, deleted_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -218,7 +253,11 @@ class RevisionListView(CertificateDetailView):
 
     http_method_names = ["get", "head", "options"]
 
-    @extend_schema(parameters=[COURSE_ID, USERNAME, *PAGE], responses={200: s.RevisionSerializer(many=True), **ERR_R})
+    @extend_schema(
+        operation_id="certificate_revisions_list",
+        parameters=[COURSE_ID, USERNAME, *PAGE],
+        responses={200: s.paginated(s.RevisionSerializer), **ERR_R},
+    )
     def get(self, request, course_id: str, username: str) -> Response:
         return self.paginate(api.revisions(self.certificate(username)), s.RevisionSerializer)
 
@@ -233,11 +272,14 @@ def job_response(job, request, code: int = status.HTTP_200_OK) -> Response:
 class JobListView(CourseView):
     """The course's generation history; POST starts a job (or counts a dry run)."""
 
-    @extend_schema(parameters=[COURSE_ID, *PAGE], responses={200: s.JobSerializer(many=True), **ERR_R})
+    @extend_schema(
+        operation_id="jobs_list", parameters=[COURSE_ID, *PAGE], responses={200: s.paginated(s.JobSerializer), **ERR_R}
+    )
     def get(self, request, course_id: str) -> Response:
         return self.paginate(api.jobs(self.course_key), s.JobSerializer)
 
     @extend_schema(
+        operation_id="jobs_create",
         parameters=[COURSE_ID],
         request=s.JobRequestSerializer,
         responses={202: s.JobSerializer, 200: s.DryRunSerializer, **ERR_W},
@@ -260,13 +302,22 @@ class JobListView(CourseView):
 class JobDetailView(CourseView):
     """One job's progress; DELETE cancels it."""
 
-    @extend_schema(parameters=[COURSE_ID, JOB_ID], responses={200: s.JobSerializer, **ERR_R})
+    @extend_schema(
+        operation_id="job_retrieve", parameters=[COURSE_ID, JOB_ID], responses={200: s.JobSerializer, **ERR_R}
+    )
     def get(self, request, course_id: str, job_id: int) -> Response:
-        return job_response(api.get_job(self.course_key, int(job_id)), request)
+        return job_response(api.get_job(self.course_key, object_id(job_id, "job")), request)
 
-    @extend_schema(parameters=[COURSE_ID, JOB_ID], request=None, responses={200: s.JobSerializer, **ERR_W})
+    @extend_schema(
+        operation_id="job_cancel",
+        parameters=[COURSE_ID, JOB_ID],
+        request=None,
+        responses={200: s.JobSerializer, **ERR_W},
+    )
     def delete(self, request, course_id: str, job_id: int) -> Response:
-        return job_response(api.cancel_job(self.course_key, int(job_id), cancelled_by=request.user), request)
+        return job_response(
+            api.cancel_job(self.course_key, object_id(job_id, "job"), cancelled_by=request.user), request
+        )
 
 
 class JobDownloadView(CourseView):
@@ -275,11 +326,12 @@ class JobDownloadView(CourseView):
     content_negotiation_class = IgnoreClientContentNegotiation
 
     @extend_schema(
+        operation_id="job_download",
         parameters=[COURSE_ID, JOB_ID],
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERR_R},
     )
     def get(self, request, course_id: str, job_id: int):
-        job = api.get_job(self.course_key, int(job_id))
+        job = api.get_job(self.course_key, object_id(job_id, "job"))
         path = (job.result or {}).get("file") if job.kind == JobKind.EXPORT else None
         if job.state != "succeeded" or not path or not os.path.isfile(path):
             raise errors.NotFound(f"Job {job.pk} has no file to download (state: {job.state}).", job_id=job.pk)
@@ -291,7 +343,12 @@ class JobDownloadView(CourseView):
 class ExportView(CourseView):
     """Start an export of every issued certificate into one file (PDF or ZIP)."""
 
-    @extend_schema(parameters=[COURSE_ID], request=s.ExportRequestSerializer, responses={202: s.JobSerializer, **ERR_W})
+    @extend_schema(
+        operation_id="export_create",
+        parameters=[COURSE_ID],
+        request=s.ExportRequestSerializer,
+        responses={202: s.JobSerializer, **ERR_W},
+    )
     def post(self, request, course_id: str) -> Response:
         data = validated(s.ExportRequestSerializer, request.data)
         job = api.submit_job(
@@ -310,12 +367,19 @@ def _names(page) -> dict[int, str]:
 class ExceptionListView(CourseView):
     """The exception list (name, email, granted, certificate generated, notes); POST adds a learner."""
 
-    @extend_schema(parameters=[COURSE_ID, *PAGE], responses={200: s.ExceptionSerializer(many=True), **ERR_R})
+    @extend_schema(
+        operation_id="exceptions_list",
+        parameters=[COURSE_ID, *PAGE],
+        responses={200: s.paginated(s.ExceptionSerializer), **ERR_R},
+    )
     def get(self, request, course_id: str) -> Response:
         return self.paginate(api.exceptions(self.course_key), s.ExceptionSerializer, names=_names)
 
     @extend_schema(
-        parameters=[COURSE_ID], request=s.ListEntryRequestSerializer, responses={201: s.ExceptionSerializer, **ERR_W}
+        operation_id="exceptions_create",
+        parameters=[COURSE_ID],
+        request=s.ListEntryRequestSerializer,
+        responses={201: s.ExceptionSerializer, **ERR_W},
     )
     def post(self, request, course_id: str) -> Response:
         data = validated(s.ListEntryRequestSerializer, request.data)
@@ -329,7 +393,12 @@ class ExceptionListView(CourseView):
 class ExceptionDetailView(CourseView):
     """Remove a learner from the exception list (the certificate is reconciled)."""
 
-    @extend_schema(parameters=[COURSE_ID, USERNAME], request=None, responses={**NO_CONTENT, **ERR_W})
+    @extend_schema(
+        operation_id="exception_delete",
+        parameters=[COURSE_ID, USERNAME],
+        request=None,
+        responses={**NO_CONTENT, **ERR_W},
+    )
     def delete(self, request, course_id: str, username: str) -> Response:
         api.remove_exception(self.course_key, username, removed_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -341,6 +410,7 @@ class ExceptionBulkView(CourseView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
+        operation_id="exceptions_bulk_create",
         parameters=[COURSE_ID],
         request={"multipart/form-data": s.BulkFileSerializer},
         responses={200: s.BulkResultSerializer, **ERR_W},
@@ -359,12 +429,13 @@ class InvalidationListView(CourseView):
     """Invalidations (``?active=false`` for lifted ones, ``all`` for both); POST invalidates a certificate."""
 
     @extend_schema(
+        operation_id="invalidations_list",
         parameters=[
             COURSE_ID,
             OpenApiParameter("active", OpenApiTypes.STR, enum=["true", "false", "all"], description="Default true."),
             *PAGE,
         ],
-        responses={200: s.InvalidationSerializer(many=True), **ERR_R},
+        responses={200: s.paginated(s.InvalidationSerializer), **ERR_R},
     )
     def get(self, request, course_id: str) -> Response:
         active = {"true": True, "false": False, "all": None}.get(request.query_params.get("active", "true").lower())
@@ -373,7 +444,10 @@ class InvalidationListView(CourseView):
         return self.paginate(api.invalidations(self.course_key, active=active), s.InvalidationSerializer)
 
     @extend_schema(
-        parameters=[COURSE_ID], request=s.ListEntryRequestSerializer, responses={201: s.InvalidationSerializer, **ERR_W}
+        operation_id="invalidations_create",
+        parameters=[COURSE_ID],
+        request=s.ListEntryRequestSerializer,
+        responses={201: s.InvalidationSerializer, **ERR_W},
     )
     def post(self, request, course_id: str) -> Response:
         data = validated(s.ListEntryRequestSerializer, request.data)
@@ -387,9 +461,16 @@ class InvalidationListView(CourseView):
 class InvalidationDetailView(CourseView):
     """Re-validate: lift the invalidation and reconcile that learner."""
 
-    @extend_schema(parameters=[COURSE_ID, INVALIDATION_ID], request=None, responses={**NO_CONTENT, **ERR_W})
+    @extend_schema(
+        operation_id="invalidation_revalidate",
+        parameters=[COURSE_ID, INVALIDATION_ID],
+        request=None,
+        responses={**NO_CONTENT, **ERR_W},
+    )
     def delete(self, request, course_id: str, invalidation_id: int) -> Response:
-        api.revalidate_certificate(self.course_key, int(invalidation_id), revalidated_by=request.user)
+        api.revalidate_certificate(
+            self.course_key, object_id(invalidation_id, "invalidation"), revalidated_by=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -400,7 +481,13 @@ class MyCertificatesView(BaseView):
     """The signed-in learner's certificates, with web, PDF and verify links."""
 
     @extend_schema(
-        parameters=PAGE, responses={200: s.LearnerCertificateSerializer(many=True), 401: rest_errors.ErrorSerializer}
+        operation_id="my_certificates_list",
+        parameters=PAGE,
+        responses={
+            200: s.paginated(s.LearnerCertificateSerializer),
+            401: rest_errors.ErrorSerializer,
+            404: rest_errors.ErrorSerializer,
+        },
     )
     def get(self, request) -> Response:
         return self.paginate(api.learner_certificates(request.user), s.LearnerCertificateSerializer)
@@ -421,11 +508,20 @@ class MyCourseCertificateView(BaseView):
             "certificate": s.LearnerCertificateSerializer(cert, context={"request": request}).data if cert else None,
         }
 
-    @extend_schema(parameters=[COURSE_ID], responses={200: s.MyCertificateSerializer, **ERR_R})
+    @extend_schema(
+        operation_id="my_course_certificate_retrieve",
+        parameters=[COURSE_ID],
+        responses={200: s.MyCertificateSerializer, **ERR_R},
+    )
     def get(self, request, course_id: str) -> Response:
         return Response(self.body(request, api.certificate_for(self.course_key, request.user.pk)))
 
-    @extend_schema(parameters=[COURSE_ID], request=None, responses={200: s.MyCertificateSerializer, **ERR_W})
+    @extend_schema(
+        operation_id="my_course_certificate_request",
+        parameters=[COURSE_ID],
+        request=None,
+        responses={200: s.MyCertificateSerializer, **ERR_W},
+    )
     def post(self, request, course_id: str) -> Response:
         return Response(self.body(request, api.request_certificate(self.course_key, request.user)))
 
@@ -448,7 +544,10 @@ class VerifyView(BaseView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[VERIFY_UUID], responses={200: s.VerifySerializer, 404: rest_errors.ErrorSerializer}, auth=[]
+        operation_id="verify_retrieve",
+        parameters=[VERIFY_UUID],
+        responses={200: s.VerifySerializer, 404: rest_errors.ErrorSerializer},
+        auth=[],
     )
     def get(self, request, verify_uuid) -> Response:
         try:
@@ -487,3 +586,16 @@ class VerifyView(BaseView):
             ],
         }
         return Response(s.VerifySerializer(data).data)
+
+
+class NotFoundView(BaseView):
+    """Any other path under the API prefix: a JSON 404, not the host's HTML page."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        raise errors.NotFound(f"No API resource at {request.path}.")
+
+    post = put = patch = delete = get

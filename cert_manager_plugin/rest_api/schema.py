@@ -1,0 +1,32 @@
+"""OpenAPI (drf-spectacular) descriptions of the LMS's authentication classes, for the schema's security schemes."""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
+    """edx-drf-extensions JWT: ``Authorization: JWT <token>`` (or the LMS's JWT cookies)."""
+
+    target_class = "edx_rest_framework_extensions.auth.jwt.authentication.JwtAuthentication"
+    name = "jwtAuth"
+    priority = -1  # a host that describes it already wins
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An Open edX JWT, sent as "JWT <token>".',
+        }
+
+
+class SessionAuthenticationScheme(OpenApiAuthenticationExtension):
+    """The LMS session cookie (CSRF token required on unsafe methods)."""
+
+    target_class = "edx_rest_framework_extensions.auth.session.authentication.SessionAuthenticationAllowInactiveUser"
+    name = "sessionAuth"
+    priority = -1
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
