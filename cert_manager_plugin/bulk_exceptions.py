@@ -149,7 +149,7 @@ def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
     rows: list[CsvRow] = []
     bad: list[RowError] = []
     limit = max_rows()
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     first = True
     try:
         for cells in reader:

@@ -1,0 +1,209 @@
+"""The bulk exception-list CSV import: parsing edge cases, per-row errors by kind, limits, one transaction."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cert_manager_plugin import api, bulk_exceptions
+from cert_manager_plugin.bulk_exceptions import (
+    BulkConflict,
+    CsvEncodingError,
+    CsvTooLarge,
+    CsvTooManyRows,
+    RowErrorKind,
+    import_exceptions,
+    parse,
+)
+from cert_manager_plugin.errors import InvalidInput
+from cert_manager_plugin.models import CertificateException
+from tests.factories import COURSE_KEY, LearnerRecordFactory, UserFactory
+from tests.rest_api_support import world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def listed() -> set[str]:
+    return set(CertificateException.objects.filter(course_key=COURSE_KEY).values_list("user__username", flat=True))
+
+
+# --- parsing ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"username_or_email,notes\nfrodo,hi\n",
+        b"\xef\xbb\xbfusername_or_email,notes\r\nfrodo,hi\r\n",  # Excel's "CSV UTF-8": BOM and CRLF
+        b"\xef\xbb\xbffrodo,hi\n",  # BOM, no header
+        b"frodo,hi",  # no header, no final newline
+        b"\n\n  \nUsername,Notes\n\n,\nfrodo,hi\n\n",  # blank lines and an empty row anywhere
+        b"email,notes\nfrodo,hi\n",
+    ],
+)
+def test_parse_header_bom_and_blank_lines(data):
+    rows, bad = parse(data)
+    assert [(r.user, r.notes) for r in rows] == [("frodo", "hi")]
+    assert bad == []
+
+
+def test_parse_keeps_file_line_numbers_and_quoted_commas():
+    rows, bad = parse(b'user,notes\n\nfrodo,"late, but fine"\n  sam@example.com  \na,b,c\n,orphan note\n')
+    assert [(r.line, r.user, r.notes) for r in rows] == [(3, "frodo", "late, but fine"), (4, "sam@example.com", "")]
+    assert [(e.line, e.kind) for e in bad] == [(5, RowErrorKind.BAD_FORMAT), (6, RowErrorKind.BAD_FORMAT)]
+    assert "2 columns" in bad[0].message
+
+
+def test_parse_allows_trailing_empty_columns():
+    rows, bad = parse(b"frodo,hi,,\n")
+    assert [(r.user, r.notes) for r in rows] == [("frodo", "hi")]
+    assert bad == []
+
+
+def test_a_username_that_looks_like_a_header_only_counts_on_the_first_row():
+    rows, _ = parse(b"frodo,a\nuser,b\n")
+    assert [r.user for r in rows] == ["frodo", "user"]
+
+
+def test_non_utf8_is_a_clear_error():
+    with pytest.raises(CsvEncodingError) as info:
+        parse("frodo,ok\nsam,café\n".encode("latin-1"))
+    assert info.value.code == "csv_encoding"
+    assert "line 2" in info.value.message
+    assert "UTF-8" in info.value.message
+
+
+def test_utf16_is_refused():
+    with pytest.raises(CsvEncodingError):
+        parse("frodo,hi\n".encode("utf-16"))
+
+
+def test_size_limit(settings):
+    settings.CERT_MANAGER_CSV_MAX_BYTES = 20
+    with pytest.raises(CsvTooLarge) as info:
+        parse(b"frodo,this note makes the file too big\n")
+    assert "20" in info.value.message
+    assert info.value.http_status == 400
+
+
+def test_default_limits_are_5_mb_and_50000_rows():
+    assert bulk_exceptions.max_bytes() == 5 * 1024 * 1024
+    assert bulk_exceptions.max_rows() == 50_000
+
+
+def test_50000_rows_pass_and_50001_fail():
+    rows, _ = parse(b"username_or_email,notes\n" + b"".join(b"u%d,n\n" % i for i in range(50_000)))
+    assert len(rows) == 50_000
+    with pytest.raises(CsvTooManyRows) as info:
+        parse(b"".join(b"u%d,n\n" % i for i in range(50_001)))
+    assert "50,000" in info.value.message
+
+
+def test_row_limit_counts_bad_rows_too(settings):
+    settings.CERT_MANAGER_CSV_MAX_ROWS = 2
+    with pytest.raises(CsvTooManyRows):
+        parse(b"a\nb,c,d\ne\n")
+    assert len(parse(b"user\n\na\n\nb\n\n")[0]) == 2  # header and blank lines do not count
+
+
+def test_broken_csv_quoting_is_invalid_input():
+    with pytest.raises(InvalidInput):
+        parse(b'frodo,"never closed\n')
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+def test_import_reports_every_kind_and_adds_the_rest(world):  # noqa: F811
+    sam = UserFactory(username="sam", email="Sam@Example.com")
+    LearnerRecordFactory(user=sam)
+    data = (
+        b"username_or_email,notes\n"
+        b"frodo,late work\n"  # 2 added
+        b"SAM@example.COM,by email\n"  # 3 added (email in any case)
+        b"nobody,x\n"  # 4 no such user
+        b"staffer,x\n"  # 5 not enrolled
+        b"merry,x\n"  # 6 already listed
+        b"gollum,x\n"  # 7 invalidated
+        b"frodo@example.com,again\n"  # 8 same learner twice in the file
+        b"x,y,z\n"  # 9 bad format
+    )
+    result = import_exceptions(COURSE_KEY, data, granted_by=world.instructor)
+    assert [(a["line"], a["username"]) for a in result.added] == [(2, "frodo"), (3, "sam")]
+    assert [(e.line, e.kind) for e in result.errors] == [
+        (4, "user_not_found"),
+        (5, "not_enrolled"),
+        (6, "already_listed"),
+        (7, "invalidated"),
+        (8, "already_listed"),
+        (9, "bad_format"),
+    ]
+    assert "line 2" in result.errors[4].message
+    assert result.errors_by_kind == {
+        "bad_format": 1,
+        "user_not_found": 1,
+        "not_enrolled": 1,
+        "already_listed": 2,
+        "invalidated": 1,
+    }
+    assert listed() == {"merry", "frodo", "sam"}
+    frodo = CertificateException.objects.get(user=world.other_learner)
+    assert (frodo.notes, frodo.granted_by) == ("late work", world.instructor)
+    summary = result.as_dict()["summary"]
+    assert (summary["rows"], summary["added"], summary["failed"]) == (8, 2, 6)
+
+
+def test_import_agrees_with_the_single_grant(world):  # noqa: F811
+    """Each row's outcome is what ``grant_exception`` would say for that learner alone."""
+    result = import_exceptions(COURSE_KEY, b"staffer\ngollum\nmerry\nnobody\n")
+    single = {}
+    for name in ("staffer", "gollum", "merry", "nobody"):
+        try:
+            api.grant_exception(COURSE_KEY, name)
+        except Exception as exc:  # noqa: BLE001
+            single[name] = exc.code
+    assert {e.user: e.kind for e in result.errors} == single
+
+
+def test_nothing_is_half_applied_on_a_crash(world, monkeypatch):  # noqa: F811
+    people = [UserFactory(username=f"crash{n}") for n in range(5)]
+    for person in people:
+        LearnerRecordFactory(user=person)
+    real = CertificateException.objects.bulk_create
+
+    def crash_midway(objs, **kwargs):
+        real(objs[:2], **kwargs)
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(CertificateException.objects, "bulk_create", crash_midway)
+    with pytest.raises(RuntimeError):
+        import_exceptions(COURSE_KEY, "\n".join(p.username for p in people).encode())
+    assert listed() == {"merry"}
+
+
+def test_a_concurrent_grant_aborts_the_whole_import(world, monkeypatch):  # noqa: F811
+    real = CertificateException.objects.bulk_create
+
+    def another_request_wins(objs, **kwargs):
+        CertificateException.objects.create(user=world.other_learner, course_key=COURSE_KEY)
+        return real(objs, **kwargs)
+
+    sam = UserFactory(username="sam")
+    LearnerRecordFactory(user=sam)
+    monkeypatch.setattr(CertificateException.objects, "bulk_create", another_request_wins)
+    with pytest.raises(BulkConflict) as info:
+        import_exceptions(COURSE_KEY, b"frodo\nsam\n")
+    assert info.value.http_status == 409
+    assert listed() == {"merry"}  # neither frodo nor sam: all or nothing
+
+
+def test_import_queries_grow_with_chunks_not_rows(world):  # noqa: F811
+    people = UserFactory.create_batch(2000)
+    for person in people:
+        LearnerRecordFactory(user=person)
+    data = "\n".join(p.username for p in people).encode()
+    with CaptureQueriesContext(connection) as ctx:
+        result = import_exceptions(COURSE_KEY, data)
+    assert len(result.added) == 2000
+    assert len(ctx.captured_queries) <= 40, len(ctx.captured_queries)
