@@ -1,0 +1,134 @@
+"""
+Django admin for the certificate manager.
+
+Certificates, revisions, learner records, exception and invalidation lists and jobs are read-only here: they
+change through ``api`` (REST API, instructor panel, events), which keeps revisions, the exception/invalidation
+rules and events consistent. Operators edit settings, templates and the standalone adapter's courses and
+course team roles (``StandaloneCourseRole``, also managed by ``manage.py cert_manager_role``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from . import models
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Browse and search only: writes go through ``api`` so history and rules stay intact."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+USER_SEARCH = ("user__username", "user__email")
+
+
+@admin.register(models.CourseCertificateSettings)
+class CourseCertificateSettingsAdmin(admin.ModelAdmin):
+    list_display = ("course_key", "self_generation_enabled", "issue_policy", "revoke_on_grade_drop", "modified")
+    list_filter = ("self_generation_enabled", "issue_policy", "revoke_on_grade_drop")
+    search_fields = ("course_key",)
+    raw_id_fields = ("updated_by", "template")
+    list_select_related = ("updated_by",)
+
+
+@admin.register(models.LearnerRecord)
+class LearnerRecordAdmin(ReadOnlyAdmin):
+    list_display = ("user", "course_key", "mode", "is_active", "percent_grade", "passed", "modified")
+    list_filter = ("mode", "is_active", "passed")
+    search_fields = (*USER_SEARCH, "course_key")
+    list_select_related = ("user",)
+
+
+class RevisionInline(admin.TabularInline):
+    model = models.CertificateRevision
+    extra = 0
+    can_delete = False
+    fields = ("revision", "status", "grade", "source", "valid_from", "superseded_at", "superseded_by_source")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ("user", "course_key", "status", "mode", "grade", "revision", "issued_date", "modified")
+    list_filter = ("status", "mode", "source")
+    search_fields = (*USER_SEARCH, "name", "course_key", "verify_uuid")
+    list_select_related = ("user",)
+    inlines = (RevisionInline,)
+
+
+@admin.register(models.CertificateRevision)
+class CertificateRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("certificate", "revision", "status", "source", "superseded_at", "superseded_by_source")
+    list_filter = ("status", "superseded_by_source")
+    search_fields = ("certificate__user__username", "certificate__course_key")
+    list_select_related = ("certificate",)
+
+
+@admin.register(models.CertificateException)
+class CertificateExceptionAdmin(ReadOnlyAdmin):
+    list_display = ("user", "course_key", "notes", "granted_by", "created")
+    search_fields = (*USER_SEARCH, "course_key")
+    list_select_related = ("user", "granted_by")
+
+
+@admin.register(models.CertificateInvalidation)
+class CertificateInvalidationAdmin(ReadOnlyAdmin):
+    list_display = ("certificate", "active", "notes", "invalidated_by", "created", "revalidated_at")
+    list_filter = ("active",)
+    search_fields = ("certificate__user__username", "certificate__course_key")
+    list_select_related = ("certificate", "invalidated_by")
+
+
+class ChunkInline(admin.TabularInline):
+    model = models.GenerationJobChunk
+    extra = 0
+    can_delete = False
+    fields = ("number", "state", "attempts", "processed", "changed", "failed", "skipped", "finished", "error")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.GenerationJob)
+class GenerationJobAdmin(ReadOnlyAdmin):
+    list_display = ("id", "course_key", "kind", "state", "requested_by", "total", "processed", "changed", "created")
+    list_filter = ("kind", "state")
+    search_fields = ("course_key", "requested_by__username")
+    list_select_related = ("requested_by",)
+    inlines = (ChunkInline,)
+
+
+@admin.register(models.CertificateTemplate)
+class CertificateTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "course_key", "organization", "mode", "language", "is_active", "modified")
+    list_filter = ("is_active", "mode", "language")
+    search_fields = ("name", "course_key", "organization")
+
+
+@admin.register(models.StandaloneCourse)
+class StandaloneCourseAdmin(admin.ModelAdmin):
+    list_display = ("course_key", "display_name", "org", "start", "end")
+    search_fields = ("course_key", "display_name", "org")
+
+
+@admin.register(models.StandaloneCourseRole)
+class StandaloneCourseRoleAdmin(admin.ModelAdmin):
+    """Course team roles of the standalone adapter: instructors manage certificates, staff read."""
+
+    list_display = ("user", "course_key", "role")
+    list_filter = ("role",)
+    search_fields = (*USER_SEARCH, "course_key")
+    raw_id_fields = ("user",)
+    list_select_related = ("user",)

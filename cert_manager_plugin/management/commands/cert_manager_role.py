@@ -1,0 +1,71 @@
+"""
+Grant, revoke and list the standalone adapter's course team roles.
+
+    manage.py cert_manager_role grant <username-or-email> <course_id> [--role instructor|staff]
+    manage.py cert_manager_role revoke <username-or-email> <course_id> [--role instructor|staff]
+    manage.py cert_manager_role list [--course <course_id>]
+
+Inside the LMS (``CERT_MANAGER_LMS_BACKEND = "edx_platform"``) course roles come from the LMS's own course team
+(Studio / ``CourseAccessRole``); this command then refuses to run, so nobody edits a table nobody reads.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
+
+from cert_manager_plugin import api, errors
+from cert_manager_plugin.data import CourseRole
+from cert_manager_plugin.models import StandaloneCourseRole
+
+ROLES = [r.value for r in CourseRole]
+
+
+class Command(BaseCommand):
+    help = "Grant, revoke or list course team roles (instructor: manage certificates; staff: read)."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        for action in ("grant", "revoke"):
+            cmd = sub.add_parser(action, help=f"{action} a course role")
+            cmd.add_argument("user", help="username or email")
+            cmd.add_argument("course_id", help="course key, e.g. course-v1:edX+DemoX+2026")
+            cmd.add_argument("--role", choices=ROLES, default=CourseRole.INSTRUCTOR.value)
+        listing = sub.add_parser("list", help="list roles")
+        listing.add_argument("--course", dest="course_id", default=None)
+
+    def handle(self, *args, action: str, **options) -> None:
+        if getattr(settings, "CERT_MANAGER_LMS_BACKEND", "standalone") != "standalone":
+            raise CommandError("Course roles come from the LMS course team here; manage them in Studio or the LMS.")
+        try:
+            if action == "list":
+                self.list_roles(options["course_id"])
+                return
+            course_key = api.parse_course_key(options["course_id"])
+            if api.course_info(course_key) is None:
+                raise errors.CourseNotFound(f"No course '{course_key}'.")
+            user = api.resolve_user(options["user"])
+        except errors.CertManagerError as exc:
+            raise CommandError(exc.message) from exc
+        role = options["role"]
+        if action == "grant":
+            try:
+                with transaction.atomic():
+                    StandaloneCourseRole.objects.create(user=user, course_key=course_key, role=role)
+            except IntegrityError:
+                self.stdout.write(f"{user.username} is already {role} of {course_key}.")
+                return
+            self.stdout.write(self.style.SUCCESS(f"{user.username} is now {role} of {course_key}."))
+        else:
+            deleted, _ = StandaloneCourseRole.objects.filter(user=user, course_key=course_key, role=role).delete()
+            if not deleted:
+                raise CommandError(f"{user.username} is not {role} of {course_key}.")
+            self.stdout.write(self.style.SUCCESS(f"{user.username} is no longer {role} of {course_key}."))
+
+    def list_roles(self, course_id: str | None) -> None:
+        roles = StandaloneCourseRole.objects.select_related("user").order_by("course_key", "role", "user__username")
+        if course_id:
+            roles = roles.filter(course_key=api.parse_course_key(course_id))
+        for row in roles:
+            self.stdout.write(f"{row.course_key}\t{row.role}\t{row.user.username}")
