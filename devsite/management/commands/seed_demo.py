@@ -28,6 +28,7 @@ from cert_manager_plugin.models import (
     Certificate,
     CertificateException,
     CertificateInvalidation,
+    GenerationJob,
     LearnerRecord,
     StandaloneCourse,
     StandaloneCourseRole,
@@ -88,7 +89,7 @@ class Command(BaseCommand):
         staff_users = self._accounts(course_key)
         created = self._learners(course_key, course.display_name, learners, random.Random(seed))
         self._lists(course_key, staff_users["instructor"])
-        if created:
+        if not GenerationJob.objects.filter(course_key=course_key, kind=JobKind.GENERATE_ALL).exists():
             self._generate_all(course_key, staff_users["instructor"])
         self._report(course_key, created)
 
