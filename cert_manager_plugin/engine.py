@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -131,9 +132,9 @@ def reconcile_batch(
         certs_qs = Certificate.objects.filter(course_key=course_key, user_id__in=ids)
         if not dry_run and connection.features.has_select_for_update:
             certs_qs = certs_qs.select_for_update()
-        certs = {c.user_id: c for c in certs_qs}
+        certs = {row[1]: _Current(*row) for row in certs_qs.values_list(*_Current._fields)}
 
-        planned: list[tuple[int, Certificate | None, Decision, LearnerState | None]] = []
+        planned: list[tuple[int, _Current | None, Decision, LearnerState | None]] = []
         for user_id in ids:
             result.processed += 1
             cert = certs.get(user_id)
@@ -157,7 +158,8 @@ def reconcile_batch(
 
         names = lms.backend().display_names([p[0] for p in planned]) if planned else {}
         new_certs: list[Certificate] = []
-        revisions: list[CertificateRevision] = []
+        updates: list[Certificate] = []
+        revisions: list[tuple] = []
         for user_id, cert, decision, record in planned:
             grade = _grade(record.percent_grade) if record else (cert.grade if cert else None)
             mode = record.mode if record else (cert.mode if cert else "")
@@ -178,23 +180,23 @@ def reconcile_batch(
                 continue
             if cert is not None:
                 revisions.append(
-                    CertificateRevision(
-                        certificate_id=cert.pk,
-                        revision=cert.revision,
-                        status=cert.status,
-                        mode=cert.mode,
-                        grade=cert.grade,
-                        name=cert.name,
-                        issued_date=cert.issued_date,
-                        source=cert.source,
-                        valid_from=cert.modified,
-                        superseded_at=now,
-                        superseded_by_source=source,
-                        superseded_by_id=actor_id,
+                    (
+                        cert.pk,
+                        cert.revision,
+                        cert.status,
+                        cert.mode,
+                        cert.grade,
+                        cert.name,
+                        cert.issued_date,
+                        cert.source,
+                        cert.modified,
+                        now,
+                        source,
+                        actor_id,
                     )
                 )
-                # No pk: the upsert matches on (user, course); verify_uuid and created are not updated.
                 new = Certificate(
+                    pk=cert.pk,
                     user_id=user_id,
                     course_key=course_key,
                     verify_uuid=cert.verify_uuid,
@@ -202,8 +204,10 @@ def reconcile_batch(
                     revision=cert.revision + 1,
                     issued_date=cert.issued_date,
                 )
+                updates.append(new)
             else:
                 new = Certificate(user_id=user_id, course_key=course_key, created=now, revision=1)
+                new_certs.append(new)
             new.status = status
             new.mode = mode
             new.grade = grade
@@ -213,19 +217,100 @@ def reconcile_batch(
             new.modified = now
             if status == CertificateStatus.DOWNLOADABLE and before != CertificateStatus.DOWNLOADABLE:
                 new.issued_date = now
-            new_certs.append(new)
             result.changes.append(CertChange(user_id, before, new))
 
+        if updates:
+            update_certificates(updates)
         if new_certs:
             upsert_certificates(new_certs)
         if revisions:
-            CertificateRevision.objects.bulk_create(revisions)
+            insert_revisions(revisions)
         if result.changes:
             from . import events
 
             changes = list(result.changes)
             transaction.on_commit(lambda: events.emit_certificate_events(course_key, changes))
     return result
+
+
+class _Current(NamedTuple):
+    """The stored state of a certificate, as loaded by a batch (tuples: no model instances to build)."""
+
+    pk: int
+    user_id: int
+    status: str
+    mode: str
+    grade: float | None
+    name: str
+    error_reason: str
+    revision: int
+    issued_date: datetime | None
+    source: str
+    modified: datetime
+    created: datetime
+    verify_uuid: object
+
+
+def _sql(table: type, columns: Sequence[str]) -> tuple[str, list[str]]:
+    qn = connection.ops.quote_name
+    return qn(table._meta.db_table), [qn(c) for c in columns]
+
+
+def _dt(value: datetime | None):
+    return None if value is None else connection.ops.adapt_datetimefield_value(value)
+
+
+UPDATE_COLUMNS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
+
+
+def update_certificates(rows: list[Certificate]) -> None:
+    """One ``executemany`` UPDATE by primary key for the batch's changed existing certificates (rows locked)."""
+    table, cols = _sql(Certificate, UPDATE_COLUMNS)
+    assignments = ", ".join(f"{c} = %s" for c in cols)
+    # identifiers come from the model's meta, quoted; every value is a parameter
+    sql = f"UPDATE {table} SET {assignments} WHERE {connection.ops.quote_name('id')} = %s"  # noqa: S608
+    params = [
+        (
+            c.status,
+            c.mode,
+            c.grade,
+            c.name,
+            c.revision,
+            _dt(c.issued_date),
+            c.source,
+            c.error_reason,
+            _dt(c.modified),
+            c.pk,
+        )
+        for c in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+REVISION_COLUMNS = (
+    "certificate_id",
+    "revision",
+    "status",
+    "mode",
+    "grade",
+    "name",
+    "issued_date",
+    "source",
+    "valid_from",
+    "superseded_at",
+    "superseded_by_source",
+    "superseded_by_id",
+)
+
+
+def insert_revisions(rows: list[tuple]) -> None:
+    """One ``executemany`` INSERT of the superseded states (tuples in ``REVISION_COLUMNS`` order)."""
+    table, cols = _sql(CertificateRevision, REVISION_COLUMNS)
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+    params = [(*r[:6], _dt(r[6]), r[7], _dt(r[8]), _dt(r[9]), r[10], r[11]) for r in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def upsert_certificates(rows: list[Certificate]) -> None:

@@ -611,8 +611,8 @@ def issue_held_certificates(now: datetime | None = None, course_key=None) -> dic
     """
     Issue the certificates held by "hold until course end" in courses whose end has passed.
 
-    Candidates per course (one query): active, passing learners in an eligible mode without a
-    downloadable certificate; each batch goes through the engine. Returns changed counts per course.
+    Candidates per course (one query): active learners in an eligible mode, passing or allowlisted,
+    without a downloadable certificate; each batch goes through the engine. Returns changed counts per course.
     """
     from .services import parse_course_key
 
@@ -628,10 +628,12 @@ def issue_held_certificates(now: datetime | None = None, course_key=None) -> dic
         downloadable = Certificate.objects.filter(
             course_key=row.course_key, status=CertificateStatus.DOWNLOADABLE
         ).values("user_id")
+        allowlisted = CertificateException.objects.filter(course_key=row.course_key).values("user_id")
         ids = list(
             LearnerRecord.objects.filter(
-                course_key=row.course_key, is_active=True, passed=True, mode__in=list(row.eligible_modes or [])
+                course_key=row.course_key, is_active=True, mode__in=list(row.eligible_modes or [])
             )
+            .filter(Q(passed=True) | Q(user_id__in=allowlisted))
             .exclude(user_id__in=downloadable)
             .order_by("user_id")
             .values_list("user_id", flat=True)

@@ -545,10 +545,6 @@ def test_course_end_issues_held_passing_learners(ended_hold_course, learner):
     assert (cert_of(learner).status, cert_of(learner).source) == ("downloadable", "course_end")
 
 
-# BUG (jobs.py, owned by the bulk engineer): issue_held_certificates picks candidates with passed=True
-# only, so an allowlisted learner below passing, held until course end like everyone else, is never
-# issued when the course ends. The candidate query should also take learners on the exception list.
-@pytest.mark.xfail(strict=True, reason="jobs.issue_held_certificates skips allowlisted learners who are not passing")
 def test_course_end_issues_held_allowlisted_learners(ended_hold_course, learner):
     from cert_manager_plugin import jobs
 
