@@ -16,6 +16,7 @@ from .data import CertificateStatus
 
 log = logging.getLogger(__name__)
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
+_UUID_SLOT = "00000000-0000-4000-8000-000000000000"
 
 
 def signal_for(before: str | None, after: str):
@@ -43,6 +44,7 @@ def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
     if not changes:
         return 0
     users = user_rows([c.user_id for c in changes])
+    url_template = pdf_url(_UUID_SLOT)  # one reverse() per batch, not per certificate
     overview = lms.backend().course_overview(course_key)
     course = CourseData(
         course_key=course_key,
@@ -65,7 +67,7 @@ def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
             course=course,
             mode=cert.mode,
             grade="" if cert.grade is None else str(cert.grade),
-            download_url=pdf_url(cert.verify_uuid),
+            download_url=url_template.replace(_UUID_SLOT, str(cert.verify_uuid)),
             name=cert.name,
             current_status=cert.status,
             previous_status=change.before_status or "",
