@@ -79,7 +79,8 @@ def _users_by_identifier(identifiers: Iterable[str]) -> dict[str, object]:
     idents = list(dict.fromkeys(i.strip() for i in identifiers if i and i.strip()))
     names = [i for i in idents if "@" not in i]
     emails = list(dict.fromkeys(i.lower() for i in idents if "@" in i))
-    users = get_user_model().objects.order_by("-pk")  # lowest pk written last, so it wins
+    # lowest pk written last, so it wins; only the columns bulk callers read (pk, username, email)
+    users = get_user_model().objects.only("pk", "username", "email").order_by("-pk")
     by_name: dict[str, object] = {}
     by_email: dict[str, object] = {}
     for start in range(0, len(names), LOOKUP_CHUNK):
