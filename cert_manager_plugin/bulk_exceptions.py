@@ -2,9 +2,10 @@
 Bulk exception list import from CSV (``username_or_email,notes``).
 
 Set-based: every lookup is one query per chunk of identifiers (users, enrollments) or one query per
-course (existing exceptions, active invalidations), and the valid rows are written with one
-``bulk_create`` inside one transaction, so 50,000 rows cost a few dozen queries and nothing is ever
-half-applied.
+course (existing exceptions, active invalidations), and the valid rows are written by one prepared INSERT
+executed for all rows (``executemany``) inside one transaction, so 50,000 rows cost a few dozen queries and
+nothing is ever half-applied. (``bulk_create`` builds a model instance and prepares every field of every
+row in Python, and splits the rows into ~166-row statements on SQLite: four times slower at 50,000 rows.)
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import errors, lms
@@ -23,6 +25,8 @@ from .models import CertificateException, CertificateInvalidation
 
 HEADER_NAMES = frozenset({"username_or_email", "username", "email", "user", "username or email", "identifier"})
 NOTES_MAX = 10_000
+INSERT_CHUNK = 5_000
+INSERT_FIELDS = ("user", "course_key", "notes", "granted_by", "created", "modified")
 
 
 class CsvEncodingError(errors.InvalidInput):
@@ -199,14 +203,18 @@ def import_exceptions(course_key: CourseKey, data: bytes, *, granted_by=None) ->
     found_ids = {u.pk for u in users.values()}
     enrolled = backend.enrolled_among(course_key, found_ids)
 
-    with transaction.atomic():
+    connection = connections[router.db_for_write(CertificateException)]
+    with transaction.atomic(using=connection.alias):
         listed = set(CertificateException.objects.filter(course_key=course_key).values_list("user_id", flat=True))
         invalidated = set(
             CertificateInvalidation.objects.filter(certificate__course_key=course_key, active=True).values_list(
                 "certificate__user_id", flat=True
             )
         )
-        new: list[CertificateException] = []
+        course_value = CertificateException._meta.get_field("course_key").get_db_prep_value(course_key, connection)
+        now = CertificateException._meta.get_field("created").get_db_prep_value(timezone.now(), connection)
+        granted_by_id = getattr(granted_by, "pk", None)
+        new: list[tuple] = []
         seen: dict[int, int] = {}
         for row in rows:
             user = users.get(row.user)
@@ -242,9 +250,7 @@ def import_exceptions(course_key: CourseKey, data: bytes, *, granted_by=None) ->
                 )
             else:
                 seen[user.pk] = row.line
-                new.append(
-                    CertificateException(user=user, course_key=course_key, notes=row.notes, granted_by=granted_by)
-                )
+                new.append((user.pk, course_value, row.notes, granted_by_id, now, now))
                 result.added.append(
                     {
                         "line": row.line,
@@ -255,11 +261,23 @@ def import_exceptions(course_key: CourseKey, data: bytes, *, granted_by=None) ->
                     }
                 )
         try:
-            with transaction.atomic():
-                CertificateException.objects.bulk_create(new, batch_size=2000)
+            with transaction.atomic(using=connection.alias):
+                insert_rows(connection, new)
         except IntegrityError as exc:
             raise BulkConflict(
                 "The exception list changed while the file was imported; nothing was added. Try again."
             ) from exc
     result.errors.sort(key=lambda e: e.line)
     return result
+
+
+def insert_rows(connection, rows: list[tuple]) -> None:
+    """INSERT exception rows (``INSERT_FIELDS`` order, database values) with one prepared statement."""
+    meta = CertificateException._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in INSERT_FIELDS)
+    placeholders = ", ".join(["%s"] * len(INSERT_FIELDS))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names only)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_CHUNK):
+            cursor.executemany(sql, rows[start : start + INSERT_CHUNK])

@@ -149,7 +149,10 @@ def test_import_reports_every_kind_and_adds_the_rest(world):  # noqa: F811
     }
     assert listed() == {"merry", "frodo", "sam"}
     frodo = CertificateException.objects.get(user=world.other_learner)
-    assert (frodo.notes, frodo.granted_by) == ("late work", world.instructor)
+    assert (frodo.notes, frodo.granted_by, frodo.course_key) == ("late work", world.instructor, COURSE_KEY)
+    assert frodo.created is not None
+    assert frodo.created == frodo.modified
+    assert api.exceptions(COURSE_KEY).get(user=world.other_learner).created == frodo.created
     summary = result.as_dict()["summary"]
     assert (summary["rows"], summary["added"], summary["failed"]) == (8, 2, 6)
 
@@ -170,28 +173,28 @@ def test_nothing_is_half_applied_on_a_crash(world, monkeypatch):  # noqa: F811
     people = [UserFactory(username=f"crash{n}") for n in range(5)]
     for person in people:
         LearnerRecordFactory(user=person)
-    real = CertificateException.objects.bulk_create
+    real = bulk_exceptions.insert_rows
 
-    def crash_midway(objs, **kwargs):
-        real(objs[:2], **kwargs)
+    def crash_midway(connection, rows):
+        real(connection, rows[:2])
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(CertificateException.objects, "bulk_create", crash_midway)
+    monkeypatch.setattr(bulk_exceptions, "insert_rows", crash_midway)
     with pytest.raises(RuntimeError):
         import_exceptions(COURSE_KEY, "\n".join(p.username for p in people).encode())
     assert listed() == {"merry"}
 
 
 def test_a_concurrent_grant_aborts_the_whole_import(world, monkeypatch):  # noqa: F811
-    real = CertificateException.objects.bulk_create
+    real = bulk_exceptions.insert_rows
 
-    def another_request_wins(objs, **kwargs):
+    def another_request_wins(connection, rows):
         CertificateException.objects.create(user=world.other_learner, course_key=COURSE_KEY)
-        return real(objs, **kwargs)
+        return real(connection, rows)
 
     sam = UserFactory(username="sam")
     LearnerRecordFactory(user=sam)
-    monkeypatch.setattr(CertificateException.objects, "bulk_create", another_request_wins)
+    monkeypatch.setattr(bulk_exceptions, "insert_rows", another_request_wins)
     with pytest.raises(BulkConflict) as info:
         import_exceptions(COURSE_KEY, b"frodo\nsam\n")
     assert info.value.http_status == 409
