@@ -130,6 +130,26 @@ CELERY_BROKER_URL = os.environ.get("CERT_MANAGER_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CERT_MANAGER_RUN_INLINE = CELERY_TASK_ALWAYS_EAGER
+# Real broker (bulk engine issue): results, one message at a time per worker process, and how soon Redis
+# hands a dead worker's unacknowledged messages to another worker (the LMS sets its own values).
+CELERY_RESULT_BACKEND = os.environ.get("CERT_MANAGER_RESULT_BACKEND") or None
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CERT_MANAGER_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(os.environ.get("CERT_MANAGER_RESTORE_INTERVAL", "10")),
+}
+CELERY_BEAT_SCHEDULE = {
+    "cert-manager-fail-stale-jobs": {"task": "cert_manager_plugin.tasks.fail_stale_jobs", "schedule": 60.0},
+    "cert-manager-issue-held-certificates": {
+        "task": "cert_manager_plugin.tasks.issue_held_certificates",
+        "schedule": 3600.0,
+    },
+}
+for _name in ("CERT_MANAGER_BATCH_SIZE", "CERT_MANAGER_JOB_STALE_SECONDS", "CERT_MANAGER_COALESCE_SECONDS"):
+    if os.environ.get(_name):
+        globals()[_name] = int(os.environ[_name])
+if os.environ.get("CERT_MANAGER_CELERY_QUEUE"):
+    CERT_MANAGER_CELERY_QUEUE = os.environ["CERT_MANAGER_CELERY_QUEUE"]
 
 LOGGING = {
     "version": 1,
