@@ -1,0 +1,192 @@
+"""
+Which certificate template applies, and the variables every rendering (web page, PDF, email) gets.
+
+Template choice, most specific first: the course's own template (``CourseCertificateSettings.template``)
+when it is active, else the active ``CertificateTemplate`` that best matches the certificate, scored
+course (8) > organization (4) > mode (2) > language (1); a blank field on a template matches anything.
+Ties go to the most recently modified template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from opaque_keys.edx.keys import CourseKey
+
+from .. import lms
+from ..data import CertificateStatus
+from ..models import Certificate, CertificateTemplate, CourseCertificateSettings
+
+#: Human names of the statuses, for pages and emails.
+STATUS_LABELS = {
+    CertificateStatus.DOWNLOADABLE: "Valid",
+    CertificateStatus.NOTPASSING: "Not earned (grade below passing)",
+    CertificateStatus.AUDIT_PASSING: "Not available in audit mode",
+    CertificateStatus.AUDIT_NOTPASSING: "Not available in audit mode",
+    CertificateStatus.ERROR: "Error",
+    CertificateStatus.UNAVAILABLE: "Revoked",
+    CertificateStatus.GENERATING: "Being generated",
+}
+
+
+def template_for(
+    course_key: CourseKey,
+    *,
+    mode: str = "",
+    org: str = "",
+    language: str = "",
+    course_template: CertificateTemplate | None = None,
+) -> CertificateTemplate | None:
+    """The template a certificate of ``course_key`` in ``mode`` uses (None: the built-in layout)."""
+    if course_template is not None and course_template.is_active:
+        return course_template
+    candidates = CertificateTemplate.objects.filter(
+        Q(course_key=course_key) | Q(course_key__isnull=True),
+        Q(organization="") | Q(organization__iexact=org or ""),
+        Q(mode="") | Q(mode=mode or ""),
+        is_active=True,
+    ).order_by("-modified", "-id")
+    lang = (language or "").lower()
+    best, best_score = None, -1
+    for template in candidates:
+        tlang = template.language.lower()
+        if not _language_matches(tlang, lang):
+            continue
+        score = (
+            (8 if template.course_key else 0)
+            + (4 if template.organization else 0)
+            + (2 if template.mode else 0)
+            + (1 if tlang else 0)
+        )
+        if score > best_score:
+            best, best_score = template, score
+    return best
+
+
+def _language_matches(template_language: str, language: str) -> bool:
+    """A blank template language matches any; "en" matches "en-us" and the reverse."""
+    if not template_language:
+        return True
+    if not language:
+        return False
+    return (
+        language == template_language
+        or language.startswith(template_language + "-")
+        or template_language.startswith(language + "-")
+    )
+
+
+def format_grade(grade: float | None) -> str | None:
+    """0.855 -> "85.5%"; None stays None."""
+    if grade is None:
+        return None
+    text = f"{grade * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def format_date(value: datetime | None) -> str:
+    """A certificate date in the active language ("November 26, 2026"), in the host's time zone."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value.date(), "F j, Y")
+
+
+def base_url(request=None) -> str:
+    """The scheme and host links are built on: the setting, else the LMS root, else the request's host."""
+    configured = getattr(settings, "CERT_MANAGER_BASE_URL", "") or getattr(settings, "LMS_ROOT_URL", "") or ""
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return ""
+
+
+def _page_path(name: str, verify_uuid, fallback: str) -> str:
+    try:
+        return reverse(f"cert_manager:{name}", kwargs={"verify_uuid": verify_uuid})
+    except NoReverseMatch:
+        return fallback
+
+
+def certificate_links(verify_uuid, root: str = "") -> dict[str, str]:
+    """Absolute (when ``root`` is given) links to the web certificate (the public verification page) and PDF."""
+    web = _page_path("certificate-web", verify_uuid, f"/cert_manager/certificates/{verify_uuid}/")
+    pdf = _page_path("certificate-pdf", verify_uuid, f"/cert_manager/certificates/{verify_uuid}.pdf")
+    return {"web_url": f"{root}{web}", "pdf_url": f"{root}{pdf}", "verify_url": f"{root}{web}"}
+
+
+@dataclass
+class CourseLayout:
+    """What is the same on every certificate of a course (and template): the PDF's static layer."""
+
+    course_id: str
+    course_name: str
+    org: str
+    print_grade: bool
+    template: CertificateTemplate | None = None
+    settings: CourseCertificateSettings | None = field(default=None, repr=False)
+
+
+def course_layout(course_key: CourseKey, *, mode: str = "", language: str | None = None) -> CourseLayout:
+    """The course's name, organization, print-grade policy and template (two or three queries)."""
+    course = lms.backend().course_overview(course_key)
+    row = CourseCertificateSettings.objects.filter(course_key=course_key).select_related("template").first()
+    org = course.org if course and course.org else getattr(course_key, "org", "")
+    template = template_for(
+        course_key,
+        mode=mode,
+        org=org,
+        language=language if language is not None else (translation.get_language() or ""),
+        course_template=row.template if row else None,
+    )
+    return CourseLayout(
+        course_id=str(course_key),
+        course_name=course.display_name if course else str(course_key),
+        org=org,
+        print_grade=row.print_grade if row else True,
+        template=template,
+        settings=row,
+    )
+
+
+def certificate_context(certificate: Certificate, *, layout: CourseLayout | None = None, request=None) -> dict:
+    """
+    The template variables of one certificate (documented in docs/rendering.rst):
+
+    ``learner_name``, ``course_name``, ``course_id``, ``org``, ``mode``, ``status``, ``status_label``,
+    ``is_valid``, ``issued_date`` (datetime) and ``issued_date_display``, ``grade`` (0..1 or None when
+    the course does not print grades) and ``grade_display`` ("95%"), ``print_grade``, ``verify_uuid``,
+    ``certificate_id``, ``revision``, ``modified``, ``web_url``, ``pdf_url``, ``verify_url``.
+    """
+    layout = layout or course_layout(certificate.course_key, mode=certificate.mode)
+    links = certificate_links(certificate.verify_uuid, base_url(request))
+    grade = certificate.grade if layout.print_grade else None
+    name = certificate.name or getattr(certificate.user, "username", "")
+    return {
+        "learner_name": name,
+        "course_name": layout.course_name,
+        "course_id": layout.course_id,
+        "org": layout.org,
+        "mode": certificate.mode,
+        "status": certificate.status,
+        "status_label": STATUS_LABELS.get(certificate.status, certificate.status),
+        "is_valid": certificate.status == CertificateStatus.DOWNLOADABLE,
+        "issued_date": certificate.issued_date,
+        "issued_date_display": format_date(certificate.issued_date),
+        "grade": grade,
+        "grade_display": format_grade(grade),
+        "print_grade": layout.print_grade,
+        "verify_uuid": str(certificate.verify_uuid),
+        "certificate_id": str(certificate.verify_uuid),
+        "revision": certificate.revision,
+        "modified": certificate.modified,
+        **links,
+    }
