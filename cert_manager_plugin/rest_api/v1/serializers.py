@@ -107,19 +107,35 @@ CERTIFICATE_CSV_HEADER = [
 ]
 
 
-def certificate_csv_row(cert) -> list:
-    """One certificate as a CSV row (matches ``CERTIFICATE_CSV_HEADER``)."""
-    return [
-        cert.user.username,
-        cert.user.email,
-        cert.name,
-        cert.status,
-        cert.mode,
-        "" if cert.grade is None else f"{cert.grade:.4f}",
-        cert.issued_date.isoformat() if cert.issued_date else "",
-        cert.verify_uuid,
-        cert.modified.isoformat() if cert.modified else "",
-    ]
+CERTIFICATE_CSV_COLUMNS = (
+    "user__username",
+    "user__email",
+    "name",
+    "status",
+    "mode",
+    "grade",
+    "issued_date",
+    "verify_uuid",
+    "modified",
+)
+
+
+def certificate_csv_rows(queryset):
+    """The certificates as CSV rows (``CERTIFICATE_CSV_HEADER`` order): one streamed query, no model instances."""
+    for username, email, name, status, mode, grade, issued, verify_uuid, modified in queryset.values_list(
+        *CERTIFICATE_CSV_COLUMNS
+    ).iterator(chunk_size=2000):
+        yield [
+            username,
+            email,
+            name,
+            status,
+            mode,
+            "" if grade is None else f"{grade:.4f}",
+            issued.isoformat() if issued else "",
+            verify_uuid,
+            modified.isoformat() if modified else "",
+        ]
 
 
 class RevisionSerializer(serializers.Serializer):
