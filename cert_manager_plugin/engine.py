@@ -222,7 +222,7 @@ def reconcile_batch(
         if updates:
             update_certificates(updates)
         if new_certs:
-            upsert_certificates(new_certs)
+            insert_certificates(new_certs)
         if revisions:
             insert_revisions(revisions)
         if result.changes:
@@ -309,6 +309,41 @@ def insert_revisions(rows: list[tuple]) -> None:
     table, cols = _sql(CertificateRevision, REVISION_COLUMNS)
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
     params = [(*r[:6], _dt(r[6]), r[7], _dt(r[8]), _dt(r[9]), r[10], r[11]) for r in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+INSERT_COLUMNS = ("user_id", "course_key", "verify_uuid", "created", *UPDATE_COLUMNS)
+
+
+def insert_certificates(rows: list[Certificate]) -> None:
+    """
+    One ``executemany`` INSERT of the batch's new certificates.
+
+    A learner whose certificate another writer created since the batch read raises ``IntegrityError``
+    (unique user+course): callers retry the batch, which then sees that row and updates it.
+    """
+    table, cols = _sql(Certificate, INSERT_COLUMNS)
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+    uuid_field = Certificate._meta.get_field("verify_uuid")
+    params = [
+        (
+            c.user_id,
+            str(c.course_key),
+            uuid_field.get_db_prep_value(c.verify_uuid, connection),
+            _dt(c.created),
+            c.status,
+            c.mode,
+            c.grade,
+            c.name,
+            c.revision,
+            _dt(c.issued_date),
+            c.source,
+            c.error_reason,
+            _dt(c.modified),
+        )
+        for c in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 

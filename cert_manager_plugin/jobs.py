@@ -372,13 +372,7 @@ def run_chunk(job_id: int, chunk_id: int, *, raise_operational: bool = False) ->
             job = GenerationJob.objects.filter(pk=job_id).values("state", "course_key", "requested_by_id").first()
             if job is None or job["state"] != JobState.RUNNING:
                 return "inactive"
-            result = engine.reconcile_batch(
-                job["course_key"],
-                chunk.user_ids,
-                source=Source.JOB,
-                actor_id=job["requested_by_id"],
-                create_missing=True,
-            )
+            result = _reconcile_chunk(job, chunk.user_ids)
             GenerationJobChunk.objects.filter(pk=chunk_id).update(
                 state=ChunkState.DONE,
                 attempts=F("attempts") + 1,
@@ -408,6 +402,20 @@ def run_chunk(job_id: int, chunk_id: int, *, raise_operational: bool = False) ->
     except Exception:  # noqa: BLE001 - any failure marks the chunk failed (logged there); the job stays resumable
         chunk_failed(job_id, chunk_id, "error", exc_info=True)
         return "failed"
+
+
+def _reconcile_chunk(job: dict, user_ids: list[int]) -> engine.BatchResult:
+    """The chunk's batch; retried once when a concurrent writer created one of its certificates meanwhile."""
+    for attempt in (1, 2):
+        try:  # the engine's own savepoint rolls the failed attempt back
+            return engine.reconcile_batch(
+                job["course_key"], user_ids, source=Source.JOB, actor_id=job["requested_by_id"], create_missing=True
+            )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            log.info("cert_manager: a certificate of job chunk was created concurrently; retrying the batch")
+    raise AssertionError("unreachable")
 
 
 def _lock_chunk(chunk_id: int) -> GenerationJobChunk | None:

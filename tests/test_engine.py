@@ -1,0 +1,197 @@
+"""The set-based reconcile: constant queries per batch, no write for unchanged learners, events only for changes."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openedx_events.learning.signals import CERTIFICATE_CHANGED, CERTIFICATE_CREATED, CERTIFICATE_REVOKED
+
+from cert_manager_plugin import engine
+from cert_manager_plugin.eligibility import CoursePolicy
+from cert_manager_plugin.models import Certificate, CertificateRevision
+from tests.factories import (
+    COURSE_KEY,
+    CertificateExceptionFactory,
+    CertificateFactory,
+    CertificateInvalidationFactory,
+    LearnerRecordFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent():
+    """Receivers on the real outgoing signals, recording (signal, username, status, previous)."""
+    received = []
+
+    def make(signal_name):
+        def receiver(sender, certificate=None, **kwargs):
+            received.append(
+                (signal_name, certificate.user.pii.username, certificate.current_status, certificate.previous_status)
+            )
+
+        return receiver
+
+    receivers = {
+        CERTIFICATE_CREATED: make("created"),
+        CERTIFICATE_CHANGED: make("changed"),
+        CERTIFICATE_REVOKED: make("revoked"),
+    }
+    for signal, receiver in receivers.items():
+        signal.connect(receiver)
+    yield received
+    for signal, receiver in receivers.items():
+        signal.disconnect(receiver)
+
+
+def _queries(user_ids, **kwargs) -> tuple[int, engine.BatchResult]:
+    with CaptureQueriesContext(connection) as ctx:
+        result = engine.reconcile_batch(COURSE_KEY, user_ids, source="job", policy=CoursePolicy(), **kwargs)
+    return len(ctx.captured_queries), result
+
+
+def test_queries_per_batch_are_the_same_for_10_and_300_learners(course):
+    def population(n: int, grade: float) -> list[int]:
+        ids = []
+        for i in range(n):
+            record = LearnerRecordFactory(percent_grade=grade, passed=grade >= 0.5)
+            if i % 2:
+                CertificateFactory(user=record.user, status="notpassing", grade=0.1)
+            if i % 7 == 0:
+                CertificateExceptionFactory(user=record.user)
+            ids.append(record.user_id)
+        return ids
+
+    small_q, small = _queries(population(10, 0.9))
+    large_q, large = _queries(population(300, 0.8))
+
+    assert (small.changed, large.changed) == (10, 300)
+    assert small_q == large_q  # 4 reads, names, update, insert, upsert, savepoint
+    assert large_q <= 10
+
+
+def test_unchanged_learners_cost_no_write(course, sent, django_capture_on_commit_callbacks):
+    ids = [LearnerRecordFactory().user_id for _ in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.reconcile_batch(COURSE_KEY, ids, source="job", create_missing=True)
+    before = list(Certificate.objects.order_by("id").values_list("id", "revision", "modified"))
+    sent.clear()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        queries, result = _queries(ids)
+
+    assert (result.processed, result.changed, result.transitions_dict()) == (5, 0, {})
+    assert list(Certificate.objects.order_by("id").values_list("id", "revision", "modified")) == before
+    assert callbacks == [] and sent == []
+    assert queries <= 7  # 4 reads + names (a name change is a change) + savepoint
+
+
+def test_unchanged_batch_issues_only_reads(course):
+    ids = [LearnerRecordFactory().user_id for _ in range(3)]
+    engine.reconcile_batch(COURSE_KEY, ids, source="job", create_missing=True)
+    with CaptureQueriesContext(connection) as ctx:
+        engine.reconcile_batch(COURSE_KEY, ids, source="job", policy=CoursePolicy())
+    verbs = {q["sql"].split(" ", 1)[0] for q in ctx.captured_queries}
+    assert verbs <= {"SELECT", "SAVEPOINT", "RELEASE"}
+
+
+def test_changes_write_revisions_keep_ids_and_send_events_only_for_changed(
+    course, sent, django_capture_on_commit_callbacks
+):
+    actor = UserFactory()
+    up = LearnerRecordFactory(percent_grade=0.95, user__username="up")
+    same = LearnerRecordFactory(percent_grade=0.9, user__username="same")
+    down = LearnerRecordFactory(percent_grade=0.2, passed=False, user__username="down")
+    new = LearnerRecordFactory(percent_grade=0.7, user__username="new")
+    certs = {r.user_id: CertificateFactory(user=r.user, grade=0.9, status="downloadable") for r in (up, same, down)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = engine.reconcile_batch(
+            COURSE_KEY,
+            [up.user_id, same.user_id, down.user_id, new.user_id],
+            source="instructor",
+            actor_id=actor.pk,
+            create_missing=True,
+        )
+
+    assert (result.processed, result.changed) == (4, 3)
+    assert result.transitions_dict() == {
+        "downloadable->downloadable": 1,
+        "downloadable->notpassing": 1,
+        "new->downloadable": 1,
+    }
+    assert sorted(sent) == [
+        ("changed", "up", "downloadable", "downloadable"),
+        ("created", "new", "downloadable", ""),
+        ("revoked", "down", "notpassing", "downloadable"),
+    ]
+    for user_id, old in certs.items():
+        cert = Certificate.objects.get(user_id=user_id)
+        assert (cert.pk, cert.verify_uuid, cert.created) == (old.pk, old.verify_uuid, old.created)
+    assert Certificate.objects.get(user_id=up.user_id).revision == 2
+    assert Certificate.objects.get(user_id=same.user_id).revision == 1
+    revision = CertificateRevision.objects.get(certificate__user_id=up.user_id)
+    assert (revision.revision, revision.grade, revision.status, revision.superseded_by) == (
+        1,
+        0.9,
+        "downloadable",
+        actor,
+    )
+    assert revision.superseded_by_source == "instructor"
+    assert revision.valid_from == certs[up.user_id].modified
+    assert set(CertificateRevision.objects.values_list("certificate__user_id", flat=True)) == {
+        up.user_id,
+        down.user_id,
+    }
+    fresh = Certificate.objects.get(user_id=new.user_id)
+    assert (fresh.revision, fresh.grade, fresh.source, fresh.issued_date is not None) == (1, 0.7, "instructor", True)
+
+
+def test_issued_date_moves_only_when_a_certificate_becomes_downloadable(course):
+    long_ago = timezone.now() - timezone.timedelta(days=30)
+    record = LearnerRecordFactory(percent_grade=0.95)
+    CertificateFactory(user=record.user, grade=0.8, issued_date=long_ago)
+    engine.reconcile_batch(COURSE_KEY, [record.user_id], source="job")
+    assert Certificate.objects.get(user_id=record.user_id).issued_date == long_ago
+
+    failing = LearnerRecordFactory(percent_grade=0.95)
+    CertificateFactory(user=failing.user, status="notpassing", grade=0.3, issued_date=None)
+    engine.reconcile_batch(COURSE_KEY, [failing.user_id], source="job")
+    assert Certificate.objects.get(user_id=failing.user_id).issued_date > long_ago
+
+
+def test_dry_run_counts_without_writing(course, sent, django_capture_on_commit_callbacks):
+    ids = [LearnerRecordFactory().user_id for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _, result = _queries(ids, dry_run=True, create_missing=True)
+    assert (result.changed, result.transitions_dict()) == (3, {"new->downloadable": 3})
+    assert not Certificate.objects.exists() and callbacks == [] and sent == []
+
+
+def test_event_path_creates_only_issued_certificates(course):
+    failing = LearnerRecordFactory(percent_grade=0.2, passed=False)
+    result = engine.reconcile_batch(COURSE_KEY, [failing.user_id], source="grade_event", create_missing=False)
+    assert (result.changed, result.skipped) == (0, 1)
+    assert not Certificate.objects.exists()
+
+
+def test_invalidated_and_allowlisted_learners(course):
+    invalid = CertificateInvalidationFactory(certificate__grade=0.9)
+    LearnerRecordFactory(user=invalid.certificate.user)
+    listed = LearnerRecordFactory(percent_grade=0.1, passed=False)
+    CertificateExceptionFactory(user=listed.user)
+
+    engine.reconcile_batch(COURSE_KEY, [invalid.certificate.user_id, listed.user_id], source="job", create_missing=True)
+
+    statuses = dict(Certificate.objects.values_list("user_id", "status"))
+    assert statuses == {invalid.certificate.user_id: "unavailable", listed.user_id: "downloadable"}
+
+
+def test_empty_batch_costs_nothing(course):
+    with CaptureQueriesContext(connection) as ctx:
+        result = engine.reconcile_batch(COURSE_KEY, [], source="job", policy=CoursePolicy())
+    assert result.processed == 0 and len(ctx.captured_queries) == 0
