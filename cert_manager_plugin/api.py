@@ -87,4 +87,10 @@ def display_names(user_ids) -> dict[int, str]:
 # --- end bulk ---
 
 # --- rendering (PDF, web certificate, export) ---
+# isort: split
+from .notifications import notify_certificate_change, notify_changes
+from .rendering.export import run_export_job
+from .rendering.html import dashboard_rows, web_certificate_context
+from .rendering.pdf import render_certificate_pdf
+from .rendering.templates import certificate_context, template_for
 # --- end rendering ---

@@ -46,8 +46,9 @@ def template_for(
     """The template a certificate of ``course_key`` in ``mode`` uses (None: the built-in layout)."""
     if course_template is not None and course_template.is_active:
         return course_template
+    # Course-specific rows of other courses are skipped in Python: an opaque-key field cannot be
+    # queried with ``__isnull``, and templates are few.
     candidates = CertificateTemplate.objects.filter(
-        Q(course_key=course_key) | Q(course_key__isnull=True),
         Q(organization="") | Q(organization__iexact=org or ""),
         Q(mode="") | Q(mode=mode or ""),
         is_active=True,
@@ -56,7 +57,7 @@ def template_for(
     best, best_score = None, -1
     for template in candidates:
         tlang = template.language.lower()
-        if not _language_matches(tlang, lang):
+        if (template.course_key and template.course_key != course_key) or not _language_matches(tlang, lang):
             continue
         score = (
             (8 if template.course_key else 0)
