@@ -41,6 +41,22 @@ from .services import (
 )
 
 # --- jobs (bulk engine issue: jobs.py) ---
+from .jobs import (
+    backfill_learner_records,
+    cancel_job,
+    candidate_ids,
+    chunk_failed,
+    dry_run_job,
+    fail_stale_jobs,
+    get_job,
+    issue_held_certificates,
+    reconcile_pending,
+    resume_job,
+    resume_stale_jobs,
+    run_chunk,
+    run_job,
+    submit_job,
+)
 # --- end jobs ---
 
 # --- bulk exceptions CSV and exports (REST issue) ---
