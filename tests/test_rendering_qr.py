@@ -71,7 +71,7 @@ def test_pdf_operators_draw_exactly_the_dark_modules():
         parts = line.split()
         for i in range(0, len(parts), 5):
             x, y, w = int(parts[i]), int(parts[i + 1]), int(parts[i + 2])
-            assert parts[i + 3:i + 5] == ["1", "re"]
+            assert parts[i + 3 : i + 5] == ["1", "re"]
             drawn.update((code.size - 1 - y, x + k) for k in range(w))
     dark = {(r, c) for r, row in enumerate(code.rows) for c, ch in enumerate(row) if ch == "1"}
     assert drawn == dark

@@ -1,0 +1,81 @@
+"""Export jobs: one PDF with a page per certificate, or a ZIP of per-learner PDFs, with progress."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from cert_manager_plugin import errors
+from cert_manager_plugin.rendering import export
+from tests.factories import CertificateFactory, GenerationJobFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    settings.CERT_MANAGER_EXPORT_DIR = str(tmp_path / "exports")
+    return tmp_path / "exports"
+
+
+def job(**options):
+    return GenerationJobFactory(kind="export", state="running", params={"options": options})
+
+
+def test_pdf_export_has_one_page_per_downloadable_certificate(course, export_dir, monkeypatch):
+    monkeypatch.setattr(export, "EXPORT_BATCH", 2)
+    issued = CertificateFactory.create_batch(5)
+    CertificateFactory(status="notpassing")
+    calls = []
+    result = export.run_export_job(job(format="pdf"), lambda done, total: calls.append((done, total)))
+    path = Path(result["file"])
+    assert path.parent == export_dir and path.is_file()
+    assert result["count"] == 5 and result["bytes"] == path.stat().st_size
+    assert result["content_type"] == "application/pdf" and result["filename"].endswith(".pdf")
+    reader = PdfReader(str(path))
+    assert len(reader.pages) == 5
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert all(c.name in text for c in issued)
+    assert calls[0] == (0, 5) and (2, 5) in calls and (4, 5) in calls and calls[-1] == (5, 5)
+    assert not list(export_dir.glob("*.part"))
+
+
+def test_zip_export_has_one_pdf_per_learner(course):
+    certs = CertificateFactory.create_batch(3)
+    result = export.run_export_job(job(format="zip"), None)
+    assert result["content_type"] == "application/zip" and result["count"] == 3
+    with zipfile.ZipFile(result["file"]) as archive:
+        names = archive.namelist()
+        assert len(names) == 3
+        assert {n.split("_")[0] for n in names} == {c.user.username for c in certs}
+        for name in names:
+            assert len(PdfReader(io.BytesIO(archive.read(name))).pages) == 1
+
+
+def test_status_filter_option(course):
+    CertificateFactory.create_batch(2)
+    CertificateFactory.create_batch(3, status="notpassing")
+    result = export.run_export_job(job(format="pdf", statuses=["notpassing"]), None)
+    assert result["count"] == 3 and len(PdfReader(result["file"]).pages) == 3
+    result = export.run_export_job(job(format="pdf", status="downloadable,notpassing"), None)
+    assert result["count"] == 5
+
+
+def test_empty_export_is_still_a_valid_pdf(course):
+    result = export.run_export_job(job(format="pdf"), None)
+    assert result["count"] == 0 and len(PdfReader(result["file"]).pages) == 1
+
+
+def test_bad_options_are_refused(course):
+    with pytest.raises(errors.InvalidInput):
+        export.run_export_job(job(format="docx"), None)
+    with pytest.raises(errors.InvalidInput):
+        export.run_export_job(job(statuses=["bogus"]), None)
+
+
+def test_default_dir_is_under_media_root(settings, tmp_path):
+    settings.CERT_MANAGER_EXPORT_DIR = None
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    assert export.export_dir() == tmp_path / "media" / "cert_manager" / "exports"
