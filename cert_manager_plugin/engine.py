@@ -9,6 +9,7 @@ batch of one, so events, instructor actions and bulk jobs share this code.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from .models import (
     LearnerRecord,
 )
 
+log = logging.getLogger(__name__)
 GRADE_PLACES = 4
 CERT_FIELDS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
 
@@ -226,11 +228,20 @@ def reconcile_batch(
         if revisions:
             insert_revisions(revisions)
         if result.changes:
-            from . import events
-
             changes = list(result.changes)
-            transaction.on_commit(lambda: events.emit_certificate_events(course_key, changes))
+            transaction.on_commit(lambda: after_commit(course_key, changes))
     return result
+
+
+def after_commit(course_key: CourseKey, changes: list[CertChange]) -> None:
+    """Once a batch is committed: openedx-events for the changed certificates, then learner emails (if on)."""
+    from . import events, notifications
+
+    events.emit_certificate_events(course_key, changes)
+    try:
+        notifications.notify_changes(changes)
+    except Exception:  # a template or mail problem must never undo or break certificate processing
+        log.exception("cert_manager: emailing %s learners of %s failed", len(changes), course_key)
 
 
 class _Current(NamedTuple):

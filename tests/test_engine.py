@@ -195,3 +195,28 @@ def test_empty_batch_costs_nothing(course):
     with CaptureQueriesContext(connection) as ctx:
         result = engine.reconcile_batch(COURSE_KEY, [], source="job", policy=CoursePolicy())
     assert result.processed == 0 and len(ctx.captured_queries) == 0
+
+
+def test_learners_are_emailed_after_commit_when_emails_are_on(
+    course, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    issued = LearnerRecordFactory(user__email="up@example.com")
+    quiet = LearnerRecordFactory(percent_grade=0.1, passed=False, user__email="quiet@example.com")
+    settings.CERT_MANAGER_EMAILS_ENABLED = True
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.reconcile_batch(COURSE_KEY, [issued.user_id, quiet.user_id], source="job", create_missing=True)
+        assert mailoutbox == []  # nothing before the commit
+    assert [m.to for m in mailoutbox] == [["up@example.com"]]
+
+
+def test_a_failing_email_does_not_break_the_batch(course, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from cert_manager_plugin import notifications
+
+    def broken(changes, **kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(notifications, "notify_changes", broken)
+    record = LearnerRecordFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = engine.reconcile_batch(COURSE_KEY, [record.user_id], source="job")
+    assert result.changed == 1 and Certificate.objects.filter(user_id=record.user_id).exists()
