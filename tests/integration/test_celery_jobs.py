@@ -19,7 +19,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from cert_manager_plugin import api, errors
+from cert_manager_plugin import api, errors, jobs
 from cert_manager_plugin.models import (
     Certificate,
     CertificateRevision,
@@ -232,7 +232,11 @@ def test_regenerate_survives_a_killed_worker(workers):
     assert {revisions[u] for u in changed} == {2} and {revisions[u] for u in before if u not in changed} == {1}
 
 
-def test_one_hundred_concurrent_submits_start_exactly_one_job(broker):
+def test_one_hundred_concurrent_submits_start_exactly_one_job(settings, monkeypatch):
+    require_database("postgresql")  # the unique index decides, on a database with real concurrency
+    settings.CERT_MANAGER_RUN_INLINE = False
+    enqueued = []
+    monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: enqueued.append((name, args)))
     StandaloneCourse.objects.create(course_key=COURSE_KEY, display_name="Integration")
     outcomes: list[object] = []
     lock = threading.Lock()
@@ -267,3 +271,4 @@ def test_one_hundred_concurrent_submits_start_exactly_one_job(broker):
     assert GenerationJob.objects.count() == 1
     assert GenerationJob.objects.get().active_course_key == str(COURSE_KEY)
     assert {e.details["job_id"] for e in refused} <= {started[0].pk, None}
+    assert enqueued == [(jobs.TASK_RUN_JOB, [started[0].pk])]  # only the winner was enqueued
