@@ -267,8 +267,20 @@ def _sql(table: type, columns: Sequence[str]) -> tuple[str, list[str]]:
     return qn(table._meta.db_table), [qn(c) for c in columns]
 
 
+_DT_CACHE: dict[tuple[str, datetime], object] = {}
+
+
 def _dt(value: datetime | None):
-    return None if value is None else connection.ops.adapt_datetimefield_value(value)
+    """A datetime as the database driver takes it; a batch repeats its ``now``, so conversions are memoized."""
+    if value is None:
+        return None
+    key = (connection.vendor, value)
+    adapted = _DT_CACHE.get(key)
+    if adapted is None:
+        if len(_DT_CACHE) > 50_000:
+            _DT_CACHE.clear()
+        adapted = _DT_CACHE[key] = connection.ops.adapt_datetimefield_value(value)
+    return adapted
 
 
 UPDATE_COLUMNS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
