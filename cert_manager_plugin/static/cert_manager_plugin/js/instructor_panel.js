@@ -93,6 +93,12 @@
   // --- jobs ----------------------------------------------------------------------------------------
   function jobDetails(job) {
     var parts = [];
+    if (job.kind === "export") {
+      var result = job.result || {};
+      if (result.count !== undefined) { parts.push(result.count + " certificates, " + (result.format || "pdf")); }
+      if (job.error) { parts.push(job.error); }
+      return parts.join(" · ");
+    }
     if (job.params && job.params.statuses) { parts.push("groups: " + job.params.statuses.join(", ")); }
     if (job.params && job.params.scope) { parts.push("scope: " + job.params.scope); }
     parts.push("changed " + job.changed + ", skipped " + job.skipped + ", failed " + job.failed);
@@ -185,6 +191,7 @@
       if (body.dry_run) { showDryRun(data); return; }
       message("Started job " + data.id + " (" + data.kind + ").", "success");
       renderJob(data);
+      if (!ACTIVE[data.state]) { loadCertificates(); loadExceptions(); }
     }).catch(fail);
   }
 
