@@ -61,44 +61,9 @@ from .jobs import (
 
 # --- bulk exceptions CSV and exports (REST issue) ---
 # isort: split
+from .access import course_access, course_info, display_names
 from .bulk_exceptions import BulkResult, RowErrorKind, check_size, import_exceptions
 from .csv_export import escape_cell, iter_csv, to_csv
-
-
-def course_info(course_key):
-    """The course overview from the LMS adapter (None when the course does not exist)."""
-    from . import lms
-
-    return lms.backend().course_overview(course_key)
-
-
-def course_access(user, course_key) -> str | None:
-    """
-    What ``user`` may do in the course's certificate management: ``"manage"`` (global staff, course
-    instructors), ``"read"`` (course staff) or None.
-    """
-    from . import lms
-    from .data import CourseRole
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    backend = lms.backend()
-    if backend.is_global_staff(user):
-        return "manage"
-    roles = backend.course_roles(user, course_key)
-    if CourseRole.INSTRUCTOR in roles:
-        return "manage"
-    if CourseRole.STAFF in roles:
-        return "read"
-    return None
-
-
-def display_names(user_ids) -> dict[int, str]:
-    """Learners' full names (one query for the whole set)."""
-    from . import lms
-
-    return lms.backend().display_names(user_ids)
-
 
 # --- end bulk ---
 

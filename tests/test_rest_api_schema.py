@@ -10,6 +10,8 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.validation import validate_schema
 from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
@@ -112,6 +114,16 @@ def run_operation(operation, examples: int, **call_kwargs) -> None:
         case.call_and_validate(**call_kwargs)
 
     check()
+
+
+@pytest.fixture(autouse=True)
+def keep_db_connection():
+    """Like Django's test client: the WSGI app must not close the test's database connection after a request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def live_schema():
