@@ -5,6 +5,7 @@ Demo LMS host settings. The plugin is not listed here: edx-django-utils finds it
 Database by ``CERT_MANAGER_DB``: ``sqlite`` (default), ``postgresql`` or ``mysql`` (MariaDB).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -145,11 +146,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
-for _name in ("CERT_MANAGER_BATCH_SIZE", "CERT_MANAGER_JOB_STALE_SECONDS", "CERT_MANAGER_COALESCE_SECONDS"):
-    if os.environ.get(_name):
-        globals()[_name] = int(os.environ[_name])
-if os.environ.get("CERT_MANAGER_CELERY_QUEUE"):
-    CERT_MANAGER_CELERY_QUEUE = os.environ["CERT_MANAGER_CELERY_QUEUE"]
+# Any other settings as a JSON object of name: value (the integration tests' workers set the batch size).
+globals().update(json.loads(os.environ.get("DEVSITE_EXTRA_SETTINGS") or "{}"))
 
 LOGGING = {
     "version": 1,

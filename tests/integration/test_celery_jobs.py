@@ -7,6 +7,7 @@ Without Redis or PostgreSQL they skip; with ``CI=true`` or ``CERT_MANAGER_REQUIR
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -65,7 +66,7 @@ class Workers:
             "CERT_MANAGER_DB_NAME": db["NAME"],
             "CERT_MANAGER_BROKER_URL": REDIS_URL,
             "CERT_MANAGER_RESULT_BACKEND": REDIS_URL,
-            "CERT_MANAGER_BATCH_SIZE": str(BATCH),
+            "DEVSITE_EXTRA_SETTINGS": json.dumps({"CERT_MANAGER_BATCH_SIZE": BATCH}),
             "CERT_MANAGER_VISIBILITY_TIMEOUT": "10",
             "CERT_MANAGER_RESTORE_INTERVAL": "1",
             "CERT_MANAGER_LOG": "WARNING",
