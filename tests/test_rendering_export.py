@@ -79,3 +79,24 @@ def test_default_dir_is_under_media_root(settings, tmp_path):
     settings.CERT_MANAGER_EXPORT_DIR = None
     settings.MEDIA_ROOT = str(tmp_path / "media")
     assert export.export_dir() == tmp_path / "media" / "cert_manager" / "exports"
+
+
+def test_streamed_pdf_is_well_formed_and_prints_any_script(course):
+    import shutil
+    import subprocess
+
+    CertificateFactory(name="Дмитрий Иванов")
+    CertificateFactory(name="李小龍")
+    CertificateFactory(name="Zoë Ågren")
+    result = export.run_export_job(job(format="pdf"), None)
+    reader = PdfReader(result["file"])
+    text = [p.extract_text() for p in reader.pages]
+    assert sorted(n for n in ("Дмитрий Иванов", "Zoë Ågren") if any(n in t for t in text)) == [
+        "Zoë Ågren",
+        "Дмитрий Иванов",
+    ]
+    if shutil.which("qpdf"):
+        subprocess.run(["qpdf", "--check", result["file"]], check=True, capture_output=True)
+    if shutil.which("pdftoppm"):
+        out = subprocess.run(["pdftoppm", "-r", "20", "-png", result["file"]], capture_output=True, check=True)
+        assert out.stdout.startswith(b"\x89PNG")

@@ -26,7 +26,7 @@ from django.utils.translation import override
 from .. import errors
 from ..data import CertificateStatus
 from ..models import Certificate
-from .pdf import CertificatePdfWriter, PageData
+from .pdf import CertificatePdfWriter, PageData, StreamingCertificatePdf
 from .templates import base_url, certificate_links, course_layout, format_date, format_grade
 
 EXPORT_BATCH = 1000
@@ -57,6 +57,14 @@ def export_statuses(options: dict) -> list[str]:
     return list(dict.fromkeys(raw))
 
 
+def _winansi(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "course"
 
@@ -81,8 +89,11 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
     final = export_dir() / filename
     partial = final.with_name(final.name + ".part")
     root = base_url()
+    marker = "00000000-0000-0000-0000-000000000000"
+    verify_template = certificate_links(marker, root)["verify_url"]  # reverse() once, not per row
     layouts: dict[str, object] = {}
     dates: dict[object, str] = {}
+    grades: dict[float | None, str | None] = {}
 
     def pages():
         values = rows.order_by("id").values_list(
@@ -99,26 +110,45 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
             page = PageData(
                 learner_name=name or username,
                 issued=issued_text,
-                grade=format_grade(grade) if layout.print_grade else None,
-                verify_url=certificate_links(verify_uuid, root)["verify_url"],
+                grade=(grades[grade] if grade in grades else grades.setdefault(grade, format_grade(grade)))
+                if layout.print_grade
+                else None,
+                verify_url=verify_template.replace(marker, str(verify_uuid)),
                 certificate_id=str(verify_uuid),
             )
-            yield layout, page, username
+            yield mode, layout, page, username
 
     count = 0
     try:
         with override(settings.LANGUAGE_CODE):
             if fmt == "pdf":
-                writer = CertificatePdfWriter(str(partial), title=f"Certificates — {course_key}")
-                for layout, page, _username in pages():
-                    writer.add_page(layout, page)
-                    count += 1
-                    if count % EXPORT_BATCH == 0:
-                        progress(count, total)
-                writer.close()
+                # First pass (two light queries): the layouts (one per mode) and the names that need a
+                # TrueType font, so the streaming writer can build every shared object up front.
+                modes = list(rows.order_by().values_list("mode", flat=True).distinct())
+                for mode in modes:
+                    layouts[mode] = course_layout(course_key, mode=mode, language=settings.LANGUAGE_CODE)
+                unicode_names = [
+                    name or username
+                    for name, username in rows.values_list("name", "user__username").iterator(chunk_size=EXPORT_BATCH)
+                    if not _winansi(name or username)
+                ]
+                writer = StreamingCertificatePdf(
+                    str(partial),
+                    layouts or {"": course_layout(course_key, language=settings.LANGUAGE_CODE)},
+                    unicode_names=unicode_names,
+                    title=f"Certificates - {course_key}",
+                )
+                try:
+                    for mode, _layout, page, _username in pages():
+                        writer.add_page(mode, page)
+                        count += 1
+                        if count % EXPORT_BATCH == 0:
+                            progress(count, total)
+                finally:
+                    writer.close()
             else:
                 with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
-                    for layout, page, username in pages():
+                    for _mode, layout, page, username in pages():
                         buffer = io.BytesIO()
                         writer = CertificatePdfWriter(buffer, title=f"{page.learner_name} — {layout.course_name}")
                         writer.add_page(layout, page)

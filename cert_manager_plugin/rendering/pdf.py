@@ -480,3 +480,239 @@ def render_pages(layout: CourseLayout, pages: Iterable[PageData], output: Binary
         writer.add_page(layout, page)
     writer.close()
     return writer.pages
+
+
+# --- streaming writer (exports) ------------------------------------------------------------------------
+
+
+def _pdf_string(data: bytes) -> bytes:
+    return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r") + b")"
+
+
+class StreamingCertificatePdf:
+    """
+    Writes certificate pages straight to a file, one page at a time, so memory does not grow with the
+    page count (ReportLab keeps every page until ``save``).
+
+    ReportLab still draws everything shared: a one-page prototype document per layout holds the
+    background and static Form XObjects and every font the pages use (for names that WinAnsi cannot
+    show, the TrueType subsets are built from ``unicode_names``, known up front). Its objects are copied
+    once into the output; then each page is a small content stream (names, dates, grade, URL, QR code)
+    referencing the shared resources, written as it comes, with the xref table at the end.
+    """
+
+    def __init__(
+        self, path: str, layouts: dict[str, CourseLayout], *, unicode_names: Iterable[str] = (), title: str = ""
+    ):
+        self.file = open(path, "wb")  # closed in close()
+        self.offsets: dict[int, int] = {}
+        self.position = 0
+        self.kids: list[int] = []
+        self.next_number = 3  # 1: catalog, 2: pages tree (written last)
+        self.title = title
+        self.labels = {
+            "issued": _("Issued {date}"),
+            "grade": _("Grade: {grade}"),
+            "verify": _("Verify: {url}"),
+            "id": _("Certificate ID: {id}"),
+        }
+        self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        self.layouts: dict[str, dict] = {}
+        self.unicode_ops: dict[tuple[str, bool], list[tuple[str, bytes]]] = {}
+        self._build(layouts, list(dict.fromkeys(unicode_names)))
+
+    # low-level output
+    def _write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.position += len(data)
+
+    def _object(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.position
+        self._write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    def _new_number(self) -> int:
+        number = self.next_number
+        self.next_number += 1
+        return number
+
+    def _build(self, layouts: dict[str, CourseLayout], unicode_names: list[str]) -> None:
+        buffer = io.BytesIO()
+        proto = CertificatePdfWriter(buffer)
+        c = proto.canvas
+        regular, bold = _unicode_font_pair() if unicode_names else ("Helvetica", "Helvetica-Bold")
+        meta = []
+        for key, layout in layouts.items():
+            static, background, size = proto._static_layer(layout)
+            c.setPageSize(size)
+            bg_name = register_background(c, background) if background is not None else None
+            if bg_name:
+                c.doForm(bg_name)
+            c.doForm(static)
+            for font in ("Helvetica", "Helvetica-Bold"):
+                c.setFont(font, 10)
+                c.drawString(-500, -500, "x")
+            if unicode_names:
+                document = c._doc
+                for font_name in (regular, bold):
+                    font = pdfmetrics.getFont(font_name)
+                    c.setFont(font_name, 10)
+                    c.drawString(-500, -500, "".join(unicode_names))
+                    for name in unicode_names:
+                        self.unicode_ops[(name, font_name == bold)] = [
+                            (font.getSubsetInternalName(subset, document), data)
+                            for subset, data in font.splitString(name, document)
+                        ]
+            fonts = {f: c._doc.getInternalFontName(f) for f in ("Helvetica", "Helvetica-Bold")}
+            meta.append((key, layout, static, bg_name, background, size, fonts))
+            c.showPage()
+            proto.pages += 1
+        proto.close()
+        self.unicode_fonts = (regular, bold)
+
+        reader = PdfReader(io.BytesIO(buffer.getvalue()))
+        memo: dict[tuple[int, int], int] = {}
+        queue: list = []
+        for (key, layout, static, bg_name, background, size, fonts), page in zip(meta, reader.pages, strict=True):
+            resources = self._copy_value(page["/Resources"], memo, queue)
+            self._drain(memo, queue)
+            number = self._new_number()
+            self._object(number, resources)
+            self.layouts[key] = {
+                "layout": layout,
+                "resources": number,
+                "size": size,
+                "prefix": self._prefix(static, bg_name, background),
+                "fonts": fonts,
+            }
+
+    def _copy_value(self, obj, memo: dict, queue: list) -> bytes:
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key not in memo:
+                memo[key] = self._new_number()
+                queue.append((memo[key], obj.get_object()))
+            return b"%d 0 R" % memo[key]
+        if isinstance(obj, DictionaryObject):
+            items = b" ".join(
+                _serialize(k) + b" " + self._copy_value(v, memo, queue) for k, v in obj.items() if k != "/Length"
+            )
+            return b"<< " + items + b" >>"
+        if isinstance(obj, ArrayObject):
+            return b"[" + b" ".join(self._copy_value(v, memo, queue) for v in obj) + b"]"
+        return _serialize(obj)
+
+    def _drain(self, memo: dict, queue: list) -> None:
+        while queue:
+            number, obj = queue.pop()
+            if isinstance(obj, StreamObject):
+                data = obj._data
+                head = self._copy_value(obj, memo, queue)[:-2] + b" /Length %d >>" % len(data)
+                self._object(number, head + b"\nstream\n" + data + b"\nendstream")
+            else:
+                self._object(number, self._copy_value(obj, memo, queue))
+
+    @staticmethod
+    def _prefix(static: str, bg_name: str | None, background: Background | None) -> bytes:
+        parts = []
+        if bg_name:
+            shift = f"1 0 0 1 {-background.x0:.2f} {-background.y0:.2f} cm " if (background.x0 or background.y0) else ""
+            parts.append(f"q {shift}/{pdfdoc.xObjectName(bg_name)} Do Q")
+        parts.append(f"q /{pdfdoc.xObjectName(static)} Do Q")
+        return ("\n".join(parts) + "\n").encode()
+
+    # pages
+    def _text(self, info: dict, text: str, size: float, x: float, y: float, *, bold: bool, centred: bool) -> bytes:
+        try:
+            encoded = text.encode("cp1252")
+            font = "Helvetica-Bold" if bold else "Helvetica"
+            runs = [(info["fonts"][font], encoded)]
+        except UnicodeEncodeError:
+            font = self.unicode_fonts[1 if bold else 0]
+            runs = self.unicode_ops.get((text, bold))
+            if runs is None:  # not announced up front: print what WinAnsi can
+                font = "Helvetica-Bold" if bold else "Helvetica"
+                runs = [(info["fonts"][font], text.encode("cp1252", "replace"))]
+        if centred:
+            x -= pdfmetrics.stringWidth(text, font, size) / 2
+        out = [b"BT 1 0 0 1 %.2f %.2f Tm" % (x, y)]
+        for internal, data in runs:
+            out.append(b"%s %.2f Tf %s Tj" % (internal.encode(), size, _pdf_string(data)))
+        out.append(b"ET")
+        return b" ".join(out)
+
+    def add_page(self, key: str, page: PageData) -> None:
+        """Write one page with the layout registered under ``key``."""
+        info = self.layouts[key]
+        layout = info["layout"]
+        width, height = info["size"]
+        name = page.learner_name
+        bold_font = "Helvetica-Bold"
+        try:
+            name.encode("cp1252")
+        except UnicodeEncodeError:
+            bold_font = self.unicode_fonts[1]
+        parts = [info["prefix"], b"%.2f %.2f %.2f rg" % INK]
+        parts.append(
+            self._text(
+                info,
+                name,
+                fit_size(name, bold_font, 34, width * 0.7),
+                width / 2,
+                height * 0.545,
+                bold=True,
+                centred=True,
+            )
+        )
+        labels = self.labels
+        line = labels["issued"].format(date=page.issued) if page.issued else ""
+        if page.grade and layout.print_grade:
+            grade = labels["grade"].format(grade=page.grade)
+            line = f"{line}   \u00b7   {grade}" if line else grade
+        if line:
+            parts.append(self._text(info, line, 12, width / 2, height * 0.25, bold=False, centred=True))
+        parts.append(qr.encode(page.verify_url).pdf_operator_bytes(width - 48 - QR_SIZE, 48, QR_SIZE))
+        parts.append(b"%.2f %.2f %.2f rg" % GREY)
+        parts.append(
+            self._text(info, labels["verify"].format(url=page.verify_url), 7, 48, 58, bold=False, centred=False)
+        )
+        parts.append(
+            self._text(info, labels["id"].format(id=page.certificate_id), 7, 48, 48, bold=False, centred=False)
+        )
+        content = zlib.compress(b"\n".join(parts), 1)  # level 1: 3x faster than 6, pages ~10% larger
+        stream = self._new_number()
+        self._object(
+            stream, b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"
+        )
+        number = self._new_number()
+        box = b"[0 0 %s %s]" % (pdfdoc.fp_str(width).encode(), pdfdoc.fp_str(height).encode())
+        self._object(
+            number,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources %d 0 R /Contents %d 0 R >>"
+            % (box, info["resources"], stream),
+        )
+        self.kids.append(number)
+
+    @property
+    def pages(self) -> int:
+        return len(self.kids)
+
+    def close(self) -> None:
+        """Write the page tree, catalog, info, xref and trailer; close the file."""
+        if not self.kids:
+            key = next(iter(self.layouts))
+            self.add_page(key, PageData(_("No certificates to export."), "", None, "-", "-"))
+        kids = b" ".join(b"%d 0 R" % k for k in self.kids)
+        self._object(2, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(self.kids), kids))
+        self._object(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+        info = self._new_number()
+        title = _pdf_string(self.title.encode("cp1252", "replace")) if self.title else b"()"
+        self._object(info, b"<< /Producer (cert_manager_plugin) /Title %s >>" % title)
+        xref_at = self.position
+        count = self.next_number
+        lines = [b"xref\n0 %d\n" % count, b"0000000000 65535 f \n"]
+        lines += [b"%010d 00000 n \n" % self.offsets[n] for n in range(1, count)]
+        self._write(b"".join(lines))
+        self._write(
+            b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (count, info, xref_at)
+        )
+        self.file.close()

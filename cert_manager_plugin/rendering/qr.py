@@ -284,19 +284,18 @@ class QrMatrix:
         of ready-made ``re`` operators (filled lazily; at most 256 entries per piece) and the whole path
         is filled once: no per-module work and no number formatting per page.
         """
+        return self.pdf_operator_bytes(x, y, width).decode("ascii")
+
+    def pdf_operator_bytes(self, x: float, y: float, width: float) -> bytes:
+        """``pdf_operators`` as bytes (what a content stream is made of)."""
         scale = width / self.size
         pieces = _pieces(self.size)
         raw = self.value.to_bytes(self.size * self.stride // 8, "big")
-        parts = [f"q 0 g {scale:.4f} 0 0 {scale:.4f} {x:.2f} {y:.2f} cm"]
-        append = parts.append
-        for byte, table, row, col in zip(raw, pieces, _piece_rows(self.size), _piece_cols(self.size), strict=True):
-            if byte:
-                ops = table[byte]
-                if ops is None:
-                    ops = table[byte] = _piece_ops(self.size, row, col, byte)
-                append(ops)
-        append("f Q")
-        return "\n".join(parts)
+        size = self.size
+        per_row = self.stride // 8
+        ops = [pieces[i][byte] or _fill_piece(pieces, size, per_row, i, byte) for i, byte in enumerate(raw) if byte]
+        head = b"q 0 g %.4f 0 0 %.4f %.2f %.2f cm\n" % (scale, scale, x, y)
+        return head + b"\n".join(ops) + b"\nf Q"
 
     def svg(self, *, quiet: int = 4, title: str = "") -> str:
         """A standalone SVG (one path; scales to any size with crisp edges)."""
@@ -320,27 +319,18 @@ class QrMatrix:
 
 
 @lru_cache(maxsize=8)
-def _pieces(size: int) -> tuple[list[str | None], ...]:
+def _pieces(size: int) -> tuple[list[bytes | None], ...]:
     """One lazily filled 256-entry operator table per byte of the matrix (row r, columns 8j..8j+7)."""
     return tuple([None] * 256 for _ in range(size * _stride(size) // 8))
 
 
-@lru_cache(maxsize=8)
-def _piece_rows(size: int) -> tuple[int, ...]:
-    per_row = _stride(size) // 8
-    return tuple(i // per_row for i in range(size * per_row))
-
-
-@lru_cache(maxsize=8)
-def _piece_cols(size: int) -> tuple[int, ...]:
-    per_row = _stride(size) // 8
-    return tuple(i % per_row * 8 for i in range(size * per_row))
-
-
-def _piece_ops(size: int, row: int, col: int, byte: int) -> str:
-    """``re`` operators (module units, origin bottom-left) for the dark runs of one 8-module piece."""
+def _fill_piece(pieces: tuple[list[bytes | None], ...], size: int, per_row: int, index: int, byte: int) -> bytes:
+    """``re`` operators (module units, origin bottom-left) for the dark runs of one 8-module piece; cached."""
+    row, col = divmod(index, per_row)
     yy = size - 1 - row
-    return " ".join(f"{col + m.start()} {yy} {m.end() - m.start()} 1 re" for m in _RUNS.finditer(_BITS8[byte]))
+    ops = " ".join(f"{col * 8 + m.start()} {yy} {m.end() - m.start()} 1 re" for m in _RUNS.finditer(_BITS8[byte]))
+    pieces[index][byte] = ops.encode()
+    return pieces[index][byte]
 
 
 def _xml_escape(text: str) -> str:
