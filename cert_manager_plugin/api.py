@@ -70,8 +70,22 @@ from .csv_export import escape_cell, iter_csv, to_csv
 # --- rendering (PDF, web certificate, export) ---
 # isort: split
 from .notifications import notify_certificate_change, notify_changes
-from .rendering.export import run_export_job
 from .rendering.html import dashboard_rows, web_certificate_context
-from .rendering.pdf import render_certificate_pdf
 from .rendering.templates import certificate_context, template_for
+
+
+def render_certificate_pdf(certificate, **kwargs) -> bytes:
+    """The certificate as a one-page PDF (ReportLab and pypdf load on first use, not with the LMS)."""
+    from .rendering.pdf import render_certificate_pdf as render
+
+    return render(certificate, **kwargs)
+
+
+def run_export_job(job, progress=None) -> dict:
+    """Write an export job's file (one PDF or a ZIP); see ``rendering.export``."""
+    from .rendering.export import run_export_job as run
+
+    return run(job, progress)
+
+
 # --- end rendering ---
