@@ -273,3 +273,31 @@ def test_one_hundred_concurrent_submits_start_exactly_one_job(settings, monkeypa
     assert GenerationJob.objects.get().active_course_key == str(COURSE_KEY)
     assert {e.details["job_id"] for e in refused} <= {started[0].pk, None}
     assert enqueued == [(jobs.TASK_RUN_JOB, [started[0].pk])]  # only the winner was enqueued
+
+
+def test_a_burst_of_grade_events_is_reconciled_at_most_twice_by_a_real_worker(workers, settings):
+    from django.contrib.auth import get_user_model
+
+    from tests import lms_events
+
+    settings.CERT_MANAGER_COALESCE_SECONDS = 2
+    StandaloneCourse.objects.create(course_key=COURSE_KEY, display_name="Integration")
+    learner = get_user_model().objects.create(username="burst", email="burst@example.com", first_name="B")
+    workers.start("w1")
+    workers.wait_ready("w1")
+
+    lms_events.enroll(learner, COURSE_KEY, "verified")
+    grades = [0.55 + i * 0.008 for i in range(50)]  # crosses the pass mark on the way
+    for g in grades:
+        lms_events.grade(learner.pk, COURSE_KEY, g, passed=g >= 0.6)
+    final = round(grades[-1], 4)
+
+    def settled():
+        record = LearnerRecord.objects.get(user=learner, course_key=COURSE_KEY)
+        cert = Certificate.objects.filter(user=learner).first()
+        return record.reconcile_pending_since is None and cert is not None and cert.grade == final and cert
+
+    cert = _wait(settled, 60, "the coalesced reconcile", 0.3)
+    assert cert.status == "downloadable"
+    assert cert.revision <= 2  # one reconcile creates revision 1; at most one more for a late event
+    assert CertificateRevision.objects.filter(certificate=cert).count() == cert.revision - 1
