@@ -41,6 +41,7 @@ from .services import (
 )
 
 # --- jobs (bulk engine issue: jobs.py) ---
+# isort: split
 from .jobs import (
     backfill_learner_records,
     cancel_job,
@@ -57,6 +58,7 @@ from .jobs import (
     run_job,
     submit_job,
 )
+
 # --- end jobs ---
 
 # --- bulk exceptions CSV and exports (REST issue) ---
