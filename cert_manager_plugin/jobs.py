@@ -34,7 +34,6 @@ from .data import (
     IssuePolicy,
     JobKind,
     JobState,
-    LearnerGroup,
     Source,
 )
 from .models import (
@@ -276,12 +275,15 @@ def _finish(job_id: int, state: str, *, error: str = "", only_active: bool = Tru
     return qs.update(**values)
 
 
-def run_job(job_id: int) -> None:
+def run_job(job_id: int, *, raise_operational: bool = False) -> None:
     """
     The coordinator: pick candidates, write the chunk rows, enqueue the pending chunks.
 
     Idempotent: a redelivered coordinator finds the chunks written and only re-enqueues pending ones.
+    Errors fail the job, except database operational errors when ``raise_operational`` (Celery retries).
     """
+    from django.db import OperationalError
+
     job = GenerationJob.objects.filter(pk=job_id).first()
     if job is None or job.state not in (JobState.QUEUED, JobState.RUNNING):
         return
@@ -314,6 +316,12 @@ def run_job(job_id: int) -> None:
                 _close_if_done(job_id)
                 return
             pending = list(job.chunks.filter(state=ChunkState.PENDING).order_by("number").values_list("pk", flat=True))
+    except OperationalError:
+        if raise_operational:
+            raise
+        log.exception("cert_manager: job %s could not start", job_id)
+        _finish(job_id, JobState.FAILED, error="could not start: database error")
+        return
     except Exception as exc:
         log.exception("cert_manager: job %s could not start", job_id)
         _finish(job_id, JobState.FAILED, error=f"could not start: {exc}")
@@ -731,8 +739,3 @@ def backfill_learner_records(course_key, *, rows=None, progress: Callable[[int],
     if batch:
         flush()
     return {"created": created, "updated": updated}
-
-
-def group_names() -> list[str]:
-    """The regeneration group names (for help texts)."""
-    return [g.value for g in LearnerGroup]

@@ -40,7 +40,7 @@ class ChunkTask(Task):
 @shared_task(name="cert_manager_plugin.tasks.run_job", acks_late=True, reject_on_worker_lost=True, **RETRY)
 def run_job(job_id: int) -> None:
     """The coordinator: split the job's candidates into chunks and enqueue them."""
-    api.run_job(job_id)
+    api.run_job(job_id, raise_operational=True)
 
 
 @shared_task(

@@ -668,3 +668,30 @@ def test_backfill_creates_missing_records_and_keeps_event_fed_ones(course, setti
     assert fed.percent_grade == 0.99
     assert (bare.mode, bare.is_active, bare.percent_grade) == ("verified", True, 0.5)
     assert LearnerRecord.objects.get(user=users[2]).percent_grade == 0.5
+
+
+def test_a_coordinator_that_cannot_start_fails_the_job(course, monkeypatch, django_capture_on_commit_callbacks):
+    def broken(*args):
+        raise ValueError("no such table")
+
+    monkeypatch.setattr(jobs, "candidate_ids", broken)
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+    assert (job.state, job.active_course_key) == ("failed", None)
+    assert "could not start" in job.error and "no such table" in job.error
+
+
+def test_the_coordinator_task_retries_database_errors(course, monkeypatch, captured):
+    from django.db import OperationalError
+
+    def down(*args):
+        raise OperationalError("connection refused")
+
+    job = api.submit_job(COURSE_KEY, "generate_all")
+    monkeypatch.setattr(jobs, "candidate_ids", down)
+    with pytest.raises(OperationalError):
+        jobs.run_job(job.pk, raise_operational=True)
+    job.refresh_from_db()
+    assert job.state == "queued"  # left for the retry
+    jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == "failed" and "database error" in job.error
