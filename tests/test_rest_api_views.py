@@ -545,3 +545,41 @@ def test_session_csrf_on_learner_post(world):  # noqa: F811
     response = client_for(world.learner, csrf=True).post(course_url("me/certificate"))
     error(response, 403, "permission_denied")
     assert not Certificate.objects.filter(user=world.learner, source="self_request").exists()
+
+
+# --- negotiation and methods ----------------------------------------------------------------------------
+
+
+def test_csv_by_accept_header(world, instructor_client):  # noqa: F811
+    response = instructor_client.get(course_url("certificates"), HTTP_ACCEPT="text/csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert b"".join(response.streaming_content).startswith(b"username,email,name")
+
+
+def test_unsupported_format_elsewhere_is_a_json_404(world, instructor_client):  # noqa: F811
+    error(instructor_client.get(course_url("settings") + "?format=csv"), 404, "not_found")
+
+
+def test_page_size_is_capped(world, instructor_client, monkeypatch):  # noqa: F811
+    from cert_manager_plugin.rest_api.pagination import CertManagerPagination
+
+    assert CertManagerPagination.max_page_size == 500
+    monkeypatch.setattr(CertManagerPagination, "max_page_size", 1)
+    body = instructor_client.get(course_url("certificates") + "?page_size=100000").json()
+    assert (len(body["results"]), body["count"], body["num_pages"]) == (1, 2, 2)
+
+
+def test_wrong_method_is_a_json_405(world, instructor_client):  # noqa: F811
+    error(instructor_client.put(course_url("settings"), {}, format="json"), 405, "method_not_allowed")
+    error(instructor_client.delete(course_url("certificates/bilbo/revisions")), 405, "method_not_allowed")
+
+
+def test_unknown_path_under_the_prefix_is_a_json_404(world, instructor_client):  # noqa: F811
+    error(instructor_client.get(f"{PREFIX}/nothing/here"), 404, "not_found")
+    error(instructor_client.get(course_url("jobs/abc")), 404, "not_found")
+
+
+def test_options_lists_the_methods(world, instructor_client):  # noqa: F811
+    response = instructor_client.options(course_url("jobs"))
+    assert response.status_code == 200
+    assert {"GET", "POST"} <= {m.strip() for m in response["Allow"].split(",")}
