@@ -183,7 +183,7 @@ def measure_export(args) -> list[dict]:
     """Export N certificates of one course into one PDF in a fresh process: seconds and peak RSS."""
     from cert_manager_plugin.models import Certificate, GenerationJob
 
-    n = 1000 if args.quick else 10_000
+    n = getattr(args, "export_n", None) or (1000 if args.quick else 10_000)
     media = tempfile.mkdtemp(prefix="cm_bench_export_")
     course_key = _course("E")
     _setup_course(course_key, media)
@@ -235,8 +235,11 @@ def measure_export(args) -> list[dict]:
             "file_mb": round(out["bytes"] / 1e6, 2),
             "bar_seconds_10k": EXPORT_SECONDS_BAR,
             "bar_peak_rss_mb": EXPORT_RSS_BAR_MB,
-            "meets_bar": out["seconds"] * (10_000 / max(out["count"], 1)) <= EXPORT_SECONDS_BAR
-            and peak_mb <= EXPORT_RSS_BAR_MB,
+            # The bars are for 10k certificates; a --quick run (1k) has the same fixed start-up cost, so
+            # it is not scaled up: only a full run judges the bar.
+            "meets_bar": (out["seconds"] <= EXPORT_SECONDS_BAR and peak_mb <= EXPORT_RSS_BAR_MB)
+            if out["count"] >= 10_000
+            else None,
         }
     ]
 
