@@ -10,6 +10,7 @@ batch of one, so events, instructor actions and bulk jobs share this code.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,32 @@ class CertChange:
 
     user_id: int
     before_status: str | None
-    certificate: Certificate
+    certificate: Certificate | WrittenCertificate
+
+
+@dataclass(slots=True)
+class WrittenCertificate:
+    """
+    The state a batch wrote for one certificate (the Certificate fields events and emails read).
+
+    A plain object rather than a model instance: a 100k-learner job builds one per changed learner.
+    ``pk`` is None for a certificate the batch created.
+    """
+
+    pk: int | None
+    user_id: int
+    course_key: CourseKey
+    verify_uuid: uuid.UUID
+    created: datetime
+    revision: int
+    issued_date: datetime | None
+    status: str = ""
+    mode: str = ""
+    grade: float | None = None
+    name: str = ""
+    source: str = ""
+    error_reason: str = ""
+    modified: datetime | None = None
 
 
 @dataclass
@@ -159,8 +185,8 @@ def reconcile_batch(
             planned.append((user_id, cert, decision, record))
 
         names = lms.backend().display_names([p[0] for p in planned]) if planned else {}
-        new_certs: list[Certificate] = []
-        updates: list[Certificate] = []
+        new_certs: list[WrittenCertificate] = []
+        updates: list[WrittenCertificate] = []
         revisions: list[tuple] = []
         for user_id, cert, decision, record in planned:
             grade = _grade(record.percent_grade) if record else (cert.grade if cert else None)
@@ -197,18 +223,12 @@ def reconcile_batch(
                         actor_id,
                     )
                 )
-                new = Certificate(
-                    pk=cert.pk,
-                    user_id=user_id,
-                    course_key=course_key,
-                    verify_uuid=cert.verify_uuid,
-                    created=cert.created,
-                    revision=cert.revision + 1,
-                    issued_date=cert.issued_date,
+                new = WrittenCertificate(
+                    cert.pk, user_id, course_key, cert.verify_uuid, cert.created, cert.revision + 1, cert.issued_date
                 )
                 updates.append(new)
             else:
-                new = Certificate(user_id=user_id, course_key=course_key, created=now, revision=1)
+                new = WrittenCertificate(None, user_id, course_key, uuid.uuid4(), now, 1, None)
                 new_certs.append(new)
             new.status = status
             new.mode = mode
@@ -286,7 +306,7 @@ def _dt(value: datetime | None):
 UPDATE_COLUMNS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
 
 
-def update_certificates(rows: list[Certificate]) -> None:
+def update_certificates(rows: list[WrittenCertificate]) -> None:
     """One ``executemany`` UPDATE by primary key for the batch's changed existing certificates (rows locked)."""
     table, cols = _sql(Certificate, UPDATE_COLUMNS)
     assignments = ", ".join(f"{c} = %s" for c in cols)
@@ -339,7 +359,7 @@ def insert_revisions(rows: list[tuple]) -> None:
 INSERT_COLUMNS = ("user_id", "course_key", "verify_uuid", "created", *UPDATE_COLUMNS)
 
 
-def insert_certificates(rows: list[Certificate]) -> None:
+def insert_certificates(rows: list[WrittenCertificate]) -> None:
     """
     One ``executemany`` INSERT of the batch's new certificates.
 
