@@ -100,3 +100,23 @@ def test_streamed_pdf_is_well_formed_and_prints_any_script(course):
     if shutil.which("pdftoppm"):
         out = subprocess.run(["pdftoppm", "-r", "20", "-png", result["file"]], capture_output=True, check=True)
         assert out.stdout.startswith(b"\x89PNG")
+
+
+def test_each_mode_gets_its_template_and_long_names_shrink(course, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from cert_manager_plugin.models import CertificateTemplate
+    from tests.test_rendering_pdf import background_pdf
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    honor = CertificateTemplate.objects.create(name="honor", mode="honor")
+    honor.background_pdf.save("honor.pdf", ContentFile(background_pdf("Honor Code Seal")))
+    CertificateFactory(mode="verified", name="Verified Learner")
+    CertificateFactory(mode="honor", name="W" * 60)
+    reader = PdfReader(export.run_export_job(job(format="pdf"), None)["file"])
+    by_name = {("Honor" if "WWWW" in p.extract_text() else "Verified"): p for p in reader.pages}
+    assert "Honor Code Seal" in by_name["Honor"].extract_text()
+    assert "Honor Code Seal" not in by_name["Verified"].extract_text()
+    content = by_name["Honor"].get_contents().get_data()
+    size = float(content.split(b"Tf (" + b"W" * 60)[0].split()[-1])
+    assert size < 34, "a long name is set smaller so it fits the page"
