@@ -1,10 +1,12 @@
 """
 The set-based reconcile: one batch of learners in one course costs a constant number of queries.
 
-Per batch: load records, exceptions, active invalidations and certificates (4 reads), user data for
-the changed rows (2 reads), then one bulk upsert of the changed certificates and one bulk insert of
-revisions for the changed existing ones. Unchanged learners cost no write. The single-learner path is a
-batch of one, so events, instructor actions and bulk jobs share this code.
+Per batch: load records, exceptions, active invalidations and certificates (4 reads, the certificates
+locked where the database can), the printed names (1 read), then at most three writes, each one
+``executemany`` statement: UPDATE the changed existing certificates by id, INSERT the new ones, INSERT
+the revisions of the superseded states. Unchanged learners cost no write, no revision and no event.
+After the commit: openedx-events and learner emails for the changed certificates only (2 reads). The
+single-learner path is a batch of one, so events, instructor actions and bulk jobs share this code.
 """
 
 from __future__ import annotations
