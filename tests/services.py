@@ -45,8 +45,7 @@ def require_database(vendor: str) -> None:
     """Require the test run to be on ``vendor`` (postgresql or mysql) — set by CERT_MANAGER_DB."""
     from django.db import connection
 
-    require(
-        f"a {vendor} test database",
-        connection.vendor == vendor,
-        f"this run uses {connection.vendor}; run with CERT_MANAGER_DB={vendor}",
-    )
+    # Another database's run is not a missing service: scripts/test.sh always has a run on each database
+    # (and fails it when that database is unreachable), so a vendor mismatch skips even under CI.
+    if connection.vendor != vendor:
+        pytest.skip(f"this run uses {connection.vendor}; the CERT_MANAGER_DB={vendor} run covers it")
