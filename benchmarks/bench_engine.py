@@ -132,7 +132,7 @@ def _loop(course_key: CourseKey, ids: list[int]) -> float:
 
 def _raw_bulk(course_key: CourseKey, ids: list[int], batch: int) -> float:
     """(b) A raw ``bulk_create(update_conflicts=True)`` of the same rows, no reads, no decisions."""
-    from cert_manager_plugin.engine import CERT_FIELDS
+    from cert_manager_plugin.engine import UPDATE_COLUMNS
     from cert_manager_plugin.models import Certificate
 
     start = time.perf_counter()
@@ -155,7 +155,7 @@ def _raw_bulk(course_key: CourseKey, ids: list[int], batch: int) -> float:
             for u in ids[s : s + batch]
         ]
         Certificate.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["user", "course_key"], update_fields=list(CERT_FIELDS)
+            rows, update_conflicts=True, unique_fields=["user", "course_key"], update_fields=list(UPDATE_COLUMNS)
         )
     return time.perf_counter() - start
 

@@ -38,7 +38,6 @@ from .models import (
 
 log = logging.getLogger(__name__)
 GRADE_PLACES = 4
-CERT_FIELDS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
 
 
 @dataclass
@@ -391,12 +390,6 @@ def insert_certificates(rows: list[WrittenCertificate]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-
-
-def upsert_certificates(rows: list[Certificate]) -> None:
-    """One ``INSERT … ON CONFLICT (user, course) DO UPDATE`` for the batch; verify ids never change."""
-    unique = ["user", "course_key"] if connection.features.supports_update_conflicts_with_target else None
-    Certificate.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique, update_fields=list(CERT_FIELDS))
 
 
 def user_rows(user_ids: Sequence[int]) -> dict[int, dict]:

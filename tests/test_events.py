@@ -201,3 +201,26 @@ def test_signal_for(before, after, signal):
 def test_emit_with_no_changes_sends_nothing(sent):
     assert events.emit_certificate_events(COURSE_KEY, []) == 0
     assert sent == []
+
+
+def test_no_payload_is_built_for_a_signal_nobody_listens_to(course, learner, django_assert_num_queries):
+    """Like Django's Signal.send: without listeners nothing is loaded or sent; with one, it is."""
+    LearnerRecordFactory(user=learner, percent_grade=0.85, passed=True)
+    api.reconcile_batch(COURSE_KEY, [learner.pk], source="job")
+    [change] = [events_change(learner)]
+    assert not CERTIFICATE_CREATED.has_listeners()
+    with django_assert_num_queries(0):
+        assert events.emit_certificate_events(COURSE_KEY, [change]) == 0
+    heard = []
+    CERTIFICATE_CREATED.connect(lambda **kw: heard.append(kw["certificate"]), weak=False, dispatch_uid="t.listen")
+    try:
+        assert events.emit_certificate_events(COURSE_KEY, [change]) == 1
+    finally:
+        CERTIFICATE_CREATED.disconnect(dispatch_uid="t.listen")
+    assert [c.user.id for c in heard] == [learner.pk]
+
+
+def events_change(user):
+    from cert_manager_plugin.engine import CertChange
+
+    return CertChange(user.pk, None, Certificate.objects.get(user=user))
