@@ -5,6 +5,7 @@ upsert of the same rows, and grade-event ingestion through real ``send_event``.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from opaque_keys.edx.keys import CourseKey
 LOOP_SAMPLE = 10_000  # the per-learner loop is timed on at most this many learners and scaled linearly
 #: The SQLite file runs in WAL mode with synchronous=NORMAL (the usual server setting; the default rollback
 #: journal fsyncs several times per commit, which measures the disk, not the code). Reported in the JSON.
-SQLITE_PRAGMAS = {"journal_mode": "wal", "synchronous": "normal"}
+SQLITE_PRAGMAS = {"journal_mode": "wal", "synchronous": "normal", "cache_size": -65536}
 
 
 class QueryCounter:
@@ -165,7 +166,7 @@ def regenerate(args) -> list[dict]:
     from cert_manager_plugin import api
     from cert_manager_plugin.models import Certificate, CertificateRevision, GenerationJob
 
-    sizes = (2_000, 10_000) if args.quick else (10_000, 100_000)
+    sizes = (2_000, 10_000) if args.quick else tuple(int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(","))
     batch = int(getattr(settings, "CERT_MANAGER_BATCH_SIZE", 1000))
     db = _sqlite_setup()
     rows = []

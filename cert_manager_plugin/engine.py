@@ -35,6 +35,7 @@ from .models import (
     CourseCertificateSettings,
     LearnerRecord,
 )
+from .sql import dt_adapter, ids_in
 
 log = logging.getLogger(__name__)
 GRADE_PLACES = 4
@@ -62,7 +63,7 @@ class WrittenCertificate:
     user_id: int
     course_key: CourseKey
     verify_uuid: uuid.UUID
-    created: datetime
+    created: datetime | None  # set for a new certificate only (an update never rewrites it)
     revision: int
     issued_date: datetime | None
     status: str = ""
@@ -144,21 +145,24 @@ def reconcile_batch(
     with transaction.atomic():
         records = {
             r[0]: LearnerState(mode=r[1], enrollment_active=r[2], percent_grade=r[3], passed=r[4])
-            for r in LearnerRecord.objects.filter(course_key=course_key, user_id__in=ids).values_list(
-                "user_id", "mode", "is_active", "percent_grade", "passed"
-            )
+            for r in ids_in(
+                LearnerRecord.objects.filter(course_key=course_key), LearnerRecord, "user_id", ids
+            ).values_list("user_id", "mode", "is_active", "percent_grade", "passed")
         }
         allowlisted = set(
-            CertificateException.objects.filter(course_key=course_key, user_id__in=ids).values_list(
-                "user_id", flat=True
-            )
+            ids_in(
+                CertificateException.objects.filter(course_key=course_key), CertificateException, "user_id", ids
+            ).values_list("user_id", flat=True)
         )
         invalidated = set(
-            CertificateInvalidation.objects.filter(
-                active=True, certificate__course_key=course_key, certificate__user_id__in=ids
+            ids_in(
+                CertificateInvalidation.objects.filter(active=True, certificate__course_key=course_key),
+                Certificate,
+                "user_id",
+                ids,
             ).values_list("certificate__user_id", flat=True)
         )
-        certs_qs = Certificate.objects.filter(course_key=course_key, user_id__in=ids)
+        certs_qs = ids_in(Certificate.objects.filter(course_key=course_key), Certificate, "user_id", ids)
         if not dry_run and connection.features.has_select_for_update:
             certs_qs = certs_qs.select_for_update()
         certs = {row[1]: _Current(*row) for row in certs_qs.values_list(*_Current._fields)}
@@ -188,7 +192,7 @@ def reconcile_batch(
         names = lms.backend().display_names([p[0] for p in planned]) if planned else {}
         new_certs: list[WrittenCertificate] = []
         updates: list[WrittenCertificate] = []
-        revisions: list[tuple] = []
+        superseded: list[int] = []
         for user_id, cert, decision, record in planned:
             grade = _grade(record.percent_grade) if record else (cert.grade if cert else None)
             mode = record.mode if record else (cert.mode if cert else "")
@@ -207,25 +211,18 @@ def reconcile_batch(
             result.transitions[(before, status)] += 1
             if dry_run:
                 continue
+            becomes_issued = status == CertificateStatus.DOWNLOADABLE and before != CertificateStatus.DOWNLOADABLE
             if cert is not None:
-                revisions.append(
-                    (
-                        cert.pk,
-                        cert.revision,
-                        cert.status,
-                        cert.mode,
-                        cert.grade,
-                        cert.name,
-                        cert.issued_date,
-                        cert.source,
-                        cert.modified,
-                        now,
-                        source,
-                        actor_id,
-                    )
-                )
+                superseded.append(cert.pk)
+                # issued_date None on an update means "unchanged" (the UPDATE keeps the stored one)
                 new = WrittenCertificate(
-                    cert.pk, user_id, course_key, cert.verify_uuid, cert.created, cert.revision + 1, cert.issued_date
+                    cert.pk,
+                    user_id,
+                    course_key,
+                    cert.verify_uuid,
+                    None,
+                    cert.revision + 1,
+                    now if becomes_issued else None,
                 )
                 updates.append(new)
             else:
@@ -238,16 +235,16 @@ def reconcile_batch(
             new.source = source
             new.error_reason = ""
             new.modified = now
-            if status == CertificateStatus.DOWNLOADABLE and before != CertificateStatus.DOWNLOADABLE:
+            if becomes_issued:
                 new.issued_date = now
             result.changes.append(CertChange(user_id, before, new))
 
+        if superseded:  # before the UPDATE: the revisions copy the states it replaces
+            insert_revisions(superseded, superseded_at=now, source=source, actor_id=actor_id)
         if updates:
             update_certificates(updates)
         if new_certs:
             insert_certificates(new_certs)
-        if revisions:
-            insert_revisions(revisions)
         if result.changes:
             changes = list(result.changes)
             transaction.on_commit(lambda: after_commit(course_key, changes))
@@ -276,10 +273,6 @@ class _Current(NamedTuple):
     name: str
     error_reason: str
     revision: int
-    issued_date: datetime | None
-    source: str
-    modified: datetime
-    created: datetime
     verify_uuid: object
 
 
@@ -288,31 +281,22 @@ def _sql(table: type, columns: Sequence[str]) -> tuple[str, list[str]]:
     return qn(table._meta.db_table), [qn(c) for c in columns]
 
 
-_DT_CACHE: dict[tuple[str, datetime], object] = {}
-
-
-def _dt(value: datetime | None):
-    """A datetime as the database driver takes it; a batch repeats its ``now``, so conversions are memoized."""
-    if value is None:
-        return None
-    key = (connection.vendor, value)
-    adapted = _DT_CACHE.get(key)
-    if adapted is None:
-        if len(_DT_CACHE) > 50_000:
-            _DT_CACHE.clear()
-        adapted = _DT_CACHE[key] = connection.ops.adapt_datetimefield_value(value)
-    return adapted
-
-
 UPDATE_COLUMNS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
 
 
 def update_certificates(rows: list[WrittenCertificate]) -> None:
-    """One ``executemany`` UPDATE by primary key for the batch's changed existing certificates (rows locked)."""
+    """
+    One ``executemany`` UPDATE by primary key for the batch's changed existing certificates (rows locked).
+
+    ``issued_date`` is written only when the certificate becomes downloadable (``COALESCE`` keeps the stored
+    date otherwise), so a batch never has to load it.
+    """
     table, cols = _sql(Certificate, UPDATE_COLUMNS)
-    assignments = ", ".join(f"{c} = %s" for c in cols)
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{c} = COALESCE(%s, {c})" if c == qn("issued_date") else f"{c} = %s" for c in cols)
     # identifiers come from the model's meta, quoted; every value is a parameter
-    sql = f"UPDATE {table} SET {assignments} WHERE {connection.ops.quote_name('id')} = %s"  # noqa: S608
+    sql = f"UPDATE {table} SET {assignments} WHERE {qn('id')} = %s"  # noqa: S608
+    _dt = dt_adapter()
     params = [
         (
             c.status,
@@ -332,29 +316,36 @@ def update_certificates(rows: list[WrittenCertificate]) -> None:
         cursor.executemany(sql, params)
 
 
-REVISION_COLUMNS = (
-    "certificate_id",
-    "revision",
-    "status",
-    "mode",
-    "grade",
-    "name",
-    "issued_date",
-    "source",
-    "valid_from",
-    "superseded_at",
-    "superseded_by_source",
-    "superseded_by_id",
-)
+#: Revision columns copied from the certificate row they supersede (``valid_from`` is its ``modified``).
+REVISION_COPIED = {
+    "certificate_id": "id",
+    "revision": "revision",
+    "status": "status",
+    "mode": "mode",
+    "grade": "grade",
+    "name": "name",
+    "issued_date": "issued_date",
+    "source": "source",
+    "valid_from": "modified",
+}
 
 
-def insert_revisions(rows: list[tuple]) -> None:
-    """One ``executemany`` INSERT of the superseded states (tuples in ``REVISION_COLUMNS`` order)."""
-    table, cols = _sql(CertificateRevision, REVISION_COLUMNS)
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
-    params = [(*r[:6], _dt(r[6]), r[7], _dt(r[8]), _dt(r[9]), r[10], r[11]) for r in rows]
+def insert_revisions(certificate_ids: list[int], *, superseded_at: datetime, source: str, actor_id: int | None) -> None:
+    """
+    One ``INSERT … SELECT`` copying the current state of ``certificate_ids`` into revisions, run before the
+    UPDATE that supersedes them: the stored states never travel through Python.
+    """
+    qn = connection.ops.quote_name
+    targets = [*REVISION_COPIED, "superseded_at", "superseded_by_source", "superseded_by_id"]
+    copied = ", ".join(qn(c) for c in REVISION_COPIED.values())
+    placeholders = ", ".join(["%s"] * len(certificate_ids))
+    sql = (
+        f"INSERT INTO {qn(CertificateRevision._meta.db_table)} ({', '.join(qn(t) for t in targets)}) "  # noqa: S608
+        f"SELECT {copied}, %s, %s, %s FROM {qn(Certificate._meta.db_table)} WHERE {qn('id')} IN ({placeholders})"
+    )
+    params = [dt_adapter()(superseded_at), str(source), actor_id, *certificate_ids]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.execute(sql, params)
 
 
 INSERT_COLUMNS = ("user_id", "course_key", "verify_uuid", "created", *UPDATE_COLUMNS)
@@ -370,6 +361,7 @@ def insert_certificates(rows: list[WrittenCertificate]) -> None:
     table, cols = _sql(Certificate, INSERT_COLUMNS)
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
     uuid_field = Certificate._meta.get_field("verify_uuid")
+    _dt = dt_adapter()
     params = [
         (
             c.user_id,

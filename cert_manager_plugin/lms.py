@@ -41,6 +41,7 @@ from django.utils.module_loading import import_string
 from opaque_keys.edx.keys import CourseKey
 
 from .data import CourseRole
+from .sql import ids_in
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,9 @@ class StandaloneBackend:
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
         """The name printed on certificates: full name, else username."""
-        rows = (
-            get_user_model()
-            .objects.filter(pk__in=list(user_ids))
-            .values_list("pk", "first_name", "last_name", "username")
+        User = get_user_model()
+        rows = ids_in(User.objects.all(), User, User._meta.pk.column, list(user_ids)).values_list(
+            "pk", "first_name", "last_name", "username"
         )
         return {pk: (f"{first} {last}".strip() or username) for pk, first, last, username in rows}
 
