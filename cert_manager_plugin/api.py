@@ -9,7 +9,7 @@ here is a re-export).
 from __future__ import annotations
 
 from .engine import BatchResult, course_policy, reconcile_batch
-from .errors import CertManagerError
+from .errors import CertManagerError, UserNotFound
 from .selectors import (
     certificate_by_verify_uuid,
     certificate_for,

@@ -11,7 +11,6 @@ import functools
 import logging
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from . import api
@@ -38,11 +37,18 @@ def _safe(func):
     return wrapper
 
 
-def _known_user(user_id, event: str) -> bool:
-    if user_id is None or not get_user_model().objects.filter(pk=user_id).exists():
+def _record(event: str, user_id, course_key, record, **fields) -> bool:
+    """
+    Store the event with ``api.record_*`` (which checks the user only when it has no record yet: the
+    common path is one UPDATE); an unknown user is logged and ignored.
+    """
+    try:
+        if user_id is None:
+            raise api.UserNotFound("no user id")
+        return record(user_id, course_key, **fields)
+    except api.UserNotFound:
         log.warning("cert_manager: %s for unknown user id %r ignored", event, user_id)
         return False
-    return True
 
 
 def _course_key(course, event: str):
@@ -58,12 +64,10 @@ def _course_key(course, event: str):
 def _enrollment(enrollment, kwargs, event: str) -> None:
     course_key = _course_key(enrollment.course, event)
     user_id = enrollment.user.id
-    if course_key is None or not _known_user(user_id, event):
+    if course_key is None:
         return
-    applied = api.record_enrollment(
-        user_id, course_key, mode=enrollment.mode, is_active=enrollment.is_active, at=_event_time(kwargs)
-    )
-    if applied:
+    fields = {"mode": enrollment.mode, "is_active": enrollment.is_active, "at": _event_time(kwargs)}
+    if _record(event, user_id, course_key, api.record_enrollment, **fields):
         api.learner_changed(user_id, course_key, Source.ENROLLMENT_EVENT)
 
 
@@ -92,16 +96,10 @@ def on_persistent_grade_summary_changed(sender, grade=None, **kwargs) -> None:
     """PERSISTENT_GRADE_SUMMARY_CHANGED: percent grade and passed timestamp."""
     event = "PERSISTENT_GRADE_SUMMARY_CHANGED"
     course_key = _course_key(grade.course, event)
-    if course_key is None or not _known_user(grade.user_id, event):
+    if course_key is None:
         return
-    applied = api.record_grade(
-        grade.user_id,
-        course_key,
-        percent_grade=grade.percent_grade,
-        passed_timestamp=grade.passed_timestamp,
-        at=_event_time(kwargs),
-    )
-    if applied:
+    fields = {"percent_grade": grade.percent_grade, "passed_timestamp": grade.passed_timestamp}
+    if _record(event, grade.user_id, course_key, api.record_grade, **fields, at=_event_time(kwargs)):
         api.learner_changed(grade.user_id, course_key, Source.GRADE_EVENT)
 
 
@@ -111,10 +109,8 @@ def on_course_passing_status_updated(sender, course_passing_status=None, **kwarg
     event = "COURSE_PASSING_STATUS_UPDATED"
     status = course_passing_status
     course_key = _course_key(status.course, event)
-    if course_key is None or not _known_user(status.user.id, event):
+    if course_key is None:
         return
-    applied = api.record_passing_status(
-        status.user.id, course_key, is_passing=status.is_passing, at=_event_time(kwargs)
-    )
-    if applied:
+    fields = {"is_passing": status.is_passing, "at": _event_time(kwargs)}
+    if _record(event, status.user.id, course_key, api.record_passing_status, **fields):
         api.learner_changed(status.user.id, course_key, Source.PASSING_STATUS_EVENT)

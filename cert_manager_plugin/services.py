@@ -6,8 +6,8 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
@@ -22,6 +22,7 @@ from .models import (
     CourseCertificateSettings,
     LearnerRecord,
 )
+from .sql import dt_adapter
 
 log = logging.getLogger(__name__)
 
@@ -47,30 +48,68 @@ def resolve_user(identifier: str):
 # --- learner records (fed by openedx-events) -------------------------------------------------------
 
 
-def _newer(field: str, at: datetime) -> Q:
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": at})
-
-
-def _apply(user_id: int, course_key: CourseKey, newer: Q, updates: dict, create: dict) -> bool:
+def _apply(
+    user_id: int,
+    course_key: CourseKey,
+    *,
+    guard: str,
+    at: datetime,
+    values: dict,
+    passing: dict | None = None,
+) -> bool:
     """
-    Apply an event to the learner's record: one conditional UPDATE (only if the event is not older than
-    what is stored), an INSERT the first time. True when the record took the event.
+    Apply an event to the learner's record unless newer state is stored. True when the record took it.
+
+    One parameterized UPDATE (this runs for every LMS event): ``values`` are written when the ``guard``
+    timestamp column is empty or not newer than ``at``; ``passing`` values (a grade event's passed
+    fields) only when ``passed_at`` is not newer either. The first event for a learner INSERTs the row;
+    an event for a user that does not exist raises ``UserNotFound`` and stores nothing.
     """
-    rows = LearnerRecord.objects.filter(user_id=user_id, course_key=course_key)
-    if rows.filter(newer).update(**updates, modified=timezone.now()):
+    qn = connection.ops.quote_name
+    dt = dt_adapter()
+
+    def param(value):
+        return dt(value) if isinstance(value, datetime) else value
+
+    def newer(column: str) -> str:
+        return f"({qn(column)} IS NULL OR {qn(column)} <= %s)"
+
+    sets, params = [], []
+    for column, value in values.items():
+        sets.append(f"{qn(column)} = %s")
+        params.append(param(value))
+    for column, value in (passing or {}).items():
+        sets.append(f"{qn(column)} = CASE WHEN {newer('passed_at')} THEN %s ELSE {qn(column)} END")
+        params += [dt(at), param(value)]
+    sets.append(f"{qn('modified')} = %s")
+    params.append(dt(timezone.now()))
+    sql = (
+        f"UPDATE {qn(LearnerRecord._meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - identifiers quoted
+        f"WHERE {qn('user_id')} = %s AND {qn('course_key')} = %s AND {newer(guard)}"
+    )
+    params += [user_id, str(course_key), dt(at)]
+
+    def update() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount > 0
+
+    if update():
         return True
+    if not get_user_model().objects.filter(pk=user_id).exists():
+        raise errors.UserNotFound(f"No user with id {user_id!r}.", user_id=user_id)
     try:
         with transaction.atomic():
-            LearnerRecord.objects.create(user_id=user_id, course_key=course_key, **create)
+            LearnerRecord.objects.create(user_id=user_id, course_key=course_key, **values, **(passing or {}))
         return True
     except IntegrityError:  # the row exists: the event is older, or another event created it meanwhile
-        return bool(rows.filter(newer).update(**updates, modified=timezone.now()))
+        return update()
 
 
 def record_enrollment(user_id: int, course_key: CourseKey, *, mode: str, is_active: bool, at: datetime) -> bool:
     """Store an enrollment event unless a newer one was stored already. True when it was applied."""
     values = {"mode": mode, "is_active": is_active, "enrollment_at": at}
-    return _apply(user_id, course_key, _newer("enrollment_at", at), values, values)
+    return _apply(user_id, course_key, guard="enrollment_at", at=at, values=values)
 
 
 def record_grade(
@@ -82,29 +121,15 @@ def record_grade(
     ``passed`` follows ``passed_timestamp`` (edx-platform clears it when the grade drops), unless a newer
     passing-status event set it.
     """
-    passed = passed_timestamp is not None
-    passed_newer = _newer("passed_at", at)
-    updates = {
-        "percent_grade": float(percent_grade),
-        "grade_at": at,
-        "passed": Case(When(passed_newer, then=Value(passed)), default=F("passed")),
-        "passed_timestamp": Case(When(passed_newer, then=Value(passed_timestamp)), default=F("passed_timestamp")),
-        "passed_at": Case(When(passed_newer, then=Value(at)), default=F("passed_at")),
-    }
-    create = {
-        "percent_grade": float(percent_grade),
-        "grade_at": at,
-        "passed": passed,
-        "passed_timestamp": passed_timestamp,
-        "passed_at": at,
-    }
-    return _apply(user_id, course_key, _newer("grade_at", at), updates, create)
+    passing = {"passed": passed_timestamp is not None, "passed_timestamp": passed_timestamp, "passed_at": at}
+    values = {"percent_grade": float(percent_grade), "grade_at": at}
+    return _apply(user_id, course_key, guard="grade_at", at=at, values=values, passing=passing)
 
 
 def record_passing_status(user_id: int, course_key: CourseKey, *, is_passing: bool, at: datetime) -> bool:
     """Store a passing-status event unless a newer passing state is stored. True when applied."""
     values = {"passed": is_passing, "passed_at": at}
-    return _apply(user_id, course_key, _newer("passed_at", at), values, values)
+    return _apply(user_id, course_key, guard="passed_at", at=at, values=values)
 
 
 # --- reconcile ------------------------------------------------------------------------------------
