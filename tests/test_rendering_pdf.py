@@ -72,7 +72,7 @@ def test_pdf_has_name_course_date_and_grade(course):
 def test_grade_is_printed_only_when_the_course_says_so(course):
     CourseCertificateSettings.objects.create(course_key=COURSE_KEY, print_grade=False)
     cert = CertificateFactory(grade=0.87)
-    text = text_of(api.render_certificate_pdf(cert))
+    text = text_of(api.render_certificate_pdf(cert)).replace(str(cert.verify_uuid), "")  # a uuid may hold "87"
     assert "Grade" not in text and "87" not in text
 
 
