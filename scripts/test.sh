@@ -4,7 +4,7 @@
 #   ./scripts/test.sh
 #
 # 1. creates .venv (if missing) and installs requirements/test.txt + quality.txt and the package (-e .);
-# 2. installs Debian's chromium + chromium-driver when missing (browser tests);
+# 2. installs Debian's chromium + chromium-driver (browser tests), poppler-utils + zbar-tools (QR scan) when missing;
 # 3. starts PostgreSQL, Redis and MariaDB when they are installed but not listening;
 # 4. runs ruff check, ruff format --check, makemigrations --check, then pytest three times:
 #    SQLite (no integration/browser), PostgreSQL (everything), MariaDB (no browser).
@@ -63,14 +63,15 @@ else
 fi
 
 # --- 2. browser -------------------------------------------------------------------------------------------
-if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+# pdftoppm (poppler-utils) and zbarimg (zbar-tools) let a test scan the QR code printed on a PDF.
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -x /usr/bin/pdftoppm || ! -x /usr/bin/zbarimg ]]; then
     if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
-        say "installing chromium and chromium-driver (apt-get)"
+        say "installing chromium, chromium-driver, poppler-utils and zbar-tools (apt-get)"
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -q >/dev/null
-        apt-get install -y -q chromium chromium-driver >/dev/null
+        apt-get install -y -q chromium chromium-driver poppler-utils zbar-tools >/dev/null
     else
-        echo "warning: /usr/bin/chromium or /usr/bin/chromedriver missing and apt-get unavailable (not root)" >&2
+        echo "warning: chromium/chromedriver/pdftoppm/zbarimg missing and apt-get unavailable (not root)" >&2
     fi
 fi
 

@@ -24,6 +24,10 @@ def plugin_settings(settings) -> None:
         "CERT_MANAGER_BASE_URL": "",
         # Where export files are written.
         "CERT_MANAGER_EXPORT_DIR": None,
+        # Email learners when their certificate is issued, updated or revoked.
+        "CERT_MANAGER_EMAILS_ENABLED": False,
+        # A TrueType font file for names outside Latin-1 (e.g. CJK) on PDFs; None uses the standard fonts.
+        "CERT_MANAGER_PDF_UNICODE_FONT": None,
     }
     for name, value in defaults.items():
         if not hasattr(settings, name):
