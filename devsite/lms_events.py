@@ -34,30 +34,36 @@ def user_data(user) -> UserData:
     )
 
 
+def enrollment_data(user, course: CourseData, mode: str, *, is_active: bool = True, at: datetime | None = None):
+    """The enrollment payload of the COURSE_ENROLLMENT_* / COURSE_UNENROLLMENT_* events."""
+    return CourseEnrollmentData(
+        user=user_data(user), course=course, mode=mode, is_active=is_active, creation_date=at or timezone.now()
+    )
+
+
+def grade_data(user_id: int, course: CourseData, percent: float, passed: bool, *, at: datetime, version: str = "v1"):
+    """The PERSISTENT_GRADE_SUMMARY_CHANGED payload: edx-platform sets passed_timestamp only while passing."""
+    return PersistentCourseGradeData(
+        user_id=user_id,
+        course=course,
+        course_edited_timestamp=at,
+        course_version=version,
+        grading_policy_hash=version,
+        percent_grade=percent,
+        letter_grade="Pass" if passed else "",
+        passed_timestamp=at if passed else None,
+    )
+
+
 def enroll(user, course: CourseData, mode: str, *, at: datetime | None = None) -> list:
     """COURSE_ENROLLMENT_CREATED, as the LMS sends it when a learner enrolls."""
     at = at or timezone.now()
-    return COURSE_ENROLLMENT_CREATED.send_event(
-        enrollment=CourseEnrollmentData(
-            user=user_data(user), course=course, mode=mode, is_active=True, creation_date=at
-        ),
-        time=at,
-    )
+    return COURSE_ENROLLMENT_CREATED.send_event(enrollment=enrollment_data(user, course, mode, at=at), time=at)
 
 
 def grade(user, course: CourseData, percent: float, passed: bool, *, at: datetime | None = None) -> list:
     """PERSISTENT_GRADE_SUMMARY_CHANGED, as the LMS sends it when a persistent course grade is saved."""
     at = at or timezone.now()
     return PERSISTENT_GRADE_SUMMARY_CHANGED.send_event(
-        grade=PersistentCourseGradeData(
-            user_id=user.pk,
-            course=course,
-            course_edited_timestamp=at,
-            course_version="demo-v1",
-            grading_policy_hash="demo",
-            percent_grade=percent,
-            letter_grade="Pass" if passed else "",
-            passed_timestamp=at if passed else None,
-        ),
-        time=at,
+        grade=grade_data(user.pk, course, percent, passed, at=at, version="demo-v1"), time=at
     )

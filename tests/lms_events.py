@@ -1,4 +1,7 @@
-"""Send real openedx-events the way the LMS does (``send_event`` with an explicit event time)."""
+"""Send real openedx-events the way the LMS does (``send_event`` with an explicit event time).
+
+The payload builders are the demo seed's (``devsite.lms_events``); these add the test-friendly signatures.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,6 @@ from openedx_events.learning.data import (
     CourseData,
     CourseEnrollmentData,
     CoursePassingStatusData,
-    PersistentCourseGradeData,
-    UserData,
-    UserPersonalData,
 )
 from openedx_events.learning.signals import (
     COURSE_ENROLLMENT_CHANGED,
@@ -22,13 +22,7 @@ from openedx_events.learning.signals import (
     PERSISTENT_GRADE_SUMMARY_CHANGED,
 )
 
-
-def user_data(user) -> UserData:
-    return UserData(
-        id=user.pk,
-        is_active=True,
-        pii=UserPersonalData(username=user.username, email=user.email, name=user.get_full_name()),
-    )
+from devsite.lms_events import enrollment_data, grade_data, user_data
 
 
 def _course(course_key) -> CourseData:
@@ -37,13 +31,7 @@ def _course(course_key) -> CourseData:
 
 
 def enrollment(user, course_key, mode="verified", is_active=True) -> CourseEnrollmentData:
-    return CourseEnrollmentData(
-        user=user_data(user),
-        course=_course(course_key),
-        mode=mode,
-        is_active=is_active,
-        creation_date=timezone.now(),
-    )
+    return enrollment_data(user, _course(course_key), mode, is_active=is_active)
 
 
 def enroll(user, course_key, mode="verified", *, at: datetime | None = None):
@@ -67,17 +55,7 @@ def unenroll(user, course_key, mode="verified", *, at: datetime | None = None):
 def grade(user_id: int, course_key, percent: float, passed: bool, *, at: datetime | None = None):
     now = at or timezone.now()
     return PERSISTENT_GRADE_SUMMARY_CHANGED.send_event(
-        grade=PersistentCourseGradeData(
-            user_id=user_id,
-            course=_course(course_key),
-            course_edited_timestamp=now,
-            course_version="v1",
-            grading_policy_hash="hash",
-            percent_grade=percent,
-            letter_grade="Pass" if passed else "",
-            passed_timestamp=now if passed else None,
-        ),
-        time=now,
+        grade=grade_data(user_id, _course(course_key), percent, passed, at=now), time=now
     )
 
 
