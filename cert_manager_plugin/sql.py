@@ -19,6 +19,8 @@ def ids_in(queryset, model: type, column: str, ids: Sequence[int]):
     Written as a parameterized WHERE because Django prepares each value of a foreign-key or primary-key
     ``__in`` one by one (about 13 µs a value: five lookups of 1,000 learners were a third of a batch).
     """
+    if not ids:  # "IN ()" is an error on PostgreSQL and MariaDB
+        return queryset.none()
     qn = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(ids))
     where = f"{qn(model._meta.db_table)}.{qn(column)} IN ({placeholders})"
