@@ -121,6 +121,7 @@ def record_grade(
     ``passed`` follows ``passed_timestamp`` (edx-platform clears it when the grade drops), unless a newer
     passing-status event set it.
     """
+    # passed_at last: MariaDB evaluates SET assignments left to right, so the CASEs must read the old one
     passing = {"passed": passed_timestamp is not None, "passed_timestamp": passed_timestamp, "passed_at": at}
     values = {"percent_grade": float(percent_grade), "grade_at": at}
     return _apply(user_id, course_key, guard="grade_at", at=at, values=values, passing=passing)
