@@ -62,7 +62,7 @@ class WrittenCertificate:
     pk: int | None
     user_id: int
     course_key: CourseKey
-    verify_uuid: uuid.UUID
+    verify_uuid: uuid.UUID | None  # set for a new certificate; an update never changes it (events look it up)
     created: datetime | None  # set for a new certificate only (an update never rewrites it)
     revision: int
     issued_date: datetime | None
@@ -219,7 +219,7 @@ def reconcile_batch(
                     cert.pk,
                     user_id,
                     course_key,
-                    cert.verify_uuid,
+                    None,  # verify_uuid: unchanged and not loaded
                     None,
                     cert.revision + 1,
                     now if becomes_issued else None,
@@ -273,7 +273,6 @@ class _Current(NamedTuple):
     name: str
     error_reason: str
     revision: int
-    verify_uuid: object
 
 
 def _sql(table: type, columns: Sequence[str]) -> tuple[str, list[str]]:
