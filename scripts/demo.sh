@@ -16,32 +16,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 PYTHON="${PYTHON:-python3}"
-VENV="$ROOT/.venv"
 PORT="${DEMO_PORT:-8000}"
-
-say() { printf '\n==> %s\n' "$*"; }
-# pip warns once per package about index locations configured on some machines but absent: drop that noise.
-quiet_pip() { grep -v "is ignored: it is neither a file nor a directory" || true; }
-
-if ! "$VENV/bin/python" -c "import sys" >/dev/null 2>&1; then
-    "$PYTHON" -c "import sys; sys.exit(sys.version_info < (3, 11))" || {
-        echo "Python 3.11+ is needed ($PYTHON is $("$PYTHON" --version 2>&1))." >&2
-        exit 2
-    }
-    say "creating $VENV"
-    "$PYTHON" -m venv "$VENV"
-fi
-# shellcheck disable=SC1091
-source "$VENV/bin/activate"
-
-STAMP="$VENV/.cert-manager-demo-requirements"
-WANT="$(cat requirements/base.txt setup.py requirements/base.in | sha256sum | cut -d' ' -f1)"
-if [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]]; then
-    say "installing requirements/base.txt and the package"
-    python -m pip install -q -r requirements/base.txt 2>&1 | quiet_pip
-    python -m pip install -q -e . 2>&1 | quiet_pip
-    echo "$WANT" >"$STAMP"
-fi
+# shellcheck source=scripts/venv.sh
+source "$ROOT/scripts/venv.sh"
+ensure_venv demo requirements/base.txt
 
 export DJANGO_SETTINGS_MODULE=devsite.settings
 export CERT_MANAGER_DB=sqlite

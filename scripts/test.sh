@@ -19,13 +19,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 PYTHON="${PYTHON:-python3}"
-VENV="$ROOT/.venv"
+# shellcheck source=scripts/venv.sh
+source "$ROOT/scripts/venv.sh"
 LOGS="$ROOT/var/test-logs"
 mkdir -p "$LOGS"
-
-say() { printf '\n==> %s\n' "$*"; }
-# pip warns once per package about index locations configured on some machines but absent: drop that noise.
-quiet_pip() { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
 SUMMARY=()
 FAILED=0
@@ -40,27 +37,7 @@ record() { # name status seconds detail
 
 # --- 1. virtualenv and requirements -------------------------------------------------------------------
 PHASE_START=$SECONDS
-if ! "$VENV/bin/python" -c "import sys" >/dev/null 2>&1; then
-    "$PYTHON" -c "import sys; sys.exit(sys.version_info < (3, 11))" || {
-        echo "Python 3.11+ is needed ($PYTHON is $("$PYTHON" --version 2>&1))." >&2
-        exit 2
-    }
-    say "creating $VENV"
-    "$PYTHON" -m venv "$VENV"
-fi
-# shellcheck disable=SC1091
-source "$VENV/bin/activate"
-
-STAMP="$VENV/.cert-manager-test-requirements"
-WANT="$(cat requirements/test.txt requirements/quality.txt setup.py requirements/base.in | sha256sum | cut -d' ' -f1)"
-if [[ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]]; then
-    say "installing requirements/test.txt, requirements/quality.txt and the package"
-    python -m pip install -q -r requirements/test.txt -r requirements/quality.txt 2>&1 | quiet_pip
-    python -m pip install -q -e . 2>&1 | quiet_pip
-    echo "$WANT" >"$STAMP"
-else
-    say "requirements already installed in $VENV"
-fi
+ensure_venv test requirements/test.txt requirements/quality.txt
 
 # --- 2. browser -------------------------------------------------------------------------------------------
 # pdftoppm (poppler-utils) and zbarimg (zbar-tools) let a test scan the QR code printed on a PDF.
