@@ -283,6 +283,21 @@ def _sql(table: type, columns: Sequence[str]) -> tuple[str, list[str]]:
 UPDATE_COLUMNS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
 
 
+def _written_values(c: WrittenCertificate, dt) -> tuple:
+    """The values of ``UPDATE_COLUMNS``, in that order, as the driver takes them."""
+    return (
+        c.status,
+        c.mode,
+        c.grade,
+        c.name,
+        c.revision,
+        dt(c.issued_date),
+        c.source,
+        c.error_reason,
+        dt(c.modified),
+    )
+
+
 def update_certificates(rows: list[WrittenCertificate]) -> None:
     """
     One ``executemany`` UPDATE by primary key for the batch's changed existing certificates (rows locked).
@@ -296,21 +311,7 @@ def update_certificates(rows: list[WrittenCertificate]) -> None:
     # identifiers come from the model's meta, quoted; every value is a parameter
     sql = f"UPDATE {table} SET {assignments} WHERE {qn('id')} = %s"  # noqa: S608
     _dt = dt_adapter()
-    params = [
-        (
-            c.status,
-            c.mode,
-            c.grade,
-            c.name,
-            c.revision,
-            _dt(c.issued_date),
-            c.source,
-            c.error_reason,
-            _dt(c.modified),
-            c.pk,
-        )
-        for c in rows
-    ]
+    params = [(*_written_values(c, _dt), c.pk) for c in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -367,15 +368,7 @@ def insert_certificates(rows: list[WrittenCertificate]) -> None:
             str(c.course_key),
             uuid_field.get_db_prep_value(c.verify_uuid, connection),
             _dt(c.created),
-            c.status,
-            c.mode,
-            c.grade,
-            c.name,
-            c.revision,
-            _dt(c.issued_date),
-            c.source,
-            c.error_reason,
-            _dt(c.modified),
+            *_written_values(c, _dt),
         )
         for c in rows
     ]
