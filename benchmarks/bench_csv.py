@@ -16,6 +16,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
+from benchmarks import population
+
 BAR_SECONDS = 5.0
 
 
@@ -30,11 +32,7 @@ def _population(n: int, tag: str) -> tuple[CourseKey, bytes]:
     course_key = _course(tag)
     StandaloneCourse.objects.create(course_key=course_key, display_name=f"CSV bench {n}")
     prefix = f"csv{course_key.run}{tag}_"
-    User = get_user_model()
-    User.objects.bulk_create(
-        [User(username=f"{prefix}{i}", email=f"{prefix}{i}@example.com") for i in range(n)], batch_size=2000
-    )
-    ids = list(User.objects.filter(username__startswith=prefix).order_by("pk").values_list("pk", flat=True))
+    ids = population.users(n, prefix)
     now = timezone.now()
     LearnerRecord.objects.bulk_create(
         [
@@ -117,31 +115,13 @@ def bulk_exceptions_csv_endpoint(args) -> list[dict]:
 
 def certificates_csv_export(args) -> list[dict]:
     """``GET certificates?format=csv`` streaming n certificates: seconds and queries."""
-    from cert_manager_plugin.models import Certificate, StandaloneCourseRole
+    from cert_manager_plugin.models import StandaloneCourseRole
 
     n = 2_000 if args.quick else 50_000
     course_key, _ = _population(n, "exp")
-    now = timezone.now()
     prefix = f"csv{course_key.run}exp_"
     ids = get_user_model().objects.filter(username__startswith=prefix).values_list("pk", flat=True)
-    Certificate.objects.bulk_create(
-        [
-            Certificate(
-                user_id=u,
-                course_key=course_key,
-                status="downloadable",
-                mode="verified",
-                grade=0.9,
-                name="=cmd()" if i % 10 == 0 else f"Learner {i}",
-                source="job",
-                created=now,
-                modified=now,
-                issued_date=now,
-            )
-            for i, u in enumerate(ids)
-        ],
-        batch_size=2000,
-    )
+    population.issued_certificates(course_key, ids, name=lambda i: "=cmd()" if i % 10 == 0 else f"Learner {i}")
     admin = get_user_model().objects.create(username=f"bench_exp_{course_key.run}")
     StandaloneCourseRole.objects.create(user=admin, course_key=course_key, role="staff")
     client = Client()

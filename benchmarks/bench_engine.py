@@ -10,11 +10,12 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
+
+from benchmarks import population
 
 LOOP_SAMPLE = 10_000  # the per-learner loop is timed on at most this many learners and scaled linearly
 #: The SQLite file runs in WAL mode with synchronous=NORMAL (the usual server setting; the default rollback
@@ -46,25 +47,13 @@ def _course(n: int) -> CourseKey:
     return CourseKey.from_string(f"course-v1:Bench+R{n}+{int(time.time() * 1000) % 10**9}")
 
 
-def _users(n: int, prefix: str) -> list[int]:
-    User = get_user_model()
-    User.objects.bulk_create(
-        [
-            User(username=f"{prefix}{i}", email=f"{prefix}{i}@example.com", first_name="L", last_name=str(i))
-            for i in range(n)
-        ],
-        batch_size=2000,
-    )
-    return list(User.objects.filter(username__startswith=prefix).order_by("pk").values_list("pk", flat=True))
-
-
 def _population(n: int) -> tuple[CourseKey, list[int]]:
     """n learners with an issued certificate at 0.5 whose record now says 0.9: every certificate changes."""
-    from cert_manager_plugin.models import Certificate, LearnerRecord, StandaloneCourse
+    from cert_manager_plugin.models import LearnerRecord, StandaloneCourse
 
     course_key = _course(n)
     StandaloneCourse.objects.create(course_key=course_key, display_name=f"Bench {n}")
-    ids = _users(n, f"b{course_key.run}_")
+    ids = population.users(n, f"b{course_key.run}_")
     now = timezone.now()
     LearnerRecord.objects.bulk_create(
         [
@@ -83,24 +72,7 @@ def _population(n: int) -> tuple[CourseKey, list[int]]:
         ],
         batch_size=2000,
     )
-    Certificate.objects.bulk_create(
-        [
-            Certificate(
-                user_id=u,
-                course_key=course_key,
-                status="downloadable",
-                mode="verified",
-                grade=0.5,
-                name=f"L {i}",
-                source="job",
-                created=now,
-                modified=now,
-                issued_date=now,
-            )
-            for i, u in enumerate(ids)
-        ],
-        batch_size=2000,
-    )
+    population.issued_certificates(course_key, ids, grade=lambda i: 0.5, name=lambda i: f"L {i}")
     return course_key, ids
 
 
@@ -256,7 +228,7 @@ def grade_events(args) -> list[dict]:
     n = 1_000 if args.quick else 5_000
     db = _sqlite_setup()
     course_key = _course(n)
-    ids = _users(n, f"g{course_key.run}_")
+    ids = population.users(n, f"g{course_key.run}_")
     now = timezone.now() - timedelta(minutes=5)
     LearnerRecord.objects.bulk_create(
         [

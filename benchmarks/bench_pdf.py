@@ -19,11 +19,11 @@ import time
 import uuid
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test.utils import override_settings
-from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
+
+from benchmarks import population
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF_BAR = 500  # certificates per second per core
@@ -188,37 +188,15 @@ print(json.dumps({{"seconds": seconds, "peak_rss_kb": peak, "rss_before_export_k
 
 def measure_export(args) -> list[dict]:
     """Export N certificates of one course into one PDF in a fresh process: seconds and peak RSS."""
-    from cert_manager_plugin.models import Certificate, GenerationJob
+    from cert_manager_plugin.models import GenerationJob
 
     n = getattr(args, "export_n", None) or (1000 if args.quick else 10_000)
     media = tempfile.mkdtemp(prefix="cm_bench_export_")
     course_key = _course("E")
     _setup_course(course_key, media)
-    prefix = f"exp{int(time.time() * 1000) % 10**9}_"
-    User = get_user_model()
-    User.objects.bulk_create(
-        [User(username=f"{prefix}{i}", email=f"{prefix}{i}@example.com", password="!") for i in range(n)],
-        batch_size=2000,
-    )
-    user_ids = list(User.objects.filter(username__startswith=prefix).values_list("pk", flat=True))
-    now = timezone.now()
-    Certificate.objects.bulk_create(
-        [
-            Certificate(
-                user_id=uid,
-                course_key=course_key,
-                status="downloadable",
-                mode="verified",
-                grade=0.8 + (i % 20) / 100,
-                name=f"Learner {i} Baggins",
-                source="job",
-                issued_date=now,
-                created=now,
-                modified=now,
-            )
-            for i, uid in enumerate(user_ids)
-        ],
-        batch_size=2000,
+    user_ids = population.users(n, f"exp{int(time.time() * 1000) % 10**9}_")
+    population.issued_certificates(
+        course_key, user_ids, grade=lambda i: 0.8 + (i % 20) / 100, name=lambda i: f"Learner {i} Baggins"
     )
     job = GenerationJob.objects.create(course_key=course_key, kind="export", state="running", params={})
     script = CHILD.format(root=str(ROOT), media=media, job_id=job.pk)
