@@ -91,7 +91,10 @@ class Certificate(models.Model):
     """
     A learner's certificate for a course run; one row per (user, course), superseded states in revisions.
 
-    .. pii: The learner's name as printed on the certificate.
+    .. pii: ``name``, the learner's name as printed on the certificate. On retirement
+       (``retirement.retire_user``, from the LMS's ``USER_RETIRE_LMS_CRITICAL`` / ``USER_RETIRE_LMS_MISC``) it
+       becomes ``""``; the row, its user foreign key (the LMS keeps the retired user row), ``verify_uuid``,
+       status, mode, grade and dates are kept, so a shared verification link answers without naming anyone.
     .. pii_types: name
     .. pii_retirement: local_api
     """
@@ -122,7 +125,8 @@ class CertificateRevision(models.Model):
     """
     A superseded state of a certificate, kept when the certificate changed.
 
-    .. pii: The learner's name as it was printed.
+    .. pii: ``name``, the learner's name as it was printed then. On retirement (``retirement.retire_user``)
+       every revision's ``name`` becomes ``""``; status, grade and dates stay (the verification history).
     .. pii_types: name
     .. pii_retirement: local_api
     """
@@ -154,7 +158,11 @@ class CertificateException(TimeStampedModel):
     """
     An allowlist entry: a learner approved for a certificate without a passing grade.
 
-    .. no_pii: Notes are written by course staff about the exception, not by the learner.
+    .. pii: ``notes``, free text the course team wrote about the learner (it may name them or give reasons
+       about them). On retirement (``retirement.retire_user``) the notes of the learner's entries become
+       ``""``; the entry itself stays (it still decides the certificate).
+    .. pii_types: other
+    .. pii_retirement: local_api
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -175,7 +183,11 @@ class CertificateInvalidation(TimeStampedModel):
     """
     An invalidation of a learner's certificate; inactive once re-validated (kept for history).
 
-    .. no_pii: Notes are written by course staff.
+    .. pii: ``notes``, free text the course team wrote about the learner. On retirement
+       (``retirement.retire_user``) the notes of invalidations of the learner's certificates become ``""``;
+       the invalidation stays (it still decides the certificate).
+    .. pii_types: other
+    .. pii_retirement: local_api
     """
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="invalidations")
@@ -203,7 +215,9 @@ class GenerationJob(models.Model):
     ``active_course_key`` holds the course key while the job is queued or running and NULL after: its
     unique index lets the database, not a check-then-insert, refuse a second active job per course.
 
-    .. no_pii:
+    .. no_pii: ``params`` (statuses, scope, export options), ``result`` (counts, the export file's name: course
+       and job id) and ``error`` (exception text) never name a learner; ``requested_by``/``cancelled_by`` are
+       user foreign keys, kept on retirement as the LMS keeps the user row.
     """
 
     course_key = CourseKeyField(max_length=255, db_index=True)
@@ -244,7 +258,7 @@ class GenerationJobChunk(models.Model):
     """
     One slice of a job's candidates; a chunk is done at most once, so a resumed job skips it.
 
-    .. no_pii:
+    .. no_pii: ``user_ids`` are numeric user ids (kept on retirement, as foreign keys are).
     """
 
     job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="chunks")

@@ -170,7 +170,7 @@ def certificate_context(certificate: Certificate, *, layout: CourseLayout | None
     layout = layout or course_layout(certificate.course_key, mode=certificate.mode)
     links = certificate_links(certificate.verify_uuid, base_url(request))
     grade = certificate.grade if layout.print_grade else None
-    name = certificate.name or getattr(certificate.user, "username", "")
+    name = certificate.name  # never the username: blank once the learner is retired (retirement.retire_user)
     return {
         "learner_name": name,
         "course_name": layout.course_name,

@@ -5,14 +5,26 @@ Authentication: JWT (edx-drf-extensions ``JwtAuthentication``; first, so an anon
 a ``WWW-Authenticate`` header) then the LMS session (``SessionAuthenticationAllowInactiveUser``, CSRF
 enforced on unsafe methods).
 
-Permissions: global staff and course instructors manage (every method), course staff read (safe methods),
-learners reach only their own ``me`` resources, anonymous users only ``verify``.
+OAuth applications: a JWT whose ``is_restricted`` claim is set comes from a *restricted* application (an
+edx-platform ``RestrictedApplication``, e.g. a partner's client-credentials app). As edx-platform's APIs that
+accept JWTs, such a token must carry the view's ``required_scopes`` and, for course resources, a
+``content_org:<org>`` filter naming the course's organization (``JwtApplicationAccess`` below). Sessions and
+the LMS's own, unrestricted JWTs are not limited by scopes.
+
+Permissions, on top: global staff and course instructors manage (every method), course staff read (safe
+methods), learners reach only their own ``me`` resources, anonymous users only ``verify``.
 """
 
 from __future__ import annotations
 
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
+from edx_rest_framework_extensions.permissions import (
+    JwtHasContentOrgFilterForRequestedCourse,
+    JwtHasScope,
+    JwtHasUserFilterForRequestedUser,
+    JwtRestrictedApplication,
+)
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from cert_manager_plugin import api
@@ -21,12 +33,119 @@ AUTHENTICATION_CLASSES = [JwtAuthentication, SessionAuthenticationAllowInactiveU
 
 MANAGE, READ = "manage", "read"
 
+#: edx-platform's OAuth scope for certificates (``OAUTH2_PROVIDER["SCOPES"]`` in ``lms/envs/common.py``,
+#: openedx/edx-platform fc4ce97da5c2da90d6e91453648f2c97f54d215f; the certificates API v0 requires it,
+#: openedx/openedx-platform e57a655d77b614f19223984e9805b1fb940ab192).
+READ_SCOPE = "certificates:read"
+#: The scope a restricted application needs to change anything. edx-platform does not define it: until an
+#: operator adds it to ``OAUTH2_PROVIDER["SCOPES"]`` and to the application's ``ApplicationAccess`` scopes,
+#: restricted applications can only read.
+WRITE_SCOPE = "certificates:write"
+
 
 def access_allows(access: str | None, method: str) -> bool:
     """Whether a course access level (``api.course_access``) allows an HTTP method."""
     if access == MANAGE:
         return True
     return access == READ and method in SAFE_METHODS
+
+
+class ScopesByMethod:
+    """
+    A view's ``required_scopes`` that depend on the request: the read scopes for safe methods, the write
+    scopes otherwise. edx-drf-extensions' ``JwtHasScope`` reads ``view.required_scopes`` unchanged.
+    """
+
+    def __init__(self, read: list[str], write: list[str]):
+        self.read, self.write = tuple(read), tuple(write)
+
+    def __iter__(self):
+        return iter(dict.fromkeys((*self.read, *self.write)))
+
+    def __get__(self, view, owner=None):
+        if view is None:
+            return self  # on the class: every scope the view may ask for
+        method = getattr(getattr(view, "request", None), "method", None)
+        if method is None:
+            return list(self)
+        return list(self.read if method in SAFE_METHODS else self.write)
+
+
+#: ``required_scopes`` of every view: ``certificates:read`` to read, ``certificates:write`` to write.
+CERTIFICATE_SCOPES = ScopesByMethod(read=[READ_SCOPE], write=[WRITE_SCOPE])
+
+
+class JwtHasUserFilterForRequestUser(JwtHasUserFilterForRequestedUser):
+    """
+    edx-drf-extensions' user filter check for the ``me`` resources, whose requested user is the signed-in
+    user (there is no ``{username}`` in their URL): a ``user:me`` filter always matches, a
+    ``user:<username>`` filter must name the token's own user, a token without a user filter passes.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        user_filter = self._get_user_filter(request)
+        return not user_filter or user_filter == request.user.username.lower()
+
+
+def _check_course_key(view) -> None:
+    """A malformed ``course_id`` is a 400 ``invalid_course_key`` (edx-drf-extensions would raise a 500)."""
+    api.parse_course_key(view.kwargs.get("course_id"))
+
+
+class JwtApplicationAccess(BasePermission):
+    """
+    ``NotJwtRestrictedApplication | (JwtRestrictedApplication & <restricted_permissions>)``, evaluated in
+    that order, with the message of the edx-drf-extensions permission that refused (the ``|``/``&``
+    composition would answer DRF's generic message).
+
+    Mirrors ``permission_classes`` of edx-platform's certificates API v0 ``CertificatesListView`` and of the
+    grades API v1 ``CourseGradesView`` (``JWT_RESTRICTED_APPLICATION_OR_USER_ACCESS``), read at
+    openedx/openedx-platform e57a655d77b614f19223984e9805b1fb940ab192, with edx-drf-extensions'
+    ``permissions.py`` at 9abb4cc7c489fd7dc71ac9d12e3d3abc24bd3504 (10.9.0 installed). Not restricted (a
+    session, the LMS's own JWTs): allowed here, the course role decides. Put ``IsAuthenticated`` first.
+    """
+
+    restricted_permissions: tuple = (JwtHasScope,)
+    message = "This OAuth application is restricted."
+
+    def has_permission(self, request, view) -> bool:
+        if not JwtRestrictedApplication().has_permission(request, view):
+            return True  # NotJwtRestrictedApplication
+        if JwtHasContentOrgFilterForRequestedCourse in self.restricted_permissions:
+            _check_course_key(view)
+        for permission_class in self.restricted_permissions:
+            permission = permission_class()
+            if not permission.has_permission(request, view):
+                self.message = f"This OAuth application is restricted: {permission.message} {_hint(permission, view)}"
+                return False
+        return True
+
+
+def _hint(permission, view) -> str:
+    """What the refused token lacks, in words an integrator can act on."""
+    if isinstance(permission, JwtHasScope):
+        return f"This request needs the scope {', '.join(getattr(view, 'required_scopes', []))}."
+    if isinstance(permission, JwtHasContentOrgFilterForRequestedCourse):
+        return f"This course needs the filter content_org:{api.parse_course_key(view.kwargs['course_id']).org}."
+    return "A user filter must name the token's own user (user:me)."
+
+
+class CourseJwtApplicationAccess(JwtApplicationAccess):
+    """Course resources: a restricted application needs the scope and the course's ``content_org`` filter."""
+
+    restricted_permissions = (JwtHasScope, JwtHasContentOrgFilterForRequestedCourse)
+
+
+class LearnerJwtApplicationAccess(JwtApplicationAccess):
+    """The learner's own ``me`` resources: the scope, and any ``user`` filter must be the token's user."""
+
+    restricted_permissions = (JwtHasScope, JwtHasUserFilterForRequestUser)
+
+
+class LearnerCourseJwtApplicationAccess(JwtApplicationAccess):
+    """The learner's own resource in a course: the scope, the course's ``content_org`` filter, the user."""
+
+    restricted_permissions = (JwtHasScope, JwtHasContentOrgFilterForRequestedCourse, JwtHasUserFilterForRequestUser)
 
 
 class IsCourseTeam(BasePermission):
