@@ -1,37 +1,71 @@
-"""Export jobs: one PDF with a page per certificate, or a ZIP of per-learner PDFs, with progress."""
+"""
+Export jobs: one PDF with a page per certificate, or a ZIP of per-learner PDFs, with progress; the file is
+rendered locally, then saved through the Django storage API (``CERT_MANAGER_EXPORT_STORAGE``).
+"""
 
 import io
+import logging
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.files.storage import default_storage, storages
+from django.test import override_settings
 from pypdf import PdfReader
 
-from cert_manager_plugin import errors
+from cert_manager_plugin import api, errors
 from cert_manager_plugin.rendering import export
 from tests.factories import CertificateFactory, GenerationJobFactory
 
 pytestmark = pytest.mark.django_db
 
+MEMORY_STORAGE = {
+    "BACKEND": "django.core.files.storage.InMemoryStorage",
+    "OPTIONS": {"base_url": "https://files.example.org/"},
+}
+
 
 @pytest.fixture(autouse=True)
-def export_dir(settings, tmp_path):
-    settings.CERT_MANAGER_EXPORT_DIR = str(tmp_path / "exports")
-    return tmp_path / "exports"
+def media(settings, tmp_path):
+    """default_storage is a FileSystemStorage on a fresh MEDIA_ROOT; temporary files go to their own dir."""
+    settings.CERT_MANAGER_EXPORT_DIR = None
+    settings.CERT_MANAGER_EXPORT_STORAGE = "default"
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # the setting_changed signal resets default_storage
+    (tmp_path / "tmp").mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    return tmp_path / "media"
 
 
 def job(**options):
     return GenerationJobFactory(kind="export", state="running", params={"options": options})
 
 
-def test_pdf_export_has_one_page_per_downloadable_certificate(course, export_dir, monkeypatch):
+def local(result) -> str:
+    """The exported file on disk (the default storage is a FileSystemStorage in these tests)."""
+    assert result["storage"] == "default"
+    return default_storage.path(result["file"])
+
+
+def files_under(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.exists() else []
+
+
+def with_memory_storage(**extra):
+    """A named InMemoryStorage in STORAGES (override_settings resets Django's cached storages, both ways)."""
+    return override_settings(STORAGES={**django_settings.STORAGES, "exports": MEMORY_STORAGE}, **extra)
+
+
+def test_pdf_export_has_one_page_per_downloadable_certificate(course, media, tmp_path, monkeypatch):
     monkeypatch.setattr(export, "EXPORT_BATCH", 2)
     issued = CertificateFactory.create_batch(5)
     CertificateFactory(status="notpassing")
     calls = []
     result = export.run_export_job(job(format="pdf"), lambda done, total: calls.append((done, total)))
-    path = Path(result["file"])
-    assert path.parent == export_dir and path.is_file()
+    path = Path(local(result))
+    assert path.parent == media / "cert_manager" / "exports" / "course-v1_TestX_CM101_2026" and path.is_file()
+    assert files_under(media) == [path]
     assert result["count"] == 5 and result["bytes"] == path.stat().st_size
     assert result["content_type"] == "application/pdf" and result["filename"].endswith(".pdf")
     reader = PdfReader(str(path))
@@ -39,14 +73,14 @@ def test_pdf_export_has_one_page_per_downloadable_certificate(course, export_dir
     text = "".join(p.extract_text() for p in reader.pages)
     assert all(c.name in text for c in issued)
     assert calls[0] == (0, 5) and (2, 5) in calls and (4, 5) in calls and calls[-1] == (5, 5)
-    assert not list(export_dir.glob("*.part"))
+    assert files_under(tmp_path / "tmp") == [], "the local temporary file is gone"
 
 
 def test_zip_export_has_one_pdf_per_learner(course):
     certs = CertificateFactory.create_batch(3)
     result = export.run_export_job(job(format="zip"), None)
     assert result["content_type"] == "application/zip" and result["count"] == 3
-    with zipfile.ZipFile(result["file"]) as archive:
+    with zipfile.ZipFile(local(result)) as archive:
         names = archive.namelist()
         assert len(names) == 3
         assert {n.split("_")[0] for n in names} == {c.user.username for c in certs}
@@ -58,14 +92,14 @@ def test_status_filter_option(course):
     CertificateFactory.create_batch(2)
     CertificateFactory.create_batch(3, status="notpassing")
     result = export.run_export_job(job(format="pdf", statuses=["notpassing"]), None)
-    assert result["count"] == 3 and len(PdfReader(result["file"]).pages) == 3
+    assert result["count"] == 3 and len(PdfReader(local(result)).pages) == 3
     result = export.run_export_job(job(format="pdf", status="downloadable,notpassing"), None)
     assert result["count"] == 5
 
 
 def test_empty_export_is_still_a_valid_pdf(course):
     result = export.run_export_job(job(format="pdf"), None)
-    assert result["count"] == 0 and len(PdfReader(result["file"]).pages) == 1
+    assert result["count"] == 0 and len(PdfReader(local(result)).pages) == 1
 
 
 def test_bad_options_are_refused(course):
@@ -75,10 +109,9 @@ def test_bad_options_are_refused(course):
         export.run_export_job(job(statuses=["bogus"]), None)
 
 
-def test_default_dir_is_under_media_root(settings, tmp_path):
-    settings.CERT_MANAGER_EXPORT_DIR = None
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    assert export.export_dir() == tmp_path / "media" / "cert_manager" / "exports"
+def test_default_storage_is_djangos_default_storage():
+    alias, storage = export.export_storage()
+    assert alias == "default" and storage is storages["default"]
 
 
 def test_streamed_pdf_is_well_formed_and_prints_any_script(course):
@@ -89,34 +122,123 @@ def test_streamed_pdf_is_well_formed_and_prints_any_script(course):
     CertificateFactory(name="李小龍")
     CertificateFactory(name="Zoë Ågren")
     result = export.run_export_job(job(format="pdf"), None)
-    reader = PdfReader(result["file"])
+    reader = PdfReader(local(result))
     text = [p.extract_text() for p in reader.pages]
     assert sorted(n for n in ("Дмитрий Иванов", "Zoë Ågren") if any(n in t for t in text)) == [
         "Zoë Ågren",
         "Дмитрий Иванов",
     ]
     if shutil.which("qpdf"):
-        subprocess.run(["qpdf", "--check", result["file"]], check=True, capture_output=True)
+        subprocess.run(["qpdf", "--check", local(result)], check=True, capture_output=True)
     if shutil.which("pdftoppm"):
-        out = subprocess.run(["pdftoppm", "-r", "20", "-png", result["file"]], capture_output=True, check=True)
+        out = subprocess.run(["pdftoppm", "-r", "20", "-png", local(result)], capture_output=True, check=True)
         assert out.stdout.startswith(b"\x89PNG")
 
 
-def test_each_mode_gets_its_template_and_long_names_shrink(course, settings, tmp_path):
+def test_each_mode_gets_its_template_and_long_names_shrink(course):
     from django.core.files.base import ContentFile
 
     from cert_manager_plugin.models import CertificateTemplate
     from tests.test_rendering_pdf import background_pdf
 
-    settings.MEDIA_ROOT = str(tmp_path / "media")
     honor = CertificateTemplate.objects.create(name="honor", mode="honor")
     honor.background_pdf.save("honor.pdf", ContentFile(background_pdf("Honor Code Seal")))
     CertificateFactory(mode="verified", name="Verified Learner")
     CertificateFactory(mode="honor", name="W" * 60)
-    reader = PdfReader(export.run_export_job(job(format="pdf"), None)["file"])
+    reader = PdfReader(local(export.run_export_job(job(format="pdf"), None)))
     by_name = {("Honor" if "WWWW" in p.extract_text() else "Verified"): p for p in reader.pages}
     assert "Honor Code Seal" in by_name["Honor"].extract_text()
     assert "Honor Code Seal" not in by_name["Verified"].extract_text()
     content = by_name["Honor"].get_contents().get_data()
     size = float(content.split(b"Tf (" + b"W" * 60)[0].split()[-1])
     assert size < 34, "a long name is set smaller so it fits the page"
+
+
+# --- the storage API ----------------------------------------------------------------------------------------
+
+
+def test_export_to_a_named_remote_storage_writes_nothing_to_the_local_disk(course, media, tmp_path):
+    CertificateFactory.create_batch(3)
+    with with_memory_storage(CERT_MANAGER_EXPORT_STORAGE="exports"):
+        result = export.run_export_job(job(format="pdf"), None)
+        storage = storages["exports"]
+        assert result["storage"] == "exports" and storage.exists(result["file"])
+        with storage.open(result["file"], "rb") as handle:
+            data = handle.read()
+        assert len(PdfReader(io.BytesIO(data)).pages) == 3 and result["bytes"] == len(data)
+        stored = api.stored_export(result)
+        assert stored.storage is storage and stored.local_path() is None
+        assert storage.url(stored.name).startswith("https://files.example.org/cert_manager/exports/")
+    assert files_under(media) == [] and files_under(tmp_path / "tmp") == []
+
+
+def test_the_storage_name_is_unguessable_and_the_result_keeps_its_keys(course):
+    CertificateFactory()
+    exporting = job(format="zip")
+    first = export.run_export_job(exporting, None)
+    second = export.run_export_job(exporting, None)
+    pattern = rf"cert_manager/exports/course-v1_TestX_CM101_2026/{exporting.pk}-[0-9a-f]{{32}}\.zip"
+    assert re.fullmatch(pattern, first["file"]) and re.fullmatch(pattern, second["file"])
+    assert first["file"] != second["file"]
+    assert set(first) == {"file", "storage", "filename", "content_type", "count", "bytes", "format", "statuses"}
+    assert first["filename"] == f"certificates_course-v1_TestX_CM101_2026_{exporting.pk}.zip"
+    assert (first["content_type"], first["format"], first["statuses"]) == ("application/zip", "zip", ["downloadable"])
+
+
+def test_a_failed_export_leaves_no_file_anywhere(course, media, tmp_path, monkeypatch):
+    from cert_manager_plugin.rendering import pdf
+
+    CertificateFactory.create_batch(2)
+
+    def broken(self, mode, page):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pdf.StreamingCertificatePdf, "add_page", broken)
+    with pytest.raises(RuntimeError):
+        export.run_export_job(job(format="pdf"), None)
+    assert files_under(media) == [] and files_under(tmp_path / "tmp") == []
+
+
+def test_a_storage_that_refuses_the_file_leaves_no_temporary_file(course, tmp_path, monkeypatch):
+    CertificateFactory()
+
+    def refuse(name, content, max_length=None):
+        raise OSError("bucket unreachable")
+
+    monkeypatch.setattr(default_storage, "save", refuse)
+    with pytest.raises(OSError):
+        export.run_export_job(job(format="pdf"), None)
+    assert files_under(tmp_path / "tmp") == []
+
+
+def test_deprecated_export_dir_still_works_and_warns_once(course, settings, tmp_path, media, caplog):
+    export.warn_export_dir_deprecated.cache_clear()
+    settings.CERT_MANAGER_EXPORT_DIR = str(tmp_path / "old-exports")
+    CertificateFactory.create_batch(2)
+    with caplog.at_level(logging.WARNING, logger="cert_manager_plugin.rendering.export"):
+        first = export.run_export_job(job(format="pdf"), None)
+        export.run_export_job(job(format="zip"), None)
+    warnings = [r.message for r in caplog.records if "CERT_MANAGER_EXPORT_DIR is deprecated" in r.message]
+    assert len(warnings) == 1
+    assert first["storage"] == export.EXPORT_DIR_STORAGE
+    path = tmp_path / "old-exports" / first["file"]
+    assert path.is_file() and len(PdfReader(str(path)).pages) == 2
+    assert files_under(media) == []
+    stored = api.stored_export(first)
+    assert stored.exists() and stored.local_path() == str(path)
+
+
+def test_stored_export_reads_results_old_and_new(settings, tmp_path):
+    assert api.stored_export(None) is None and api.stored_export({"count": 0}) is None
+    assert api.stored_export({"file": "relative/without/storage.pdf"}) is None
+    old = tmp_path / "certificates.pdf"
+    old.write_bytes(b"%PDF-1.4 old")
+    stored = api.stored_export({"file": str(old), "filename": "c.pdf"})  # written before the storage API
+    assert (stored.name, stored.filename, stored.content_type) == ("certificates.pdf", "c.pdf", "application/pdf")
+    assert stored.exists() and stored.local_path() == str(old)
+    missing = api.stored_export({"file": "cert_manager/exports/x/1-ab.zip", "storage": "default"})
+    assert not missing.exists() and missing.content_type == "application/zip"
+    with pytest.raises(errors.NotFound):
+        api.stored_export({"file": "x.pdf", "storage": "no-such-storage"})
+    with pytest.raises(errors.NotFound):  # the deprecated directory was unset since
+        api.stored_export({"file": "x.pdf", "storage": export.EXPORT_DIR_STORAGE})

@@ -3,8 +3,12 @@ Export a course's certificates into one file: a single PDF (one page each) or a 
 
 Run by the jobs module for kind ``export`` (``api.submit_job(course_key, "export", options={...})``).
 Rows are streamed from the database in batches (``iterator(chunk_size=...)``) straight onto one canvas
-(or into the ZIP), so memory stays flat whatever the course size; the file is written under a temporary
-name and renamed when complete, so a crash never leaves a half file behind the job's download link.
+(or into the ZIP), so memory stays flat whatever the course size. The file is written to a local temporary
+file first and handed to a Django storage only once complete (``export_storage``: the ``STORAGES`` entry
+named by ``CERT_MANAGER_EXPORT_STORAGE``, ``default_storage`` by default), so a crash never leaves a half
+file behind the job's download link, and the web process that serves the download (``stored_export``)
+needs no access to the worker's disk. The name in the storage is
+``cert_manager/exports/<course>/<job id>-<random>.pdf|zip``: unguessable, as a storage URL may be public.
 
 Options (``job.params["options"]``): ``format`` ``"pdf"`` (default) or ``"zip"``; ``statuses`` (a list,
 or a comma-separated string) of certificate statuses to include — ``["downloadable"]`` by default.
@@ -12,38 +16,126 @@ or a comma-separated string) of certificate statuses to include — ``["download
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
+import mimetypes
 import os
 import re
+import secrets
 import tempfile
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, Storage, storages
 from django.utils.translation import override
 
 from .. import errors
 from ..data import CertificateStatus
 from ..models import Certificate
-from .pdf import CertificatePdfWriter, PageData, StreamingCertificatePdf
 from .templates import base_url, certificate_links, course_layout, format_date, format_grade
+
+log = logging.getLogger(__name__)
 
 EXPORT_BATCH = 1000
 FORMATS = {"pdf": "application/pdf", "zip": "application/zip"}
+#: Where export files go inside their storage.
+STORAGE_PREFIX = "cert_manager/exports"
+#: The ``storage`` recorded in a job's result when the deprecated ``CERT_MANAGER_EXPORT_DIR`` chose the place.
+EXPORT_DIR_STORAGE = "CERT_MANAGER_EXPORT_DIR"
 
 
-def export_dir() -> Path:
-    """Where export files go: ``CERT_MANAGER_EXPORT_DIR``, else MEDIA_ROOT/cert_manager/exports, else a temp dir."""
-    configured = getattr(settings, "CERT_MANAGER_EXPORT_DIR", None)
-    if configured:
-        path = Path(configured)
-    elif getattr(settings, "MEDIA_ROOT", None):
-        path = Path(settings.MEDIA_ROOT) / "cert_manager" / "exports"
+@functools.cache
+def warn_export_dir_deprecated() -> None:
+    """Logged once per process."""
+    log.warning(
+        "cert_manager: CERT_MANAGER_EXPORT_DIR is deprecated: exports are saved to a local directory the "
+        "web processes may not see. Unset it and name a STORAGES entry in CERT_MANAGER_EXPORT_STORAGE."
+    )
+
+
+def export_storage() -> tuple[str, Storage]:
+    """
+    The storage new export files are saved to, and the alias recorded with them: the ``STORAGES`` entry
+    named by ``CERT_MANAGER_EXPORT_STORAGE`` (``"default"``: ``default_storage``). The deprecated
+    ``CERT_MANAGER_EXPORT_DIR``, when set, still wins: a ``FileSystemStorage`` on that directory.
+    """
+    directory = getattr(settings, "CERT_MANAGER_EXPORT_DIR", None)
+    if directory:
+        warn_export_dir_deprecated()
+        return EXPORT_DIR_STORAGE, FileSystemStorage(location=str(directory))
+    alias = getattr(settings, "CERT_MANAGER_EXPORT_STORAGE", None) or "default"
+    return alias, storages[alias]
+
+
+def storage_named(alias: str) -> Storage:
+    """The storage a job's result names (``EXPORT_DIR_STORAGE``: the deprecated directory setting)."""
+    if alias == EXPORT_DIR_STORAGE:
+        directory = getattr(settings, "CERT_MANAGER_EXPORT_DIR", None)
+        if not directory:
+            raise errors.NotFound("The export directory (CERT_MANAGER_EXPORT_DIR) is no longer configured.")
+        return FileSystemStorage(location=str(directory))
+    try:
+        return storages[alias]
+    except InvalidStorageError as exc:  # the operator removed or renamed the STORAGES entry since
+        raise errors.NotFound(f"The export storage '{alias}' is not configured.") from exc
+
+
+@dataclass(frozen=True)
+class StoredExport:
+    """Where an export job's file is: its storage and name there, and how to name it for the user."""
+
+    storage: Storage
+    name: str
+    filename: str
+    content_type: str
+
+    def exists(self) -> bool:
+        try:
+            return bool(self.name) and self.storage.exists(self.name)
+        except (OSError, ValueError):  # e.g. a name outside a FileSystemStorage's directory
+            return False
+
+    def local_path(self) -> str | None:
+        """The file on this machine's disk, when the storage keeps it here (FileSystemStorage); else None."""
+        try:
+            path = self.storage.path(self.name)
+        except (NotImplementedError, ValueError, OSError):  # remote storages have no local path
+            return None
+        return path if path and os.path.isfile(path) else None
+
+
+def stored_export(result: dict | None) -> StoredExport | None:
+    """
+    The file an export job's ``result`` names, or None when it names none. ``result["storage"]`` is the
+    ``STORAGES`` alias the file was saved to; a result without it (written before exports used the
+    storage API) holds an absolute local path in ``file`` (anything else names no file).
+    """
+    result = result or {}
+    name = result.get("file")
+    if not name or not isinstance(name, str):
+        return None
+    alias = result.get("storage")
+    if alias:
+        storage = storage_named(alias)
+    elif os.path.isabs(name):
+        storage = FileSystemStorage(location=os.path.dirname(name))
+        name = os.path.basename(name)
     else:
-        path = Path(tempfile.gettempdir()) / "cert_manager_exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+        return None
+    filename = result.get("filename") or os.path.basename(name)
+    content_type = result.get("content_type") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return StoredExport(storage=storage, name=name, filename=filename, content_type=content_type)
+
+
+class _LocalFile(File):
+    """A finished local file: FileSystemStorage moves it into place (no copy); other storages stream it."""
+
+    def temporary_file_path(self) -> str:
+        return self.name
 
 
 def export_statuses(options: dict) -> list[str]:
@@ -71,9 +163,12 @@ def _safe(text: str) -> str:
 
 def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> dict:
     """
-    Write every selected certificate of ``job.course_key`` into one file; returns
-    ``{"file", "filename", "content_type", "count", "bytes", "format"}`` for the job's result.
+    Write every selected certificate of ``job.course_key`` into one file and save it to the export storage;
+    returns ``{"file", "storage", "filename", "content_type", "count", "bytes", "format", "statuses"}`` for
+    the job's result (``file`` is the name in the storage whose ``STORAGES`` alias is ``storage``).
     """
+    from .pdf import CertificatePdfWriter, PageData, StreamingCertificatePdf  # ReportLab: only when exporting
+
     options = dict((job.params or {}).get("options") or {})
     fmt = options.get("format") or "pdf"
     if fmt not in FORMATS:
@@ -86,8 +181,8 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
     total = rows.count()
     progress(0, total)
     filename = f"certificates_{_safe(str(course_key))}_{job.pk}.{fmt}"
-    final = export_dir() / filename
-    partial = final.with_name(final.name + ".part")
+    alias, storage = export_storage()
+    target = f"{STORAGE_PREFIX}/{_safe(str(course_key))}/{job.pk}-{secrets.token_hex(16)}.{fmt}"
     root = base_url()
     marker = "00000000-0000-0000-0000-000000000000"
     verify_template = certificate_links(marker, root)["verify_url"]  # reverse() once, not per row
@@ -119,6 +214,13 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
             yield mode, layout, page, username
 
     count = 0
+    # Rendered into a local temporary file (FILE_UPLOAD_TEMP_DIR, else the system's temp dir), removed below.
+    handle, partial = tempfile.mkstemp(
+        prefix=f"cert_manager_export_{job.pk}_",
+        suffix=f".{fmt}.part",
+        dir=getattr(settings, "FILE_UPLOAD_TEMP_DIR", None),
+    )
+    os.close(handle)
     try:
         with override(settings.LANGUAGE_CODE):
             if fmt == "pdf":
@@ -133,7 +235,7 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
                     if not _winansi(name or username)
                 ]
                 writer = StreamingCertificatePdf(
-                    str(partial),
+                    partial,
                     layouts or {"": course_layout(course_key, language=settings.LANGUAGE_CODE)},
                     unicode_names=unicode_names,
                     title=f"Certificates - {course_key}",
@@ -157,17 +259,21 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
                         count += 1
                         if count % EXPORT_BATCH == 0:
                             progress(count, total)
-        os.replace(partial, final)
+        size = os.path.getsize(partial)
+        # Only a complete file reaches the storage (a FileSystemStorage moves it, others upload it).
+        with open(partial, "rb") as complete:
+            name = storage.save(target, _LocalFile(complete, name=partial))
     finally:
-        if partial.exists():
-            partial.unlink()
+        if os.path.exists(partial):
+            os.unlink(partial)
     progress(count, max(total, count))
     return {
-        "file": str(final),
+        "file": name,
+        "storage": alias,
         "filename": filename,
         "content_type": FORMATS[fmt],
         "count": count,
-        "bytes": final.stat().st_size,
+        "bytes": size,
         "format": fmt,
         "statuses": statuses,
     }
