@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from .engine import BatchResult, course_policy, reconcile_batch
 from .errors import CertManagerError, UserNotFound
+from .links import base_url, certificate_url
+from .lms import announcing, inside_lms, lms_certificate_changed
 from .selectors import (
     certificate_by_verify_uuid,
     certificate_for,
@@ -44,6 +46,7 @@ from .services import (
 # isort: split
 from .jobs import (
     backfill_learner_records,
+    seed_from_lms,
     cancel_job,
     candidate_ids,
     chunk_failed,
@@ -71,7 +74,8 @@ from .csv_export import escape_cell, iter_csv, to_csv
 
 # --- rendering (PDF, web certificate, export) ---
 # isort: split
-from .notifications import notify_certificate_change, notify_changes
+from .notifications import enqueue_notifications, notify_certificate_change, notify_changes, send_certificate_emails
+from .rendering.export import stored_export
 from .rendering.html import dashboard_rows, web_certificate_context
 from .rendering.templates import certificate_context, template_for
 
@@ -91,3 +95,10 @@ def run_export_job(job, progress=None) -> dict:
 
 
 # --- end rendering ---
+
+# --- user retirement (retirement issue) ---
+# isort: split
+from .lms import retirement_signals  # noqa: E402 (after the rendering helpers)
+from .retirement import retire_user  # noqa: E402
+
+# --- end retirement ---

@@ -36,7 +36,7 @@ class CertManagerConfig(AppConfig):
             LMS: {
                 COMMON: {"relative_path": "settings.common"},
                 PRODUCTION: {"relative_path": "settings.production"},
-                DEVSTACK: {"relative_path": "settings.common"},
+                DEVSTACK: {"relative_path": "settings.devstack"},
                 TEST: {"relative_path": "settings.test"},
             }
         },
@@ -54,3 +54,12 @@ class CertManagerConfig(AppConfig):
             }
         },
     }
+
+    def ready(self) -> None:
+        """
+        Register the plugin's Celery tasks on the host's app (jobs hand them over by name), and connect the
+        receivers of the LMS's own Django signals (user retirement; nothing outside the LMS).
+        """
+        from . import receivers, tasks  # noqa: F401
+
+        receivers.connect_lms_signals()

@@ -119,6 +119,7 @@ class Source(StrEnum):
     COURSE_END = "course_end"
     SETTINGS = "settings"
     BACKFILL = "backfill"
+    LMS = "lms"  # the LMS changed its own certificate record; the reconcile puts it back in line
 
 
 class CourseRole(StrEnum):

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import lms
+from . import links, lms
 from .data import CertificateStatus
 from .eligibility import CoursePolicy, Decision, LearnerState, decide
 from .models import (
@@ -245,21 +245,64 @@ def reconcile_batch(
             update_certificates(updates)
         if new_certs:
             insert_certificates(new_certs)
-        if result.changes:
+        lms_changes = [] if dry_run else write_through(course_key, ids, certs, result.changes)
+        if result.changes or lms_changes:
             changes = list(result.changes)
-            transaction.on_commit(lambda: after_commit(course_key, changes))
+            transaction.on_commit(lambda: after_commit(course_key, changes, lms_changes))
     return result
 
 
-def after_commit(course_key: CourseKey, changes: list[CertChange]) -> None:
-    """Once a batch is committed: openedx-events for the changed certificates, then learner emails (if on)."""
+def write_through(
+    course_key: CourseKey, ids: Sequence[int], certs: dict[int, _Current], changes: Sequence[CertChange]
+) -> list[lms.LmsTransition]:
+    """
+    Inside the LMS, make its ``GeneratedCertificate`` rows show the batch's certificates: the changed ones
+    and any the LMS changed behind our back (a constant number of statements, in the batch's transaction).
+    """
+    backend = lms.backend()
+    if not backend.writes_lms_certificates:
+        return []
+    final: dict[int, lms.LmsCertificate] = {}
+    for user_id in ids:
+        cert = certs.get(user_id)
+        if cert is not None:
+            final[user_id] = lms.LmsCertificate(user_id, cert.status, cert.mode, cert.grade, cert.name, None)
+    for change in changes:
+        c = change.certificate
+        verify = c.verify_uuid.hex if c.verify_uuid else None
+        final[change.user_id] = lms.LmsCertificate(change.user_id, c.status, c.mode, c.grade, c.name, verify)
+    return backend.sync_lms_certificates(
+        course_key,
+        list(final.values()),
+        verify_ids=lambda user_ids: verify_ids(course_key, user_ids),
+        download_url=links.url_builder(links.PDF),
+    )
+
+
+def verify_ids(course_key: CourseKey, user_ids: Sequence[int]) -> dict[int, str]:
+    """The verify ids (32 hex) of these learners' certificates in the course, one query."""
+    rows = ids_in(Certificate.objects.filter(course_key=course_key), Certificate, "user_id", list(user_ids))
+    return {user_id: verify.hex for user_id, verify in rows.values_list("user_id", "verify_uuid")}
+
+
+def after_commit(
+    course_key: CourseKey, changes: list[CertChange], lms_changes: Sequence[lms.LmsTransition] = ()
+) -> None:
+    """
+    Once a batch is committed: openedx-events for the changed certificates, the LMS's certificate signals
+    for the ``GeneratedCertificate`` rows written (inside the LMS), then learner emails (if on) are queued.
+    """
     from . import events, notifications
 
     events.emit_certificate_events(course_key, changes)
     try:
-        notifications.notify_changes(changes)
-    except Exception:  # a template or mail problem must never undo or break certificate processing
-        log.exception("cert_manager: emailing %s learners of %s failed", len(changes), course_key)
+        lms.backend().announce_lms_changes(course_key, lms_changes)
+    except Exception:  # a listener's failure must never undo or break certificate processing
+        log.exception("cert_manager: announcing %s LMS certificate changes of %s failed", len(lms_changes), course_key)
+    try:  # queued in batches for a Celery task: a 100k job sends no mail inline
+        notifications.enqueue_notifications(changes)
+    except Exception:  # a broker problem must never undo or break certificate processing
+        log.exception("cert_manager: queueing the emails of %s learners of %s failed", len(changes), course_key)
 
 
 class _Current(NamedTuple):

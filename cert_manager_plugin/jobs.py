@@ -8,17 +8,21 @@ itself done in the same transaction, so a chunk that is delivered twice (a worke
 redelivered) does nothing the second time. Counters move with ``F()`` expressions; the chunk that
 brings ``chunks_done`` up to ``chunks_total`` closes the job (no chords).
 
-Tasks are enqueued by name (``celery.current_app.send_task``) so this module never imports ``tasks``;
-with ``CERT_MANAGER_RUN_INLINE`` the very same functions run in-process after the commit.
+Tasks are enqueued by name through the host's Celery app (``send_task``), so this module never imports
+``tasks``: an eager app (``CELERY_TASK_ALWAYS_EAGER`` / the LMS's ``CELERY_ALWAYS_EAGER``) runs them in-process
+after the commit, any other app sends them to its broker. A job whose message cannot be sent fails at once
+with the reason; it never sits ``queued``.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, Sum, Value, When
@@ -39,6 +43,7 @@ from .data import (
 from .models import (
     Certificate,
     CertificateException,
+    CertificateInvalidation,
     CourseCertificateSettings,
     GenerationJob,
     GenerationJobChunk,
@@ -64,11 +69,6 @@ def batch_size() -> int:
     return max(MIN_BATCH_SIZE, int(getattr(settings, "CERT_MANAGER_BATCH_SIZE", 1000) or 1000))
 
 
-def run_inline() -> bool:
-    """True when jobs and reconciles run in-process (no broker): the demo and unit tests."""
-    return bool(getattr(settings, "CERT_MANAGER_RUN_INLINE", False))
-
-
 def stale_seconds() -> int:
     """Seconds without a heartbeat after which an active job counts as dead."""
     return int(getattr(settings, "CERT_MANAGER_JOB_STALE_SECONDS", 300) or 300)
@@ -80,16 +80,24 @@ def coalesce_seconds() -> float:
 
 
 def send_task(name: str, args: Sequence, *, countdown: float | None = None) -> None:
-    """Enqueue a plugin task by name on the host's Celery app, on ``CERT_MANAGER_CELERY_QUEUE`` if set."""
-    from celery import current_app
+    """
+    Hand a plugin task to the host's Celery app, on ``CERT_MANAGER_CELERY_QUEUE`` if set.
 
+    The task object registered on the current app is used (``apply_async``), not ``send_task``: an eager
+    app runs it in-process, exactly as the host's own tasks run, and a broker app publishes it. Raises what
+    the app raises (broker unreachable, or an eager task's error when the app propagates them).
+    """
     options: dict = {}
     queue = getattr(settings, "CERT_MANAGER_CELERY_QUEUE", None)
     if queue:
         options["queue"] = queue
     if countdown:
         options["countdown"] = countdown
-    current_app.send_task(name, args=list(args), **options)
+    task = current_app.tasks.get(name)
+    if task is None:  # the app was created without loading ours: publish by name (a worker knows them)
+        current_app.send_task(name, args=list(args), **options)
+        return
+    task.apply_async(args=list(args), **options)
 
 
 # --- input ---------------------------------------------------------------------------------------------
@@ -236,11 +244,16 @@ def submit_job(
 
 
 def _enqueue_job(job_id: int) -> None:
-    """After commit: run the coordinator in-process (inline) or send its task."""
-    if run_inline():
-        transaction.on_commit(lambda: run_job(job_id))
-    else:
-        transaction.on_commit(lambda: send_task(TASK_RUN_JOB, [job_id]))
+    """After commit, hand the coordinator to Celery; a job that cannot be handed over fails with the reason."""
+    transaction.on_commit(lambda: _send_coordinator(job_id))
+
+
+def _send_coordinator(job_id: int) -> None:
+    try:
+        send_task(TASK_RUN_JOB, [job_id])
+    except Exception as exc:  # broker down, or an eager coordinator that raised: the job must not stay queued
+        log.exception("cert_manager: job %s could not be queued", job_id)
+        _finish(job_id, JobState.FAILED, error=f"could not be queued: {exc}")
 
 
 # --- queries for callers -----------------------------------------------------------------------------
@@ -327,10 +340,10 @@ def run_job(job_id: int, *, raise_operational: bool = False) -> None:
         _finish(job_id, JobState.FAILED, error=f"could not start: {exc}")
         return
     for chunk_id in pending:
-        if run_inline():
-            run_chunk(job_id, chunk_id)
-        else:
+        try:
             send_task(TASK_RUN_CHUNK, [job_id, chunk_id])
+        except Exception as exc:  # noqa: BLE001 - the chunk fails (its learners count as failed); job resumable
+            chunk_failed(job_id, chunk_id, "could not be queued", error=f"could not be queued: {exc}")
 
 
 def _run_export(job: GenerationJob) -> None:
@@ -510,10 +523,11 @@ def fail_stale_jobs(now: datetime | None = None) -> list[int]:
     limit = now - timedelta(seconds=stale_seconds())
     stale = Q(state=JobState.RUNNING, heartbeat__lt=limit) | Q(state=JobState.RUNNING, heartbeat__isnull=True)
     stale |= Q(state=JobState.QUEUED, created__lt=limit)
-    ids = list(GenerationJob.objects.filter(stale).values_list("pk", flat=True))
+    rows = list(GenerationJob.objects.filter(stale).values_list("pk", "state"))
     failed = []
-    for job_id in ids:
-        if _finish(job_id, JobState.FAILED, error=f"no heartbeat for {stale_seconds()} s: the worker died?"):
+    for job_id, state in rows:
+        why = "never started: no worker took it from the queue?" if state == JobState.QUEUED else "the worker died?"
+        if _finish(job_id, JobState.FAILED, error=f"no heartbeat for {stale_seconds()} s: {why}"):
             failed.append(job_id)
             log.warning("cert_manager: job %s marked failed (stale heartbeat); it can be resumed", job_id)
     return failed
@@ -588,7 +602,7 @@ def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
     Ask for a reconcile of one learner, coalescing bursts: one conditional UPDATE per call.
 
     The first change arms ``LearnerRecord.reconcile_pending_since`` and schedules one reconcile after
-    commit (a Celery task with countdown ``CERT_MANAGER_COALESCE_SECONDS``; inline: at commit). Later
+    commit (a Celery task with countdown ``CERT_MANAGER_COALESCE_SECONDS``; an eager app: at commit). Later
     changes find the marker armed and add nothing. The reconcile disarms the marker before it reads the
     record, so a change that lands after that read arms a new one: the final certificate always follows
     the final state. True when this call scheduled a reconcile.
@@ -597,13 +611,17 @@ def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
     if not armed:
         return False
     course_id = str(course_key)
-    if run_inline():
-        transaction.on_commit(lambda: reconcile_pending(user_id, course_id, source))
-    else:
-        transaction.on_commit(
-            lambda: send_task(TASK_RECONCILE_LEARNER, [user_id, course_id, str(source)], countdown=coalesce_seconds())
-        )
+    transaction.on_commit(lambda: _send_reconcile(user_id, course_id, str(source)))
     return True
+
+
+def _send_reconcile(user_id: int, course_id: str, source: str) -> None:
+    """Schedule the coalesced reconcile; when Celery cannot take it, reconcile now rather than lose the change."""
+    try:
+        send_task(TASK_RECONCILE_LEARNER, [user_id, course_id, source], countdown=coalesce_seconds())
+    except Exception:  # noqa: BLE001 - any failure to hand it over: never lose the change
+        log.warning("cert_manager: reconcile of user %s in %s could not be queued; running it now", user_id, course_id)
+        reconcile_pending(user_id, course_id, source)
 
 
 def _arm_marker(user_id: int, course_key: CourseKey, now: datetime) -> bool:
@@ -683,10 +701,12 @@ def issue_held_certificates(now: datetime | None = None, course_key=None) -> dic
 
 def backfill_learner_records(course_key, *, rows=None, progress: Callable[[int], None] | None = None) -> dict:
     """
-    Create or refresh LearnerRecords from the LMS (``lms.backend().backfill_rows``), in batches.
+    Create or refresh LearnerRecords from the LMS (``lms.backend().backfill_rows``), in batches, then seed
+    the plugin's certificates, exceptions and invalidations from the LMS's own (``seed_from_lms``).
 
     Existing records keep newer event data: only records without an enrollment event time are filled.
-    Returns ``{"created": n, "updated": n}``.
+    Returns ``{"created": n, "updated": n, "certificates": n, "exceptions": n, "invalidations": n,
+    "skipped_statuses": {...}}``.
     """
     from .services import parse_course_key
 
@@ -738,4 +758,99 @@ def backfill_learner_records(course_key, *, rows=None, progress: Callable[[int],
             flush()
     if batch:
         flush()
-    return {"created": created, "updated": updated}
+    return {"created": created, "updated": updated, **(seed_from_lms(course_key) if rows is None else {})}
+
+
+#: LMS statuses the plugin has too (others — unverified, restricted, deleted… — are counted, not copied).
+SEEDED_STATUSES = frozenset(s.value for s in CertificateStatus)
+
+
+def seed_from_lms(course_key: CourseKey, *, certificates=None, allowlist=None) -> dict:
+    """
+    Installing into a running LMS keeps every certificate learners hold: each ``GeneratedCertificate``
+    without a certificate of ours becomes one with the same verify id (shared links keep working), the same
+    status, mode, grade and name; the LMS's allowlist and active invalidations become ours, so no job
+    re-issues an invalidated certificate. Learners who already have ours are left alone. Batches of
+    ``CERT_MANAGER_BATCH_SIZE``; idempotent.
+    """
+    backend = lms.backend()
+    certificates = backend.lms_certificates(course_key) if certificates is None else certificates
+    allowlist = backend.lms_allowlist(course_key) if allowlist is None else allowlist
+    counts: dict = {"certificates": 0, "exceptions": 0, "invalidations": 0, "skipped_statuses": Counter()}
+    now = timezone.now()
+    for rows in _batches(certificates, batch_size()):
+        created, invalidations = _seed_certificates(course_key, rows, now, counts["skipped_statuses"])
+        counts["certificates"] += created
+        counts["invalidations"] += invalidations
+    for rows in _batches(allowlist, batch_size()):
+        have = set(
+            CertificateException.objects.filter(
+                course_key=course_key, user_id__in=[r.user_id for r in rows]
+            ).values_list("user_id", flat=True)
+        )
+        new = [
+            CertificateException(user_id=r.user_id, course_key=course_key, notes=r.notes)
+            for r in rows
+            if r.user_id not in have
+        ]
+        CertificateException.objects.bulk_create(new, ignore_conflicts=True)
+        counts["exceptions"] += len(new)
+    counts["skipped_statuses"] = dict(counts["skipped_statuses"])
+    return counts
+
+
+def _batches(rows, size: int) -> Iterator[list]:
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _seed_certificates(course_key: CourseKey, rows: list, now: datetime, skipped: Counter) -> tuple[int, int]:
+    """One batch of LMS certificates → ours and their active invalidations; returns how many of each."""
+    have = set(
+        Certificate.objects.filter(course_key=course_key, user_id__in=[r.user_id for r in rows]).values_list(
+            "user_id", flat=True
+        )
+    )
+    new = []
+    for r in rows:
+        if r.user_id in have:
+            continue
+        if r.status not in SEEDED_STATUSES:
+            skipped[r.status] += 1
+            continue
+        try:
+            verify = uuid.UUID(hex=r.verify_uuid)
+        except ValueError:
+            verify = uuid.uuid4()  # the LMS row had none (never passing): ours gets one, written back on sync
+        new.append(
+            Certificate(
+                user_id=r.user_id,
+                course_key=course_key,
+                status=r.status,
+                mode=r.mode,
+                grade=r.grade,
+                name=r.name,
+                verify_uuid=verify,
+                issued_date=(r.created or now) if r.status == CertificateStatus.DOWNLOADABLE else None,
+                source=Source.BACKFILL,
+                created=r.created or now,
+                modified=now,
+            )
+        )
+    Certificate.objects.bulk_create(new, ignore_conflicts=True)
+    invalidated = {r.user_id: r.invalidation_notes for r in rows if r.invalidated and r.user_id not in have}
+    if not invalidated:
+        return len(new), 0
+    certs = Certificate.objects.filter(course_key=course_key, user_id__in=list(invalidated)).values_list(
+        "pk", "user_id"
+    )
+    made = CertificateInvalidation.objects.bulk_create(
+        [CertificateInvalidation(certificate_id=pk, notes=invalidated[uid]) for pk, uid in certs]
+    )
+    return len(new), len(made)

@@ -1,7 +1,9 @@
 """
 The LMS adapter: the only module that touches edx-platform, and only lazily, inside functions.
 
-``CERT_MANAGER_LMS_BACKEND`` picks the implementation:
+``CERT_MANAGER_LMS_BACKEND`` picks the implementation; its default ``"auto"`` takes ``"edx_platform"`` when
+the host has edx-platform's apps installed (``common.djangoapps.student`` and ``lms.djangoapps.certificates``:
+inside the LMS, whatever settings module it runs) and ``"standalone"`` otherwise (the demo host, the tests):
 
 * ``"edx_platform"`` — inside the LMS. Every function names the edx-platform API it calls:
 
@@ -21,6 +23,19 @@ The LMS adapter: the only module that touches edx-platform, and only lazily, ins
   ``enrolled_among``           ``CourseEnrollment`` (``course_id``, ``is_active``, ``user_id__in``)
   ``backfill_rows``            ``CourseEnrollment`` joined with
                                ``lms.djangoapps.grades.models.PersistentCourseGrade``
+  ``lms_certificates``         ``lms.djangoapps.certificates.models.GeneratedCertificate`` (read, for
+                               the backfill: same verify ids) and ``CertificateInvalidation`` (active)
+  ``lms_allowlist``            ``lms.djangoapps.certificates.models.CertificateAllowlist`` (``allowlist``)
+  ``sync_lms_certificates``    ``GeneratedCertificate`` (and its ``history`` table, django-simple-history):
+                               set-based UPDATE/INSERT, no ``save()``, so nothing is announced twice
+  ``announce_lms_changes``     ``openedx.core.djangoapps.signals.signals`` ``COURSE_CERT_CHANGED`` /
+                               ``COURSE_CERT_AWARDED`` / ``COURSE_CERT_REVOKED`` (``send_robust``, as
+                               ``GeneratedCertificate.save()`` / ``_revoke_certificate()`` send them)
+  ``lms_certificate_changed``  ``COURSE_CERT_CHANGED``: the LMS's own writes to ``GeneratedCertificate``
+  ``preferred_languages``      ``openedx.core.djangoapps.user_api.models.UserPreference`` (``pref-lang``)
+  ``retirement_signals``       ``openedx.core.djangoapps.user_api.accounts.signals``
+                               ``USER_RETIRE_LMS_CRITICAL`` (kwargs ``user``, ``retired_username``,
+                               ``retired_email``) and ``USER_RETIRE_LMS_MISC`` (``user``)
   ===========================  ==================================================================
 
 * ``"standalone"`` — the plugin's own tables (``StandaloneCourse``, ``StandaloneCourseRole``,
@@ -29,19 +44,26 @@ The LMS adapter: the only module that touches edx-platform, and only lazily, ins
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from opaque_keys.edx.keys import CourseKey
 
 from .data import CourseRole
-from .sql import ids_in
+from .sql import dt_adapter, ids_in
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,70 @@ class BackfillRow:
     percent_grade: float | None
     passed: bool
     passed_timestamp: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LmsCertificate:
+    """The state of one of our certificates that the LMS's ``GeneratedCertificate`` row must show."""
+
+    user_id: int
+    status: str
+    mode: str
+    grade: float | None
+    name: str
+    verify_uuid: str | None  # 32 hex; None when the caller did not load it (looked up only if a write needs it)
+
+
+@dataclass(frozen=True, slots=True)
+class LmsTransition:
+    """A ``GeneratedCertificate`` row the plugin wrote: its status before (None: created) and after."""
+
+    user_id: int
+    before: str | None
+    after: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class LmsCertificateRow:
+    """An existing ``GeneratedCertificate`` and the LMS's lists for its learner (backfill)."""
+
+    user_id: int
+    status: str
+    mode: str
+    grade: float | None
+    name: str
+    verify_uuid: str
+    created: datetime | None
+    invalidated: bool = False
+    invalidation_notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LmsAllowlistRow:
+    """An entry of the LMS's certificate allowlist (its "exceptions")."""
+
+    user_id: int
+    notes: str
+
+
+#: edx-platform's passing statuses (``CertificateStatuses.PASSED_STATUSES``: downloadable, generating).
+LMS_PASSING = frozenset({"downloadable", "generating"})
+
+
+def lms_grade(grade: float | None) -> str:
+    """A grade as ``GeneratedCertificate.grade`` stores it: the decimal string of a 0-1 fraction ("0.95")."""
+    if grade is None:
+        return ""
+    return str(round(float(grade), 2))[:5]
+
+
+def parse_lms_grade(value: str | None) -> float | None:
+    """``GeneratedCertificate.grade`` ("0.95", "", junk) as a float, or None."""
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 LOOKUP_CHUNK = 900  # below SQLite's host-parameter limit
@@ -189,25 +275,76 @@ class StandaloneBackend:
         """Standalone: the records are the source of truth already; nothing to backfill from."""
         return iter(())
 
+    #: Whether certificate changes are written through to an LMS certificate table (engine skips the work).
+    writes_lms_certificates = False
+
+    def lms_certificates(self, course_key: CourseKey) -> Iterator[LmsCertificateRow]:
+        """Standalone: there is no LMS certificate table to seed from."""
+        return iter(())
+
+    def lms_allowlist(self, course_key: CourseKey) -> Iterator[LmsAllowlistRow]:
+        """Standalone: there is no LMS allowlist to seed from."""
+        return iter(())
+
+    def sync_lms_certificates(
+        self,
+        course_key: CourseKey,
+        targets: Sequence[LmsCertificate],
+        verify_ids: Callable[[list[int]], dict[int, str]],
+        download_url: Callable[[str], str],
+    ) -> list[LmsTransition]:
+        """Standalone: nothing to write through."""
+        return []
+
+    def announce_lms_changes(self, course_key: CourseKey, transitions: Sequence[LmsTransition]) -> int:
+        """Standalone: nobody listens for the LMS's certificate signals."""
+        return 0
+
+    def lms_certificate_changed(self):
+        """The signal the LMS sends when it writes its own certificate row (None standalone)."""
+        return None
+
+    def preferred_languages(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """Learners' preferred languages (standalone: none recorded)."""
+        return {}
+
 
 class EdxPlatformBackend(StandaloneBackend):
     """Inside the LMS: every method imports edx-platform lazily (see the module docstring)."""
 
     def find_user(self, identifier: str):
+        """
+        ``get_user_by_username_or_email`` (exact; refuses accounts with a retirement request), then, as the
+        standalone adapter does, an email in another case or an unambiguous username in another case, checked
+        again through the LMS's function under its exact username so its refusals still apply.
+        """
         from common.djangoapps.student.models import get_user_by_username_or_email
 
         User = get_user_model()
+        identifier = (identifier or "").strip()
         try:
-            return get_user_by_username_or_email((identifier or "").strip())
+            return get_user_by_username_or_email(identifier)
+        except User.MultipleObjectsReturned:
+            return None
+        except User.DoesNotExist:
+            pass
+        folded = super().find_user(identifier)
+        if folded is None or folded.username == identifier:
+            return None
+        try:
+            return get_user_by_username_or_email(folded.username)
         except (User.DoesNotExist, User.MultipleObjectsReturned):
             return None
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """The profile name, else the username, except for retired accounts (their username is a hash)."""
         from common.djangoapps.student.models import UserProfile
 
         ids = list(user_ids)
         names = dict(UserProfile.objects.filter(user_id__in=ids).values_list("user_id", "name"))
         fallback = super().display_names(i for i in ids if not names.get(i))
+        retired = getattr(settings, "RETIRED_USERNAME_PREFIX", "retired__user_")
+        fallback = {i: name for i, name in fallback.items() if not name.startswith(retired)}
         return {i: names.get(i) or fallback.get(i, "") for i in ids}
 
     def course_roles(self, user, course_key: CourseKey) -> set[str]:
@@ -276,11 +413,249 @@ class EdxPlatformBackend(StandaloneBackend):
                 passed_timestamp=grade.get("passed_timestamp"),
             )
 
+    # --- the LMS's certificate record (GeneratedCertificate) follows ours ---------------------------
+
+    writes_lms_certificates = True
+
+    def lms_allowlist(self, course_key: CourseKey) -> Iterator[LmsAllowlistRow]:
+        from lms.djangoapps.certificates.models import CertificateAllowlist
+
+        rows = CertificateAllowlist.objects.filter(course_id=course_key, allowlist=True).values_list("user_id", "notes")
+        for user_id, notes in rows.iterator(chunk_size=2000):
+            yield LmsAllowlistRow(user_id, notes or "")
+
+    def lms_certificates(self, course_key: CourseKey) -> Iterator[LmsCertificateRow]:
+        from lms.djangoapps.certificates.models import CertificateInvalidation, GeneratedCertificate
+
+        invalidated = dict(
+            CertificateInvalidation.objects.filter(
+                generated_certificate__course_id=course_key, active=True
+            ).values_list("generated_certificate__user_id", "notes")
+        )
+        rows = GeneratedCertificate.objects.filter(course_id=course_key).values_list(
+            "user_id", "status", "mode", "grade", "name", "verify_uuid", "created_date"
+        )
+        for user_id, status, mode, grade, name, verify_uuid, created in rows.iterator(chunk_size=2000):
+            yield LmsCertificateRow(
+                user_id=user_id,
+                status=status,
+                mode=mode,
+                grade=parse_lms_grade(grade),
+                name=name or "",
+                verify_uuid=verify_uuid or "",
+                created=created,
+                invalidated=user_id in invalidated,
+                invalidation_notes=invalidated.get(user_id) or "",
+            )
+
+    def sync_lms_certificates(
+        self,
+        course_key: CourseKey,
+        targets: Sequence[LmsCertificate],
+        verify_ids: Callable[[list[int]], dict[int, str]],
+        download_url: Callable[[str], str],
+    ) -> list[LmsTransition]:
+        """
+        Make the ``GeneratedCertificate`` rows of ``targets`` show our state, set-based: one read (rows
+        locked where the database can), at most one verify-id lookup, one ``executemany`` UPDATE, one
+        ``executemany`` INSERT and one ``INSERT … SELECT`` into the history table, whatever the batch size.
+        Rows that already agree (status, mode, grade, name) are not written: that also repairs rows the LMS
+        changed behind our back (its failing-grade handler's ``mark_notpassing``) when a learner is reconciled.
+        """
+        from lms.djangoapps.certificates.models import GeneratedCertificate
+
+        return sync_model_rows(GeneratedCertificate, course_key, targets, verify_ids, download_url)
+
+    def announce_lms_changes(self, course_key: CourseKey, transitions: Sequence[LmsTransition]) -> int:
+        """
+        After commit, what ``GeneratedCertificate.save()`` would have announced, once per change:
+        ``COURSE_CERT_CHANGED`` always, ``COURSE_CERT_AWARDED`` when the row becomes passing (not on every
+        save of a passing row), ``COURSE_CERT_REVOKED`` when it stops being passing. Programs and
+        Credentials listen to these.
+        """
+        from lms.djangoapps.certificates.models import GeneratedCertificate
+        from openedx.core.djangoapps.signals.signals import (
+            COURSE_CERT_AWARDED,
+            COURSE_CERT_CHANGED,
+            COURSE_CERT_REVOKED,
+        )
+
+        if not transitions:
+            return 0
+        users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[t.user_id for t in transitions])}
+        sent = 0
+        token = _ANNOUNCING.set(True)
+        try:
+            for t in transitions:
+                user = users.get(t.user_id)
+                if user is None:
+                    continue
+                kwargs = {"user": user, "course_key": course_key, "mode": t.mode, "status": t.after}
+                COURSE_CERT_CHANGED.send_robust(sender=GeneratedCertificate, **kwargs)
+                was, now = t.before in LMS_PASSING, t.after in LMS_PASSING
+                if now and not was:
+                    COURSE_CERT_AWARDED.send_robust(sender=GeneratedCertificate, **kwargs)
+                elif was and not now:
+                    COURSE_CERT_REVOKED.send_robust(sender=GeneratedCertificate, **kwargs)
+                sent += 1
+        finally:
+            _ANNOUNCING.reset(token)
+        return sent
+
+    def lms_certificate_changed(self):
+        from openedx.core.djangoapps.signals.signals import COURSE_CERT_CHANGED
+
+        return COURSE_CERT_CHANGED
+
+    def preferred_languages(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """``UserPreference`` ``pref-lang`` of each learner, one query."""
+        from openedx.core.djangoapps.user_api.models import UserPreference
+
+        rows = UserPreference.objects.filter(user_id__in=list(user_ids), key="pref-lang")
+        return {user_id: value for user_id, value in rows.values_list("user_id", "value") if value}
+
+
+#: True while the plugin itself sends the LMS's certificate signals (its receivers must not react to them).
+_ANNOUNCING: ContextVar[bool] = ContextVar("cert_manager_announcing", default=False)
+
+
+def announcing() -> bool:
+    """Whether the current COURSE_CERT_* signal is one the plugin is sending (not the LMS's own save())."""
+    return _ANNOUNCING.get()
+
+
+#: Columns of the LMS's certificate row the plugin writes (field names; columns come from the model's meta).
+SYNCED_FIELDS = ("status", "mode", "grade", "name", "verify_uuid", "download_url", "download_uuid", "error_reason")
+
+
+def sync_model_rows(
+    model: type,
+    course_key: CourseKey,
+    targets: Sequence[LmsCertificate],
+    verify_ids: Callable[[list[int]], dict[int, str]],
+    download_url: Callable[[str], str],
+) -> list[LmsTransition]:
+    """
+    ``EdxPlatformBackend.sync_lms_certificates`` on any model shaped like ``GeneratedCertificate``;
+    ``download_url`` gives the PDF link stored on passing rows (the learner dashboard's download button).
+    """
+    if not targets:
+        return []
+    meta = model._meta
+    user_col = meta.get_field("user").column
+    qs = ids_in(model.objects.filter(course_id=course_key), model, user_col, [t.user_id for t in targets])
+    if connection.features.has_select_for_update:
+        qs = qs.select_for_update()
+    current = {row[1]: row for row in qs.values_list("pk", "user_id", "status", "mode", "grade", "name", "verify_uuid")}
+    writes: list[tuple[LmsCertificate, tuple | None]] = []
+    for t in targets:
+        row = current.get(t.user_id)
+        if (
+            row is not None
+            and row[6]
+            and (row[2], row[3], row[4], row[5]) == (t.status, t.mode, lms_grade(t.grade), t.name)
+        ):
+            continue
+        writes.append((t, row))
+    if not writes:
+        return []
+    missing = [t.user_id for t, _ in writes if not t.verify_uuid]
+    known = verify_ids(missing) if missing else {}
+    now = timezone.now()
+    dt = dt_adapter()
+
+    url_limit = meta.get_field("download_url").max_length
+
+    def values(t: LmsCertificate) -> tuple:
+        verify = (t.verify_uuid or known.get(t.user_id) or "").replace("-", "")
+        url = download_url(verify) if verify and t.status in LMS_PASSING else ""
+        url = url if len(url) <= url_limit else ""
+        return (t.status, t.mode[:32], lms_grade(t.grade), t.name[:255], verify, url, "", "")
+
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    synced = [qn(meta.get_field(f).column) for f in SYNCED_FIELDS]
+    modified_col = qn(meta.get_field("modified_date").column)
+    updates = [(*values(t), dt(now), row[0]) for t, row in writes if row is not None]
+    inserts = [t for t, row in writes if row is None]
+    with connection.cursor() as cursor:
+        if updates:
+            assignments = ", ".join(f"{c} = %s" for c in [*synced, modified_col])
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {qn(meta.pk.column)} = %s", updates)  # noqa: S608
+        if inserts:
+            columns, rows = _insert_rows(model, course_key, inserts, values, now)
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(sql, rows)
+    _copy_history(model, course_key, [t.user_id for t, _ in writes], {t.user_id for t in inserts}, now)
+    return [LmsTransition(t.user_id, row[2] if row else None, t.status, t.mode) for t, row in writes]
+
+
+def _insert_rows(model: type, course_key: CourseKey, targets, values, now) -> tuple[list[str], list[tuple]]:
+    """Column names and parameter rows for new rows: our fields, and every other field's default."""
+    ours = dict.fromkeys(SYNCED_FIELDS)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = [f.column for f in fields]
+    rows = []
+    for t in targets:
+        mine = dict(zip(ours, values(t), strict=True))
+        mine.update(user=t.user_id, course_id=course_key, created_date=now, modified_date=now)
+        row = []
+        for f in fields:
+            value = mine[f.name] if f.name in mine else f.get_default()
+            row.append(f.get_db_prep_save(value, connection))
+        rows.append(tuple(row))
+    return columns, rows
+
+
+#: django-simple-history's bookkeeping columns (the rest of a historical row copies the model's columns).
+HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user")
+
+
+def _copy_history(model: type, course_key: CourseKey, user_ids: list[int], created: set[int], now) -> None:
+    """
+    One ``INSERT … SELECT`` of the written rows into the model's django-simple-history table, as ``save()``
+    would have recorded them (``+`` created, ``~`` changed). No history table (or one with columns this
+    does not know): nothing.
+    """
+    history = getattr(model, "history", None)
+    historical = getattr(history, "model", None)
+    if historical is None or not user_ids:
+        return
+    source_columns = {f.column for f in model._meta.concrete_fields}
+    copied, extra = [], []
+    for f in historical._meta.concrete_fields:
+        if f.name in HISTORY_FIELDS:
+            continue
+        if f.column in source_columns:
+            copied.append(f.column)
+        elif not (f.null or f.has_default()):
+            log.warning("cert_manager: %s has an unknown required column %s; history not written", historical, f.column)
+            return
+        else:
+            extra.append(f)
+    qn = connection.ops.quote_name
+    user_col = qn(model._meta.get_field("user").column)
+    ids = ", ".join(["%s"] * len(user_ids))
+    new = ", ".join(["%s"] * len(created)) or "NULL"
+    targets = [*copied, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    sql = (
+        f"INSERT INTO {qn(historical._meta.db_table)} ({', '.join(qn(c) for c in targets)}) "  # noqa: S608
+        f"SELECT {', '.join(qn(c) for c in copied)}, %s, %s, "
+        f"CASE WHEN {user_col} IN ({new}) THEN '+' ELSE '~' END, NULL "
+        f"FROM {qn(model._meta.db_table)} "
+        f"WHERE {qn(model._meta.get_field('course_id').column)} = %s AND {user_col} IN ({ids})"
+    )
+    params = [dt_adapter()(now), "cert_manager_plugin", *sorted(created), str(course_key), *user_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
 
 BACKENDS = {
     "standalone": "cert_manager_plugin.lms.StandaloneBackend",
     "edx_platform": "cert_manager_plugin.lms.EdxPlatformBackend",
 }
+AUTO = "auto"
 
 
 @cache
@@ -288,6 +663,55 @@ def _backend_for(name: str) -> StandaloneBackend:
     return import_string(BACKENDS.get(name, name))()
 
 
+def backend_name() -> str:
+    """
+    The adapter's name: ``CERT_MANAGER_LMS_BACKEND``, with ``"auto"`` (the default) resolved from the
+    installed apps, so the LMS gets ``edx_platform`` in every settings order and the demo ``standalone``.
+    """
+    name = getattr(settings, "CERT_MANAGER_LMS_BACKEND", AUTO) or AUTO
+    if name == AUTO:
+        # the edx-platform apps whose presence means "running inside the LMS" (``AppConfig.name``)
+        inside = apps.is_installed("common.djangoapps.student") and apps.is_installed("lms.djangoapps.certificates")
+        return "edx_platform" if inside else "standalone"
+    return name
+
+
 def backend() -> StandaloneBackend:
     """The adapter chosen by ``CERT_MANAGER_LMS_BACKEND`` (a name above or a dotted class path)."""
-    return _backend_for(getattr(settings, "CERT_MANAGER_LMS_BACKEND", "standalone"))
+    return _backend_for(backend_name())
+
+
+def inside_lms() -> bool:
+    """True when the edx-platform adapter serves this process (the plugin runs inside the LMS)."""
+    return isinstance(backend(), EdxPlatformBackend)
+
+
+def lms_certificate_changed():
+    """The signal the LMS sends when it writes its own certificate record (``COURSE_CERT_CHANGED``), or None."""
+    return backend().lms_certificate_changed()
+
+
+# --- LMS Django signals: user retirement (retirement issue) ---
+
+#: The edx-platform retirement signals the plugin listens to (module path: in ``retirement_signals``).
+RETIREMENT_SIGNAL_NAMES = ("USER_RETIRE_LMS_CRITICAL", "USER_RETIRE_LMS_MISC")
+
+
+def retirement_signals() -> list:
+    """
+    edx-platform's ``USER_RETIRE_LMS_CRITICAL`` and ``USER_RETIRE_LMS_MISC`` inside the LMS, else ``[]``.
+
+    Sent by ``AccountRetirementView.post`` (``/api/user/v1/accounts/retire/``: ``user``, ``retired_username``,
+    ``retired_email``, before the user row gets its retired username) and ``LMSAccountRetirementView.post``
+    (``/api/user/v1/accounts/retire_misc/``: ``user``) in ``openedx/core/djangoapps/user_api/accounts/views.py``,
+    openedx/openedx-platform 14f7dc8962faf4c8c762c1182add032f181a3180. Imported here, lazily, because
+    edx-django-utils' ``signals_config`` would fail to import a signal path the host does not have.
+    """
+    if not inside_lms():
+        return []
+    module = "openedx.core.djangoapps.user_api.accounts.signals"
+    try:
+        return [import_string(f"{module}.{name}") for name in RETIREMENT_SIGNAL_NAMES]
+    except ImportError:
+        log.warning("cert_manager: %s is not importable; user retirement is not connected", module)
+        return []

@@ -1,7 +1,8 @@
 """
 openedx-events receivers: a few lines each, storing what the LMS said and asking ``api`` to reconcile.
 
-Connected by edx-django-utils ``connect_plugin_receivers`` from ``apps.CertManagerConfig.plugin_app``.
+Connected by edx-django-utils ``connect_plugin_receivers`` from ``apps.CertManagerConfig.plugin_app``; the
+LMS's own Django signals (user retirement) by ``connect_lms_signals`` from ``CertManagerConfig.ready``.
 A malformed event or an unknown user is logged and ignored: nothing is raised into the sender.
 """
 
@@ -98,7 +99,11 @@ def on_persistent_grade_summary_changed(sender, grade=None, **kwargs) -> None:
     course_key = _course_key(grade.course, event)
     if course_key is None:
         return
-    fields = {"percent_grade": grade.percent_grade, "passed_timestamp": grade.passed_timestamp}
+    fields = {
+        "percent_grade": grade.percent_grade,
+        "passed_timestamp": grade.passed_timestamp,
+        "letter_grade": grade.letter_grade,
+    }
     if _record(event, grade.user_id, course_key, api.record_grade, **fields, at=_event_time(kwargs)):
         api.learner_changed(grade.user_id, course_key, Source.GRADE_EVENT)
 
@@ -114,3 +119,57 @@ def on_course_passing_status_updated(sender, course_passing_status=None, **kwarg
     fields = {"is_passing": status.is_passing, "at": _event_time(kwargs)}
     if _record(event, status.user.id, course_key, api.record_passing_status, **fields):
         api.learner_changed(status.user.id, course_key, Source.PASSING_STATUS_EVENT)
+
+
+# --- the LMS's Django signals: user retirement ----------------------------------------------------------
+
+RETIREMENT_DISPATCH_UID = "cert_manager_plugin.on_user_retired"
+
+
+def on_user_retired(sender, user=None, **kwargs) -> None:
+    """
+    USER_RETIRE_LMS_CRITICAL / USER_RETIRE_LMS_MISC: scrub the learner's PII (idempotent: both may call).
+
+    Not ``_safe``: the LMS sends these with ``send()``, so a failure fails that retirement step and the
+    retirement driver retries it, rather than reporting success while the learner's name is still here.
+    """
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        log.warning("cert_manager: retirement signal without a user ignored")
+        return
+    counts = api.retire_user(user_id)
+    log.info("cert_manager: retired user %s: %s", user_id, counts)
+
+
+# --- the LMS's Django signals: its own writes to GeneratedCertificate ---------------------------------
+
+LMS_CERTIFICATE_DISPATCH_UID = "cert_manager_plugin.on_lms_certificate_changed"
+
+
+@_safe
+def on_lms_certificate_changed(sender, user=None, course_key=None, **kwargs) -> None:
+    """
+    COURSE_CERT_CHANGED from the LMS's own ``GeneratedCertificate.save()`` (e.g. its failing-grade handler's
+    ``mark_notpassing``): reconcile that learner, which puts the LMS's row back in line with our certificate.
+    The signals the plugin sends itself are ignored.
+    """
+    if api.announcing() or user is None or course_key is None:
+        return
+    api.learner_changed(user.pk, api.parse_course_key(course_key), Source.LMS)
+
+
+def connect_lms_signals() -> list:
+    """
+    Connect to edx-platform's Django signals (none outside the LMS): retirement (``on_user_retired``) and the
+    LMS's own certificate writes (``on_lms_certificate_changed``). They cannot go in
+    ``plugin_app["signals_config"]``: edx-django-utils imports every signal path listed there, and the demo
+    host and the tests have no edx-platform. Returns the signals connected.
+    """
+    signals = api.retirement_signals()
+    for signal in signals:
+        signal.connect(on_user_retired, dispatch_uid=RETIREMENT_DISPATCH_UID)
+    changed = api.lms_certificate_changed()
+    if changed is not None:
+        changed.connect(on_lms_certificate_changed, dispatch_uid=LMS_CERTIFICATE_DISPATCH_UID)
+        signals.append(changed)
+    return signals

@@ -113,16 +113,27 @@ def record_enrollment(user_id: int, course_key: CourseKey, *, mode: str, is_acti
 
 
 def record_grade(
-    user_id: int, course_key: CourseKey, *, percent_grade: float, passed_timestamp: datetime | None, at: datetime
+    user_id: int,
+    course_key: CourseKey,
+    *,
+    percent_grade: float,
+    passed_timestamp: datetime | None,
+    at: datetime,
+    letter_grade: str | None = None,
 ) -> bool:
     """
     Store a persistent-grade event unless a newer grade is stored. True when applied.
 
-    ``passed`` follows ``passed_timestamp`` (edx-platform clears it when the grade drops), unless a newer
+    edx-platform sets ``passed_timestamp`` the first time a learner passes and never clears it
+    (``PersistentCourseGrade.update_or_create``), so it alone cannot say a learner who dropped below the
+    cutoff is failing now; the current ``letter_grade`` can (edx-platform computes it from the same cutoffs:
+    empty exactly when the percent is below the lowest, passing one). ``passed`` is therefore "has a
+    passed_timestamp and, when the event carries one, a non-empty letter grade" — unless a newer
     passing-status event set it.
     """
+    passed = passed_timestamp is not None and (letter_grade is None or bool(letter_grade.strip()))
     # passed_at last: MariaDB evaluates SET assignments left to right, so the CASEs must read the old one
-    passing = {"passed": passed_timestamp is not None, "passed_timestamp": passed_timestamp, "passed_at": at}
+    passing = {"passed": passed, "passed_timestamp": passed_timestamp, "passed_at": at}
     values = {"percent_grade": float(percent_grade), "grade_at": at}
     return _apply(user_id, course_key, guard="grade_at", at=at, values=values, passing=passing)
 

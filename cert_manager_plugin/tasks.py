@@ -77,3 +77,20 @@ def resume_stale_jobs() -> list[int]:
 def issue_held_certificates() -> dict[str, int]:
     """Periodic: issue the certificates held until course end in courses that have ended."""
     return api.issue_held_certificates()
+
+
+# --- learner emails (notifications.enqueue_notifications sends these after a batch commits) ---
+
+
+@shared_task(name="cert_manager_plugin.tasks.send_certificate_emails", acks_late=True, **RETRY)
+def send_certificate_emails(items: list[list]) -> dict[str, int]:
+    """
+    Mail one batch of learners, ``[user_id, course_id, kind]`` items (issued / updated / revoked).
+
+    Per-learner failures are logged, never raised; a database error while loading the batch (before any
+    mail left) is retried with backoff.
+    """
+    return api.send_certificate_emails(items)
+
+
+# --- end learner emails ---

@@ -130,7 +130,6 @@ JWT_AUTH = {
 CELERY_BROKER_URL = os.environ.get("CERT_MANAGER_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
-CERT_MANAGER_RUN_INLINE = CELERY_TASK_ALWAYS_EAGER
 # Real broker (bulk engine issue): results, one message at a time per worker process, and how soon Redis
 # hands a dead worker's unacknowledged messages to another worker (the LMS sets its own values).
 CELERY_RESULT_BACKEND = os.environ.get("CERT_MANAGER_RESULT_BACKEND") or None

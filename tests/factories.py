@@ -1,4 +1,12 @@
-"""factory-boy factories for the plugin's models and Django users."""
+"""
+factory-boy factories for the plugin's models and Django users.
+
+The same tests run in two hosts: the demo host (the standalone adapter reads the plugin's own course, role
+and record tables) and the LMS-shaped host in ``lms_host/`` (the edx-platform adapter reads edx-platform's
+tables). Where a factory makes a course, a course role or an enrolled learner, it also writes the row the
+LMS would hold (``CourseOverview``, ``CourseAccessRole``, ``CourseEnrollment``) when the plugin runs inside
+the LMS, so a test means the same thing in both.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from cert_manager_plugin import models
+from cert_manager_plugin import lms, models
 from cert_manager_plugin.data import CertificateStatus, Source
 
 COURSE_ID = "course-v1:TestX+CM101+2026"
@@ -26,6 +34,38 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("password")
 
 
+def lms_course(course) -> None:
+    """Inside the LMS: the CourseOverview of a course the test made."""
+    if not lms.inside_lms():
+        return
+    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+
+    CourseOverview.objects.update_or_create(
+        id=course.course_key,
+        defaults={"display_name": course.display_name, "org": course.org, "start": course.start, "end": course.end},
+    )
+
+
+def lms_role(user, course_key, role: str) -> None:
+    """Inside the LMS: the course team role (CourseAccessRole) the LMS's roles read."""
+    if not lms.inside_lms():
+        return
+    from common.djangoapps.student.models import CourseAccessRole
+
+    CourseAccessRole.objects.get_or_create(user=user, org=course_key.org, course_id=course_key, role=role)
+
+
+def lms_enrollment(user_id: int, course_key, mode: str, is_active: bool) -> None:
+    """Inside the LMS: the learner's CourseEnrollment, as the LMS holds it beside the events it sent."""
+    if not lms.inside_lms():
+        return
+    from common.djangoapps.student.models import CourseEnrollment
+
+    CourseEnrollment.objects.update_or_create(
+        user_id=user_id, course_id=course_key, defaults={"mode": mode, "is_active": is_active}
+    )
+
+
 class StandaloneCourseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.StandaloneCourse
@@ -35,6 +75,11 @@ class StandaloneCourseFactory(factory.django.DjangoModelFactory):
     display_name = "Certificates 101"
     org = "TestX"
 
+    @factory.post_generation
+    def lms(self, create, extracted, **kwargs):
+        if create:
+            lms_course(self)
+
 
 class CourseRoleFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -43,6 +88,11 @@ class CourseRoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     course_key = COURSE_KEY
     role = "instructor"
+
+    @factory.post_generation
+    def lms(self, create, extracted, **kwargs):
+        if create:
+            lms_role(self.user, self.course_key, self.role)
 
 
 class LearnerRecordFactory(factory.django.DjangoModelFactory):
@@ -58,6 +108,11 @@ class LearnerRecordFactory(factory.django.DjangoModelFactory):
     enrollment_at = factory.LazyFunction(timezone.now)
     grade_at = factory.LazyFunction(timezone.now)
     passed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def lms(self, create, extracted, **kwargs):
+        if create:
+            lms_enrollment(self.user_id, self.course_key, self.mode, self.is_active)
 
 
 class CertificateFactory(factory.django.DjangoModelFactory):

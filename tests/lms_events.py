@@ -23,11 +23,15 @@ from openedx_events.learning.signals import (
 )
 
 from devsite.lms_events import enrollment_data, grade_data, user_data
+from tests.factories import lms_enrollment
+
+
+def _key(course_key) -> CourseKey:
+    return course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
 
 
 def _course(course_key) -> CourseData:
-    key = course_key if isinstance(course_key, CourseKey) else CourseKey.from_string(str(course_key))
-    return CourseData(course_key=key, display_name="Certificates 101")
+    return CourseData(course_key=_key(course_key), display_name="Certificates 101")
 
 
 def enrollment(user, course_key, mode="verified", is_active=True) -> CourseEnrollmentData:
@@ -35,18 +39,21 @@ def enrollment(user, course_key, mode="verified", is_active=True) -> CourseEnrol
 
 
 def enroll(user, course_key, mode="verified", *, at: datetime | None = None):
+    lms_enrollment(user.pk, _key(course_key), mode, True)  # inside the LMS, the row exists before its event
     return COURSE_ENROLLMENT_CREATED.send_event(
         enrollment=enrollment(user, course_key, mode), time=at or timezone.now()
     )
 
 
 def change_enrollment(user, course_key, mode="verified", is_active=True, *, at: datetime | None = None):
+    lms_enrollment(user.pk, _key(course_key), mode, is_active)
     return COURSE_ENROLLMENT_CHANGED.send_event(
         enrollment=enrollment(user, course_key, mode, is_active), time=at or timezone.now()
     )
 
 
 def unenroll(user, course_key, mode="verified", *, at: datetime | None = None):
+    lms_enrollment(user.pk, _key(course_key), mode, False)
     return COURSE_UNENROLLMENT_COMPLETED.send_event(
         enrollment=enrollment(user, course_key, mode, False), time=at or timezone.now()
     )

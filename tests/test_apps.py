@@ -23,7 +23,7 @@ from edx_django_utils.plugins import add_plugins, get_plugin_apps, get_plugin_ur
 from openedx_events.learning import signals as openedx_signals
 
 from cert_manager_plugin import apps as plugin_apps
-from cert_manager_plugin import receivers
+from cert_manager_plugin import lms, receivers
 from cert_manager_plugin.apps import RECEIVERS, CertManagerConfig
 from cert_manager_plugin.models import LearnerRecord
 from cert_manager_plugin.settings import common as plugin_common
@@ -141,15 +141,19 @@ def test_a_real_enrollment_event_reaches_the_plugin(course, course_key, learner)
 def test_add_plugins_applied_the_test_settings_to_the_host():
     host = sys.modules["devsite.settings"]
     assert host.SETTINGS_TYPE == "test"
-    assert settings.CERT_MANAGER_RUN_INLINE is True
-    assert settings.CERT_MANAGER_LMS_BACKEND == "standalone"
+    assert settings.CERT_MANAGER_LMS_BACKEND == "auto"
+    assert lms.backend_name() == "standalone", "no edx-platform app installed: the demo host is standalone"
     # Every plugin default is on the host; those the host never mentions can only come from add_plugins.
     defaults = types.SimpleNamespace()
     plugin_common.plugin_settings(defaults)
     source = (DEVSITE / "settings.py").read_text(encoding="utf-8")
-    assert [name for name in vars(defaults) if name not in source], "the host should leave some to the plugin"
+    assert not [name for name in vars(defaults) if name.startswith("CERT_MANAGER_") and name in source], (
+        "the demo host names no plugin setting"
+    )
     for name in vars(defaults):
         assert hasattr(settings, name), name
+    for filter_type, step in plugin_common.FILTER_STEPS.items():
+        assert step in settings.OPEN_EDX_FILTERS_CONFIG[filter_type]["pipeline"]
 
 
 @pytest.fixture
@@ -162,19 +166,10 @@ def blank_settings_module():
 
 
 @pytest.mark.parametrize(
-    ("settings_type", "run_inline", "backend"),
-    [
-        (plugin_apps.TEST, True, "standalone"),
-        (plugin_apps.COMMON, False, "standalone"),
-        (plugin_apps.DEVSTACK, False, "standalone"),
-        (plugin_apps.PRODUCTION, False, "edx_platform"),
-    ],
+    "settings_type", [plugin_apps.TEST, plugin_apps.COMMON, plugin_apps.DEVSTACK, plugin_apps.PRODUCTION]
 )
-def test_add_plugins_picks_the_settings_module_for_each_settings_type(
-    blank_settings_module, settings_type, run_inline, backend
-):
-    blank_settings_module.CERT_MANAGER_RUN_INLINE = False
+def test_add_plugins_finds_a_settings_module_for_each_settings_type(blank_settings_module, settings_type):
     add_plugins(blank_settings_module.__name__, LMS, settings_type)
-    assert blank_settings_module.CERT_MANAGER_RUN_INLINE is run_inline
-    assert blank_settings_module.CERT_MANAGER_LMS_BACKEND == backend
+    assert blank_settings_module.CERT_MANAGER_LMS_BACKEND == "auto"
     assert blank_settings_module.CERT_MANAGER_BATCH_SIZE == 1000
+    assert set(plugin_common.FILTER_STEPS) <= set(blank_settings_module.OPEN_EDX_FILTERS_CONFIG)

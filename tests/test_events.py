@@ -203,11 +203,12 @@ def test_emit_with_no_changes_sends_nothing(sent):
     assert sent == []
 
 
-def test_no_payload_is_built_for_a_signal_nobody_listens_to(course, learner, django_assert_num_queries):
+def test_no_payload_is_built_for_a_signal_nobody_listens_to(course, learner, django_assert_num_queries, monkeypatch):
     """Like Django's Signal.send: without listeners nothing is loaded or sent; with one, it is."""
     LearnerRecordFactory(user=learner, percent_grade=0.85, passed=True)
     api.reconcile_batch(COURSE_KEY, [learner.pk], source="job")
     [change] = [events_change(learner)]
+    monkeypatch.setattr(CERTIFICATE_CREATED, "receivers", [])  # a host may listen already (the LMS's event bus)
     assert not CERTIFICATE_CREATED.has_listeners()
     with django_assert_num_queries(0):
         assert events.emit_certificate_events(COURSE_KEY, [change]) == 0

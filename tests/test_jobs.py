@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cert_manager_plugin import api, engine, errors, jobs
+from cert_manager_plugin import api, engine, errors, jobs, lms, tasks
 from cert_manager_plugin.data import GROUP_STATUS
 from cert_manager_plugin.models import (
     Certificate,
@@ -26,6 +26,7 @@ from tests.factories import (
     COURSE_KEY,
     CertificateExceptionFactory,
     CertificateFactory,
+    GenerationJobFactory,
     LearnerRecordFactory,
     UserFactory,
 )
@@ -41,7 +42,6 @@ def learners(n: int, **record) -> list[int]:
 @pytest.fixture
 def captured(monkeypatch, settings):
     """Jobs not inline: tasks are captured (by name) instead of sent; run them with ``drain``."""
-    settings.CERT_MANAGER_RUN_INLINE = False
     sent: list[tuple[str, list, float | None]] = []
     monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: sent.append((name, args, countdown)))
     return sent
@@ -460,10 +460,9 @@ def test_an_empty_job_succeeds_at_once(course, django_capture_on_commit_callback
 
 
 def test_tasks_go_to_the_configured_queue(settings, monkeypatch):
-    from celery import current_app
-
     calls = []
-    monkeypatch.setattr(current_app, "send_task", lambda name, **kw: calls.append((name, kw)))
+    for task in (tasks.run_chunk, tasks.reconcile_learner):
+        monkeypatch.setattr(task, "apply_async", lambda name=task.name, **kw: calls.append((name, kw)))
     settings.CERT_MANAGER_CELERY_QUEUE = "certificates"
     jobs.send_task(jobs.TASK_RUN_CHUNK, (1, 2))
     jobs.send_task(jobs.TASK_RECONCILE_LEARNER, (1, "c", "s"), countdown=5)
@@ -471,6 +470,114 @@ def test_tasks_go_to_the_configured_queue(settings, monkeypatch):
         (jobs.TASK_RUN_CHUNK, {"args": [1, 2], "queue": "certificates"}),
         (jobs.TASK_RECONCILE_LEARNER, {"args": [1, "c", "s"], "queue": "certificates", "countdown": 5}),
     ]
+
+
+@pytest.fixture
+def broker_app(settings):
+    """A non-eager Celery app on an in-memory broker made current: messages are published, nobody runs them."""
+    from celery import Celery, _state
+
+    # the LMS's router reads these, which only its production settings define (eager tasks are never routed)
+    settings.EXPLICIT_QUEUES = getattr(settings, "EXPLICIT_QUEUES", {})
+    settings.ALTERNATE_ENV_TASKS = getattr(settings, "ALTERNATE_ENV_TASKS", {})
+    app = Celery("cm_test_broker", broker="memory://", set_as_current=False)
+    old_current, old_default = _state.get_current_app(), _state.default_app
+    app.set_current()
+    app.set_default()
+    yield app
+    old_current.set_current()
+    _state.set_default_app(old_default)
+    app.close()
+
+
+def _published(app) -> list[str]:
+    """Task names waiting on the app's default queue (kombu's in-memory transport)."""
+    names = []
+    with app.connection_for_read() as conn:
+        queue = conn.SimpleQueue(app.conf.task_default_queue)
+        while True:
+            try:
+                message = queue.get(block=False)
+            except queue.Empty:
+                break
+            names.append(message.headers["task"])
+            message.ack()
+        queue.close()
+    return names
+
+
+def test_a_broker_app_gets_the_message_and_nothing_runs_in_process(
+    course, broker_app, django_capture_on_commit_callbacks
+):
+    learners(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = api.submit_job(COURSE_KEY, "generate_all")
+    job.refresh_from_db()
+    assert job.state == "queued" and Certificate.objects.count() == 0, job.error or "not run in-process"
+    assert _published(broker_app) == [jobs.TASK_RUN_JOB]
+
+
+def test_an_eager_app_runs_the_job_in_process(course, django_capture_on_commit_callbacks):
+    from celery import current_app
+
+    assert current_app.conf.task_always_eager, "the test host's Celery app is eager, as the LMS's test settings are"
+    learners(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = api.submit_job(COURSE_KEY, "generate_all")
+    job.refresh_from_db()
+    assert (job.state, job.processed, Certificate.objects.count()) == ("succeeded", 2, 2)
+
+
+def test_a_job_that_cannot_be_queued_fails_at_once_with_the_reason(
+    course, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise OSError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.run_job, "apply_async", broker_down)
+    learners(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = api.submit_job(COURSE_KEY, "generate_all")
+    job.refresh_from_db()
+    assert job.state == "failed" and job.active_course_key is None
+    assert job.error.startswith("could not be queued: Error 111")
+    assert api.submit_job(COURSE_KEY, "generate_all", dry_run=True)["total"] == 1, "the course is free again"
+
+
+def test_a_chunk_that_cannot_be_queued_fails_and_the_job_can_be_resumed(
+    course, monkeypatch, django_capture_on_commit_callbacks
+):
+    real = tasks.run_chunk.apply_async
+    monkeypatch.setattr(tasks.run_chunk, "apply_async", lambda *a, **k: (_ for _ in ()).throw(OSError("broker gone")))
+    learners(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = api.submit_job(COURSE_KEY, "generate_all")
+    job.refresh_from_db()
+    assert (job.state, job.failed) == ("failed", 2)
+    assert "could not be queued: broker gone" in job.error
+    monkeypatch.setattr(tasks.run_chunk, "apply_async", real)
+    with django_capture_on_commit_callbacks(execute=True):
+        api.resume_job(COURSE_KEY, job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.changed, Certificate.objects.count()) == ("succeeded", 2, 2)
+
+
+def test_a_reconcile_that_cannot_be_queued_runs_at_once(
+    course, learner, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(tasks.reconcile_learner, "apply_async", lambda *a, **k: (_ for _ in ()).throw(OSError("down")))
+    with django_capture_on_commit_callbacks(execute=True):
+        lms_events.enroll(learner, COURSE_KEY, "verified")
+        lms_events.grade(learner.pk, COURSE_KEY, 0.9, passed=True)
+    assert Certificate.objects.get(user=learner).status == "downloadable", "the change was not lost"
+
+
+def test_a_queued_job_no_worker_took_is_failed_as_such(course):
+    job = GenerationJobFactory(state="queued", active_course_key=str(COURSE_KEY))
+    GenerationJob.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(hours=1))
+    assert jobs.fail_stale_jobs() == [job.pk]
+    job.refresh_from_db()
+    assert job.state == "failed" and "never started" in job.error
 
 
 # --- queries per batch ------------------------------------------------------------------------------------
@@ -503,7 +610,10 @@ def test_queries_per_batch_do_not_grow_with_the_number_of_learners(
     assert len(three) == 3
     assert three[0] == three[1]  # every batch costs the same
     assert three[2] == one  # the last batch also closes the job: the same in both runs
-    assert three[0] <= 17 and one - three[0] <= 5
+    # inside the LMS a batch also writes GeneratedCertificate: one read of its rows, one INSERT, one history
+    # INSERT … SELECT, and (after commit) one read of the users its COURSE_CERT_* signals name
+    write_through = 4 if lms.inside_lms() else 0
+    assert three[0] <= 17 + write_through and one - three[0] <= 5
     assert Certificate.objects.count() == 80
 
 
@@ -600,8 +710,8 @@ def test_a_lost_reconcile_does_not_block_the_learner_forever(course, learner, ca
 @pytest.mark.django_db(transaction=True)
 def test_inline_mode_coalesces_within_a_transaction(course, learner, monkeypatch):
     reconciles = []
-    real = jobs.reconcile_pending
-    monkeypatch.setattr(jobs, "reconcile_pending", lambda *a: reconciles.append(a) or real(*a))
+    real = api.reconcile_pending  # what the (eager) reconcile task calls
+    monkeypatch.setattr(api, "reconcile_pending", lambda *a: reconciles.append(a) or real(*a))
     lms_events.enroll(learner, COURSE_KEY, "verified")
     assert len(reconciles) == 1
     with transaction.atomic():

@@ -313,6 +313,7 @@ def _user(pk, **kw):
     return types.SimpleNamespace(pk=pk, is_staff=False, **kw)
 
 
+@pytest.mark.django_db
 def test_edx_find_user(edx, platform):
     bilbo = _user(1)
     edx.users["bilbo@example.com"] = bilbo
@@ -397,6 +398,7 @@ def test_edx_backfill_rows_join_enrollments_and_persistent_grades(edx, platform)
     assert ("CourseEnrollment.iterator", 2000) in edx.calls
 
 
+@pytest.mark.django_db
 def test_edx_backend_calls_only_the_documented_platform_names(edx, platform):
     """Every edx-platform name the adapter touches is one the module docstring documents."""
     documented = {

@@ -143,7 +143,9 @@ def test_backfill_learner_records_from_the_lms_adapter(course, monkeypatch):
 
     out = run("backfill_learner_records", COURSE_ID)
 
-    assert out.strip() == f"{COURSE_ID}: 2 records created, 0 updated"
+    assert out.strip() == (
+        f"{COURSE_ID}: 2 records created, 0 updated; from the LMS: 0 certificates, 0 exceptions, 0 invalidations"
+    )
     assert set(LearnerRecord.objects.values_list("user_id", "percent_grade", "passed")) == {
         (u.pk, 0.7, True) for u in users
     }

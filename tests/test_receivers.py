@@ -236,3 +236,95 @@ def test_receivers_stay_thin():
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     }
     assert not [m for m in imported if m.endswith("models") or m.startswith("django.db")], imported
+
+
+# --- the LMS's Django signals: user retirement -------------------------------------------------------------
+
+RETIREMENT_MODULE = "openedx.core.djangoapps.user_api.accounts.signals"
+
+
+@pytest.fixture
+def fake_retirement_signals(monkeypatch):
+    """edx-platform's retirement signals module, faked with real Django signals at its real import path."""
+    import sys
+    import types
+
+    from django.dispatch import Signal
+
+    module = types.ModuleType(RETIREMENT_MODULE)
+    module.USER_RETIRE_MAILINGS = Signal()
+    module.USER_RETIRE_LMS_CRITICAL = Signal()
+    module.USER_RETIRE_LMS_MISC = Signal()
+    parts = RETIREMENT_MODULE.split(".")
+    for depth in range(1, len(parts)):
+        monkeypatch.setitem(sys.modules, ".".join(parts[:depth]), types.ModuleType(".".join(parts[:depth])))
+    monkeypatch.setitem(sys.modules, RETIREMENT_MODULE, module)
+    yield module
+    for signal in (module.USER_RETIRE_LMS_CRITICAL, module.USER_RETIRE_LMS_MISC):
+        signal.disconnect(dispatch_uid=receivers.RETIREMENT_DISPATCH_UID)
+
+
+def test_retirement_receiver_is_connected_inside_the_lms(monkeypatch, fake_retirement_signals, learner):
+    from cert_manager_plugin import lms
+    from tests.factories import CertificateFactory
+
+    cert = CertificateFactory(user=learner, name="Bilbo Baggins")  # made standalone, before "entering" the LMS
+    monkeypatch.setattr(lms, "inside_lms", lambda: True)
+    signals = receivers.connect_lms_signals()
+    assert signals == [fake_retirement_signals.USER_RETIRE_LMS_CRITICAL, fake_retirement_signals.USER_RETIRE_LMS_MISC]
+    receivers.connect_lms_signals()  # ready() twice (tests, autoreload): still one receiver per signal
+    for signal in signals:
+        assert len(signal.receivers) == 1
+    assert not fake_retirement_signals.USER_RETIRE_MAILINGS.receivers
+
+    # As AccountRetirementView.post sends it (before the user row gets its retired username).
+    responses = fake_retirement_signals.USER_RETIRE_LMS_CRITICAL.send(
+        sender=object, user=learner, retired_username="retired__user_x", retired_email="retired__user_x@retired"
+    )
+    assert [r for r, _ in responses] == [receivers.on_user_retired]
+    cert.refresh_from_db()
+    assert cert.name == ""
+    cert.name = "Bilbo Baggins"
+    cert.save()
+    fake_retirement_signals.USER_RETIRE_LMS_MISC.send(sender=object, user=learner)  # LMSAccountRetirementView
+    cert.refresh_from_db()
+    assert cert.name == ""
+
+
+def test_a_failed_retirement_fails_the_lms_retirement_step(monkeypatch, fake_retirement_signals, learner):
+    """The LMS sends these with send(): our failure must reach its retirement driver (which retries), not vanish."""
+    from cert_manager_plugin import api, lms
+
+    monkeypatch.setattr(lms, "inside_lms", lambda: True)
+    receivers.connect_lms_signals()
+
+    def broken(user_id):
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(api, "retire_user", broken)
+    with pytest.raises(RuntimeError, match="database is down"):
+        fake_retirement_signals.USER_RETIRE_LMS_CRITICAL.send(sender=object, user=learner)
+    fake_retirement_signals.USER_RETIRE_LMS_MISC.send(sender=object, user=None)  # no user: a warning, no error
+
+
+def test_nothing_is_connected_outside_the_lms(fake_retirement_signals, learner):
+    """Standalone (the demo host, these tests): no retirement signal is even imported, so none is connected."""
+    from cert_manager_plugin import api, lms
+
+    assert lms.inside_lms() is False
+    assert api.retirement_signals() == []
+    assert receivers.connect_lms_signals() == []
+    assert not fake_retirement_signals.USER_RETIRE_LMS_CRITICAL.receivers
+    assert not fake_retirement_signals.USER_RETIRE_LMS_MISC.receivers
+
+
+def test_inside_an_lms_without_the_signals_module_nothing_breaks(monkeypatch, caplog):
+    import sys
+
+    from cert_manager_plugin import lms
+
+    monkeypatch.setattr(lms, "inside_lms", lambda: True)
+    monkeypatch.setitem(sys.modules, RETIREMENT_MODULE, None)  # import fails, as on a host without it
+    with caplog.at_level(logging.WARNING, logger=lms.__name__):
+        assert receivers.connect_lms_signals() == []
+    assert RETIREMENT_MODULE in caplog.text

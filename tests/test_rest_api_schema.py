@@ -18,6 +18,7 @@ from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
 from hypothesis import HealthCheck, given, settings
 from rest_framework.test import APIClient
 
+from cert_manager_plugin import lms
 from tests.factories import COURSE_ID
 from tests.rest_api_support import PREFIX, world  # noqa: F401
 
@@ -95,7 +96,10 @@ def test_spectacular_command_validates_and_fails_on_warnings(tmp_path):
     """The host-wide ``manage.py spectacular --validate --fail-on-warn`` passes with the plugin loaded."""
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
-    assert "/api/cert_manager/v1/courses/{course_id}/certificates" in out.read_text()
+    if lms.inside_lms():  # the LMS's own SPECTACULAR_SETTINGS keep only its enrollment API in the global schema
+        assert "/api/cert_manager/" not in out.read_text()
+    else:
+        assert "/api/cert_manager/v1/courses/{course_id}/certificates" in out.read_text()
 
 
 def get_operations(schema) -> list:

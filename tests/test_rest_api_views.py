@@ -583,3 +583,87 @@ def test_options_lists_the_methods(world, instructor_client):  # noqa: F811
     response = instructor_client.options(course_url("jobs"))
     assert response.status_code == 200
     assert {"GET", "POST"} <= {m.strip() for m in response["Allow"].split(",")}
+
+
+# --- export downloads through the storage API ---------------------------------------------------------------
+
+
+@pytest.fixture
+def export_media(settings, tmp_path):
+    """default_storage: a FileSystemStorage on a fresh MEDIA_ROOT (exports never land in the repository)."""
+    settings.CERT_MANAGER_EXPORT_DIR = None
+    settings.CERT_MANAGER_EXPORT_STORAGE = "default"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "tmp").mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    return tmp_path / "media"
+
+
+def finished_export(fmt: str = "pdf") -> GenerationJob:
+    """An export job of the test course run to the end by the rendering module (as a worker would)."""
+    from cert_manager_plugin import api
+
+    job = GenerationJobFactory(kind="export", state="running", params={"options": {"format": fmt}})
+    result = api.run_export_job(job)
+    GenerationJob.objects.filter(pk=job.pk).update(state="succeeded", result=result, active_course_key=None)
+    job.refresh_from_db()
+    return job
+
+
+def test_export_in_a_filesystem_storage_is_streamed(world, instructor_client, export_media):  # noqa: F811
+    from django.core.files.storage import default_storage
+
+    job = finished_export("zip")
+    body = instructor_client.get(course_url(f"jobs/{job.pk}")).json()
+    assert "file" not in body["result"] and body["result"]["storage"] == "default"
+    download = instructor_client.get(body["download_url"])
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/zip"
+    assert f'filename="{job.result["filename"]}"' in download["Content-Disposition"]
+    with default_storage.open(job.result["file"], "rb") as handle:
+        assert b"".join(download.streaming_content) == handle.read()
+
+
+def test_export_in_a_remote_storage_redirects_to_its_url(world, instructor_client, export_media, tmp_path):  # noqa: F811
+    from django.conf import settings
+    from django.core.files.storage import storages
+    from django.test import override_settings
+
+    memory = {"BACKEND": "django.core.files.storage.InMemoryStorage", "OPTIONS": {"base_url": "https://s3.example/"}}
+    with override_settings(STORAGES={**settings.STORAGES, "exports": memory}, CERT_MANAGER_EXPORT_STORAGE="exports"):
+        job = finished_export("pdf")
+        assert job.result["storage"] == "exports" and storages["exports"].exists(job.result["file"])
+        assert not any(p.is_file() for p in tmp_path.rglob("*")), "nothing written to the local filesystem"
+        download = instructor_client.get(course_url(f"jobs/{job.pk}/download"))
+        assert download.status_code == 302
+        assert download["Location"] == f"https://s3.example/{job.result['file']}"
+        storages["exports"].delete(job.result["file"])  # expired, or removed by a bucket lifecycle rule
+        error(instructor_client.get(course_url(f"jobs/{job.pk}/download")), 404, "not_found")
+
+
+def test_deleted_export_file_is_a_404_not_a_500(world, instructor_client, export_media):  # noqa: F811
+    from django.core.files.storage import default_storage
+
+    job = finished_export("pdf")
+    default_storage.delete(job.result["file"])
+    body = error(instructor_client.get(course_url(f"jobs/{job.pk}/download")), 404, "not_found")
+    assert str(job.pk) in body["message"]
+    GenerationJob.objects.filter(pk=job.pk).update(result={**job.result, "storage": "gone-from-settings"})
+    error(instructor_client.get(course_url(f"jobs/{job.pk}/download")), 404, "not_found")
+
+
+def test_export_saved_in_the_deprecated_export_dir_is_still_served(world, instructor_client, settings, tmp_path):  # noqa: F811
+    settings.CERT_MANAGER_EXPORT_DIR = str(tmp_path / "exports")
+    job = finished_export("pdf")
+    assert (tmp_path / "exports" / job.result["file"]).is_file()
+    download = instructor_client.get(course_url(f"jobs/{job.pk}/download"))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_export_download_checks_the_course_role_before_the_storage(world, export_media):  # noqa: F811
+    job = finished_export("pdf")
+    for role in ("learner", "other_learner"):
+        response = client_for(world.user(role)).get(course_url(f"jobs/{job.pk}/download"))
+        assert response.status_code == 403 and "Location" not in response
+    assert client_for(world.course_staff).get(course_url(f"jobs/{job.pk}/download")).status_code == 200

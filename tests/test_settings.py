@@ -1,4 +1,9 @@
-"""The plugin's settings hooks (common / production / test) applied to a bare host settings object."""
+"""
+The plugin's settings hooks (common / production / devstack / test).
+
+Here on bare settings objects, in every order the LMS applies them; ``tests/lms_host/test_lms_settings.py``
+applies them through the LMS-shaped host's own ``lms/envs`` modules, as edx-platform does.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,30 @@ from types import SimpleNamespace
 
 import pytest
 
-from cert_manager_plugin.settings import common, production, test
+from cert_manager_plugin.settings import common, devstack, production, test
 
 DEFAULTS = {
-    "CERT_MANAGER_LMS_BACKEND": "standalone",
+    "CERT_MANAGER_LMS_BACKEND": "auto",
     "CERT_MANAGER_BATCH_SIZE": 1000,
     "CERT_MANAGER_CELERY_QUEUE": None,
-    "CERT_MANAGER_RUN_INLINE": False,
     "CERT_MANAGER_COALESCE_SECONDS": 5,
     "CERT_MANAGER_JOB_STALE_SECONDS": 300,
     "CERT_MANAGER_CSV_MAX_BYTES": 5 * 1024 * 1024,
     "CERT_MANAGER_CSV_MAX_ROWS": 50_000,
     "CERT_MANAGER_BASE_URL": "",
     "CERT_MANAGER_EXPORT_DIR": None,
+    "CERT_MANAGER_EXPORT_STORAGE": "default",
     "CERT_MANAGER_EMAILS_ENABLED": False,
+    "CERT_MANAGER_EMAIL_BATCH_SIZE": 200,
     "CERT_MANAGER_PDF_UNICODE_FONT": None,
 }
+#: The orders edx-platform applies the hooks in: lms/envs/{production,devstack,test}.py all start from common.
+LMS_ORDERS = {
+    "common→production": (common, production),
+    "common→production→devstack": (common, production, devstack),
+    "common→test": (common, test),
+}
+OPERATOR_STEP = "operator_plugin.filters.SomethingElse"
 
 
 def _settings(**values) -> SimpleNamespace:
@@ -32,10 +45,24 @@ def _cert_manager(host: SimpleNamespace) -> dict:
     return {k: v for k, v in vars(host).items() if k.startswith("CERT_MANAGER_")}
 
 
+def _apply(host, hooks) -> SimpleNamespace:
+    for hook in hooks:
+        hook.plugin_settings(host)
+    return host
+
+
 def test_common_sets_every_default_on_a_bare_host():
-    host = _settings()
-    common.plugin_settings(host)
+    host = _apply(_settings(), [common])
     assert _cert_manager(host) == DEFAULTS
+
+
+@pytest.mark.parametrize("order", LMS_ORDERS)
+def test_every_lms_order_ends_with_the_same_defaults_and_the_filter_steps(order):
+    host = _apply(_settings(), LMS_ORDERS[order])
+    assert _cert_manager(host) == DEFAULTS
+    assert host.CERT_MANAGER_LMS_BACKEND == "auto", "the adapter is picked at run time from the installed apps"
+    for filter_type, step in common.FILTER_STEPS.items():
+        assert host.OPEN_EDX_FILTERS_CONFIG[filter_type] == {"fail_silently": True, "pipeline": [step]}
 
 
 def test_common_keeps_what_the_host_already_set():
@@ -47,34 +74,25 @@ def test_common_keeps_what_the_host_already_set():
     assert host.CERT_MANAGER_CSV_MAX_ROWS == DEFAULTS["CERT_MANAGER_CSV_MAX_ROWS"]
 
 
-def test_production_defaults_to_the_edx_platform_adapter():
-    host = _settings()
-    production.plugin_settings(host)
-    assert host.CERT_MANAGER_LMS_BACKEND == "edx_platform"
-    assert _cert_manager(host) == {**DEFAULTS, "CERT_MANAGER_LMS_BACKEND": "edx_platform"}
-
-
-def test_production_keeps_a_backend_the_host_chose():
-    host = _settings(CERT_MANAGER_LMS_BACKEND="standalone")
-    production.plugin_settings(host)
+@pytest.mark.parametrize("order", LMS_ORDERS)
+def test_an_operator_backend_choice_survives_every_order(order):
+    host = _apply(_settings(CERT_MANAGER_LMS_BACKEND="standalone"), LMS_ORDERS[order])
     assert host.CERT_MANAGER_LMS_BACKEND == "standalone"
 
 
-def test_production_reads_overrides_from_env_tokens():
-    host = _settings(
-        CERT_MANAGER_BATCH_SIZE=250,
-        ENV_TOKENS={
-            "CERT_MANAGER_BATCH_SIZE": 2000,
-            "CERT_MANAGER_CELERY_QUEUE": "edx.lms.core.high",
-            "CERT_MANAGER_LMS_BACKEND": "standalone",
-            "CERT_MANAGER_BASE_URL": "https://lms.example.com",
-            "SOMETHING_ELSE": "ignored",
-        },
-    )
+def test_production_reads_overrides_from_env_tokens_after_common_set_the_defaults():
+    host = _apply(_settings(CERT_MANAGER_BATCH_SIZE=250), [common])
+    host.ENV_TOKENS = {
+        "CERT_MANAGER_BATCH_SIZE": 2000,
+        "CERT_MANAGER_CELERY_QUEUE": "edx.lms.core.high",
+        "CERT_MANAGER_LMS_BACKEND": "edx_platform",
+        "CERT_MANAGER_BASE_URL": "https://lms.example.com",
+        "SOMETHING_ELSE": "ignored",
+    }
     production.plugin_settings(host)
-    assert host.CERT_MANAGER_BATCH_SIZE == 2000, "ENV_TOKENS win over the host's python settings"
+    assert host.CERT_MANAGER_BATCH_SIZE == 2000, "ENV_TOKENS win over the host's python settings and the defaults"
     assert host.CERT_MANAGER_CELERY_QUEUE == "edx.lms.core.high"
-    assert host.CERT_MANAGER_LMS_BACKEND == "standalone"
+    assert host.CERT_MANAGER_LMS_BACKEND == "edx_platform"
     assert host.CERT_MANAGER_BASE_URL == "https://lms.example.com"
     assert not hasattr(host, "SOMETHING_ELSE")
     assert host.CERT_MANAGER_JOB_STALE_SECONDS == DEFAULTS["CERT_MANAGER_JOB_STALE_SECONDS"]
@@ -82,18 +100,67 @@ def test_production_reads_overrides_from_env_tokens():
 
 @pytest.mark.parametrize("env_tokens", [None, {}])
 def test_production_without_env_tokens_uses_the_defaults(env_tokens):
-    host = _settings(ENV_TOKENS=env_tokens)
-    production.plugin_settings(host)
+    host = _apply(_settings(ENV_TOKENS=env_tokens), [common, production])
     assert host.CERT_MANAGER_BATCH_SIZE == DEFAULTS["CERT_MANAGER_BATCH_SIZE"]
 
 
-def test_every_production_override_is_a_known_setting():
+def test_every_setting_can_come_from_env_tokens():
     assert set(production.OVERRIDABLE) == set(DEFAULTS)
 
 
-def test_test_settings_run_jobs_inline_even_when_the_host_said_otherwise():
-    host = _settings(CERT_MANAGER_RUN_INLINE=False, CERT_MANAGER_BATCH_SIZE=10)
-    test.plugin_settings(host)
-    assert host.CERT_MANAGER_RUN_INLINE is True
-    assert host.CERT_MANAGER_BATCH_SIZE == 10
-    assert host.CERT_MANAGER_LMS_BACKEND == "standalone"
+def test_devstack_is_production_again():
+    host = _apply(_settings(), [common, production])
+    host.ENV_TOKENS = {"CERT_MANAGER_COALESCE_SECONDS": 1}
+    devstack.plugin_settings(host)
+    assert host.CERT_MANAGER_COALESCE_SECONDS == 1
+
+
+# --- OPEN_EDX_FILTERS_CONFIG: our steps added, the operator's kept -------------------------------------
+
+
+DASHBOARD = "org.openedx.learning.instructor.dashboard.render.started.v1"
+CREATION = "org.openedx.learning.certificate.creation.requested.v1"
+
+
+@pytest.mark.parametrize(
+    "operator_config",
+    [
+        {"fail_silently": False, "pipeline": [OPERATOR_STEP], "log_level": "debug"},
+        [OPERATOR_STEP],  # openedx-filters also accepts a bare list
+        OPERATOR_STEP,  # and a single dotted path
+    ],
+)
+def test_the_operators_steps_and_options_are_kept(operator_config):
+    host = _apply(_settings(OPEN_EDX_FILTERS_CONFIG={DASHBOARD: operator_config}), [common])
+    config = host.OPEN_EDX_FILTERS_CONFIG[DASHBOARD]
+    assert config["pipeline"] == [OPERATOR_STEP, common.FILTER_STEPS[DASHBOARD]]
+    if isinstance(operator_config, dict):
+        assert config["fail_silently"] is False and config["log_level"] == "debug"
+
+
+def test_steps_are_added_once_whatever_the_number_of_hooks():
+    host = _apply(_settings(), [common, production, devstack, test, common])
+    assert host.OPEN_EDX_FILTERS_CONFIG[CREATION]["pipeline"] == [common.FILTER_STEPS[CREATION]]
+
+
+def test_production_re_adds_the_steps_when_the_yaml_replaced_the_config():
+    """production.py loads the operator's YAML after COMMON ran: its OPEN_EDX_FILTERS_CONFIG replaces ours."""
+    host = _apply(_settings(), [common])
+    host.OPEN_EDX_FILTERS_CONFIG = {"org.openedx.learning.course.enrollment.started.v1": [OPERATOR_STEP]}
+    production.plugin_settings(host)
+    assert host.OPEN_EDX_FILTERS_CONFIG["org.openedx.learning.course.enrollment.started.v1"] == [OPERATOR_STEP]
+    assert set(common.FILTER_STEPS) <= set(host.OPEN_EDX_FILTERS_CONFIG)
+
+
+def test_the_hooks_never_modify_the_operators_dict_in_place():
+    mine = {DASHBOARD: {"pipeline": [OPERATOR_STEP]}}
+    _apply(_settings(OPEN_EDX_FILTERS_CONFIG=mine), [common])
+    assert mine == {DASHBOARD: {"pipeline": [OPERATOR_STEP]}}
+
+
+def test_every_step_path_imports():
+    from django.utils.module_loading import import_string
+    from openedx_filters import PipelineStep
+
+    for path in common.FILTER_STEPS.values():
+        assert issubclass(import_string(path), PipelineStep), path

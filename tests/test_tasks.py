@@ -19,7 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def chunk(settings, monkeypatch, django_capture_on_commit_callbacks):
     """A running job with one pending chunk of two learners (its chunk task captured, not sent)."""
-    settings.CERT_MANAGER_RUN_INLINE = False
     sent = []
     monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: sent.append((name, args)))
     LearnerRecordFactory()
@@ -122,3 +121,42 @@ def test_periodic_tasks(course, settings):
     CourseCertificateSettings.objects.create(course_key=COURSE_KEY, issue_policy="after_course_end")
     LearnerRecordFactory()
     assert tasks.issue_held_certificates.apply().get() == {str(COURSE_KEY): 1}
+
+
+# --- learner emails -----------------------------------------------------------------------------------------
+
+
+def test_email_task_is_registered_under_the_name_notifications_send():
+    from cert_manager_plugin import notifications
+
+    assert notifications.TASK_SEND_EMAILS in current_app.tasks
+    task = tasks.send_certificate_emails
+    assert task.name == notifications.TASK_SEND_EMAILS
+    assert task.acks_late is True and task.autoretry_for == (OperationalError,)
+
+
+def test_email_task_mails_its_batch(course):
+    from django.core import mail
+
+    from tests.factories import CertificateFactory
+
+    certs = CertificateFactory.create_batch(2)
+    revoked = CertificateFactory(status="unavailable")
+    items = [[c.user_id, str(c.course_key), "issued"] for c in (*certs, revoked)]
+    assert tasks.send_certificate_emails.apply(args=[items]).get() == {"sent": 2, "skipped": 1, "failed": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.user.email for c in certs)
+
+
+def test_email_task_retries_a_database_error_while_loading_its_batch(course, monkeypatch):
+    real = api.send_certificate_emails
+    calls = []
+
+    def lost_connection_once(items):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection")
+        return real(items)
+
+    monkeypatch.setattr(api, "send_certificate_emails", lost_connection_once)
+    result = tasks.send_certificate_emails.apply(args=[[]], throw=False)  # eager: the retry runs at once
+    assert len(calls) == 2 and result.get() == {"sent": 0, "skipped": 0, "failed": 0}

@@ -74,9 +74,17 @@ def instructor_panel(request: HttpRequest, course_id: str) -> HttpResponse:
             {"message": "You are not on the course team of this course."},
             status=403,
         )
+    context = panel_context(course_key, access)
+    if context is None:
+        raise Http404("No such course.")
+    return render(request, "cert_manager_plugin/instructor_panel.html", context)
+
+
+def panel_context(course_key, access: str) -> dict | None:
+    """The panel's template context for a course team member with ``access``; None when the course is unknown."""
     course = api.course_info(course_key)
     if course is None:
-        raise Http404("No such course.")
+        return None
     config = {
         "courseId": str(course_key),
         "api": f"{API_PREFIX}courses/{course_key}/",
@@ -85,15 +93,14 @@ def instructor_panel(request: HttpRequest, course_id: str) -> HttpResponse:
         "statuses": [s.value for s in CertificateStatus],
         "pageUrl": reverse("cert_manager:instructor-panel", kwargs={"course_id": str(course_key)}),
     }
-    context = {
+    return {
         "course_id": str(course_key),
-        "course_name": course.display_name if course else str(course_key),
+        "course_name": course.display_name or str(course_key),
         "can_manage": access == "manage",
         "config_json": json.dumps(config),
         "groups": config["groups"],
         "statuses": config["statuses"],
     }
-    return render(request, "cert_manager_plugin/instructor_panel.html", context)
 
 
 GROUP_LABELS = {

@@ -24,6 +24,7 @@ from edx_rest_framework_extensions.permissions import (
     JwtHasScope,
     JwtHasUserFilterForRequestedUser,
     JwtRestrictedApplication,
+    NotJwtRestrictedApplication,
 )
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -92,11 +93,16 @@ def _check_course_key(view) -> None:
     api.parse_course_key(view.kwargs.get("course_id"))
 
 
-class JwtApplicationAccess(BasePermission):
+class JwtApplicationAccess(NotJwtRestrictedApplication):
     """
     ``NotJwtRestrictedApplication | (JwtRestrictedApplication & <restricted_permissions>)``, evaluated in
     that order, with the message of the edx-drf-extensions permission that refused (the ``|``/``&``
     composition would answer DRF's generic message).
+
+    A subclass of ``NotJwtRestrictedApplication`` on purpose: the LMS runs edx-drf-extensions'
+    ``EnsureJWTAuthSettingsMiddleware``, which appends ``NotJwtRestrictedApplication`` to every JWT view whose
+    permissions do not include it (refusing every restricted application, with DRF's generic message).
+    Being that class, extended with the restricted branch, tells the middleware this view decides itself.
 
     Mirrors ``permission_classes`` of edx-platform's certificates API v0 ``CertificatesListView`` and of the
     grades API v1 ``CourseGradesView`` (``JWT_RESTRICTED_APPLICATION_OR_USER_ACCESS``), read at

@@ -1,29 +1,22 @@
-"""Production settings: read operator overrides from the LMS's ``ENV_TOKENS`` where present."""
+"""Production settings: the common defaults, operator overrides from the LMS's ``ENV_TOKENS``, the filter steps."""
 
-from .common import plugin_settings as common_settings
+from __future__ import annotations
 
-OVERRIDABLE = (
-    "CERT_MANAGER_LMS_BACKEND",
-    "CERT_MANAGER_BATCH_SIZE",
-    "CERT_MANAGER_CELERY_QUEUE",
-    "CERT_MANAGER_RUN_INLINE",
-    "CERT_MANAGER_COALESCE_SECONDS",
-    "CERT_MANAGER_JOB_STALE_SECONDS",
-    "CERT_MANAGER_CSV_MAX_BYTES",
-    "CERT_MANAGER_CSV_MAX_ROWS",
-    "CERT_MANAGER_BASE_URL",
-    "CERT_MANAGER_EXPORT_DIR",
-    "CERT_MANAGER_EMAILS_ENABLED",
-    "CERT_MANAGER_PDF_UNICODE_FONT",
-)
+from .common import DEFAULTS, add_filter_steps, set_defaults
+
+#: Every plugin setting may come from the operator's YAML (``lms.yml`` → ``ENV_TOKENS``).
+OVERRIDABLE = tuple(DEFAULTS)
 
 
 def plugin_settings(settings) -> None:
-    """Inside the LMS the edx-platform adapter is the default; ENV_TOKENS may override any setting."""
-    if not hasattr(settings, "CERT_MANAGER_LMS_BACKEND"):
-        settings.CERT_MANAGER_LMS_BACKEND = "edx_platform"
-    common_settings(settings)
-    env_tokens = getattr(settings, "ENV_TOKENS", {}) or {}
+    """
+    Runs after COMMON (``production.py`` starts with ``from .common import *``), so the defaults are there
+    already; ENV_TOKENS win over them, and the filter steps are re-added in case the YAML replaced
+    ``OPEN_EDX_FILTERS_CONFIG``.
+    """
+    set_defaults(settings)
+    env_tokens = getattr(settings, "ENV_TOKENS", None) or {}
     for name in OVERRIDABLE:
         if name in env_tokens:
             setattr(settings, name, env_tokens[name])
+    add_filter_steps(settings)

@@ -1,9 +1,13 @@
-"""Test settings: the standalone adapter and in-process jobs."""
+"""Test settings (the LMS's ``lms/envs/test.py``, the demo host's tests): the common defaults, nothing forced."""
+
+from __future__ import annotations
 
 from .common import plugin_settings as common_settings
 
 
 def plugin_settings(settings) -> None:
-    """Tests run jobs inline unless a test opts into the real broker."""
+    """
+    The common hook: the adapter follows the installed apps and tasks follow the host's Celery app (eager
+    in test settings), so a test host needs no plugin setting of its own.
+    """
     common_settings(settings)
-    settings.CERT_MANAGER_RUN_INLINE = True

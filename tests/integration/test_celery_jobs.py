@@ -121,7 +121,6 @@ def broker(services, settings):
     old_current, old_default = _state.get_current_app(), _state.default_app
     app.set_current()
     app.set_default()  # threads see the default app, not the thread-local current one
-    settings.CERT_MANAGER_RUN_INLINE = False
     settings.CERT_MANAGER_BATCH_SIZE = BATCH
     yield app
     old_current.set_current()
@@ -235,7 +234,6 @@ def test_regenerate_survives_a_killed_worker(workers):
 
 def test_one_hundred_concurrent_submits_start_exactly_one_job(settings, monkeypatch):
     require_database("postgresql")  # the unique index decides, on a database with real concurrency
-    settings.CERT_MANAGER_RUN_INLINE = False
     enqueued = []
     monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: enqueued.append((name, args)))
     StandaloneCourse.objects.create(course_key=COURSE_KEY, display_name="Integration")

@@ -1,4 +1,7 @@
-"""``backfill_learner_records <course_id>...``: fill LearnerRecords from the LMS's enrollments and grades."""
+"""
+``backfill_learner_records <course_id>...``: fill LearnerRecords from the LMS's enrollments and grades, and
+seed the plugin's certificates (same verify ids), exceptions and invalidations from the LMS's own.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from ._jobs_common import course_key
 class Command(BaseCommand):
     help = (
         "Create the LearnerRecords of courses from the LMS (enrollments + persistent grades) for learners "
-        "the plugin has not heard of by event; records fed by events are kept. Then run generate_certificates."
+        "the plugin has not heard of by event (records fed by events are kept), and copy the LMS's certificates "
+        "(same verify ids), allowlist and invalidations for learners without ours. Then run generate_certificates."
     )
 
     def add_arguments(self, parser):
@@ -25,4 +29,11 @@ class Command(BaseCommand):
                 counts = api.backfill_learner_records(key)
             except api.CertManagerError as exc:
                 raise CommandError(exc.message) from exc
-            self.stdout.write(f"{key}: {counts['created']} records created, {counts['updated']} updated")
+            self.stdout.write(
+                f"{key}: {counts['created']} records created, {counts['updated']} updated; "
+                f"from the LMS: {counts.get('certificates', 0)} certificates, {counts.get('exceptions', 0)} "
+                f"exceptions, {counts.get('invalidations', 0)} invalidations"
+            )
+            if counts.get("skipped_statuses"):
+                skipped = ", ".join(f"{n} {status}" for status, n in sorted(counts["skipped_statuses"].items()))
+                self.stdout.write(f"{key}: not copied (statuses the plugin does not use): {skipped}")

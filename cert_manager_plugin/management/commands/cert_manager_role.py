@@ -11,7 +11,6 @@ Inside the LMS (``CERT_MANAGER_LMS_BACKEND = "edx_platform"``) course roles come
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         listing.add_argument("--course", dest="course_id", default=None)
 
     def handle(self, *args, action: str, **options) -> None:
-        if getattr(settings, "CERT_MANAGER_LMS_BACKEND", "standalone") != "standalone":
+        if api.inside_lms():
             raise CommandError("Course roles come from the LMS course team here; manage them in Studio or the LMS.")
         try:
             if action == "list":

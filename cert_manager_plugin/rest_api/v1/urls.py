@@ -6,9 +6,9 @@ anything else in that segment reaches the view, which answers 400 ``invalid_cour
 """
 
 from django.urls import include, path, re_path
-from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
+from ..schema import documented
 from . import views
 
 COURSE = r"^courses/(?P<course_id>[^/+]+[/+][^/+]+[/+][^/?]+|[^/]+)/"
@@ -55,9 +55,15 @@ class SchemaView(SpectacularAPIView):
         "invalidations, exports; learner certificates and public verification.",
         "SCHEMA_PATH_PREFIX": r"/api/cert_manager/v1",
         "COMPONENT_SPLIT_REQUEST": True,
+        # Every setting the host's SPECTACULAR_SETTINGS may hold for its own API is set here: the LMS's keep
+        # only its enrollment API (PREPROCESSING_HOOKS: lms.lib.spectacular.lms_api_filter) and trim its prefix.
+        "PREPROCESSING_HOOKS": [],
+        "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+        "SCHEMA_PATH_PREFIX_TRIM": False,
+        "SERVERS": [],
     }
 
-    @extend_schema(exclude=True)
+    @documented(exclude=True)
     def get(self, request, *args, **kwargs):
         self.patterns = [path("api/cert_manager/v1/", include(api_urlpatterns))]
         return super().get(request, *args, **kwargs)

@@ -8,16 +8,14 @@ instructors and global staff.
 
 from __future__ import annotations
 
-import mimetypes
-import os
 import uuid
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -28,9 +26,16 @@ from cert_manager_plugin import api, errors
 from cert_manager_plugin.data import CertificateStatus, JobKind
 
 from .. import errors as rest_errors
-from .. import schema as _schema_extensions  # noqa: F401  (registers the auth schemes)
 from ..pagination import CertManagerPagination
-from ..permissions import AUTHENTICATION_CLASSES, IsCourseTeam
+from ..permissions import (
+    AUTHENTICATION_CLASSES,
+    CERTIFICATE_SCOPES,
+    CourseJwtApplicationAccess,
+    IsCourseTeam,
+    LearnerCourseJwtApplicationAccess,
+    LearnerJwtApplicationAccess,
+)
+from ..schema import documented  # also registers the auth schemes
 from . import serializers as s
 
 COURSE_ID = OpenApiParameter(
@@ -71,13 +76,29 @@ class IgnoreClientContentNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+class FormatContentNegotiation(DefaultContentNegotiation):
+    """
+    DRF's negotiation, with ``?format=json|csv`` honoured whatever the host's ``URL_FORMAT_OVERRIDE``: the LMS
+    sets it to None, which would silently turn the documented ``?format=csv`` into JSON.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return super().select_renderer(request, renderers, format_suffix or request.query_params.get("format"))
+
+
 class BaseView(APIView):
-    """Authentication as the LMS (JWT, session with CSRF), JSON errors, the plugin's schema class."""
+    """
+    Authentication as the LMS (JWT, session with CSRF), JSON errors, the plugin's schema class. Every DRF
+    policy is set here, so the host's ``REST_FRAMEWORK`` defaults (the LMS's differ from DRF's) change nothing.
+    """
 
     authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, LearnerJwtApplicationAccess]
+    required_scopes = CERTIFICATE_SCOPES  # restricted OAuth applications: certificates:read / certificates:write
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
+    content_negotiation_class = FormatContentNegotiation
+    throttle_classes: list = []
     schema = AutoSchema()
 
     def get_exception_handler(self):
@@ -101,7 +122,7 @@ class BaseView(APIView):
 class CourseView(BaseView):
     """A resource under ``courses/{course_id}/`` for the course team."""
 
-    permission_classes = [IsAuthenticated, IsCourseTeam]
+    permission_classes = [IsAuthenticated, CourseJwtApplicationAccess, IsCourseTeam]
 
     def check_permissions(self, request) -> None:
         if not (request.user and request.user.is_authenticated):
@@ -142,13 +163,13 @@ def validated(serializer_class, data, **kwargs) -> dict:
 class CourseSettingsView(CourseView):
     """The course's certificate settings: self-generation toggle and policies."""
 
-    @extend_schema(
+    @documented(
         operation_id="settings_retrieve", parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERR_R}
     )
     def get(self, request, course_id: str) -> Response:
         return Response(s.CourseSettingsSerializer(api.get_course_settings(self.course_key)).data)
 
-    @extend_schema(
+    @documented(
         operation_id="settings_update",
         parameters=[COURSE_ID],
         request=s.CourseSettingsSerializer,
@@ -168,7 +189,7 @@ class CertificateListView(CourseView):
 
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    @extend_schema(
+    @documented(
         operation_id="certificates_list",
         parameters=[
             COURSE_ID,
@@ -206,7 +227,7 @@ class CertificateListView(CourseView):
             return response
         return self.paginate(queryset, s.CertificateSerializer)
 
-    @extend_schema(
+    @documented(
         operation_id="certificates_delete_all",
         parameters=[COURSE_ID],
         request=s.DeleteAllRequestSerializer,
@@ -229,7 +250,7 @@ class CertificateDetailView(CourseView):
             raise errors.CertificateNotFound(f"'{username}' has no certificate in {self.course_key}.", user=username)
         return cert
 
-    @extend_schema(
+    @documented(
         operation_id="certificate_retrieve",
         parameters=[COURSE_ID, USERNAME],
         responses={200: s.CertificateSerializer, **ERR_R},
@@ -237,7 +258,7 @@ class CertificateDetailView(CourseView):
     def get(self, request, course_id: str, username: str) -> Response:
         return Response(s.CertificateSerializer(self.certificate(username)).data)
 
-    @extend_schema(
+    @documented(
         operation_id="certificate_delete",
         parameters=[COURSE_ID, USERNAME],
         request=None,
@@ -253,7 +274,7 @@ class RevisionListView(CertificateDetailView):
 
     http_method_names = ["get", "head", "options"]
 
-    @extend_schema(
+    @documented(
         operation_id="certificate_revisions_list",
         parameters=[COURSE_ID, USERNAME, *PAGE],
         responses={200: s.paginated(s.RevisionSerializer), **ERR_R},
@@ -272,13 +293,13 @@ def job_response(job, request, code: int = status.HTTP_200_OK) -> Response:
 class JobListView(CourseView):
     """The course's generation history; POST starts a job (or counts a dry run)."""
 
-    @extend_schema(
+    @documented(
         operation_id="jobs_list", parameters=[COURSE_ID, *PAGE], responses={200: s.paginated(s.JobSerializer), **ERR_R}
     )
     def get(self, request, course_id: str) -> Response:
         return self.paginate(api.jobs(self.course_key), s.JobSerializer)
 
-    @extend_schema(
+    @documented(
         operation_id="jobs_create",
         parameters=[COURSE_ID],
         request=s.JobRequestSerializer,
@@ -302,13 +323,11 @@ class JobListView(CourseView):
 class JobDetailView(CourseView):
     """One job's progress; DELETE cancels it."""
 
-    @extend_schema(
-        operation_id="job_retrieve", parameters=[COURSE_ID, JOB_ID], responses={200: s.JobSerializer, **ERR_R}
-    )
+    @documented(operation_id="job_retrieve", parameters=[COURSE_ID, JOB_ID], responses={200: s.JobSerializer, **ERR_R})
     def get(self, request, course_id: str, job_id: int) -> Response:
         return job_response(api.get_job(self.course_key, object_id(job_id, "job")), request)
 
-    @extend_schema(
+    @documented(
         operation_id="job_cancel",
         parameters=[COURSE_ID, JOB_ID],
         request=None,
@@ -321,29 +340,47 @@ class JobDetailView(CourseView):
 
 
 class JobDownloadView(CourseView):
-    """The file an export job produced (404 until it exists)."""
+    """
+    The file an export job produced (404 until it exists, and once it is gone).
+
+    Read from the storage the export was saved to: streamed when that storage keeps the file on this
+    machine's disk (``FileSystemStorage``), else a 302 redirect to the storage's URL for it (S3 and other
+    remote storages: a signed, expiring URL), so the web process never needs the worker's disk.
+    """
 
     content_negotiation_class = IgnoreClientContentNegotiation
 
-    @extend_schema(
+    @documented(
         operation_id="job_download",
         parameters=[COURSE_ID, JOB_ID],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERR_R},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="The file is in a remote storage: its (signed) URL is in Location."),
+            **ERR_R,
+        },
     )
     def get(self, request, course_id: str, job_id: int):
         job = api.get_job(self.course_key, object_id(job_id, "job"))
-        path = (job.result or {}).get("file") if job.kind == JobKind.EXPORT else None
-        if job.state != "succeeded" or not path or not os.path.isfile(path):
-            raise errors.NotFound(f"Job {job.pk} has no file to download (state: {job.state}).", job_id=job.pk)
-        filename = job.result.get("filename") or os.path.basename(path)
-        content_type = job.result.get("content_type") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=content_type)
+        stored = api.stored_export(job.result) if job.kind == JobKind.EXPORT and job.state == "succeeded" else None
+        missing = errors.NotFound(f"Job {job.pk} has no file to download (state: {job.state}).", job_id=job.pk)
+        if stored is None or not stored.exists():
+            raise missing
+        if stored.local_path() is None:
+            try:
+                return HttpResponseRedirect(stored.storage.url(stored.name))
+            except (NotImplementedError, ValueError):
+                pass  # a storage without URLs: stream it through this process instead
+        try:
+            handle = stored.storage.open(stored.name, "rb")
+        except (FileNotFoundError, NotImplementedError):  # deleted between the check and the read
+            raise missing from None
+        return FileResponse(handle, as_attachment=True, filename=stored.filename, content_type=stored.content_type)
 
 
 class ExportView(CourseView):
     """Start an export of every issued certificate into one file (PDF or ZIP)."""
 
-    @extend_schema(
+    @documented(
         operation_id="export_create",
         parameters=[COURSE_ID],
         request=s.ExportRequestSerializer,
@@ -367,7 +404,7 @@ def _names(page) -> dict[int, str]:
 class ExceptionListView(CourseView):
     """The exception list (name, email, granted, certificate generated, notes); POST adds a learner."""
 
-    @extend_schema(
+    @documented(
         operation_id="exceptions_list",
         parameters=[COURSE_ID, *PAGE],
         responses={200: s.paginated(s.ExceptionSerializer), **ERR_R},
@@ -375,7 +412,7 @@ class ExceptionListView(CourseView):
     def get(self, request, course_id: str) -> Response:
         return self.paginate(api.exceptions(self.course_key), s.ExceptionSerializer, names=_names)
 
-    @extend_schema(
+    @documented(
         operation_id="exceptions_create",
         parameters=[COURSE_ID],
         request=s.ListEntryRequestSerializer,
@@ -393,7 +430,7 @@ class ExceptionListView(CourseView):
 class ExceptionDetailView(CourseView):
     """Remove a learner from the exception list (the certificate is reconciled)."""
 
-    @extend_schema(
+    @documented(
         operation_id="exception_delete",
         parameters=[COURSE_ID, USERNAME],
         request=None,
@@ -409,7 +446,7 @@ class ExceptionBulkView(CourseView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(
+    @documented(
         operation_id="exceptions_bulk_create",
         parameters=[COURSE_ID],
         request={"multipart/form-data": s.BulkFileSerializer},
@@ -428,7 +465,7 @@ class ExceptionBulkView(CourseView):
 class InvalidationListView(CourseView):
     """Invalidations (``?active=false`` for lifted ones, ``all`` for both); POST invalidates a certificate."""
 
-    @extend_schema(
+    @documented(
         operation_id="invalidations_list",
         parameters=[
             COURSE_ID,
@@ -443,7 +480,7 @@ class InvalidationListView(CourseView):
             raise errors.InvalidInput("active must be true, false or all.", field_errors={"active": ["Invalid."]})
         return self.paginate(api.invalidations(self.course_key, active=active), s.InvalidationSerializer)
 
-    @extend_schema(
+    @documented(
         operation_id="invalidations_create",
         parameters=[COURSE_ID],
         request=s.ListEntryRequestSerializer,
@@ -461,7 +498,7 @@ class InvalidationListView(CourseView):
 class InvalidationDetailView(CourseView):
     """Re-validate: lift the invalidation and reconcile that learner."""
 
-    @extend_schema(
+    @documented(
         operation_id="invalidation_revalidate",
         parameters=[COURSE_ID, INVALIDATION_ID],
         request=None,
@@ -480,7 +517,7 @@ class InvalidationDetailView(CourseView):
 class MyCertificatesView(BaseView):
     """The signed-in learner's certificates, with web, PDF and verify links."""
 
-    @extend_schema(
+    @documented(
         operation_id="my_certificates_list",
         parameters=PAGE,
         responses={
@@ -496,6 +533,8 @@ class MyCertificatesView(BaseView):
 class MyCourseCertificateView(BaseView):
     """The learner's certificate status in one course; POST asks for a certificate (self-generation)."""
 
+    permission_classes = [IsAuthenticated, LearnerCourseJwtApplicationAccess]
+
     def check_permissions(self, request) -> None:
         super().check_permissions(request)
         self.course_key = resolve_course(self.kwargs["course_id"])
@@ -508,7 +547,7 @@ class MyCourseCertificateView(BaseView):
             "certificate": s.LearnerCertificateSerializer(cert, context={"request": request}).data if cert else None,
         }
 
-    @extend_schema(
+    @documented(
         operation_id="my_course_certificate_retrieve",
         parameters=[COURSE_ID],
         responses={200: s.MyCertificateSerializer, **ERR_R},
@@ -516,7 +555,7 @@ class MyCourseCertificateView(BaseView):
     def get(self, request, course_id: str) -> Response:
         return Response(self.body(request, api.certificate_for(self.course_key, request.user.pk)))
 
-    @extend_schema(
+    @documented(
         operation_id="my_course_certificate_request",
         parameters=[COURSE_ID],
         request=None,
@@ -543,7 +582,7 @@ class VerifyView(BaseView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
+    @documented(
         operation_id="verify_retrieve",
         parameters=[VERIFY_UUID],
         responses={200: s.VerifySerializer, 404: rest_errors.ErrorSerializer},
@@ -594,7 +633,7 @@ class NotFoundView(BaseView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(exclude=True)
+    @documented(exclude=True)
     def get(self, request, *args, **kwargs):
         raise errors.NotFound(f"No API resource at {request.path}.")
 

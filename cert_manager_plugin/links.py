@@ -1,0 +1,62 @@
+"""
+Every certificate URL, from one place: one base-URL rule and one path per kind of page.
+
+``web`` is the public web certificate (it is also the verification page people open), ``pdf`` the PDF,
+``verify_api`` the verification JSON of REST API v1. Absolute when a base URL is known:
+``CERT_MANAGER_BASE_URL``, else the LMS's ``LMS_ROOT_URL``, else the request's scheme and host.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+WEB, PDF, VERIFY_API = "web", "pdf", "verify_api"
+ROUTES: dict[str, tuple[str, str]] = {
+    WEB: ("cert_manager:certificate-web", "/cert_manager/certificates/{}/"),
+    PDF: ("cert_manager:certificate-pdf", "/cert_manager/certificates/{}.pdf"),
+    VERIFY_API: ("cert_manager:api-v1-verify", "/api/cert_manager/v1/verify/{}"),
+}
+_SLOT = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+
+def base_url(request=None) -> str:
+    """The scheme and host links are built on: the setting, else the LMS root, else the request's host, else ""."""
+    configured = getattr(settings, "CERT_MANAGER_BASE_URL", "") or getattr(settings, "LMS_ROOT_URL", "") or ""
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return ""
+
+
+def _path(kind: str, verify_uuid: uuid.UUID) -> str:
+    name, fallback = ROUTES[kind]
+    try:
+        return reverse(name, kwargs={"verify_uuid": verify_uuid})
+    except NoReverseMatch:  # URLs not mounted (a host without the plugin's URLconf)
+        return fallback.format(verify_uuid)
+
+
+def url_builder(kind: str, *, request=None, root: str | None = None) -> Callable[[object], str]:
+    """
+    A function ``verify_uuid → URL`` of ``kind``: ``reverse()`` runs once, not per certificate (a batch or an
+    export builds thousands). ``verify_uuid`` may be a UUID or its string (with or without dashes).
+    """
+    prefix = base_url(request) if root is None else root
+    template = prefix + _path(kind, _SLOT)
+    slot = str(_SLOT)
+
+    def build(verify_uuid) -> str:
+        value = verify_uuid if isinstance(verify_uuid, uuid.UUID) else uuid.UUID(str(verify_uuid))
+        return template.replace(slot, str(value))
+
+    return build
+
+
+def certificate_url(verify_uuid, kind: str = WEB, *, request=None, root: str | None = None) -> str:
+    """One certificate's URL of ``kind`` (absolute when a base URL is known)."""
+    return url_builder(kind, request=request, root=root)(verify_uuid)
