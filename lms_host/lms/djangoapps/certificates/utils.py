@@ -1,0 +1,32 @@
+# Stand-in for edx-platform lms/djangoapps/certificates/utils.py: the functions that generation.py and
+# generation_handler.py (commit e57a655d77b614f19223984e9805b1fb940ab192) and views/webview.py (commit
+# fcf8867dd2ddd00cfe6c1a4ff41ae61bdc149c53) import, reproduced from those callers (openedx/openedx-platform).
+"""
+Certificates utilities. Reproduced: ``get_certificate_url(user_id=None, course_id=None, uuid=None)`` for web
+certificates (``/certificates/<verify_uuid>``), ``has_html_certificates_enabled(course_overview)``
+(``CERTIFICATES_HTML_VIEW`` and the course's ``cert_html_view_enabled``), ``get_preferred_certificate_name(user)``
+(the profile name, '' without one). Omitted: tracking events, name affirmation, PDF certificate URLs.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from common.djangoapps.student.models import UserProfile
+
+
+def get_certificate_url(user_id=None, course_id=None, uuid=None, user_certificate=None):
+    """The web certificate URL of a certificate's verify_uuid."""
+    return reverse("certificates:render_cert_by_uuid", kwargs={"certificate_uuid": uuid})
+
+
+def has_html_certificates_enabled(course_overview):
+    """Whether HTML certificates are enabled (platform-wide and for this course)."""
+    if not settings.FEATURES.get("CERTIFICATES_HTML_VIEW", False):
+        return False
+    return course_overview.cert_html_view_enabled
+
+
+def get_preferred_certificate_name(user):
+    """The name to print on the user's certificate: the profile name, else ''."""
+    name_to_use = UserProfile.objects.filter(user_id=user.id).values_list("name", flat=True).first()
+    return name_to_use or ""

@@ -1,0 +1,2 @@
+# Stand-in for edx-platform lms/djangoapps/grades/signals/ at commit e57a655d77b614f19223984e9805b1fb940ab192
+# (openedx/openedx-platform; package marker).

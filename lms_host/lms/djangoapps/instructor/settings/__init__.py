@@ -1,0 +1,2 @@
+# Stand-in for edx-platform lms/djangoapps/instructor/settings/ at commit 32ad8dd701f44d2865a62902303002a84fb63c1e
+# (openedx/openedx-platform; package marker).
