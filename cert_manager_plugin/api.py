@@ -11,7 +11,7 @@ from __future__ import annotations
 from .engine import BatchResult, course_policy, reconcile_batch
 from .errors import CertManagerError, UserNotFound
 from .links import base_url, certificate_url
-from .lms import announcing, inside_lms, lms_certificate_changed
+from .lms import connect_lms_certificate_writes, inside_lms, silence_lms_certificate_handlers
 from .selectors import (
     certificate_by_verify_uuid,
     certificate_for,

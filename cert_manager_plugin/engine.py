@@ -239,17 +239,43 @@ def reconcile_batch(
                 new.issued_date = now
             result.changes.append(CertChange(user_id, before, new))
 
+        # the LMS's rows first: everything they need is decided already, and reading our verify ids before
+        # rewriting our rows in this transaction costs a tenth of reading them after (SQLite)
+        lms_changes = [] if dry_run else write_through(course_key, ids, certs, result.changes)
         if superseded:  # before the UPDATE: the revisions copy the states it replaces
             insert_revisions(superseded, superseded_at=now, source=source, actor_id=actor_id)
         if updates:
             update_certificates(updates)
         if new_certs:
             insert_certificates(new_certs)
-        lms_changes = [] if dry_run else write_through(course_key, ids, certs, result.changes)
         if result.changes or lms_changes:
             changes = list(result.changes)
-            transaction.on_commit(lambda: after_commit(course_key, changes, lms_changes))
+            announced = _lms_announced(course_key, certs, changes, lms_changes) if lms_changes else None
+            transaction.on_commit(lambda: after_commit(course_key, changes, lms_changes, announced))
     return result
+
+
+def _lms_announced(
+    course_key: CourseKey, certs: dict[int, _Current], changes: Sequence[CertChange], lms_changes
+) -> list[CertChange]:
+    """
+    Inside the LMS the openedx-events follow its certificate record: one per ``GeneratedCertificate`` row the
+    batch wrote, from the row's previous status. A change the LMS had already made itself (and announced, from
+    ``save()``) is not announced again; a row the batch repaired is.
+    """
+    ours = {c.user_id: c for c in changes}
+    out = []
+    for t in lms_changes:
+        change = ours.get(t.user_id)
+        if change is not None:
+            out.append(CertChange(t.user_id, t.before, change.certificate))
+            continue
+        cert = certs[t.user_id]
+        state = WrittenCertificate(cert.pk, t.user_id, course_key, None, None, cert.revision, None)
+        state.status, state.mode, state.grade, state.name = cert.status, cert.mode, cert.grade, cert.name
+        state.modified = timezone.now()
+        out.append(CertChange(t.user_id, t.before, state))
+    return out
 
 
 def write_through(
@@ -280,21 +306,42 @@ def write_through(
 
 
 def verify_ids(course_key: CourseKey, user_ids: Sequence[int]) -> dict[int, str]:
-    """The verify ids (32 hex) of these learners' certificates in the course, one query."""
-    rows = ids_in(Certificate.objects.filter(course_key=course_key), Certificate, "user_id", list(user_ids))
-    return {user_id: verify.hex for user_id, verify in rows.values_list("user_id", "verify_uuid")}
+    """
+    The verify ids (32 hex) of these learners' certificates in the course, one query. Read raw: building 1,000
+    UUID objects only to print them again cost more than the query.
+    """
+    if not user_ids:
+        return {}
+    qn = connection.ops.quote_name
+    ids = list(user_ids)
+    sql = (
+        f"SELECT {qn('user_id')}, {qn('verify_uuid')} FROM {qn(Certificate._meta.db_table)} "  # noqa: S608
+        f"WHERE {qn('course_key')} = %s AND {qn('user_id')} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(course_key), *ids])
+        return {user_id: _hex(value) for user_id, value in cursor.fetchall()}
+
+
+def _hex(value) -> str:
+    """A verify id as 32 hex digits, however the driver returns it (SQLite/MariaDB: text; PostgreSQL: UUID)."""
+    return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
 
 def after_commit(
-    course_key: CourseKey, changes: list[CertChange], lms_changes: Sequence[lms.LmsTransition] = ()
+    course_key: CourseKey,
+    changes: list[CertChange],
+    lms_changes: Sequence[lms.LmsTransition] = (),
+    announced: list[CertChange] | None = None,
 ) -> None:
     """
-    Once a batch is committed: openedx-events for the changed certificates, the LMS's certificate signals
-    for the ``GeneratedCertificate`` rows written (inside the LMS), then learner emails (if on) are queued.
+    Once a batch is committed: openedx-events for the changed certificates (inside the LMS: for the
+    ``GeneratedCertificate`` rows written, ``announced``), the LMS's certificate signals for those rows, then
+    learner emails (if on) are queued.
     """
     from . import events, notifications
 
-    events.emit_certificate_events(course_key, changes)
+    events.emit_certificate_events(course_key, changes if announced is None else announced)
     try:
         lms.backend().announce_lms_changes(course_key, lms_changes)
     except Exception:  # a listener's failure must never undo or break certificate processing

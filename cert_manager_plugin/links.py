@@ -51,6 +51,9 @@ def url_builder(kind: str, *, request=None, root: str | None = None) -> Callable
     slot = str(_SLOT)
 
     def build(verify_uuid) -> str:
+        if isinstance(verify_uuid, str) and len(verify_uuid) == 32:  # hex, as stored by the LMS: no parsing
+            h = verify_uuid.lower()
+            return template.replace(slot, f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
         value = verify_uuid if isinstance(verify_uuid, uuid.UUID) else uuid.UUID(str(verify_uuid))
         return template.replace(slot, str(value))
 

@@ -31,8 +31,11 @@ inside the LMS, whatever settings module it runs) and ``"standalone"`` otherwise
   ``announce_lms_changes``     ``openedx.core.djangoapps.signals.signals`` ``COURSE_CERT_CHANGED`` /
                                ``COURSE_CERT_AWARDED`` / ``COURSE_CERT_REVOKED`` (``send_robust``, as
                                ``GeneratedCertificate.save()`` / ``_revoke_certificate()`` send them)
-  ``lms_certificate_changed``  ``COURSE_CERT_CHANGED``: the LMS's own writes to ``GeneratedCertificate``
+  ``connect_lms_certificate_`` ``GeneratedCertificate``'s ``post_save`` (the LMS's own writes to its row)
+  ``writes``
   ``preferred_languages``      ``openedx.core.djangoapps.user_api.models.UserPreference`` (``pref-lang``)
+  ``silence_lms_certificate_`` ``COURSE_GRADE_NOW_FAILED``: disconnects ``lms.djangoapps.certificates.signals``
+  ``handlers``                 ``_listen_for_failing_grade`` (dispatch_uid ``new_failing_learner``)
   ``retirement_signals``       ``openedx.core.djangoapps.user_api.accounts.signals``
                                ``USER_RETIRE_LMS_CRITICAL`` (kwargs ``user``, ``retired_username``,
                                ``retired_email``) and ``USER_RETIRE_LMS_MISC`` (``user``)
@@ -46,7 +49,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -56,6 +58,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models.functions import Lower
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from opaque_keys.edx.keys import CourseKey
@@ -300,9 +303,13 @@ class StandaloneBackend:
         """Standalone: nobody listens for the LMS's certificate signals."""
         return 0
 
-    def lms_certificate_changed(self):
-        """The signal the LMS sends when it writes its own certificate row (None standalone)."""
-        return None
+    def connect_lms_certificate_writes(self, handler, dispatch_uid: str) -> bool:
+        """Standalone: the LMS writes no certificate row of its own. False: nothing connected."""
+        return False
+
+    def silence_lms_certificate_handlers(self) -> list[str]:
+        """Standalone: the LMS's certificate handlers do not exist."""
+        return []
 
     def preferred_languages(self, user_ids: Iterable[int]) -> dict[int, str]:
         """Learners' preferred languages (standalone: none recorded)."""
@@ -341,7 +348,8 @@ class EdxPlatformBackend(StandaloneBackend):
         from common.djangoapps.student.models import UserProfile
 
         ids = list(user_ids)
-        names = dict(UserProfile.objects.filter(user_id__in=ids).values_list("user_id", "name"))
+        profiles = ids_in(UserProfile.objects.all(), UserProfile, "user_id", ids)
+        names = dict(profiles.values_list("user_id", "name"))
         fallback = super().display_names(i for i in ids if not names.get(i))
         retired = getattr(settings, "RETIRED_USERNAME_PREFIX", "retired__user_")
         fallback = {i: name for i, name in fallback.items() if not name.startswith(retired)}
@@ -482,30 +490,51 @@ class EdxPlatformBackend(StandaloneBackend):
 
         if not transitions:
             return 0
-        users = {u.pk: u for u in get_user_model().objects.filter(pk__in=[t.user_id for t in transitions])}
+        signals = (COURSE_CERT_CHANGED, COURSE_CERT_AWARDED, COURSE_CERT_REVOKED)
+        if not any(signal.has_listeners(GeneratedCertificate) for signal in signals):
+            return 0  # as Django's Signal.send: nobody listens, so no user is loaded for them
+        User = get_user_model()
+        users = {
+            u.pk: u for u in ids_in(User.objects.all(), User, User._meta.pk.column, [t.user_id for t in transitions])
+        }
         sent = 0
-        token = _ANNOUNCING.set(True)
-        try:
-            for t in transitions:
-                user = users.get(t.user_id)
-                if user is None:
-                    continue
-                kwargs = {"user": user, "course_key": course_key, "mode": t.mode, "status": t.after}
-                COURSE_CERT_CHANGED.send_robust(sender=GeneratedCertificate, **kwargs)
-                was, now = t.before in LMS_PASSING, t.after in LMS_PASSING
-                if now and not was:
-                    COURSE_CERT_AWARDED.send_robust(sender=GeneratedCertificate, **kwargs)
-                elif was and not now:
-                    COURSE_CERT_REVOKED.send_robust(sender=GeneratedCertificate, **kwargs)
-                sent += 1
-        finally:
-            _ANNOUNCING.reset(token)
+        for t in transitions:
+            user = users.get(t.user_id)
+            if user is None:
+                continue
+            kwargs = {"user": user, "course_key": course_key, "mode": t.mode, "status": t.after}
+            COURSE_CERT_CHANGED.send_robust(sender=GeneratedCertificate, **kwargs)
+            was, now = t.before in LMS_PASSING, t.after in LMS_PASSING
+            if now and not was:
+                COURSE_CERT_AWARDED.send_robust(sender=GeneratedCertificate, **kwargs)
+            elif was and not now:
+                COURSE_CERT_REVOKED.send_robust(sender=GeneratedCertificate, **kwargs)
+            sent += 1
         return sent
 
-    def lms_certificate_changed(self):
-        from openedx.core.djangoapps.signals.signals import COURSE_CERT_CHANGED
+    def connect_lms_certificate_writes(self, handler, dispatch_uid: str) -> bool:
+        """
+        ``handler`` on the ``post_save`` of ``GeneratedCertificate``: only the LMS's own ``save()`` sends it (the
+        plugin writes the table set-based, without ``save()``).
+        """
+        from lms.djangoapps.certificates.models import GeneratedCertificate
 
-        return COURSE_CERT_CHANGED
+        post_save.connect(handler, sender=GeneratedCertificate, dispatch_uid=dispatch_uid)
+        return True
+
+    def silence_lms_certificate_handlers(self) -> list[str]:
+        """
+        Disconnect edx-platform's failing-grade handler (``lms.djangoapps.certificates.signals``
+        ``_listen_for_failing_grade``, dispatch_uid ``new_failing_learner`` on ``COURSE_GRADE_NOW_FAILED``): on
+        every failing grade update it ``mark_notpassing()``-es a passing ``GeneratedCertificate`` of a learner off
+        the LMS's allowlist, neither behind ``CertificateCreationRequested`` nor behind the auto-generation
+        switch, so it would revoke (and announce the revocation of) certificates the plugin keeps: a learner on
+        the plugin's exception list, or any learner in a course that keeps certificates on a grade drop.
+        Returns the handlers disconnected.
+        """
+        from openedx.core.djangoapps.signals.signals import COURSE_GRADE_NOW_FAILED
+
+        return ["new_failing_learner"] if COURSE_GRADE_NOW_FAILED.disconnect(dispatch_uid="new_failing_learner") else []
 
     def preferred_languages(self, user_ids: Iterable[int]) -> dict[int, str]:
         """``UserPreference`` ``pref-lang`` of each learner, one query."""
@@ -513,15 +542,6 @@ class EdxPlatformBackend(StandaloneBackend):
 
         rows = UserPreference.objects.filter(user_id__in=list(user_ids), key="pref-lang")
         return {user_id: value for user_id, value in rows.values_list("user_id", "value") if value}
-
-
-#: True while the plugin itself sends the LMS's certificate signals (its receivers must not react to them).
-_ANNOUNCING: ContextVar[bool] = ContextVar("cert_manager_announcing", default=False)
-
-
-def announcing() -> bool:
-    """Whether the current COURSE_CERT_* signal is one the plugin is sending (not the LMS's own save())."""
-    return _ANNOUNCING.get()
 
 
 #: Columns of the LMS's certificate row the plugin writes (field names; columns come from the model's meta).
@@ -686,9 +706,14 @@ def inside_lms() -> bool:
     return isinstance(backend(), EdxPlatformBackend)
 
 
-def lms_certificate_changed():
-    """The signal the LMS sends when it writes its own certificate record (``COURSE_CERT_CHANGED``), or None."""
-    return backend().lms_certificate_changed()
+def connect_lms_certificate_writes(handler, dispatch_uid: str) -> bool:
+    """Inside the LMS, call ``handler`` (a ``post_save`` receiver) whenever the LMS saves a certificate row itself."""
+    return backend().connect_lms_certificate_writes(handler, dispatch_uid)
+
+
+def silence_lms_certificate_handlers() -> list[str]:
+    """Inside the LMS, disconnect its handlers that would write certificates behind the plugin's back."""
+    return backend().silence_lms_certificate_handlers()
 
 
 # --- LMS Django signals: user retirement (retirement issue) ---

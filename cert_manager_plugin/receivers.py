@@ -141,35 +141,37 @@ def on_user_retired(sender, user=None, **kwargs) -> None:
     log.info("cert_manager: retired user %s: %s", user_id, counts)
 
 
-# --- the LMS's Django signals: its own writes to GeneratedCertificate ---------------------------------
+# --- the LMS's own writes to GeneratedCertificate ----------------------------------------------------------
 
-LMS_CERTIFICATE_DISPATCH_UID = "cert_manager_plugin.on_lms_certificate_changed"
+LMS_CERTIFICATE_DISPATCH_UID = "cert_manager_plugin.on_lms_certificate_saved"
 
 
 @_safe
-def on_lms_certificate_changed(sender, user=None, course_key=None, **kwargs) -> None:
+def on_lms_certificate_saved(sender, instance=None, **kwargs) -> None:
     """
-    COURSE_CERT_CHANGED from the LMS's own ``GeneratedCertificate.save()`` (e.g. its failing-grade handler's
-    ``mark_notpassing``): reconcile that learner, which puts the LMS's row back in line with our certificate.
-    The signals the plugin sends itself are ignored.
+    ``post_save`` of the LMS's ``GeneratedCertificate``: only the LMS's own ``save()`` sends it (the plugin writes
+    the table set-based), e.g. an ``invalidate()`` from another LMS feature. Reconcile that learner, which puts
+    the LMS's row back in line with our certificate.
     """
-    if api.announcing() or user is None or course_key is None:
+    if instance is None:
         return
-    api.learner_changed(user.pk, api.parse_course_key(course_key), Source.LMS)
+    api.learner_changed(instance.user_id, api.parse_course_key(instance.course_id), Source.LMS)
 
 
 def connect_lms_signals() -> list:
     """
     Connect to edx-platform's Django signals (none outside the LMS): retirement (``on_user_retired``) and the
-    LMS's own certificate writes (``on_lms_certificate_changed``). They cannot go in
+    LMS's own certificate writes (``on_lms_certificate_saved``, on the ``post_save`` of its model). They cannot go in
     ``plugin_app["signals_config"]``: edx-django-utils imports every signal path listed there, and the demo
-    host and the tests have no edx-platform. Returns the signals connected.
+    host and the tests have no edx-platform. Returns the retirement signals connected.
     """
     signals = api.retirement_signals()
     for signal in signals:
         signal.connect(on_user_retired, dispatch_uid=RETIREMENT_DISPATCH_UID)
-    changed = api.lms_certificate_changed()
-    if changed is not None:
-        changed.connect(on_lms_certificate_changed, dispatch_uid=LMS_CERTIFICATE_DISPATCH_UID)
-        signals.append(changed)
+    api.connect_lms_certificate_writes(on_lms_certificate_saved, LMS_CERTIFICATE_DISPATCH_UID)
+    silenced = api.silence_lms_certificate_handlers()
+    if silenced:
+        log.info(
+            "cert_manager: the LMS's certificate handlers %s are disconnected (the plugin owns certificates)", silenced
+        )
     return signals

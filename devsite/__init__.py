@@ -1,5 +1,6 @@
-"""The demo LMS host: a minimal Django project that loads cert_manager_plugin the way the LMS does."""
+"""
+The demo LMS host: a minimal Django project that loads cert_manager_plugin the way the LMS does.
 
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+Its Celery app (``devsite.celery``) is loaded by ``DevsiteConfig.ready()``, not on import: the tests import
+``devsite.lms_events`` inside the LMS-shaped host too, where the LMS's own Celery app must stay the current one.
+"""

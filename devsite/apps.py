@@ -11,4 +11,6 @@ class DevsiteConfig(AppConfig):
     def ready(self) -> None:
         from edx_django_utils.plugins import connect_plugin_receivers
 
+        from . import celery  # noqa: F401 - the host's Celery app, made current (the LMS loads its own likewise)
+
         connect_plugin_receivers("lms.djangoapp")

@@ -191,6 +191,15 @@ class FakeQuerySet:
             return row[key[:-4]] in list(value)
         return row[key] == value
 
+    def all(self):
+        return self
+
+    def extra(self, where, params):
+        """``sql.ids_in``'s narrowing: ``<table>.<column> IN (params)``."""
+        column = where[0].split(".")[1].split(" IN ")[0].strip('"`')
+        self.calls.append((f"{self.name}.filter", {f"{column}__in": list(params)}))
+        return FakeQuerySet([r for r in self.rows if r[column] in params], self.calls, self.name, self.filters)
+
     def values_list(self, *fields, flat=False):
         self.calls.append((f"{self.name}.values_list", fields))
         out = [row[fields[0]] if flat else tuple(row[f] for f in fields) for row in self.rows]
@@ -234,7 +243,8 @@ class FakeEdxPlatform:
 
         def manager(name, rows_attr):
             return types.SimpleNamespace(
-                filter=lambda **kw: FakeQuerySet(getattr(fake, rows_attr), fake.calls, name).filter(**kw)
+                filter=lambda **kw: FakeQuerySet(getattr(fake, rows_attr), fake.calls, name).filter(**kw),
+                all=lambda: FakeQuerySet(getattr(fake, rows_attr), fake.calls, name),
             )
 
         class _Role:
@@ -265,7 +275,9 @@ class FakeEdxPlatform:
         modules = {
             "common.djangoapps.student.models": {
                 "get_user_by_username_or_email": get_user_by_username_or_email,
-                "UserProfile": types.SimpleNamespace(objects=manager("UserProfile", "profiles")),
+                "UserProfile": types.SimpleNamespace(
+                    objects=manager("UserProfile", "profiles"), _meta=types.SimpleNamespace(db_table="auth_userprofile")
+                ),
                 "CourseEnrollment": types.SimpleNamespace(objects=manager("CourseEnrollment", "enrollments")),
             },
             "common.djangoapps.student.roles": {

@@ -12,7 +12,9 @@ CI's databases for the LMS-shaped host: THE ONLY DEVIATION of lms_host's setting
 * ``mysql`` (MariaDB through PyMySQL): 127.0.0.1:3306, root without password, database ``test``, utf8mb4 with the
   case-insensitive ``utf8mb4_unicode_ci`` collation of a real LMS database, READ COMMITTED isolation.
 
-The test database name comes from ``CERT_MANAGER_TEST_DB_NAME`` (default ``test_cert_manager_lms``).
+The database name comes from ``CERT_MANAGER_DB_NAME`` (default ``test``; a real-worker test points its Celery workers
+at its test database with it), the test database name from ``CERT_MANAGER_TEST_DB_NAME`` (default
+``test_cert_manager_lms``).
 """
 
 import os
@@ -28,7 +30,7 @@ def host_databases(for_tests=False):
     if engine == "postgresql":
         default = {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": "test",
+            "NAME": os.environ.get("CERT_MANAGER_DB_NAME", "test"),
             "USER": "postgres",
             "PASSWORD": "",
             "HOST": "127.0.0.1",
@@ -41,7 +43,7 @@ def host_databases(for_tests=False):
         pymysql.install_as_MySQLdb()
         default = {
             "ENGINE": "django.db.backends.mysql",
-            "NAME": "test",
+            "NAME": os.environ.get("CERT_MANAGER_DB_NAME", "test"),
             "USER": "root",
             "PASSWORD": "",
             "HOST": "127.0.0.1",

@@ -176,6 +176,8 @@ INSTALLED_APPS = [
     # Our courseware
     "common.djangoapps.student.apps.StudentConfig",
     "lms.djangoapps.certificates.apps.CertificatesConfig",
+    # Bulk email (its Optout model backs the bulk_email_optout ACE policy)
+    "lms.djangoapps.bulk_email",
     # For testing
     "django.contrib.admin",  # only used in DEBUG mode
     # Django Rest Framework
@@ -231,6 +233,17 @@ WRITABLE_GRADEBOOK_URL = None
 INSTRUCTOR_MICROFRONTEND_URL = None
 # Base URL of the micro-frontend-based communications app.
 COMMUNICATIONS_MICROFRONTEND_URL = None
+
+############## Settings for ACE ####################################
+ACE_ENABLED_CHANNELS = ["django_email"]
+ACE_ENABLED_POLICIES = ["bulk_email_optout"]
+ACE_CHANNEL_SAILTHRU_DEBUG = True
+ACE_CHANNEL_SAILTHRU_TEMPLATE_NAME = None
+ACE_CHANNEL_SAILTHRU_API_KEY = ""
+ACE_CHANNEL_SAILTHRU_API_SECRET = ""
+ACE_CHANNEL_DEFAULT_EMAIL = "django_email"
+ACE_CHANNEL_TRANSACTIONAL_EMAIL = "django_email"
+ACE_ROUTING_KEY = Derived(lambda settings: settings.DEFAULT_PRIORITY_QUEUE)
 
 ############## Plugin Django Apps #########################
 

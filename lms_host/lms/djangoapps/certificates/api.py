@@ -86,3 +86,10 @@ def get_active_web_certificate(course, is_preview_mode=None):
     if not course.cert_html_view_enabled:
         return None
     return {"id": 1, "name": "Certificate", "is_active": True, "course_title": "", "signatories": []}
+
+
+def auto_certificate_generation_enabled():
+    """The ``certificates.auto_certificate_generation`` waffle switch (edx-platform's certificates ``config``)."""
+    from waffle import switch_is_active
+
+    return switch_is_active("certificates.auto_certificate_generation")

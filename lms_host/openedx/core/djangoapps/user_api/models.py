@@ -1,14 +1,39 @@
 # Stand-in for edx-platform openedx/core/djangoapps/user_api/models.py at commit
 # e57a655d77b614f19223984e9805b1fb940ab192 (openedx/openedx-platform).
 """
-The user_api app's ``UserRetirementRequest`` (read by ``get_user_by_username_or_email``). Reproduced: the model
-and its ``create_retirement_request`` / ``has_user_requested_retirement`` classmethods. Omitted: every other
-user_api model (UserRetirementStatus, RetirementState, preferences, org tags, ...).
+The user_api app's ``UserRetirementRequest`` (read by ``get_user_by_username_or_email``) and ``UserPreference``
+(``pref-lang`` is the learner's language). Reproduced: the models, ``create_retirement_request`` /
+``has_user_requested_retirement`` and ``UserPreference.get_value``. Omitted: every other user_api model
+(UserRetirementStatus, RetirementState, org tags, ...).
 """
 
 from django.contrib.auth.models import User
 from django.db import models
 from model_utils.models import TimeStampedModel
+
+
+class UserPreference(models.Model):
+    """A user's preference, stored as generic text to be processed by client"""
+
+    KEY_REGEX = r"[-_a-zA-Z0-9]+"
+    user = models.ForeignKey(User, db_index=True, related_name="preferences", on_delete=models.CASCADE)
+    key = models.CharField(max_length=255, db_index=True)
+    value = models.TextField()
+
+    class Meta:
+        unique_together = ("user", "key")
+
+    def __str__(self):
+        return f"{self.key} for {self.user_id}"
+
+    @classmethod
+    def get_value(cls, user, preference_key, default=None):
+        """Gets the user preference value for a given key."""
+        try:
+            user_preference = cls.objects.get(user=user, key=preference_key)
+            return user_preference.value
+        except cls.DoesNotExist:
+            return default
 
 
 class RetirementStateError(Exception):

@@ -1,0 +1,157 @@
+"""
+Write-through inside the LMS-shaped host: a regenerate job whose every certificate changes, with the LMS's
+``GeneratedCertificate`` rows written through (the default inside the LMS) and without (the same engine, the
+write-through switched off), in one run. Started by ``bench_write_through`` in a subprocess, because it needs the
+host's settings (``PYTHONPATH=lms_host``, ``DJANGO_SETTINGS_MODULE=lms.envs.test``) and a SQLite file.
+
+Prints one JSON object per size on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from contextlib import contextmanager
+
+
+def _population(n: int, tag: str):
+    """n learners: records at 0.9, our certificates and the LMS's rows at 0.5, all downloadable."""
+    from django.utils import timezone
+    from opaque_keys.edx.keys import CourseKey
+
+    from benchmarks import population
+    from cert_manager_plugin.models import Certificate, LearnerRecord
+    from lms.djangoapps.certificates.models import GeneratedCertificate
+    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+
+    course_key = CourseKey.from_string(f"course-v1:Bench+WT{n}{tag}+{int(time.time() * 1000) % 10**9}")
+    CourseOverview.objects.create(id=course_key, org="Bench", display_name=f"Bench {n}")
+    ids = population.users(n, f"{tag}{course_key.run}_")
+    now = timezone.now()
+    LearnerRecord.objects.bulk_create(
+        [
+            LearnerRecord(
+                user_id=u,
+                course_key=course_key,
+                mode="verified",
+                is_active=True,
+                percent_grade=0.9,
+                passed=True,
+                enrollment_at=now,
+                grade_at=now,
+                passed_at=now,
+            )
+            for u in ids
+        ],
+        batch_size=2000,
+    )
+    population.issued_certificates(course_key, ids, grade=lambda i: 0.5, name=lambda i: f"L {i}")
+    verify = dict(Certificate.objects.filter(course_key=course_key).values_list("user_id", "verify_uuid"))
+    GeneratedCertificate.objects.bulk_create(
+        [
+            GeneratedCertificate(
+                user_id=u,
+                course_id=course_key,
+                status="downloadable",
+                mode="verified",
+                grade="0.5",
+                name=f"L {i}",
+                verify_uuid=verify[u].hex,
+            )
+            for i, u in enumerate(ids)
+        ],
+        batch_size=2000,
+    )
+    return course_key, ids
+
+
+@contextmanager
+def write_through(enabled: bool):
+    from cert_manager_plugin import lms
+
+    saved = lms.EdxPlatformBackend.writes_lms_certificates
+    lms.EdxPlatformBackend.writes_lms_certificates = enabled
+    try:
+        yield
+    finally:
+        lms.EdxPlatformBackend.writes_lms_certificates = saved
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _regenerate(n: int, enabled: bool) -> dict:
+    from django.db import connection
+
+    from cert_manager_plugin import api
+    from cert_manager_plugin.models import GenerationJob
+    from lms.djangoapps.certificates.models import GeneratedCertificate
+
+    course_key, _ = _population(n, "on" if enabled else "off")
+    counter = QueryCounter()
+    with write_through(enabled), connection.execute_wrapper(counter):
+        start = time.perf_counter()
+        job = api.submit_job(course_key, "regenerate", statuses=["received"])
+        seconds = time.perf_counter() - start
+    job = GenerationJob.objects.get(pk=job.pk)
+    assert job.state == "succeeded" and job.changed == n, (job.state, job.changed, job.error)
+    lms_rows = GeneratedCertificate.objects.filter(course_id=course_key, grade="0.9").count()
+    assert lms_rows == (n if enabled else 0), lms_rows
+    return {"seconds": seconds, "queries": counter.count, "batches": job.chunks_total}
+
+
+def main() -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cert_manager_plugin import lms
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "temp_store=MEMORY", "cache_size=-65536"):
+            cursor.execute(f"PRAGMA {pragma}")
+    assert lms.inside_lms(), "the host's settings pick the edx-platform adapter"
+    batch = int(settings.CERT_MANAGER_BATCH_SIZE)
+    for n in (int(s) for s in sys.argv[1:]):
+        off = _regenerate(n, False)
+        on = _regenerate(n, True)
+        print(
+            json.dumps(
+                {
+                    "measure": "regenerate_write_through",
+                    "learners": n,
+                    "batch_size": batch,
+                    "seconds_with_write_through": round(on["seconds"], 3),
+                    "seconds_without": round(off["seconds"], 3),
+                    "ratio": round(on["seconds"] / off["seconds"], 2),
+                    "queries_per_batch_with_write_through": round(on["queries"] / max(1, on["batches"]), 1),
+                    "queries_per_batch_without": round(off["queries"] / max(1, off["batches"]), 1),
+                    "write_through_queries_per_batch": round(
+                        (on["queries"] - off["queries"]) / max(1, on["batches"]), 1
+                    ),
+                    "batches": on["batches"],
+                    "sqlite": "WAL",
+                    "bars": {"ratio_max": 1.5},
+                    "meets_bar": on["seconds"] / off["seconds"] <= 1.5,
+                }
+            ),
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.envs.test")
+    raise SystemExit(main())
