@@ -31,6 +31,8 @@ from .services import (
     invalidate_certificate,
     learner_changed,
     parse_course_key,
+    canonical_course_key,
+    resolve_course,
     reconcile_learner,
     record_enrollment,
     record_grade,

@@ -15,6 +15,7 @@ class CertificateStatus(StrEnum):
     ERROR = "error"
     UNAVAILABLE = "unavailable"
     GENERATING = "generating"
+    DELETED = "deleted"  # deleted by the course team: kept (verify id, history, invalidation), never shown as valid
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
@@ -74,12 +75,13 @@ class JobKind(StrEnum):
     REGENERATE = "regenerate"
     GENERATE_EXCEPTIONS = "generate_exceptions"
     EXPORT = "export"
+    DELETE = "delete"  # a deletion (one certificate or all), recorded in the generation history
 
 
 class ExceptionScope(StrEnum):
     """Which allowlisted learners an exception-certificate job covers."""
 
-    NEW = "new"  # on the list, no certificate yet
+    NEW = "new"  # on the list, no certificate in a passing status yet (Open edX's "not yet generated")
     ALL = "all"
 
 
@@ -120,6 +122,7 @@ class Source(StrEnum):
     SETTINGS = "settings"
     BACKFILL = "backfill"
     LMS = "lms"  # the LMS changed its own certificate record; the reconcile puts it back in line
+    DELETION = "deletion"  # the course team deleted it
 
 
 class CourseRole(StrEnum):

@@ -85,6 +85,8 @@ class BatchResult:
     failed: int = 0
     transitions: Counter = field(default_factory=Counter)
     changes: list[CertChange] = field(default_factory=list)
+    #: dry runs only: the learners who would hold no issued certificate afterwards, by the decision's reason
+    not_issued: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, other: BatchResult) -> None:
         """Fold another batch's counts into this one (changes are not kept)."""
@@ -93,6 +95,8 @@ class BatchResult:
         self.skipped += other.skipped
         self.failed += other.failed
         self.transitions.update(other.transitions)
+        for reason, user_ids in other.not_issued.items():
+            self.not_issued.setdefault(reason, []).extend(user_ids)
 
     def transitions_dict(self) -> dict[str, int]:
         """``{"notpassing->downloadable": 3, "new->downloadable": 5}``: JSON-friendly transitions."""
@@ -128,13 +132,18 @@ def reconcile_batch(
     create_missing: bool = True,
     dry_run: bool = False,
     now: datetime | None = None,
+    force_status: str | None = None,
 ) -> BatchResult:
     """
     Bring the certificates of ``user_ids`` in ``course_key`` in line with their records and lists.
 
     ``create_missing`` False creates a certificate only when it is issued (the event path: a learner
     who is not passing gets no ``notpassing`` row from a grade event); bulk jobs create every status.
-    ``dry_run`` computes the transitions without writing.
+    ``dry_run`` computes the transitions without writing. ``force_status`` (a deletion) gives every existing
+    certificate that status instead of deciding, through the same writes, revisions and announcements.
+
+    A ``deleted`` certificate counts as no certificate for the decision (a job may issue it again, with its
+    verify id and history), while its active invalidation still counts: deleting never lifts one.
     """
     now = now or timezone.now()
     policy = policy or course_policy(course_key)
@@ -172,31 +181,42 @@ def reconcile_batch(
             result.processed += 1
             cert = certs.get(user_id)
             record = records.get(user_id)
-            current = cert.status if cert else None
-            decision = decide(
-                record,
-                current_status=current,
-                allowlisted=user_id in allowlisted,
-                invalidated=user_id in invalidated,
-                policy=policy,
-                now=now,
-            )
+            current = cert.status if cert and cert.status != CertificateStatus.DELETED else None
+            if force_status is not None:
+                if cert is None or cert.status == force_status:
+                    result.skipped += 1
+                    continue
+                decision = Decision(force_status, force_status)
+            else:
+                decision = decide(
+                    record,
+                    current_status=current,
+                    allowlisted=user_id in allowlisted,
+                    invalidated=user_id in invalidated,
+                    policy=policy,
+                    now=now,
+                )
+            if dry_run and (decision.status if not decision.keep else current) != CertificateStatus.DOWNLOADABLE:
+                result.not_issued.setdefault(decision.reason, []).append(user_id)
             if decision.keep or decision.status is None:
                 result.skipped += 1
                 continue
-            if cert is None and not create_missing and decision.status != CertificateStatus.DOWNLOADABLE:
-                result.skipped += 1
+            if current is None and not create_missing and decision.status != CertificateStatus.DOWNLOADABLE:
+                result.skipped += 1  # the event path issues; it creates no other row (nor revives a deleted one)
                 continue
             planned.append((user_id, cert, decision, record))
 
-        names = lms.backend().display_names([p[0] for p in planned]) if planned else {}
+        names = lms.backend().display_names([p[0] for p in planned]) if planned and force_status is None else {}
         new_certs: list[WrittenCertificate] = []
         updates: list[WrittenCertificate] = []
         superseded: list[int] = []
         for user_id, cert, decision, record in planned:
-            grade = _grade(record.percent_grade) if record else (cert.grade if cert else None)
-            mode = record.mode if record else (cert.mode if cert else "")
-            name = names.get(user_id, cert.name if cert else "")
+            if force_status is not None:  # a deletion keeps what the certificate said
+                grade, mode, name = _grade(cert.grade), cert.mode, cert.name
+            else:
+                grade = _grade(record.percent_grade) if record else (cert.grade if cert else None)
+                mode = record.mode if record else (cert.mode if cert else "")
+                name = names.get(user_id, cert.name if cert else "")
             status = decision.status
             if cert is not None and (cert.status, cert.mode, _grade(cert.grade), cert.name, cert.error_reason) == (
                 status,

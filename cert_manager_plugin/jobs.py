@@ -57,6 +57,8 @@ TASK_RUN_CHUNK = "cert_manager_plugin.tasks.run_chunk"
 TASK_RECONCILE_LEARNER = "cert_manager_plugin.tasks.reconcile_learner"
 
 REGENERATE_STATUSES: tuple[str, ...] = tuple(s.value for s in GROUP_STATUS.values())
+#: Open edX's passing statuses (``CertificateStatuses.PASSED_STATUSES``): a learner holding one has a certificate.
+PASSING_STATUSES = (CertificateStatus.DOWNLOADABLE.value, CertificateStatus.GENERATING.value)
 EXPORT_FORMATS = ("pdf", "zip")
 MIN_BATCH_SIZE = 1
 
@@ -125,7 +127,7 @@ def _statuses(statuses) -> list[str]:
 
 def validate(kind, statuses=None, scope=None, dry_run: bool = False, options=None) -> dict:
     """Check a job request; return the ``params`` stored on the job. Bad input raises ``InvalidInput``."""
-    kinds = [k.value for k in JobKind]
+    kinds = [k.value for k in JobKind if k != JobKind.DELETE]  # deletions have their own endpoints
     if kind not in kinds:
         raise errors.InvalidInput(f"kind must be one of {', '.join(kinds)}.", field="kind")
     if options is not None and not isinstance(options, dict):
@@ -170,7 +172,10 @@ def candidate_ids(course_key: CourseKey, kind: str, params: dict) -> list[int]:
     if kind == JobKind.GENERATE_EXCEPTIONS:
         qs = CertificateException.objects.filter(course_key=course_key)
         if params.get("scope", ExceptionScope.NEW) == ExceptionScope.NEW:
-            qs = qs.exclude(user_id__in=Certificate.objects.filter(course_key=course_key).values("user_id"))
+            # Open edX's "new": not yet generated, i.e. no certificate in a passing status (a notpassing row
+            # from an earlier "generate all" does not count)
+            passing = Certificate.objects.filter(course_key=course_key, status__in=PASSING_STATUSES).values("user_id")
+            qs = qs.exclude(user_id__in=passing)
         return list(qs.order_by("user_id").values_list("user_id", flat=True))
     raise errors.InvalidInput(f"{kind} jobs have no learner candidates.", field="kind")
 
@@ -194,7 +199,29 @@ def dry_run_job(course_key: CourseKey, kind: str, params: dict) -> dict:
                 course_key, batch, source=Source.JOB, policy=policy, create_missing=True, dry_run=True
             )
         )
-    return {"kind": kind, "total": len(ids), "would_change": total.changed, "transitions": total.transitions_dict()}
+    return {
+        "kind": kind,
+        "total": len(ids),
+        "would_change": total.changed,
+        "transitions": total.transitions_dict(),
+        "not_issued": _not_issued(total.not_issued),
+    }
+
+
+#: How many learners a dry run names per reason (the count is always complete).
+DRY_RUN_NAMES = 50
+
+
+def _not_issued(by_reason: dict[str, list[int]]) -> dict[str, dict]:
+    """``{reason: {"count": n, "learners": [usernames…]}}``: who would hold no certificate, and why."""
+    from django.contrib.auth import get_user_model
+
+    named = [uid for ids in by_reason.values() for uid in ids[:DRY_RUN_NAMES]]
+    usernames = dict(get_user_model().objects.filter(pk__in=named).values_list("pk", "username")) if named else {}
+    return {
+        reason: {"count": len(ids), "learners": [usernames.get(uid, str(uid)) for uid in ids[:DRY_RUN_NAMES]]}
+        for reason, ids in sorted(by_reason.items())
+    }
 
 
 def submit_job(
@@ -214,9 +241,9 @@ def submit_job(
     second active job of the course (``JobAlreadyRunning``) whatever the timing. The job is enqueued
     after the surrounding transaction commits (inline mode: run then, in-process).
     """
-    from .services import parse_course_key
+    from .services import canonical_course_key
 
-    course_key = parse_course_key(course_key)
+    course_key = canonical_course_key(course_key)  # every spelling of the course shares its one active job
     params = validate(kind, statuses, scope, dry_run, options)
     if dry_run:
         return dry_run_job(course_key, kind, params)
@@ -231,16 +258,56 @@ def submit_job(
                 params=params,
             )
     except IntegrityError as exc:
-        active = GenerationJob.objects.filter(active_course_key=str(course_key)).values_list("pk", "kind").first()
-        raise errors.JobAlreadyRunning(
-            f"Another job is already running for {course_key}"
-            + (f" (job {active[0]}, {active[1]})." if active else "."),
-            job_id=active[0] if active else None,
-        ) from exc
+        raise already_running(course_key) from exc
     _enqueue_job(job.pk)
     if not transaction.get_connection().in_atomic_block:
         job.refresh_from_db()
     return job
+
+
+def start_inline_job(course_key: CourseKey, kind: str, *, requested_by=None, params: dict) -> GenerationJob:
+    """
+    A job the caller runs itself, now (a deletion): running at once, holding the course's one active job
+    (``JobAlreadyRunning`` while another runs), so it shows in the generation history with who and how many.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return GenerationJob.objects.create(
+                course_key=course_key,
+                kind=kind,
+                state=JobState.RUNNING,
+                active_course_key=str(course_key),
+                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+                params=params,
+                started=now,
+                heartbeat=now,
+            )
+    except IntegrityError as exc:
+        raise already_running(course_key) from exc
+
+
+def already_running(course_key: CourseKey) -> errors.JobAlreadyRunning:
+    """The 409 for a course whose one active job slot is taken, naming that job."""
+    active = GenerationJob.objects.filter(active_course_key=str(course_key)).values_list("pk", "kind").first()
+    return errors.JobAlreadyRunning(
+        f"Another job is already running for {course_key}" + (f" (job {active[0]}, {active[1]})." if active else "."),
+        job_id=active[0] if active else None,
+    )
+
+
+def finish_inline_job(job: GenerationJob, result: engine.BatchResult, *, error: str = "") -> None:
+    """Close a job started with ``start_inline_job`` with its counts (failed when ``error``)."""
+    _finish(
+        job.pk,
+        JobState.FAILED if error else JobState.SUCCEEDED,
+        error=error,
+        total=result.processed,
+        processed=result.processed,
+        changed=result.changed,
+        skipped=result.skipped,
+        result={"transitions": result.transitions_dict()},
+    )
 
 
 def _enqueue_job(job_id: int) -> None:

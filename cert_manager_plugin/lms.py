@@ -17,7 +17,8 @@ inside the LMS, whatever settings module it runs) and ``"standalone"`` otherwise
                                ``CourseStaffRole`` (``has_user``)
   ``is_global_staff``          ``common.djangoapps.student.roles.GlobalStaff`` (``has_user``)
   ``course_overview``          ``openedx.core.djangoapps.content.course_overviews.api
-                               .get_course_overview_or_none``
+                               .get_course_overview_or_none`` (then ``CourseOverview`` by ``id`` in
+                               any case)
   ``enrolled_user_ids``        ``common.djangoapps.student.models.CourseEnrollment``
                                (``course_id``, ``is_active``)
   ``enrolled_among``           ``CourseEnrollment`` (``course_id``, ``is_active``, ``user_id__in``)
@@ -159,6 +160,12 @@ def parse_lms_grade(value: str | None) -> float | None:
 LOOKUP_CHUNK = 900  # below SQLite's host-parameter limit
 
 
+def _one_in_any_case(queryset, field: str, key):
+    """The one row whose ``field`` equals ``key`` in any case (None when none, or when two differ only in case)."""
+    rows = list(queryset.annotate(_key_lower=Lower(field)).filter(_key_lower=str(key).lower())[:2])
+    return rows[0] if len(rows) == 1 else None
+
+
 def _users_by_identifier(identifiers: Iterable[str]) -> dict[str, object]:
     """
     Map each identifier that exists to its user, a constant number of queries per chunk of 900.
@@ -245,10 +252,12 @@ class StandaloneBackend:
         return bool(getattr(user, "is_staff", False))
 
     def course_overview(self, course_key: CourseKey) -> CourseInfo | None:
-        """The course, or None when it does not exist."""
+        """The course (its own key, whatever the case of ``course_key``), or None when it does not exist."""
         from .models import StandaloneCourse
 
         course = StandaloneCourse.objects.filter(course_key=course_key).first()
+        if course is None:
+            course = _one_in_any_case(StandaloneCourse.objects.all(), "course_key", course_key)
         if course is None:
             return None
         return CourseInfo(course.course_key, course.display_name, course.org, course.start, course.end)
@@ -376,6 +385,10 @@ class EdxPlatformBackend(StandaloneBackend):
         )
 
         overview = get_course_overview_or_none(course_key)
+        if overview is None:  # another case: MySQL's collation finds it above, PostgreSQL's and SQLite's do not
+            from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+
+            overview = _one_in_any_case(CourseOverview.objects.all(), "id", course_key)
         if overview is None:
             return None
         return CourseInfo(overview.id, overview.display_name, overview.org, overview.start, overview.end)

@@ -49,7 +49,12 @@ LANGUAGE_PREFERENCE = "pref-lang"
 
 
 def notification_kind(before_status: str | None, after_status: str) -> str | None:
-    """issued / updated / revoked for a status change, or None when the learner need not hear about it."""
+    """
+    issued / updated / revoked for a status change, or None when the learner need not hear about it (a
+    deletion by the course team is housekeeping, often before generating again: no mail).
+    """
+    if after_status == CertificateStatus.DELETED:
+        return None
     if after_status == DOWNLOADABLE:
         return UPDATED if before_status == DOWNLOADABLE else ISSUED
     if before_status == DOWNLOADABLE:

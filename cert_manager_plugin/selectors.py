@@ -18,10 +18,15 @@ from .models import (
 
 
 def certificates(course_key: CourseKey, *, search: str = "", status: str | None = None) -> QuerySet[Certificate]:
-    """The course's certificates with their users, searchable by username, email or name."""
+    """
+    The course's certificates with their users, searchable by username, email or name. Deleted ones only when
+    the status filter asks for them (``status=deleted``).
+    """
     qs = Certificate.objects.filter(course_key=course_key).select_related("user").order_by("user__username", "id")
     if status:
         qs = qs.filter(status__in=[s.strip() for s in status.split(",") if s.strip()])
+    else:
+        qs = qs.exclude(status=CertificateStatus.DELETED)
     search = (search or "").strip().lower()
     if search:
         # Lower() + contains rather than icontains: MySQL's icontains is LIKE, which is case-sensitive under
@@ -48,8 +53,8 @@ def revisions(certificate: Certificate) -> QuerySet[CertificateRevision]:
 
 
 def learner_certificates(user) -> QuerySet[Certificate]:
-    """Every certificate of one learner, newest first."""
-    return Certificate.objects.filter(user=user).order_by("-modified", "-id")
+    """Every certificate of one learner, newest first (not those the course team deleted)."""
+    return Certificate.objects.filter(user=user).exclude(status=CertificateStatus.DELETED).order_by("-modified", "-id")
 
 
 def exceptions(course_key: CourseKey) -> QuerySet[CertificateException]:

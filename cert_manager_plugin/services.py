@@ -13,28 +13,55 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from . import engine, errors, lms
-from .data import ALL_MODES, IssuePolicy, Source
+from .data import ALL_MODES, CertificateStatus, IssuePolicy, JobKind, JobState, Source
 from .eligibility import CoursePolicy, LearnerState, decide
 from .models import (
     Certificate,
     CertificateException,
     CertificateInvalidation,
     CourseCertificateSettings,
+    GenerationJob,
     LearnerRecord,
 )
-from .sql import dt_adapter
+from .sql import dt_adapter, retry_on_deadlock
 
 log = logging.getLogger(__name__)
 
 
 def parse_course_key(value) -> CourseKey:
-    """A CourseKey from a string (or a CourseKey); a malformed one raises ``InvalidCourseKey``."""
-    if isinstance(value, CourseKey):
-        return value
-    try:
-        return CourseKey.from_string(str(value))
-    except InvalidKeyError as exc:
-        raise errors.InvalidCourseKey(f"'{value}' is not a valid course id.", course_id=str(value)) from exc
+    """
+    A CourseKey from a string (or a CourseKey), without branch or version (``…+branch@draft+version@…`` name
+    the same course run); a malformed one raises ``InvalidCourseKey``.
+    """
+    if not isinstance(value, CourseKey):
+        try:
+            value = CourseKey.from_string(str(value))
+        except InvalidKeyError as exc:
+            raise errors.InvalidCourseKey(f"'{value}' is not a valid course id.", course_id=str(value)) from exc
+    if getattr(value, "branch", None) is not None:
+        value = value.for_branch(None)
+    if getattr(value, "version_guid", None) is not None:
+        value = value.version_agnostic()
+    return value
+
+
+def canonical_course_key(value) -> CourseKey:
+    """
+    The course's own key, as the LMS spells it, for any spelling of it (another case, a branch or a version):
+    every job, lock and row is keyed on that one. A course the LMS does not know keeps the parsed key.
+    """
+    course_key = parse_course_key(value)
+    info = lms.backend().course_overview(course_key)
+    return info.course_key if info is not None else course_key
+
+
+def resolve_course(value) -> CourseKey:
+    """The course's own key for a course id from a client: ``InvalidCourseKey``, or ``CourseNotFound``."""
+    course_key = parse_course_key(value)
+    info = lms.backend().course_overview(course_key)
+    if info is None:
+        raise errors.CourseNotFound(f"No course '{value}'.", course_id=str(value))
+    return info.course_key
 
 
 def resolve_user(identifier: str):
@@ -296,27 +323,83 @@ def revalidate_certificate(course_key: CourseKey, invalidation_id: int, *, reval
 # --- deletes ---------------------------------------------------------------------------------------
 
 
-def delete_certificate(course_key: CourseKey, identifier: str, *, deleted_by=None) -> None:
-    """Delete one learner's certificate (with its revisions and invalidations)."""
+def delete_certificate(course_key: CourseKey, identifier: str, *, deleted_by=None) -> engine.BatchResult:
+    """
+    Delete one learner's certificate: it becomes ``deleted`` (no longer shown as valid anywhere), its history
+    gains a revision, an active invalidation stays active and the LMS's record follows. Recorded in the
+    generation history. A later job may issue it again (same verify id) unless the learner is invalidated.
+    """
     user = resolve_user(identifier)
-    deleted, _ = Certificate.objects.filter(user=user, course_key=course_key).delete()
-    if not deleted:
+    cert = Certificate.objects.filter(user=user, course_key=course_key).exclude(status=CertificateStatus.DELETED)
+    if not cert.exists():
         raise errors.CertificateNotFound(f"'{identifier}' has no certificate in {course_key}.", user=identifier)
-    log.info(
-        "cert_manager: certificate of user %s in %s deleted by %s", user.pk, course_key, getattr(deleted_by, "pk", None)
-    )
+    actor = getattr(deleted_by, "pk", None)
+    with transaction.atomic():
+        result = engine.reconcile_batch(
+            course_key, [user.pk], source=Source.DELETION, actor_id=actor, force_status=CertificateStatus.DELETED
+        )
+        _record_deletion(course_key, deleted_by, {"scope": "one", "user_id": user.pk}, result.changed)
+    log.info("cert_manager: certificate of user %s in %s deleted by %s", user.pk, course_key, actor)
+    return result
 
 
 def delete_all_certificates(course_key: CourseKey, *, confirm: str | None, deleted_by=None) -> int:
-    """Delete every certificate of the course; ``confirm`` must repeat the course id."""
+    """
+    Delete every certificate of the course (``confirm`` must repeat the course id), set-based, as
+    ``delete_certificate`` does one. Holds the course's job lock meanwhile (``JobAlreadyRunning`` while a job
+    runs) and leaves one "delete" entry in the generation history. Returns how many were deleted.
+    """
     if str(confirm or "") != str(course_key):
         raise errors.ConfirmationRequired(
             f'Deleting all certificates needs {{"confirm": "{course_key}"}}.', expected=str(course_key)
         )
-    _, per_model = Certificate.objects.filter(course_key=course_key).delete()
-    count = per_model.get(Certificate._meta.label, 0)  # not the cascaded revisions and invalidations
-    log.info("cert_manager: %s certificates of %s deleted by %s", count, course_key, getattr(deleted_by, "pk", None))
-    return count
+    from . import jobs
+
+    job = jobs.start_inline_job(course_key, JobKind.DELETE, requested_by=deleted_by, params={"scope": "all"})
+    ids = list(
+        Certificate.objects.filter(course_key=course_key)
+        .exclude(status=CertificateStatus.DELETED)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    total = engine.BatchResult()
+    try:
+        for start in range(0, len(ids), jobs.batch_size()):
+            total.add(
+                engine.reconcile_batch(
+                    course_key,
+                    ids[start : start + jobs.batch_size()],
+                    source=Source.DELETION,
+                    actor_id=getattr(deleted_by, "pk", None),
+                    force_status=CertificateStatus.DELETED,
+                )
+            )
+    except Exception as exc:
+        jobs.finish_inline_job(job, total, error=str(exc))
+        raise
+    jobs.finish_inline_job(job, total)
+    log.info(
+        "cert_manager: %s certificates of %s deleted by %s", total.changed, course_key, getattr(deleted_by, "pk", None)
+    )
+    return total.changed
+
+
+def _record_deletion(course_key: CourseKey, deleted_by, params: dict, changed: int) -> None:
+    """One finished "delete" entry in the generation history (who, when, how many)."""
+    now = timezone.now()
+    GenerationJob.objects.create(
+        course_key=course_key,
+        kind=JobKind.DELETE,
+        state=JobState.SUCCEEDED,
+        requested_by=deleted_by if getattr(deleted_by, "pk", None) else None,
+        params=params,
+        started=now,
+        finished=now,
+        total=1,
+        processed=1,
+        changed=changed,
+        chunks_total=0,
+    )
 
 
 # --- settings --------------------------------------------------------------------------------------
@@ -352,13 +435,20 @@ def update_course_settings(course_key: CourseKey, changes: dict, *, updated_by=N
     for name in ("self_generation_enabled", "revoke_on_grade_drop", "print_grade"):
         if name in changes and not isinstance(changes[name], bool):
             raise errors.InvalidInput(f"{name} must be true or false.", field=name)
-    with transaction.atomic():
-        row, _ = CourseCertificateSettings.objects.select_for_update().get_or_create(course_key=course_key)
-        for name, value in changes.items():
-            setattr(row, name, value)
-        row.updated_by = updated_by
-        row.save()
-    return row
+    # Create the row first, on its own: get_or_create under SELECT … FOR UPDATE deadlocks on MariaDB when
+    # requests race to create it (gap locks, then inserts); a losing INSERT here is only a duplicate key.
+    CourseCertificateSettings.objects.get_or_create(course_key=course_key)
+
+    def save() -> CourseCertificateSettings:
+        with transaction.atomic():
+            row = CourseCertificateSettings.objects.select_for_update().get(course_key=course_key)
+            for name, value in changes.items():
+                setattr(row, name, value)
+            row.updated_by = updated_by
+            row.save()
+        return row
+
+    return retry_on_deadlock(save)
 
 
 # --- learner self-generation ----------------------------------------------------------------------

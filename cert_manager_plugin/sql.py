@@ -44,3 +44,33 @@ def dt_adapter() -> Callable[[datetime | None], object]:
         return adapted
 
     return dt
+
+
+#: What the databases answer when two transactions wait on each other (the loser must start again):
+#: MariaDB/MySQL 1213 "Deadlock found", 1205 "Lock wait timeout", PostgreSQL SQLSTATE 40P01 / 40001.
+DEADLOCK_CODES = {1213, 1205}
+DEADLOCK_STATES = {"40P01", "40001"}
+
+
+def is_deadlock(exc: BaseException) -> bool:
+    """Whether a database error is a deadlock or serialization failure that a retry resolves."""
+    cause = exc.__cause__ or exc
+    code = cause.args[0] if getattr(cause, "args", None) else None
+    state = getattr(cause, "sqlstate", None) or getattr(getattr(cause, "diag", None), "sqlstate", None)
+    return code in DEADLOCK_CODES or state in DEADLOCK_STATES
+
+
+def retry_on_deadlock(func: Callable, attempts: int = 4):
+    """
+    ``func()`` (which runs its own transaction), run again when the database chose it as a deadlock victim;
+    outside any caller's transaction only (inside one, the whole transaction is gone: re-raise).
+    """
+    from django.db import OperationalError, transaction
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return func()
+        except OperationalError as exc:
+            if attempt == attempts or not is_deadlock(exc) or transaction.get_connection().in_atomic_block:
+                raise
+    raise AssertionError("unreachable")

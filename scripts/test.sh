@@ -179,7 +179,10 @@ run_pytest() { # name db port markexpr [settings-module [paths...]]
             CERT_MANAGER_DB="$db" CERT_MANAGER_TEST_DB_NAME="${CERT_MANAGER_TEST_DB_NAME:-test_cert_manager}_lms" \
             python -m pytest "${args[@]}" "${paths[@]}"
     else
-        CERT_MANAGER_DB="$db" DJANGO_SETTINGS_MODULE="$settings_module" python -m pytest "${args[@]}"
+        # SQLite: a file test database, so threads share it as a server's requests do (tests/test_concurrency.py)
+        rm -f "$LOGS/test-sqlite.sqlite3"*
+        CERT_MANAGER_DB="$db" DJANGO_SETTINGS_MODULE="$settings_module" \
+            CERT_MANAGER_SQLITE_TEST_PATH="$LOGS/test-sqlite.sqlite3" python -m pytest "${args[@]}"
     fi
     rc=$?
     set -e

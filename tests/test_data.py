@@ -14,6 +14,7 @@ def test_statuses_are_the_open_edx_names():
         "error",
         "unavailable",
         "generating",
+        "deleted",
     ]
     assert ("downloadable", "downloadable") in data.CertificateStatus.choices()
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey
 
 from cert_manager_plugin import api, engine, errors, jobs, lms, tasks
 from cert_manager_plugin.data import GROUP_STATUS
@@ -28,6 +29,7 @@ from tests.factories import (
     CertificateFactory,
     GenerationJobFactory,
     LearnerRecordFactory,
+    StandaloneCourseFactory,
     UserFactory,
 )
 
@@ -200,17 +202,48 @@ def _exception_learners() -> tuple[int, int, int]:
     return fresh.user_id, listed.user_id, other.user_id
 
 
-def test_generate_exceptions_new_covers_only_listed_learners_without_certificate(
+def test_generate_exceptions_new_covers_listed_learners_without_a_passing_certificate(
     course, django_capture_on_commit_callbacks
 ):
+    """Open edX's "new": not yet generated — a notpassing row from an earlier "generate all" does not count."""
     fresh, listed, other = _exception_learners()
+    holder = LearnerRecordFactory(percent_grade=0.1, passed=False)
+    CertificateExceptionFactory(user=holder.user)
+    CertificateFactory(user=holder.user, status="downloadable", grade=0.1, revision=4)
 
     job = submit(django_capture_on_commit_callbacks, "generate_exceptions")
 
-    assert (job.params, job.total, job.changed) == ({"scope": "new"}, 1, 1)
+    assert (job.params, job.total, job.changed) == ({"scope": "new"}, 2, 2)
     statuses = dict(Certificate.objects.values_list("user_id", "status"))
-    assert statuses == {fresh: "downloadable", listed: "notpassing"}
+    assert statuses == {fresh: "downloadable", listed: "downloadable", holder.user_id: "downloadable"}
+    assert Certificate.objects.get(user_id=holder.user_id).revision == 4, "the holder was left alone"
     assert other not in statuses
+
+
+def test_generate_exceptions_new_after_generate_all_still_issues(course, django_capture_on_commit_callbacks):
+    """The reported bug: after one "generate all", "generate exception certificates → new" did nothing."""
+    learner = LearnerRecordFactory(percent_grade=0.1, passed=False)
+    submit(django_capture_on_commit_callbacks, "generate_all")
+    assert Certificate.objects.get(user=learner.user).status == "notpassing"
+    CertificateExceptionFactory(user=learner.user)
+    job = submit(django_capture_on_commit_callbacks, "generate_exceptions", scope="new")
+    assert (job.total, job.changed) == (1, 1)
+    assert Certificate.objects.get(user=learner.user).status == "downloadable"
+
+
+def test_a_dry_run_names_who_gets_nothing_and_why(course):
+    audit = LearnerRecordFactory(mode="audit", percent_grade=0.1, passed=False)
+    CertificateExceptionFactory(user=audit.user)
+    gone = LearnerRecordFactory(is_active=False)
+    CertificateExceptionFactory(user=gone.user)
+    fine = LearnerRecordFactory(percent_grade=0.1, passed=False)
+    CertificateExceptionFactory(user=fine.user)
+    result = api.submit_job(COURSE_KEY, "generate_exceptions", scope="all", dry_run=True)
+    assert result["not_issued"] == {
+        "mode_not_eligible": {"count": 1, "learners": [audit.user.username]},
+        "not_enrolled": {"count": 1, "learners": [gone.user.username]},
+    }
+    assert result["transitions"] == {"new->downloadable": 1, "new->audit_notpassing": 1}
 
 
 def test_generate_exceptions_all_covers_everyone_on_the_list(course, django_capture_on_commit_callbacks):
@@ -232,7 +265,7 @@ def test_generate_exceptions_all_covers_everyone_on_the_list(course, django_capt
     [
         ("generate_all", {}, {"new->downloadable": 2, "new->notpassing": 1, "notpassing->downloadable": 1}),
         ("regenerate", {"statuses": ["not_received"]}, {"notpassing->downloadable": 1}),
-        ("generate_exceptions", {"scope": "new"}, {"new->downloadable": 1}),
+        ("generate_exceptions", {"scope": "new"}, {"new->downloadable": 1, "notpassing->downloadable": 1}),
         ("generate_exceptions", {"scope": "all"}, {"new->downloadable": 1, "notpassing->downloadable": 1}),
     ],
 )
@@ -585,6 +618,7 @@ def test_a_queued_job_no_worker_took_is_failed_as_such(course):
 
 def _chunk_queries(course_id: str, n_learners: int, captured, django_capture_on_commit_callbacks) -> list[int]:
     """Queries of each chunk of a generate_all job over ``n_learners`` new learners."""
+    StandaloneCourseFactory(course_key=CourseKey.from_string(course_id), display_name=course_id)
     for _ in range(n_learners):
         LearnerRecordFactory(course_key=course_id, percent_grade=0.6)
     with django_capture_on_commit_callbacks(execute=True):
@@ -805,3 +839,28 @@ def test_the_coordinator_task_retries_database_errors(course, monkeypatch, captu
     jobs.run_job(job.pk)
     job.refresh_from_db()
     assert job.state == "failed" and "database error" in job.error
+
+
+# --- one course, every spelling ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "course-v1:testx+cm101+2026",  # another case
+        "course-v1:TESTX+cm101+2026",
+        "course-v1:TestX+CM101+2026+branch@draft-branch",
+        "course-v1:TestX+CM101+2026+version@0123456789abcdef01234567",
+    ],
+)
+def test_every_spelling_of_a_course_shares_its_one_active_job(course, alias, captured):
+    first = api.submit_job(COURSE_KEY, "generate_all")
+    with pytest.raises(errors.JobAlreadyRunning):
+        api.submit_job(alias, "generate_all")
+    assert GenerationJob.objects.count() == 1
+    assert str(first.course_key) == str(COURSE_KEY)
+
+
+def test_a_job_submitted_under_an_alias_is_stored_under_the_course_s_own_key(course, captured):
+    job = api.submit_job("course-v1:testx+CM101+2026+branch@draft", "generate_all")
+    assert str(job.course_key) == str(COURSE_KEY) and job.active_course_key == str(COURSE_KEY)

@@ -50,7 +50,13 @@ def test_generate_certificates_runs_a_generate_all_job(course, django_capture_on
 def test_generate_certificates_dry_run_prints_counts(course):
     LearnerRecordFactory()
     out = json.loads(run("generate_certificates", COURSE_ID, "--dry-run"))
-    assert out == {"kind": "generate_all", "total": 1, "would_change": 1, "transitions": {"new->downloadable": 1}}
+    assert out == {
+        "kind": "generate_all",
+        "total": 1,
+        "would_change": 1,
+        "transitions": {"new->downloadable": 1},
+        "not_issued": {},
+    }
     assert not GenerationJob.objects.exists() and not Certificate.objects.exists()
 
 

@@ -15,6 +15,7 @@ from cert_manager_plugin.models import (
     CertificateInvalidation,
     CertificateRevision,
     CourseCertificateSettings,
+    GenerationJob,
     LearnerRecord,
 )
 from tests.factories import (
@@ -251,9 +252,9 @@ def test_revalidate_unknown_or_lifted_or_other_course(course, learner):
 # --- deletes ---------------------------------------------------------------------------------------
 
 
-def test_delete_one_certificate_with_its_history(course, learner):
+def test_delete_one_keeps_its_history_and_its_invalidation(course, learner):
     other = CertificateFactory()
-    cert = CertificateFactory(user=learner)
+    cert = CertificateFactory(user=learner, revision=2)
     CertificateRevision.objects.create(
         certificate=cert,
         revision=1,
@@ -263,13 +264,71 @@ def test_delete_one_certificate_with_its_history(course, learner):
         superseded_at=timezone.now(),
         superseded_by_source="job",
     )
-    CertificateInvalidationFactory(certificate=cert, active=False)
-    api.delete_certificate(COURSE_KEY, "bilbo")
-    assert list(Certificate.objects.all()) == [other]
-    assert not CertificateRevision.objects.exists()
-    assert not CertificateInvalidation.objects.exists()
+    CertificateInvalidationFactory(certificate=cert, active=True)
+    teacher = UserFactory(username="teacher")
+    api.delete_certificate(COURSE_KEY, "bilbo", deleted_by=teacher)
+    cert.refresh_from_db()
+    assert (cert.status, cert.revision, cert.source) == ("deleted", 3, "deletion")
+    other.refresh_from_db()
+    assert other.status == "downloadable"
+    history = list(
+        CertificateRevision.objects.filter(certificate=cert).values_list(
+            "revision", "status", "superseded_by_source", "superseded_by"
+        )
+    )
+    assert history == [(2, "downloadable", "deletion", teacher.pk), (1, "notpassing", "job", None)]
+    assert CertificateInvalidation.objects.get(certificate=cert).active, "deleting never lifts an invalidation"
+    entry = GenerationJob.objects.get(kind="delete")
+    assert (entry.state, entry.requested_by, entry.changed, entry.params) == (
+        "succeeded",
+        teacher,
+        1,
+        {"scope": "one", "user_id": learner.pk},
+    )
     with pytest.raises(errors.CertificateNotFound):
         api.delete_certificate(COURSE_KEY, "bilbo")
+
+
+def test_an_invalidated_learner_whose_certificate_was_deleted_gets_none_back_from_any_job(
+    course, learner, django_capture_on_commit_callbacks
+):
+    LearnerRecordFactory(user=learner, percent_grade=0.95, passed=True)
+    cert = CertificateFactory(user=learner)
+    api.invalidate_certificate(COURSE_KEY, "bilbo", notes="plagiarism")
+    api.delete_certificate(COURSE_KEY, "bilbo")
+    for kind, kwargs in (("generate_all", {}), ("regenerate", {"statuses": ["received", "not_received", "error"]})):
+        with django_capture_on_commit_callbacks(execute=True):
+            api.submit_job(COURSE_KEY, kind, **kwargs)
+        cert.refresh_from_db()
+        assert cert.status == "deleted", kind
+    api.delete_all_certificates(COURSE_KEY, confirm=COURSE_ID)
+    with django_capture_on_commit_callbacks(execute=True):
+        api.submit_job(COURSE_KEY, "generate_all")
+    cert.refresh_from_db()
+    assert cert.status == "deleted", "still nothing until re-validated"
+    invalidation = CertificateInvalidation.objects.get(certificate=cert)
+    api.revalidate_certificate(COURSE_KEY, invalidation.pk)
+    cert.refresh_from_db()
+    assert cert.status == "downloadable", "re-validating brings it back, same verify id"
+
+
+def test_a_deleted_certificate_is_issued_again_by_a_job_not_by_a_grade_event(
+    course, learner, django_capture_on_commit_callbacks
+):
+    from tests import lms_events
+
+    LearnerRecordFactory(user=learner, percent_grade=0.95, passed=True)
+    cert = CertificateFactory(user=learner, status="notpassing", grade=0.4)
+    api.delete_certificate(COURSE_KEY, "bilbo")
+    verify = cert.verify_uuid
+    with django_capture_on_commit_callbacks(execute=True):
+        lms_events.grade(learner.pk, COURSE_KEY, 0.3, passed=False)
+    cert.refresh_from_db()
+    assert cert.status == "deleted", "a failing grade event creates no notpassing row for a deleted certificate"
+    with django_capture_on_commit_callbacks(execute=True):
+        api.submit_job(COURSE_KEY, "generate_all")
+    cert.refresh_from_db()
+    assert (cert.status, cert.verify_uuid) == ("notpassing", verify)
 
 
 @pytest.mark.parametrize("confirm", [None, "", "yes", COURSE_ID.upper(), "course-v1:TestX+CM101+2027"])
@@ -281,12 +340,36 @@ def test_delete_all_needs_the_course_id_as_confirmation(course, confirm):
     assert Certificate.objects.count() == 3
 
 
-def test_delete_all_deletes_only_that_course(course):
+def test_delete_all_deletes_only_that_course_and_is_in_the_history(course):
     certs = CertificateFactory.create_batch(3)
     CertificateInvalidationFactory(certificate=certs[0])
     elsewhere = CertificateFactory(course_key=api.parse_course_key("course-v1:Other+X+1"))
-    assert api.delete_all_certificates(COURSE_KEY, confirm=COURSE_ID) == 3, "certificates, not cascaded rows"
-    assert list(Certificate.objects.all()) == [elsewhere]
+    teacher = UserFactory(username="teacher")
+    assert api.delete_all_certificates(COURSE_KEY, confirm=COURSE_ID, deleted_by=teacher) == 3
+    assert set(Certificate.objects.filter(course_key=COURSE_KEY).values_list("status", flat=True)) == {"deleted"}
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == "downloadable"
+    assert CertificateInvalidation.objects.filter(active=True).count() == 1
+    assert CertificateRevision.objects.filter(superseded_by_source="deletion").count() == 3
+    entry = GenerationJob.objects.get(kind="delete")
+    assert (entry.state, entry.requested_by, entry.changed, entry.params, entry.active_course_key) == (
+        "succeeded",
+        teacher,
+        3,
+        {"scope": "all"},
+        None,
+    )
+    assert api.delete_all_certificates(COURSE_KEY, confirm=COURSE_ID) == 0, "nothing left to delete"
+
+
+def test_delete_all_waits_for_no_job(course):
+    CertificateFactory()
+    GenerationJob.objects.create(
+        course_key=COURSE_KEY, kind="generate_all", state="running", active_course_key=COURSE_ID
+    )
+    with pytest.raises(errors.JobAlreadyRunning):
+        api.delete_all_certificates(COURSE_KEY, confirm=COURSE_ID)
+    assert Certificate.objects.get().status == "downloadable"
 
 
 # --- settings --------------------------------------------------------------------------------------
