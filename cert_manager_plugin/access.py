@@ -1,4 +1,11 @@
-"""Who may do what in a course's certificate management, and course/learner facts the views show (LMS adapter)."""
+"""
+Who may do what in a course's certificate management, and course/learner facts the views show (LMS adapter).
+
+No account or course oracle: outside their own courses, course staff and learners must not learn whether a
+course or an account exists. ``learners_among`` / ``course_learner`` tell who is a learner *of a course*
+(what its team may know), so a lookup can answer "no such learner in this course" alike for an unknown
+account and for an account that is not in the course; ``is_global_staff`` tells who may see the real reason.
+"""
 
 from __future__ import annotations
 
@@ -38,3 +45,44 @@ def course_access(user, course_key: CourseKey) -> str | None:
 def display_names(user_ids: Iterable[int]) -> dict[int, str]:
     """Learners' full names (one query for the whole set)."""
     return lms.backend().display_names(user_ids)
+
+
+def is_global_staff(user) -> bool:
+    """Global staff (the LMS's ``GlobalStaff`` or ``is_staff``): they may see why a course or account is missing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return lms.backend().is_global_staff(user)
+
+
+def learners_among(course_key: CourseKey, user_ids: Iterable[int]) -> set[int]:
+    """
+    Which of ``user_ids`` are learners of the course, as its team sees them: actively enrolled (the LMS), or
+    with a learner record (enrolled once, unenrolled since), a certificate or an exception-list entry in it.
+    A constant number of queries per chunk of ids.
+    """
+    from .models import Certificate, CertificateException, LearnerRecord
+
+    ids = {int(i) for i in user_ids}
+    found = set(lms.backend().enrolled_among(course_key, ids)) if ids else set()
+    for model in (LearnerRecord, Certificate, CertificateException):
+        rest = sorted(ids - found)
+        for start in range(0, len(rest), lms.LOOKUP_CHUNK):
+            chunk = rest[start : start + lms.LOOKUP_CHUNK]
+            found.update(
+                model.objects.filter(course_key=course_key, user_id__in=chunk).values_list("user_id", flat=True)
+            )
+    return found
+
+
+def course_learner(course_key: CourseKey, identifier: str):
+    """
+    The user that ``identifier`` (username or email) names, when a learner of the course; else None, whether
+    no account has that name or the account is not in the course (``learners_among``).
+    """
+    identifier = (identifier or "").strip()
+    if not identifier or "\x00" in identifier:  # a NUL never names anyone (and PostgreSQL refuses it)
+        return None
+    user = lms.backend().find_user(identifier)
+    if user is None or user.pk not in learners_among(course_key, [user.pk]):
+        return None
+    return user

@@ -6,21 +6,28 @@ course (existing exceptions, active invalidations), and the valid rows are writt
 executed for all rows (``executemany``) inside one transaction, so 50,000 rows cost a few dozen queries and
 nothing is ever half-applied. (``bulk_create`` builds a model instance and prepares every field of every
 row in Python, and splits the rows into ~166-row statements on SQLite: four times slower at 50,000 rows.)
+
+Each row's cells pass the very fields of the JSON endpoint (``POST exceptions``: ``ListEntryRequestSerializer``'s
+``user`` and ``notes``), so the CSV accepts exactly the text the JSON endpoint accepts (no NUL character, the
+same lengths); a row that fails is a ``bad_format`` row error. UTF-16 and UTF-32 files, with or without a
+byte order mark, are refused as a whole (``csv_encoding``).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import errors, lms
+from . import access, errors, lms
 from .models import CertificateException, CertificateInvalidation
 
 HEADER_NAMES = frozenset({"username_or_email", "username", "email", "user", "username or email", "identifier"})
@@ -131,8 +138,54 @@ def check_size(size: int) -> None:
         )
 
 
+#: Byte order marks of the encodings refused by name (UTF-32's before UTF-16's: FF FE starts both LE marks).
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+#: Which byte positions (mod 4) hold NUL bytes when mostly-ASCII text is written in a wide encoding.
+WIDE_PATTERNS = (
+    ("UTF-32 (little-endian)", (1, 2, 3)),
+    ("UTF-32 (big-endian)", (0, 1, 2)),
+    ("UTF-16 (little-endian)", (1, 3)),
+    ("UTF-16 (big-endian)", (0, 2)),
+)
+SNIFF_BYTES = 256
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """
+    The UTF-16/UTF-32 variant ``data`` is written in, by its byte order mark, else by where its NUL bytes fall
+    in the first ``SNIFF_BYTES`` bytes (without a BOM such a file is valid UTF-8 full of NUL characters: every
+    other byte for UTF-16, three bytes in four for UTF-32). None for anything else, including UTF-8 text with
+    a stray NUL in a note (that row is refused on its own).
+    """
+    for bom, name in WIDE_BOMS:
+        if data.startswith(bom):
+            return f"{name} (with a byte order mark)"
+    head = data[: SNIFF_BYTES - SNIFF_BYTES % 4]
+    head = head[: len(head) - len(head) % 2]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    positions = {k: head[k::4] for k in range(4)}
+    for name, zeros in WIDE_PATTERNS:
+        if name.startswith("UTF-32") and len(head) % 4:
+            continue
+        if all(positions[k] and positions[k].count(0) * 2 >= len(positions[k]) for k in zeros):
+            return f"{name}, without a byte order mark"
+    return None
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 text (a leading BOM is dropped); any other encoding is a clear error naming the byte."""
+    """
+    UTF-8 text (a leading BOM is dropped); UTF-16/UTF-32 (with or without a BOM) and any other encoding are a
+    clear error (the latter naming the first bad byte).
+    """
+    wide = wide_encoding(data)
+    if wide:
+        raise CsvEncodingError(f"The file is {wide}, not UTF-8; save it as CSV UTF-8.", line=1, encoding=wide)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -143,10 +196,39 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
+@cache
+def _json_fields():
+    """The JSON endpoint's own fields for the identifier and the notes (``POST exceptions``)."""
+    from .rest_api.v1.serializers import ListEntryRequestSerializer
+
+    fields = ListEntryRequestSerializer().fields
+    return (("username_or_email", fields["user"]), ("notes", fields["notes"]))
+
+
+def row_text_error(user: str, notes: str) -> str | None:
+    """Why the JSON endpoint would refuse these values (e.g. a NUL character), or None when it accepts them."""
+    from rest_framework.exceptions import ValidationError
+
+    problems = []
+    for (column, json_field), value in zip(_json_fields(), (user, notes), strict=True):
+        try:
+            json_field.run_validation(value)
+        except ValidationError as exc:
+            messages = exc.detail if isinstance(exc.detail, list) else [exc.detail]
+            problems.append(f"{column}: {' '.join(str(m) for m in messages)}")
+    return "; ".join(problems) or None
+
+
+def _shown(value: str) -> str:
+    """An identifier as echoed in a row error: NUL and other control characters shown as U+FFFD."""
+    return "".join("\ufffd" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in value)
+
+
 def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
     """
     Rows and format errors of a CSV file: header row optional (detected), blank lines skipped, one or two
-    columns (``username_or_email[,notes]``); limits on bytes and rows raise before any lookup.
+    columns (``username_or_email[,notes]``), each cell valid for the JSON endpoint's field (``row_text_error``);
+    limits on bytes and rows raise before any lookup.
     """
     check_size(len(data))
     text = decode(data)
@@ -183,18 +265,30 @@ def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
             elif len(cells) > 1 and len(cells[1]) > NOTES_MAX:
                 bad.append(RowError(line, user, RowErrorKind.BAD_FORMAT, f"Notes longer than {NOTES_MAX} characters."))
             else:
-                rows.append(CsvRow(line, user, cells[1].strip() if len(cells) > 1 else ""))
+                notes = cells[1].strip() if len(cells) > 1 else ""
+                problem = row_text_error(user, notes)
+                if problem:
+                    bad.append(RowError(line, _shown(user), RowErrorKind.BAD_FORMAT, problem))
+                else:
+                    rows.append(CsvRow(line, user, notes))
     except csv.Error as exc:
         raise errors.InvalidInput(f"The file is not valid CSV (line {reader.line_num}): {exc}.") from exc
     return rows, bad
 
 
-def import_exceptions(course_key: CourseKey, data: bytes, *, granted_by=None) -> BulkResult:
+def import_exceptions(
+    course_key: CourseKey, data: bytes, *, granted_by=None, reveal_accounts: bool = True
+) -> BulkResult:
     """
     Add every valid row of the CSV to the course's exception list in one transaction.
 
     Row errors (kinds in ``RowErrorKind``) are reported, not raised; file-level problems (encoding, size,
     row limit, CSV syntax) raise ``InvalidInput`` subclasses and change nothing.
+
+    ``reveal_accounts=False`` (the REST API, for callers who are not global staff): an identifier naming no
+    account and one naming an account that is not a learner of the course (``access.learners_among``) get the
+    same ``user_not_found`` row error, "no learner in this course", so a file of emails tells nobody which
+    accounts exist. ``not_enrolled`` then means a learner of the course whose enrollment is not active.
     """
     rows, bad = parse(data)
     result = BulkResult(errors=bad)
@@ -202,6 +296,9 @@ def import_exceptions(course_key: CourseKey, data: bytes, *, granted_by=None) ->
     users = backend.find_users(r.user for r in rows)
     found_ids = {u.pk for u in users.values()}
     enrolled = backend.enrolled_among(course_key, found_ids)
+    if not reveal_accounts:
+        learners = enrolled | access.learners_among(course_key, found_ids - set(enrolled))
+        users = {ident: user for ident, user in users.items() if user.pk in learners}
 
     connection = connections[router.db_for_write(CertificateException)]
     with transaction.atomic(using=connection.alias):
@@ -219,9 +316,8 @@ def import_exceptions(course_key: CourseKey, data: bytes, *, granted_by=None) ->
         for row in rows:
             user = users.get(row.user)
             if user is None:
-                result.errors.append(
-                    RowError(row.line, row.user, RowErrorKind.USER_NOT_FOUND, f"No user '{row.user}'.")
-                )
+                missing = f"No user '{row.user}'." if reveal_accounts else f"No learner '{row.user}' in this course."
+                result.errors.append(RowError(row.line, row.user, RowErrorKind.USER_NOT_FOUND, missing))
             elif user.pk not in enrolled:
                 result.errors.append(
                     RowError(row.line, row.user, RowErrorKind.NOT_ENROLLED, f"'{row.user}' is not enrolled.")

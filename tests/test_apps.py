@@ -173,3 +173,86 @@ def test_add_plugins_finds_a_settings_module_for_each_settings_type(blank_settin
     assert blank_settings_module.CERT_MANAGER_LMS_BACKEND == "auto"
     assert blank_settings_module.CERT_MANAGER_BATCH_SIZE == 1000
     assert set(plugin_common.FILTER_STEPS) <= set(blank_settings_module.OPEN_EDX_FILTERS_CONFIG)
+
+
+# --- the demo host's secret key and DEBUG (issue 8, item 10) ---------------------------------------------------
+
+devsite_only = pytest.mark.skipif(
+    "devsite.settings" not in sys.modules, reason="the demo host's settings (devsite.settings) are not loaded"
+)
+PUBLIC_DEMO_KEY = "demo-only-secret-key-not-for-production"
+ROOT = DEVSITE.parent
+
+
+@devsite_only
+def test_the_demo_key_is_made_on_first_run_private_and_kept(tmp_path):
+    from devsite.settings import secret_key
+
+    path = tmp_path / "var" / "secret_key"
+    key = secret_key(path)
+    assert len(key) >= 50 and key != PUBLIC_DEMO_KEY
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert secret_key(path) == key, "kept: the next run signs with the same key"
+    assert secret_key(tmp_path / "other") != key, "random: no two installations share one"
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"], "no temporary file left behind"
+
+
+@devsite_only
+def test_processes_starting_together_agree_on_the_key(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from devsite.settings import secret_key
+
+    path = tmp_path / "secret_key"
+    with ThreadPoolExecutor(16) as pool:
+        keys = set(pool.map(lambda _: secret_key(path), range(64)))
+    assert keys == {path.read_text().strip()}
+
+
+@devsite_only
+def test_an_empty_key_file_is_refused(tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from devsite.settings import secret_key
+
+    path = tmp_path / "secret_key"
+    path.write_text("\n")
+    with pytest.raises(ImproperlyConfigured, match="empty"):
+        secret_key(path)
+
+
+@devsite_only
+def test_the_running_host_signs_sessions_and_jwts_with_a_secret_key():
+    assert settings.SECRET_KEY and settings.SECRET_KEY != PUBLIC_DEMO_KEY
+    assert settings.JWT_AUTH["JWT_ISSUERS"][0]["SECRET_KEY"] == settings.SECRET_KEY
+    assert settings.DEBUG is False
+
+
+def _devsite(code: str, **env: str):
+    """Run ``code`` after importing devsite.settings in a fresh interpreter (never touching var/secret_key)."""
+    import os
+    import subprocess
+
+    environ = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    environ.update({"PYTHONPATH": str(ROOT), "CERT_MANAGER_SETTINGS_TYPE": "devstack", **env})
+    return subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120
+    )
+
+
+@devsite_only
+def test_django_secret_key_wins_and_debug_is_on_only_for_the_demo_server():
+    show = "import devsite.settings as s; print(s.SECRET_KEY, s.DEBUG, s.JWT_AUTH['JWT_ISSUERS'][0]['SECRET_KEY'])"
+    done = _devsite(show, DJANGO_SECRET_KEY="from-the-environment")
+    assert done.stdout.split() == ["from-the-environment", "False", "from-the-environment"], done.stderr
+    demo = _devsite("import sys; sys.argv = ['manage.py', 'runserver']; " + show, DJANGO_SECRET_KEY="k")
+    assert demo.stdout.split() == ["k", "True", "k"], demo.stderr
+    forced = _devsite(show, DJANGO_SECRET_KEY="k", DJANGO_DEBUG="1")
+    assert forced.stdout.split()[1] == "True", forced.stderr
+
+
+@devsite_only
+def test_the_demo_host_refuses_to_start_with_the_old_public_key():
+    done = _devsite("import devsite.settings", DJANGO_SECRET_KEY=PUBLIC_DEMO_KEY)
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr and "public key" in done.stderr

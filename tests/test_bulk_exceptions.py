@@ -210,3 +210,95 @@ def test_import_queries_grow_with_chunks_not_rows(world):  # noqa: F811
         result = import_exceptions(COURSE_KEY, data)
     assert len(result.added) == 2000
     assert len(ctx.captured_queries) <= 40, len(ctx.captured_queries)
+
+
+# --- hostile text and encodings (issue 8, item 7) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [
+        ("utf-16-le", "UTF-16 (little-endian), without"),
+        ("utf-16-be", "UTF-16 (big-endian), without"),
+        ("utf-32-le", "UTF-32 (little-endian), without"),
+        ("utf-32-be", "UTF-32 (big-endian), without"),
+        ("utf-16", "UTF-16 (with a byte order mark)"),
+        ("utf-32", "UTF-32 (with a byte order mark)"),
+    ],
+)
+def test_utf16_and_utf32_are_refused_with_or_without_a_bom(encoding, named):
+    """Without a BOM, UTF-16 is valid UTF-8 full of NULs: it used to be read as such."""
+    data = "username_or_email,notes\nfrodo,late work\nsam@example.com,\n".encode(encoding)
+    with pytest.raises(CsvEncodingError) as info:
+        parse(data)
+    assert info.value.code == "csv_encoding"
+    assert named in info.value.message
+    assert "UTF-8" in info.value.message
+
+
+@pytest.mark.parametrize("text", ["frodo,hi\n", "é,ü\n", "a\n", "李,小龍\n"])
+def test_short_and_non_ascii_utf16_is_refused_too(text):
+    for encoding in ("utf-16-le", "utf-16-be"):
+        data = text.encode(encoding)
+        try:
+            parse(data)
+        except CsvEncodingError:
+            continue
+        raise AssertionError(f"{text!r} in {encoding} was read as UTF-8")
+
+
+def test_a_nul_in_one_row_refuses_that_row_only():
+    rows, bad = parse(b"username_or_email,notes\nfrodo,late\x00work\nsam,fine\nmer\x00ry,x\n")
+    assert [(r.line, r.user, r.notes) for r in rows] == [(3, "sam", "fine")]
+    assert [(e.line, e.kind) for e in bad] == [(2, RowErrorKind.BAD_FORMAT), (4, RowErrorKind.BAD_FORMAT)]
+    assert bad[0].message == "notes: Null characters are not allowed."
+    assert bad[1].message == "username_or_email: Null characters are not allowed."
+    assert bad[1].user == "mer\ufffdry"  # echoed without the NUL
+
+
+@pytest.mark.parametrize(
+    ("user", "notes"),
+    [
+        ("frodo", "fine"),
+        ("frodo", "a\x00b"),
+        ("fro\x00do", ""),
+        ("frodo", "tab\tand\nnew line"),
+        ("frodo", "bell\x07 escape\x1b del\x7f"),
+        ("frodo", "right-to-left \u202e override"),
+        ("u" * 254, "n" * 10_000),
+        ("u" * 255, ""),
+        ("frodo", "n" * 10_001),
+    ],
+)
+def test_each_row_passes_exactly_when_the_json_endpoint_would_accept_it(world, user, notes):  # noqa: F811
+    """The CSV uses the JSON endpoint's own fields: same refusals (NUL, lengths), same acceptances."""
+    from cert_manager_plugin.rest_api.v1.serializers import ListEntryRequestSerializer
+
+    json_ok = ListEntryRequestSerializer(data={"user": user, "notes": notes}).is_valid()
+    quoted = '"' + notes.replace('"', '""') + '"'
+    rows, bad = parse(f"username_or_email,notes\n{user},{quoted}\n".encode())
+    assert (len(rows) == 1) is json_ok, bad
+    if not json_ok:
+        assert [e.kind for e in bad] == [RowErrorKind.BAD_FORMAT]
+
+
+def test_without_revealing_accounts_an_account_outside_the_course_is_no_learner(world):  # noqa: F811
+    """For course teams (the REST API, not global staff): no account oracle through a file of emails."""
+    sam = UserFactory(username="sam")
+    LearnerRecordFactory(user=sam, is_active=False)  # a learner of the course who unenrolled
+    outsider = UserFactory(username="outsider", email="outsider@example.com")
+    data = b"frodo\nnobody\noutsider@example.com\nstaffer\nsam\n"
+    result = import_exceptions(COURSE_KEY, data, reveal_accounts=False)
+    assert [a["username"] for a in result.added] == ["frodo"]
+    assert [(e.user, e.kind, e.message) for e in result.errors] == [
+        ("nobody", "user_not_found", "No learner 'nobody' in this course."),
+        ("outsider@example.com", "user_not_found", "No learner 'outsider@example.com' in this course."),
+        ("staffer", "user_not_found", "No learner 'staffer' in this course."),
+        ("sam", "not_enrolled", "'sam' is not enrolled."),
+    ]
+    assert not CertificateException.objects.filter(user=outsider).exists()
+
+
+def test_revealing_accounts_is_the_default_of_the_python_api(world):  # noqa: F811
+    result = import_exceptions(COURSE_KEY, b"staffer\nnobody\n")
+    assert [(e.user, e.kind) for e in result.errors] == [("staffer", "not_enrolled"), ("nobody", "user_not_found")]

@@ -47,3 +47,16 @@ def test_to_csv_escapes_header_and_cells_and_stays_parseable():
 def test_iter_csv_streams_one_line_per_row():
     lines = list(iter_csv(["a"], ([n] for n in range(3))))
     assert lines == ["a\r\n", "0\r\n", "1\r\n", "2\r\n"]
+
+
+def test_a_download_starts_with_a_utf8_bom_and_says_its_charset():
+    """Excel reads a CSV without a BOM in the ANSI code page: non-ASCII names came out as mojibake."""
+    from cert_manager_plugin.csv_export import BOM, CONTENT_TYPE
+
+    assert CONTENT_TYPE == "text/csv; charset=utf-8"
+    lines = list(iter_csv(["name"], [["Éowyn"], ["=李"]], bom=True))
+    assert lines == [BOM, "name\r\n", "Éowyn\r\n", "'=李\r\n"]
+    data = to_csv(["name"], [["Éowyn"]], bom=True).encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbfname")
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [["name"], ["Éowyn"]]
+    assert not to_csv(["name"], []).startswith(BOM)  # only downloads ask for it

@@ -4,6 +4,11 @@ then JWTs of restricted OAuth applications (scopes and ``content_org`` filters, 
 
 Roles: anonymous, a learner (enrolled, passing, certified), another learner (enrolled, not passing), course
 staff (read), course instructor and global staff (manage).
+
+No account or course oracle (issue 8, item 9): a signed-in user who is not on the course team gets 404
+``not_found`` on the team's endpoints, the same answer as for a course that does not exist (these were 403
+before); course staff still get 403 on writes (their own course: nothing to hide). Learner lookups answer
+``user_not_found`` alike for an unknown account and an account outside the course.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from cert_manager_plugin.rest_api.permissions import READ_SCOPE, WRITE_SCOPE, ac
 from tests.factories import COURSE_ID, COURSE_KEY, GenerationJobFactory, UserFactory
 from tests.rest_api_support import PREFIX, ROLES, client_for, course_url, world  # noqa: F401
 
-READ = dict(anonymous=401, learner=403, other_learner=403, course_staff=200, instructor=200, global_staff=200)
+# Learners are not on the course team: 404, as if the course did not exist (403 before issue 8).
+READ = dict(anonymous=401, learner=404, other_learner=404, course_staff=200, instructor=200, global_staff=200)
 
 
 def write(ok: int) -> dict[str, int]:
-    return dict(anonymous=401, learner=403, other_learner=403, course_staff=403, instructor=ok, global_staff=ok)
+    return dict(anonymous=401, learner=404, other_learner=404, course_staff=403, instructor=ok, global_staff=ok)
 
 
 SIGNED_IN = dict(anonymous=401, learner=200, other_learner=200, course_staff=200, instructor=200, global_staff=200)
@@ -148,7 +154,7 @@ def test_roles_in_another_course_grant_nothing(world):  # noqa: F811
     outsider = UserFactory(username="outsider")
     CourseRoleFactory(user=outsider, role="instructor", course_key=other_id)
     client = client_for(outsider)
-    assert client.get(course_url("settings")).status_code == 403
+    assert client.get(course_url("settings")).status_code == 404  # 403 before issue 8: told the course exists
     assert client.get(course_url("settings", other_id)).status_code == 200
 
 
@@ -244,7 +250,8 @@ def test_restricted_app_still_needs_the_course_role(world):  # noqa: F811
     response = staff.patch(SETTINGS, {"print_grade": False}, format="json")
     assert_denied(response)
     assert "instructor role" in response.json()["message"]
-    assert_denied(jwt_client(world.learner, scopes=scopes, filters=filters).get(SETTINGS))
+    learner = jwt_client(world.learner, scopes=scopes, filters=filters).get(SETTINGS)
+    assert (learner.status_code, learner.json()["code"]) == (404, "not_found")  # not on the team: no course
 
 
 def test_restricted_app_with_a_malformed_or_unknown_course_keeps_the_api_errors(world):  # noqa: F811
@@ -252,6 +259,9 @@ def test_restricted_app_with_a_malformed_or_unknown_course_keeps_the_api_errors(
     bad = client.get(f"{PREFIX}/courses/not-a-course/settings")
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_course_key")
     missing = client.get(course_url("settings", "course-v1:TestX+Nope+2026"))
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+    admin = jwt_client(world.global_staff, scopes=[READ_SCOPE], filters=[f"content_org:{ORG}"])
+    missing = admin.get(course_url("settings", "course-v1:TestX+Nope+2026"))
     assert (missing.status_code, missing.json()["code"]) == (404, "course_not_found")
 
 
@@ -263,7 +273,7 @@ def test_unrestricted_jwt_behaves_as_a_session(world):  # noqa: F811
     staff = jwt_client(world.course_staff, restricted=False)
     assert staff.get(SETTINGS).status_code == 200
     assert_denied(staff.patch(SETTINGS, {"print_grade": True}, format="json"))
-    assert_denied(jwt_client(world.learner, restricted=False).get(SETTINGS))
+    assert jwt_client(world.learner, restricted=False).get(SETTINGS).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -301,3 +311,145 @@ def test_restricted_app_on_the_learners_course_certificate(world):  # noqa: F811
 def test_verify_stays_public_whatever_the_token(world):  # noqa: F811
     client = jwt_client(world.instructor, scopes=["email"], filters=["content_org:OtherX"])
     assert client.get(f"{PREFIX}/verify/{world.certificate.verify_uuid}").status_code == 200
+
+
+# --- no account or course oracle (issue 8, item 9) -----------------------------------------------------------
+
+OTHER_ID = "course-v1:TestX+Other+2026"
+MISSING_ID = "course-v1:TestX+Missing+2026"
+
+
+def told(response, *secrets: str) -> tuple:
+    """What a response tells its caller, with the identifiers it echoes (the caller's own input) blanked."""
+    body = response.json()
+    text = repr((body.get("code"), body.get("message"), body.get("details"), body.get("field_errors")))
+    for secret in secrets:
+        text = text.replace(secret, "<id>")
+    return response.status_code, text
+
+
+@pytest.fixture
+def outsiders(world):  # noqa: F811
+    """An instructor and a certified learner of another course: accounts that exist, outside the test course."""
+    from tests.factories import CertificateFactory, CourseRoleFactory, LearnerRecordFactory, StandaloneCourseFactory
+
+    StandaloneCourseFactory(course_key=OTHER_ID, display_name="Other")
+    teacher = UserFactory(username="elrond", email="elrond@example.com")
+    CourseRoleFactory(user=teacher, role="instructor", course_key=OTHER_ID)
+    pupil = UserFactory(username="pippin", email="pippin@example.com")
+    LearnerRecordFactory(user=pupil, course_key=OTHER_ID)
+    CertificateFactory(user=pupil, course_key=OTHER_ID)
+    return teacher, pupil
+
+
+COURSE_ENDPOINTS = [e for e in ENDPOINTS if not e[0].startswith(("me-", "verify"))]
+
+
+@pytest.mark.parametrize("who", ["learner", "elrond", "nobody_in_particular"])
+@pytest.mark.parametrize(
+    ("name", "method", "url", "body", "fmt"), [e[:5] for e in COURSE_ENDPOINTS], ids=[e[0] for e in COURSE_ENDPOINTS]
+)
+def test_a_course_outside_yours_and_a_missing_course_look_the_same(
+    world,  # noqa: F811
+    outsiders,
+    tmp_path,
+    who,
+    name,
+    method,
+    url,
+    body,
+    fmt,
+):
+    """Course staff of another course, learners and anyone else cannot tell whether a course exists."""
+    user = {"learner": world.learner, "elrond": outsiders[0]}.get(who) or UserFactory(username=who)
+    client = client_for(user)
+    real = url(world, tmp_path)
+    kwargs = {"data": bulk_file(), "format": "multipart"} if body == "bulk" else {}
+    if body not in (None, "bulk"):
+        kwargs = {"data": body, "format": fmt}
+    existing = getattr(client, method)(real, **kwargs)
+    if body == "bulk":
+        kwargs = {"data": bulk_file(), "format": "multipart"}
+    missing = getattr(client, method)(real.replace(COURSE_ID, MISSING_ID), **kwargs)
+    assert existing.status_code == 404, existing.content
+    assert told(existing, COURSE_ID) == told(missing, MISSING_ID)
+    assert existing.json()["code"] == "not_found"
+
+
+LOOKUPS = [
+    ("certificate-get", "get", lambda u: course_url(f"certificates/{u}"), None),
+    ("certificate-delete", "delete", lambda u: course_url(f"certificates/{u}"), None),
+    ("revisions-get", "get", lambda u: course_url(f"certificates/{u}/revisions"), None),
+    ("exceptions-post", "post", lambda u: course_url("exceptions"), "user"),
+    ("exception-delete", "delete", lambda u: course_url(f"exceptions/{u}"), None),
+    ("invalidations-post", "post", lambda u: course_url("invalidations"), "user"),
+]
+
+
+@pytest.mark.parametrize("role", ["instructor", "course_staff"])
+@pytest.mark.parametrize("identifier", ["elrond", "pippin@example.com", "PIPPIN"])
+@pytest.mark.parametrize(("name", "method", "url", "field"), LOOKUPS, ids=[lookup[0] for lookup in LOOKUPS])
+def test_a_learner_lookup_does_not_tell_whether_an_account_exists(
+    world,  # noqa: F811
+    outsiders,
+    role,
+    identifier,
+    name,
+    method,
+    url,
+    field,
+):
+    """
+    ``certificate_not_found`` vs ``user_not_found`` told course staff of any course whether any username or email
+    existed; an account outside the course now gets the answer of an unknown one.
+    """
+    client = client_for(world.user(role))
+
+    def ask(who):
+        kwargs = {"data": {field: who, "notes": "x"}, "format": "json"} if field else {}
+        return getattr(client, method)(url(who), **kwargs)
+
+    existing, unknown = ask(identifier), ask("zz-no-such-account")
+    assert told(existing, identifier) == told(unknown, "zz-no-such-account")
+    if role == "instructor" or method == "get":
+        assert (existing.status_code, existing.json()["code"]) == (404, "user_not_found")
+        assert existing.json()["message"] == f"No learner '{identifier}' in this course."
+    else:
+        assert existing.status_code == 403  # course staff cannot write: refused before any lookup
+
+
+def test_lookups_of_learners_of_the_course_keep_their_codes(world):  # noqa: F811
+    client = client_for(world.instructor)
+    assert client.get(course_url("certificates/frodo")).json()["code"] == "certificate_not_found"
+    assert client.post(course_url("exceptions"), {"user": "merry"}, format="json").json()["code"] == "already_listed"
+    assert client.delete(course_url("exceptions/frodo")).json()["code"] == "not_found"
+    assert client.post(course_url("invalidations"), {"user": "frodo"}, format="json").json()["code"] == (
+        "certificate_not_found"
+    )
+
+
+def test_global_staff_see_the_real_reasons(world, outsiders):  # noqa: F811
+    admin = client_for(world.global_staff)
+    assert admin.get(course_url("settings", MISSING_ID)).json()["code"] == "course_not_found"
+    assert admin.get(course_url("certificates/zz-no-such-account")).json()["code"] == "user_not_found"
+    assert admin.get(course_url("certificates/pippin")).json()["code"] == "certificate_not_found"
+    assert admin.post(course_url("exceptions"), {"user": "pippin"}, format="json").json()["code"] == "not_enrolled"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_my_course_certificate_does_not_tell_whether_a_course_exists(world, outsiders, method):  # noqa: F811
+    """A learner asking about a course they are not in gets the answer of a course that does not exist."""
+    client = client_for(world.learner)
+    other = getattr(client, method)(course_url("me/certificate", OTHER_ID))
+    missing = getattr(client, method)(course_url("me/certificate", MISSING_ID))
+    assert (other.status_code, other.json()["code"]) == (404, "not_found")
+    assert told(other, OTHER_ID) == told(missing, MISSING_ID)
+    pupil = client_for(outsiders[1])
+    assert getattr(pupil, method)(course_url("me/certificate", OTHER_ID)).status_code in (200, 409)
+
+
+def test_my_course_certificate_for_the_team_and_global_staff(world, outsiders):  # noqa: F811
+    assert client_for(outsiders[0]).get(course_url("me/certificate", OTHER_ID)).status_code == 200
+    assert client_for(world.global_staff).get(course_url("me/certificate", OTHER_ID)).status_code == 200
+    missing = client_for(world.global_staff).get(course_url("me/certificate", MISSING_ID))
+    assert (missing.status_code, missing.json()["code"]) == (404, "course_not_found")

@@ -164,3 +164,31 @@ def test_every_step_path_imports():
 
     for path in common.FILTER_STEPS.values():
         assert issubclass(import_string(path), PipelineStep), path
+
+
+# --- no start with the demo's public secret key (issue 8, item 10) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hooks", [(common, production), (common, production, devstack)], ids=["production", "devstack"]
+)
+@pytest.mark.parametrize("key", ["demo-only-secret-key-not-for-production", "", "   ", None])
+def test_production_refuses_the_public_demo_key_or_an_empty_one(hooks, key):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        _apply(_settings(SECRET_KEY=key), hooks)
+
+
+def test_production_accepts_a_real_key_and_leaves_a_missing_one_to_django():
+    host = _apply(_settings(SECRET_KEY="a-real-and-secret-random-key"), [common, production])
+    assert host.CERT_MANAGER_BATCH_SIZE == DEFAULTS["CERT_MANAGER_BATCH_SIZE"]
+    _apply(_settings(), [common, production])  # SECRET_KEY not set yet: Django refuses it when used
+
+
+def test_the_refusal_names_the_way_out():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured) as info:
+        production.plugin_settings(_settings(SECRET_KEY=production.PUBLIC_DEMO_SECRET_KEY))
+    assert "public" in str(info.value) and "DJANGO_SECRET_KEY" in str(info.value)

@@ -4,20 +4,28 @@ error, for ``CertManagerError`` (``api`` errors) and DRF's own exceptions alike.
 
 The body also carries the Open edX ADR 0029 envelope keys (``type``, ``title``, ``status``, ``detail``,
 ``instance``, ``errors`` from edx-drf-extensions), so clients written to either convention can read it.
-The handler is set per view (``get_exception_handler``), never host-wide.
+The handler is set per view (``get_exception_handler``), never host-wide. An exception no handler knows is,
+with DEBUG off, a logged JSON 500 ``server_error`` carrying an ``error_id`` (``server_error``): the plugin
+does not own the host's ``handler500``, so its views answer that themselves, inside the LMS as in the demo.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 
+from django.core import signals
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from edx_rest_framework_extensions.errors import error_type_uri, normalize_validation_errors
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from cert_manager_plugin.errors import CertManagerError
+
+from .parsers import RequestTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,7 @@ DRF_CODES = {
     exceptions.MethodNotAllowed: "method_not_allowed",
     exceptions.NotAcceptable: "not_acceptable",
     exceptions.UnsupportedMediaType: "unsupported_media_type",
+    RequestTooLarge: "request_too_large",
     exceptions.ParseError: "invalid_input",
     exceptions.ValidationError: "invalid_input",
     exceptions.Throttled: "throttled",
@@ -69,7 +78,10 @@ def error_body(status_code: int, code: str, message: str, request=None, **extra)
 
 
 def exception_handler(exc, context) -> Response | None:
-    """Turn any error a view raises into the JSON error shape (unknown exceptions propagate as 500)."""
+    """
+    Turn any error a view raises into the JSON error shape; unknown exceptions propagate (``BaseView`` answers
+    them with ``server_error`` when DEBUG is off).
+    """
     request = context.get("request")
     if isinstance(exc, CertManagerError):
         field_errors = exc.details.get("field_errors")
@@ -84,6 +96,10 @@ def exception_handler(exc, context) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # request.body / request.POST over DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = RequestTooLarge(str(exc) or RequestTooLarge.default_detail)
+    elif isinstance(exc, SuspiciousOperation):  # e.g. too many form fields or files: Django answers 400 too
+        exc = exceptions.ParseError(str(exc) or "The request is malformed.")
     if not isinstance(exc, exceptions.APIException):
         return None
     code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
@@ -103,6 +119,33 @@ def exception_handler(exc, context) -> Response | None:
         headers["Retry-After"] = str(int(exc.wait))
     return Response(
         error_body(exc.status_code, code, message, request, **extra), status=exc.status_code, headers=headers
+    )
+
+
+def server_error(exc, context) -> Response:
+    """
+    The JSON 500 for an exception no handler knows: ``server_error`` with an ``error_id`` that is also in the
+    log line carrying the traceback, so an operator can find it. Django's ``got_request_exception`` is sent as
+    Django does for an uncaught exception (error trackers listen to it). Nothing about the exception is shown.
+    The request's transaction (``ATOMIC_REQUESTS``, as the LMS sets it) is rolled back, as it would have been
+    had the exception reached Django.
+    """
+    request = context.get("request")
+    django_request = getattr(request, "_request", request)
+    error_id = uuid.uuid4().hex
+    set_rollback()
+    log.error(
+        "cert_manager: unexpected error %s on %s %s",
+        error_id,
+        getattr(request, "method", "?"),
+        getattr(request, "path", "?"),
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    signals.got_request_exception.send(sender=None, request=django_request)
+    message = f"The server met an unexpected error (error id {error_id}); it was logged. Quote the id to report it."
+    return Response(
+        error_body(500, "server_error", message, request, details={"error_id": error_id}),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
 
 
@@ -129,4 +172,8 @@ ERRORS_READ = {
     status.HTTP_403_FORBIDDEN: ErrorSerializer,
     status.HTTP_404_NOT_FOUND: ErrorSerializer,
 }
-ERRORS_WRITE = {**ERRORS_READ, status.HTTP_409_CONFLICT: ErrorSerializer}
+ERRORS_WRITE = {
+    **ERRORS_READ,
+    status.HTTP_409_CONFLICT: ErrorSerializer,
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: ErrorSerializer,
+}
