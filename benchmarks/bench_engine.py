@@ -251,16 +251,16 @@ def grade_events(args) -> list[dict]:
         ],
         batch_size=2000,
     )
-    from cert_manager_plugin import jobs
+    from cert_manager_plugin import dispatch
 
     sent: list[str] = []
-    real_send = jobs.send_task
+    real_send = dispatch.send_task
 
     def counting_send(name, task_args, *, countdown=None):
         sent.append(name)
         real_send(name, task_args, countdown=countdown)
 
-    jobs.send_task = counting_send
+    dispatch.send_task = counting_send
     rows = []
     # broker: the host's Celery app, made non-eager on memory:// (enqueueing is real but nothing consumes it)
     with not_eager():
@@ -287,7 +287,7 @@ def grade_events(args) -> list[dict]:
                 }
             )
             LearnerRecord.objects.filter(course_key=course_key).update(reconcile_pending_since=None)
-    jobs.send_task = real_send
+    dispatch.send_task = real_send
     return rows
 
 

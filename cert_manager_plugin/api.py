@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from .engine import BatchResult, course_policy, reconcile_batch
 from .errors import CertManagerError, UserNotFound
+from .courses import canonical_course_key, parse_course_key, resolve_course
 from .links import base_url, certificate_url
+from .reconcile import (
+    learner_changed,
+    reconcile_learner,
+    reconcile_pending,
+    record_enrollment,
+    record_grade,
+    record_passing_status,
+    sweep_course,
+    sweep_forgotten_courses,
+)
 from .lms import connect_lms_certificate_writes, inside_lms, silence_lms_certificate_handlers
 from .selectors import (
     certificate_by_verify_uuid,
@@ -29,14 +40,6 @@ from .services import (
     get_course_settings,
     grant_exception,
     invalidate_certificate,
-    learner_changed,
-    parse_course_key,
-    canonical_course_key,
-    resolve_course,
-    reconcile_learner,
-    record_enrollment,
-    record_grade,
-    record_passing_status,
     remove_exception,
     request_certificate,
     resolve_user,
@@ -56,7 +59,6 @@ from .jobs import (
     fail_stale_jobs,
     get_job,
     issue_held_certificates,
-    reconcile_pending,
     resume_job,
     resume_stale_jobs,
     run_chunk,

@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import links, lms
+from . import events, links, lms, notifications
 from .data import CertificateStatus
 from .eligibility import CoursePolicy, Decision, LearnerState, decide
 from .models import (
@@ -359,8 +358,6 @@ def after_commit(
     ``GeneratedCertificate`` rows written, ``announced``), the LMS's certificate signals for those rows, then
     learner emails (if on) are queued.
     """
-    from . import events, notifications
-
     events.emit_certificate_events(course_key, changes if announced is None else announced)
     try:
         lms.backend().announce_lms_changes(course_key, lms_changes)
@@ -484,11 +481,3 @@ def insert_certificates(rows: list[WrittenCertificate]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-
-
-def user_rows(user_ids: Sequence[int]) -> dict[int, dict]:
-    """id, username, email, is_active of users, one query."""
-    return {
-        u["id"]: u
-        for u in get_user_model().objects.filter(pk__in=list(user_ids)).values("id", "username", "email", "is_active")
-    }

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from opaque_keys.edx.keys import CourseKey
 from openedx_events.learning.data import CertificateData, CourseData, UserData, UserPersonalData
@@ -41,8 +42,6 @@ def pdf_url(verify_uuid) -> str:
 
 def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
     """Send one event per changed certificate (after commit); a failing receiver never breaks the caller."""
-    from .engine import user_rows
-
     if not changes:
         return 0
     # As Django's Signal.send does, skip the work for a signal nobody listens to (the LMS's event-bus
@@ -93,3 +92,11 @@ def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
         except Exception:
             log.exception("cert_manager: sending the certificate event for user %s failed", change.user_id)
     return sent
+
+
+def user_rows(user_ids: Sequence[int]) -> dict[int, dict]:
+    """id, username, email, is_active of users, one query."""
+    return {
+        u["id"]: u
+        for u in get_user_model().objects.filter(pk__in=list(user_ids)).values("id", "username", "email", "is_active")
+    }

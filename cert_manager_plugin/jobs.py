@@ -8,7 +8,7 @@ itself done in the same transaction, so a chunk that is delivered twice (a worke
 redelivered) does nothing the second time. Counters move with ``F()`` expressions; the chunk that
 brings ``chunks_done`` up to ``chunks_total`` closes the job (no chords).
 
-Tasks are enqueued by name through the host's Celery app (``send_task``), so this module never imports
+Tasks are enqueued by name through the host's Celery app (``dispatch.send_task``), so this module never imports
 ``tasks``: an eager app (``CELERY_TASK_ALWAYS_EAGER`` / the LMS's ``CELERY_ALWAYS_EAGER``) runs them in-process
 after the commit, any other app sends them to its broker. A job whose message cannot be sent fails at once
 with the reason; it never sits ``queued``.
@@ -17,19 +17,22 @@ with the reason; it never sits ``queued``.
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Case, F, Q, Sum, Value, When
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import engine, errors, lms
+from . import dispatch, engine, errors, lms
+from .courses import canonical_course_key, parse_course_key
 from .data import (
     GROUP_STATUS,
     CertificateStatus,
@@ -52,9 +55,8 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-TASK_RUN_JOB = "cert_manager_plugin.tasks.run_job"
-TASK_RUN_CHUNK = "cert_manager_plugin.tasks.run_chunk"
-TASK_RECONCILE_LEARNER = "cert_manager_plugin.tasks.reconcile_learner"
+TASK_RUN_JOB = dispatch.TASK_RUN_JOB
+TASK_RUN_CHUNK = dispatch.TASK_RUN_CHUNK
 
 REGENERATE_STATUSES: tuple[str, ...] = tuple(s.value for s in GROUP_STATUS.values())
 #: Open edX's passing statuses (``CertificateStatuses.PASSED_STATUSES``): a learner holding one has a certificate.
@@ -74,32 +76,6 @@ def batch_size() -> int:
 def stale_seconds() -> int:
     """Seconds without a heartbeat after which an active job counts as dead."""
     return int(getattr(settings, "CERT_MANAGER_JOB_STALE_SECONDS", 300) or 300)
-
-
-def coalesce_seconds() -> float:
-    """How long a burst of changes for one learner is gathered before one reconcile."""
-    return float(getattr(settings, "CERT_MANAGER_COALESCE_SECONDS", 5) or 0)
-
-
-def send_task(name: str, args: Sequence, *, countdown: float | None = None) -> None:
-    """
-    Hand a plugin task to the host's Celery app, on ``CERT_MANAGER_CELERY_QUEUE`` if set.
-
-    The task object registered on the current app is used (``apply_async``), not ``send_task``: an eager
-    app runs it in-process, exactly as the host's own tasks run, and a broker app publishes it. Raises what
-    the app raises (broker unreachable, or an eager task's error when the app propagates them).
-    """
-    options: dict = {}
-    queue = getattr(settings, "CERT_MANAGER_CELERY_QUEUE", None)
-    if queue:
-        options["queue"] = queue
-    if countdown:
-        options["countdown"] = countdown
-    task = current_app.tasks.get(name)
-    if task is None:  # the app was created without loading ours: publish by name (a worker knows them)
-        current_app.send_task(name, args=list(args), **options)
-        return
-    task.apply_async(args=list(args), **options)
 
 
 # --- input ---------------------------------------------------------------------------------------------
@@ -214,8 +190,6 @@ DRY_RUN_NAMES = 50
 
 def _not_issued(by_reason: dict[str, list[int]]) -> dict[str, dict]:
     """``{reason: {"count": n, "learners": [usernames…]}}``: who would hold no certificate, and why."""
-    from django.contrib.auth import get_user_model
-
     named = [uid for ids in by_reason.values() for uid in ids[:DRY_RUN_NAMES]]
     usernames = dict(get_user_model().objects.filter(pk__in=named).values_list("pk", "username")) if named else {}
     return {
@@ -241,8 +215,6 @@ def submit_job(
     second active job of the course (``JobAlreadyRunning``) whatever the timing. The job is enqueued
     after the surrounding transaction commits (inline mode: run then, in-process).
     """
-    from .services import canonical_course_key
-
     course_key = canonical_course_key(course_key)  # every spelling of the course shares its one active job
     params = validate(kind, statuses, scope, dry_run, options)
     if dry_run:
@@ -317,7 +289,7 @@ def _enqueue_job(job_id: int) -> None:
 
 def _send_coordinator(job_id: int) -> None:
     try:
-        send_task(TASK_RUN_JOB, [job_id])
+        dispatch.send_task(TASK_RUN_JOB, [job_id])
     except Exception as exc:  # broker down, or an eager coordinator that raised: the job must not stay queued
         log.exception("cert_manager: job %s could not be queued", job_id)
         _finish(job_id, JobState.FAILED, error=f"could not be queued: {exc}")
@@ -328,8 +300,6 @@ def _send_coordinator(job_id: int) -> None:
 
 def get_job(course_key, job_id) -> GenerationJob:
     """One job of the course, or ``NotFound``."""
-    from .services import parse_course_key
-
     course_key = parse_course_key(course_key)
     try:
         job_id = int(job_id)
@@ -362,8 +332,6 @@ def run_job(job_id: int, *, raise_operational: bool = False) -> None:
     Idempotent: a redelivered coordinator finds the chunks written and only re-enqueues pending ones.
     Errors fail the job, except database operational errors when ``raise_operational`` (Celery retries).
     """
-    from django.db import OperationalError
-
     job = GenerationJob.objects.filter(pk=job_id).first()
     if job is None or job.state not in (JobState.QUEUED, JobState.RUNNING):
         return
@@ -408,7 +376,7 @@ def run_job(job_id: int, *, raise_operational: bool = False) -> None:
         return
     for chunk_id in pending:
         try:
-            send_task(TASK_RUN_CHUNK, [job_id, chunk_id])
+            dispatch.send_task(TASK_RUN_CHUNK, [job_id, chunk_id])
         except Exception as exc:  # noqa: BLE001 - the chunk fails (its learners count as failed); job resumable
             chunk_failed(job_id, chunk_id, "could not be queued", error=f"could not be queued: {exc}")
 
@@ -450,8 +418,6 @@ def run_chunk(job_id: int, chunk_id: int, *, raise_operational: bool = False) ->
     marks the chunk failed (the job then ends failed and can be resumed), except database operational
     errors when ``raise_operational`` (the Celery task retries those with backoff).
     """
-    from django.db import OperationalError
-
     try:
         with transaction.atomic():
             chunk = _lock_chunk(chunk_id)
@@ -516,9 +482,6 @@ def _lock_chunk(chunk_id: int) -> GenerationJobChunk | None:
 
 def chunk_failed(job_id: int, chunk_id: int, what: str, *, exc_info: bool = False, error: str = "") -> None:
     """Mark a pending chunk failed (its learners count as failed) and let the job close if it was the last."""
-    import sys
-    import traceback
-
     if exc_info:
         etype, value, _ = sys.exc_info()
         error = error or "".join(traceback.format_exception_only(etype, value)).strip()
@@ -656,69 +619,6 @@ def resume_stale_jobs() -> list[int]:
     return resumed
 
 
-# --- coalesced single-learner reconcile -------------------------------------------------------------------
-
-
-def coalesce_stale_after() -> timedelta:
-    """A pending marker older than this is taken as lost (its task never ran) and may be re-armed."""
-    return timedelta(seconds=max(60.0, coalesce_seconds() * 10))
-
-
-def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
-    """
-    Ask for a reconcile of one learner, coalescing bursts: one conditional UPDATE per call.
-
-    The first change arms ``LearnerRecord.reconcile_pending_since`` and schedules one reconcile after
-    commit (a Celery task with countdown ``CERT_MANAGER_COALESCE_SECONDS``; an eager app: at commit). Later
-    changes find the marker armed and add nothing. The reconcile disarms the marker before it reads the
-    record, so a change that lands after that read arms a new one: the final certificate always follows
-    the final state. True when this call scheduled a reconcile.
-    """
-    armed = _arm_marker(user_id, course_key, timezone.now())
-    if not armed:
-        return False
-    course_id = str(course_key)
-    transaction.on_commit(lambda: _send_reconcile(user_id, course_id, str(source)))
-    return True
-
-
-def _send_reconcile(user_id: int, course_id: str, source: str) -> None:
-    """Schedule the coalesced reconcile; when Celery cannot take it, reconcile now rather than lose the change."""
-    try:
-        send_task(TASK_RECONCILE_LEARNER, [user_id, course_id, source], countdown=coalesce_seconds())
-    except Exception:  # noqa: BLE001 - any failure to hand it over: never lose the change
-        log.warning("cert_manager: reconcile of user %s in %s could not be queued; running it now", user_id, course_id)
-        reconcile_pending(user_id, course_id, source)
-
-
-def _arm_marker(user_id: int, course_key: CourseKey, now: datetime) -> bool:
-    """
-    ``UPDATE … SET reconcile_pending_since = now WHERE learner AND (not armed OR armed long ago)``.
-
-    Written as one parameterized statement (identifiers from the model's meta) because it runs on every
-    LMS event: the ORM's query building costs three times the statement itself.
-    """
-    qn = connection.ops.quote_name
-    col = qn("reconcile_pending_since")
-    sql = (
-        f"UPDATE {qn(LearnerRecord._meta.db_table)} SET {col} = %s "  # noqa: S608
-        f"WHERE {qn('user_id')} = %s AND {qn('course_key')} = %s AND ({col} IS NULL OR {col} < %s)"
-    )
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [adapt(now), user_id, str(course_key), adapt(now - coalesce_stale_after())])
-        return cursor.rowcount > 0
-
-
-def reconcile_pending(user_id: int, course_id: str, source: str) -> engine.BatchResult:
-    """The scheduled reconcile: disarm the learner's marker, then reconcile with the stored record."""
-    from .services import parse_course_key, reconcile_learner
-
-    course_key = parse_course_key(course_id)
-    LearnerRecord.objects.filter(user_id=user_id, course_key=course_key).update(reconcile_pending_since=None)
-    return reconcile_learner(user_id, course_key, source=source)
-
-
 # --- hold until course end -------------------------------------------------------------------------------
 
 
@@ -729,8 +629,6 @@ def issue_held_certificates(now: datetime | None = None, course_key=None) -> dic
     Candidates per course (one query): active learners in an eligible mode, passing or allowlisted,
     without a downloadable certificate; each batch goes through the engine. Returns changed counts per course.
     """
-    from .services import parse_course_key
-
     now = now or timezone.now()
     rows = CourseCertificateSettings.objects.filter(issue_policy=IssuePolicy.AFTER_COURSE_END)
     if course_key is not None:
@@ -775,8 +673,6 @@ def backfill_learner_records(course_key, *, rows=None, progress: Callable[[int],
     Returns ``{"created": n, "updated": n, "certificates": n, "exceptions": n, "invalidations": n,
     "skipped_statuses": {...}}``.
     """
-    from .services import parse_course_key
-
     course_key = parse_course_key(course_key)
     source = rows if rows is not None else lms.backend().backfill_rows(course_key)
     created = updated = 0

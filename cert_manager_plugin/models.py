@@ -75,16 +75,36 @@ class LearnerRecord(models.Model):
     grade_at = models.DateTimeField(null=True, blank=True, help_text="time of the newest grade event")
     passed_at = models.DateTimeField(null=True, blank=True, help_text="time of the newest event that set passed")
     reconcile_pending_since = models.DateTimeField(
-        null=True, blank=True, help_text="set while a coalesced reconcile of this learner is scheduled"
+        null=True, blank=True, help_text="set while the learner waits for the course's sweep (the last change's time)"
+    )
+    reconcile_source = models.CharField(
+        max_length=32, blank=True, default="", help_text="what changed last (the source the sweep records)"
     )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cm_learnerrecord_user_course")]
+        indexes = [models.Index(fields=["course_key", "reconcile_pending_since"], name="cm_record_course_pending")]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.course_key}"
+
+
+class CourseSweep(models.Model):
+    """
+    The course's one reconcile of its pending learners (``reconcile.sweep_course``): ``armed_at`` is set while a
+    sweep task is scheduled or running (its heartbeat), NULL otherwise. Its unique row and conditional UPDATE let
+    a burst of LMS events send one task per course, whatever the timing.
+
+    .. no_pii:
+    """
+
+    course_key = CourseKeyField(max_length=255, unique=True)
+    armed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sweep of {self.course_key} ({'armed' if self.armed_at else 'idle'})"
 
 
 class Certificate(models.Model):

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import lms
+from . import dispatch, lms
 from .data import CertificateStatus
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 ISSUED, UPDATED, REVOKED = "issued", "updated", "revoked"
 KINDS = (ISSUED, UPDATED, REVOKED)
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
-TASK_SEND_EMAILS = "cert_manager_plugin.tasks.send_certificate_emails"
+TASK_SEND_EMAILS = dispatch.TASK_SEND_EMAILS
 DEFAULT_EMAIL_BATCH_SIZE = 200
 #: edx-ace message names (templates ``cert_manager_plugin/edx_ace/<name>/email/``), one per kind.
 ACE_MESSAGE_NAMES = {kind: f"certificate_{kind}" for kind in KINDS}
@@ -101,12 +101,10 @@ def enqueue_notifications(changes: Iterable) -> int:
             wanted[(int(change.user_id), str(certificate.course_key))] = kind
     if not wanted:
         return 0
-    from . import jobs
-
     items = [[user_id, course_id, kind] for (user_id, course_id), kind in wanted.items()]
     size = email_batch_size()
     for start in range(0, len(items), size):
-        jobs.send_task(TASK_SEND_EMAILS, [items[start : start + size]])
+        dispatch.send_task(dispatch.TASK_SEND_EMAILS, [items[start : start + size]])
     return len(items)
 
 

@@ -40,8 +40,8 @@ def _safe(func):
 
 def _record(event: str, user_id, course_key, record, **fields) -> bool:
     """
-    Store the event with ``api.record_*`` (which checks the user only when it has no record yet: the
-    common path is one UPDATE); an unknown user is logged and ignored.
+    Store the event with ``api.record_*``, which marks the learner and schedules the course's sweep (it checks
+    the user only when it has no record yet: the common path is two UPDATEs); an unknown user is logged.
     """
     try:
         if user_id is None:
@@ -68,8 +68,7 @@ def _enrollment(enrollment, kwargs, event: str) -> None:
     if course_key is None:
         return
     fields = {"mode": enrollment.mode, "is_active": enrollment.is_active, "at": _event_time(kwargs)}
-    if _record(event, user_id, course_key, api.record_enrollment, **fields):
-        api.learner_changed(user_id, course_key, Source.ENROLLMENT_EVENT)
+    _record(event, user_id, course_key, api.record_enrollment, **fields)
 
 
 @_safe
@@ -104,8 +103,7 @@ def on_persistent_grade_summary_changed(sender, grade=None, **kwargs) -> None:
         "passed_timestamp": grade.passed_timestamp,
         "letter_grade": grade.letter_grade,
     }
-    if _record(event, grade.user_id, course_key, api.record_grade, **fields, at=_event_time(kwargs)):
-        api.learner_changed(grade.user_id, course_key, Source.GRADE_EVENT)
+    _record(event, grade.user_id, course_key, api.record_grade, **fields, at=_event_time(kwargs))
 
 
 @_safe
@@ -117,8 +115,7 @@ def on_course_passing_status_updated(sender, course_passing_status=None, **kwarg
     if course_key is None:
         return
     fields = {"is_passing": status.is_passing, "at": _event_time(kwargs)}
-    if _record(event, status.user.id, course_key, api.record_passing_status, **fields):
-        api.learner_changed(status.user.id, course_key, Source.PASSING_STATUS_EVENT)
+    _record(event, status.user.id, course_key, api.record_passing_status, **fields)
 
 
 # --- the LMS's Django signals: user retirement ----------------------------------------------------------

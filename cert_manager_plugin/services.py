@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
-from . import engine, errors, lms
+from . import engine, errors, jobs, lms
+from .courses import canonical_course_key, parse_course_key, resolve_course  # noqa: F401 - re-exported
 from .data import ALL_MODES, CertificateStatus, IssuePolicy, JobKind, JobState, Source
-from .eligibility import CoursePolicy, LearnerState, decide
+from .eligibility import LearnerState, decide
 from .models import (
     Certificate,
     CertificateException,
@@ -23,45 +21,10 @@ from .models import (
     GenerationJob,
     LearnerRecord,
 )
-from .sql import dt_adapter, retry_on_deadlock
+from .reconcile import reconcile_learner
+from .sql import retry_on_deadlock
 
 log = logging.getLogger(__name__)
-
-
-def parse_course_key(value) -> CourseKey:
-    """
-    A CourseKey from a string (or a CourseKey), without branch or version (``…+branch@draft+version@…`` name
-    the same course run); a malformed one raises ``InvalidCourseKey``.
-    """
-    if not isinstance(value, CourseKey):
-        try:
-            value = CourseKey.from_string(str(value))
-        except InvalidKeyError as exc:
-            raise errors.InvalidCourseKey(f"'{value}' is not a valid course id.", course_id=str(value)) from exc
-    if getattr(value, "branch", None) is not None:
-        value = value.for_branch(None)
-    if getattr(value, "version_guid", None) is not None:
-        value = value.version_agnostic()
-    return value
-
-
-def canonical_course_key(value) -> CourseKey:
-    """
-    The course's own key, as the LMS spells it, for any spelling of it (another case, a branch or a version):
-    every job, lock and row is keyed on that one. A course the LMS does not know keeps the parsed key.
-    """
-    course_key = parse_course_key(value)
-    info = lms.backend().course_overview(course_key)
-    return info.course_key if info is not None else course_key
-
-
-def resolve_course(value) -> CourseKey:
-    """The course's own key for a course id from a client: ``InvalidCourseKey``, or ``CourseNotFound``."""
-    course_key = parse_course_key(value)
-    info = lms.backend().course_overview(course_key)
-    if info is None:
-        raise errors.CourseNotFound(f"No course '{value}'.", course_id=str(value))
-    return info.course_key
 
 
 def resolve_user(identifier: str):
@@ -70,150 +33,6 @@ def resolve_user(identifier: str):
     if user is None:
         raise errors.UserNotFound(f"No user with username or email '{identifier}'.", user=identifier)
     return user
-
-
-# --- learner records (fed by openedx-events) -------------------------------------------------------
-
-
-def _apply(
-    user_id: int,
-    course_key: CourseKey,
-    *,
-    guard: str,
-    at: datetime,
-    values: dict,
-    passing: dict | None = None,
-) -> bool:
-    """
-    Apply an event to the learner's record unless newer state is stored. True when the record took it.
-
-    One parameterized UPDATE (this runs for every LMS event): ``values`` are written when the ``guard``
-    timestamp column is empty or not newer than ``at``; ``passing`` values (a grade event's passed
-    fields) only when ``passed_at`` is not newer either. The first event for a learner INSERTs the row;
-    an event for a user that does not exist raises ``UserNotFound`` and stores nothing.
-    """
-    qn = connection.ops.quote_name
-    dt = dt_adapter()
-
-    def param(value):
-        return dt(value) if isinstance(value, datetime) else value
-
-    def newer(column: str) -> str:
-        return f"({qn(column)} IS NULL OR {qn(column)} <= %s)"
-
-    sets, params = [], []
-    for column, value in values.items():
-        sets.append(f"{qn(column)} = %s")
-        params.append(param(value))
-    for column, value in (passing or {}).items():
-        sets.append(f"{qn(column)} = CASE WHEN {newer('passed_at')} THEN %s ELSE {qn(column)} END")
-        params += [dt(at), param(value)]
-    sets.append(f"{qn('modified')} = %s")
-    params.append(dt(timezone.now()))
-    sql = (
-        f"UPDATE {qn(LearnerRecord._meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - identifiers quoted
-        f"WHERE {qn('user_id')} = %s AND {qn('course_key')} = %s AND {newer(guard)}"
-    )
-    params += [user_id, str(course_key), dt(at)]
-
-    def update() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.rowcount > 0
-
-    if update():
-        return True
-    if not get_user_model().objects.filter(pk=user_id).exists():
-        raise errors.UserNotFound(f"No user with id {user_id!r}.", user_id=user_id)
-    try:
-        with transaction.atomic():
-            LearnerRecord.objects.create(user_id=user_id, course_key=course_key, **values, **(passing or {}))
-        return True
-    except IntegrityError:  # the row exists: the event is older, or another event created it meanwhile
-        return update()
-
-
-def record_enrollment(user_id: int, course_key: CourseKey, *, mode: str, is_active: bool, at: datetime) -> bool:
-    """Store an enrollment event unless a newer one was stored already. True when it was applied."""
-    values = {"mode": mode, "is_active": is_active, "enrollment_at": at}
-    return _apply(user_id, course_key, guard="enrollment_at", at=at, values=values)
-
-
-def record_grade(
-    user_id: int,
-    course_key: CourseKey,
-    *,
-    percent_grade: float,
-    passed_timestamp: datetime | None,
-    at: datetime,
-    letter_grade: str | None = None,
-) -> bool:
-    """
-    Store a persistent-grade event unless a newer grade is stored. True when applied.
-
-    edx-platform sets ``passed_timestamp`` the first time a learner passes and never clears it
-    (``PersistentCourseGrade.update_or_create``), so it alone cannot say a learner who dropped below the
-    cutoff is failing now; the current ``letter_grade`` can (edx-platform computes it from the same cutoffs:
-    empty exactly when the percent is below the lowest, passing one). ``passed`` is therefore "has a
-    passed_timestamp and, when the event carries one, a non-empty letter grade" — unless a newer
-    passing-status event set it.
-    """
-    passed = passed_timestamp is not None and (letter_grade is None or bool(letter_grade.strip()))
-    # passed_at last: MariaDB evaluates SET assignments left to right, so the CASEs must read the old one
-    passing = {"passed": passed, "passed_timestamp": passed_timestamp, "passed_at": at}
-    values = {"percent_grade": float(percent_grade), "grade_at": at}
-    return _apply(user_id, course_key, guard="grade_at", at=at, values=values, passing=passing)
-
-
-def record_passing_status(user_id: int, course_key: CourseKey, *, is_passing: bool, at: datetime) -> bool:
-    """Store a passing-status event unless a newer passing state is stored. True when applied."""
-    values = {"passed": is_passing, "passed_at": at}
-    return _apply(user_id, course_key, guard="passed_at", at=at, values=values)
-
-
-# --- reconcile ------------------------------------------------------------------------------------
-
-
-def reconcile_learner(
-    user_id: int,
-    course_key: CourseKey,
-    *,
-    source: str,
-    actor_id: int | None = None,
-    create_missing: bool = False,
-    dry_run: bool = False,
-    policy: CoursePolicy | None = None,
-) -> engine.BatchResult:
-    """Reconcile one learner's certificate (a batch of one); a lost race is retried once."""
-    for attempt in (1, 2):
-        try:
-            return engine.reconcile_batch(
-                course_key,
-                [user_id],
-                source=source,
-                actor_id=actor_id,
-                create_missing=create_missing,
-                dry_run=dry_run,
-                policy=policy,
-            )
-        except IntegrityError:
-            if attempt == 2:
-                raise
-            log.info("cert_manager: concurrent reconcile of user %s in %s, retrying", user_id, course_key)
-    raise AssertionError("unreachable")
-
-
-def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
-    """
-    The one hook between "the LMS told us something" and "reconcile the certificate".
-
-    Coalesced (``jobs.learner_changed``): a burst of changes for one learner yields one reconcile, run
-    after the surrounding transaction commits (Celery task with a countdown, or inline at commit) so it
-    sees the stored record. Costs one UPDATE per call. True when this call scheduled the reconcile.
-    """
-    from . import jobs
-
-    return jobs.learner_changed(user_id, course_key, source)
 
 
 # --- exceptions (allowlist) ----------------------------------------------------------------------
@@ -353,8 +172,6 @@ def delete_all_certificates(course_key: CourseKey, *, confirm: str | None, delet
         raise errors.ConfirmationRequired(
             f'Deleting all certificates needs {{"confirm": "{course_key}"}}.', expected=str(course_key)
         )
-    from . import jobs
-
     job = jobs.start_inline_job(course_key, JobKind.DELETE, requested_by=deleted_by, params={"scope": "all"})
     ids = list(
         Certificate.objects.filter(course_key=course_key)

@@ -55,9 +55,21 @@ def run_chunk(job_id: int, chunk_id: int) -> str:
     return api.run_chunk(job_id, chunk_id, raise_operational=True)
 
 
+@shared_task(name="cert_manager_plugin.tasks.sweep_course", acks_late=True, reject_on_worker_lost=True, **RETRY)
+def sweep_course(course_id: str) -> int:
+    """Reconcile every learner of the course the LMS's events marked pending. Returns how many changed."""
+    return api.sweep_course(course_id).changed
+
+
+@shared_task(name="cert_manager_plugin.tasks.sweep_forgotten_courses")
+def sweep_forgotten_courses() -> list[str]:
+    """Periodic: arm the sweep of courses whose learners waited too long (a lost sweep message)."""
+    return api.sweep_forgotten_courses()
+
+
 @shared_task(name="cert_manager_plugin.tasks.reconcile_learner", acks_late=True, **RETRY)
 def reconcile_learner(user_id: int, course_id: str, source: str) -> int:
-    """The coalesced reconcile of one learner after a burst of LMS events. Returns 1 when it changed."""
+    """Messages queued by the former per-learner path (before an upgrade): reconcile that learner now."""
     return api.reconcile_pending(user_id, course_id, source).changed
 
 

@@ -213,7 +213,7 @@ run_pytest "pytest mariadb" mysql 3306 "not browser"
 LMS_SUITES=(tests/lms_host tests/test_rest_api_views.py tests/test_rest_api_queries.py tests/test_rest_api_schema.py
     tests/test_permissions.py tests/test_jobs.py tests/test_tasks.py tests/test_events.py tests/test_temporary_score.py
     tests/test_services.py tests/test_dashboard.py tests/test_retirement.py tests/test_bulk_exceptions.py
-    tests/test_rendering_export.py)
+    tests/test_rendering_export.py tests/test_reconcile.py tests/test_concurrency.py)
 run_pytest "pytest lms host mariadb" mysql 3306 "not integration and not browser" lms.envs.test "${LMS_SUITES[@]}"
 run_pytest "pytest lms host worker" mysql 3306 "integration" lms.envs.production tests/lms_host/test_lms_worker.py
 

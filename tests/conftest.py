@@ -34,3 +34,13 @@ def course_key(course):
 @pytest.fixture
 def learner(db):
     return UserFactory(username="bilbo", first_name="Bilbo", last_name="Baggins", email="bilbo@example.com")
+
+
+@pytest.fixture(autouse=True)
+def forget_sweep_rows():
+    """The process remembers which courses have a CourseSweep row; a test database starts without any."""
+    from cert_manager_plugin import reconcile
+
+    reconcile._SWEEP_ROWS.clear()
+    yield
+    reconcile._SWEEP_ROWS.clear()

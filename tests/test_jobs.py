@@ -7,12 +7,12 @@ import types
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from cert_manager_plugin import api, engine, errors, jobs, lms, tasks
+from cert_manager_plugin import api, dispatch, engine, errors, jobs, lms, reconcile, tasks
 from cert_manager_plugin.data import GROUP_STATUS
 from cert_manager_plugin.models import (
     Certificate,
@@ -22,7 +22,6 @@ from cert_manager_plugin.models import (
     GenerationJobChunk,
     LearnerRecord,
 )
-from tests import lms_events
 from tests.factories import (
     COURSE_KEY,
     CertificateExceptionFactory,
@@ -45,7 +44,7 @@ def learners(n: int, **record) -> list[int]:
 def captured(monkeypatch, settings):
     """Jobs not inline: tasks are captured (by name) instead of sent; run them with ``drain``."""
     sent: list[tuple[str, list, float | None]] = []
-    monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: sent.append((name, args, countdown)))
+    monkeypatch.setattr(dispatch, "send_task", lambda name, args, countdown=None: sent.append((name, args, countdown)))
     return sent
 
 
@@ -56,7 +55,7 @@ def drain(sent: list) -> None:
         {
             jobs.TASK_RUN_JOB: jobs.run_job,
             jobs.TASK_RUN_CHUNK: jobs.run_chunk,
-            jobs.TASK_RECONCILE_LEARNER: jobs.reconcile_pending,
+            dispatch.TASK_SWEEP_COURSE: reconcile.sweep_course,
         }[name](*args)
 
 
@@ -497,11 +496,11 @@ def test_tasks_go_to_the_configured_queue(settings, monkeypatch):
     for task in (tasks.run_chunk, tasks.reconcile_learner):
         monkeypatch.setattr(task, "apply_async", lambda name=task.name, **kw: calls.append((name, kw)))
     settings.CERT_MANAGER_CELERY_QUEUE = "certificates"
-    jobs.send_task(jobs.TASK_RUN_CHUNK, (1, 2))
-    jobs.send_task(jobs.TASK_RECONCILE_LEARNER, (1, "c", "s"), countdown=5)
+    dispatch.send_task(jobs.TASK_RUN_CHUNK, (1, 2))
+    dispatch.send_task(dispatch.TASK_RECONCILE_LEARNER, (1, "c", "s"), countdown=5)
     assert calls == [
         (jobs.TASK_RUN_CHUNK, {"args": [1, 2], "queue": "certificates"}),
-        (jobs.TASK_RECONCILE_LEARNER, {"args": [1, "c", "s"], "queue": "certificates", "countdown": 5}),
+        (dispatch.TASK_RECONCILE_LEARNER, {"args": [1, "c", "s"], "queue": "certificates", "countdown": 5}),
     ]
 
 
@@ -595,16 +594,6 @@ def test_a_chunk_that_cannot_be_queued_fails_and_the_job_can_be_resumed(
     assert (job.state, job.changed, Certificate.objects.count()) == ("succeeded", 2, 2)
 
 
-def test_a_reconcile_that_cannot_be_queued_runs_at_once(
-    course, learner, monkeypatch, django_capture_on_commit_callbacks
-):
-    monkeypatch.setattr(tasks.reconcile_learner, "apply_async", lambda *a, **k: (_ for _ in ()).throw(OSError("down")))
-    with django_capture_on_commit_callbacks(execute=True):
-        lms_events.enroll(learner, COURSE_KEY, "verified")
-        lms_events.grade(learner.pk, COURSE_KEY, 0.9, passed=True)
-    assert Certificate.objects.get(user=learner).status == "downloadable", "the change was not lost"
-
-
 def test_a_queued_job_no_worker_took_is_failed_as_such(course):
     job = GenerationJobFactory(state="queued", active_course_key=str(COURSE_KEY))
     GenerationJob.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(hours=1))
@@ -696,75 +685,6 @@ def test_a_failing_export_fails_the_job(course, monkeypatch, django_capture_on_c
     monkeypatch.setitem(sys.modules, "cert_manager_plugin.rendering.export", module)
     job = submit(django_capture_on_commit_callbacks, "export")
     assert job.state == "failed" and "disk full" in job.error
-
-
-# --- coalesced grade-change reconcile --------------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_burst_of_grade_events_schedules_one_reconcile_that_follows_the_final_grade(course, learner, captured):
-    lms_events.enroll(learner, COURSE_KEY, "verified")
-    grades = [0.5 + i * 0.01 for i in range(50)]
-    for g in grades:
-        lms_events.grade(learner.pk, COURSE_KEY, g, passed=g >= 0.6)
-    enqueued = [c for c in captured if c[0] == jobs.TASK_RECONCILE_LEARNER]
-    assert len(enqueued) == 1
-    assert enqueued[0][1] == [learner.pk, str(COURSE_KEY), "enrollment_event"]
-    assert enqueued[0][2] == jobs.coalesce_seconds() > 0
-    assert not Certificate.objects.exists()  # nothing happens before the countdown
-
-    drain(captured)
-
-    cert = Certificate.objects.get(user=learner)
-    assert (cert.status, cert.grade, cert.revision) == ("downloadable", round(grades[-1], 4), 1)
-    assert LearnerRecord.objects.get(user=learner).reconcile_pending_since is None
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_change_after_the_reconcile_started_schedules_another(course, learner, captured):
-    lms_events.enroll(learner, COURSE_KEY, "verified")
-    lms_events.grade(learner.pk, COURSE_KEY, 0.9, passed=True)
-    assert len(captured) == 1
-    drain(captured)
-    lms_events.grade(learner.pk, COURSE_KEY, 0.3, passed=False)
-    assert len(captured) == 1
-    drain(captured)
-    assert Certificate.objects.get(user=learner).status == "notpassing"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_lost_reconcile_does_not_block_the_learner_forever(course, learner, captured):
-    lms_events.enroll(learner, COURSE_KEY, "verified")
-    captured.clear()  # the broker lost it
-    LearnerRecord.objects.update(reconcile_pending_since=timezone.now() - timedelta(hours=1))
-    lms_events.grade(learner.pk, COURSE_KEY, 0.9, passed=True)
-    assert len(captured) == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_inline_mode_coalesces_within_a_transaction(course, learner, monkeypatch):
-    reconciles = []
-    real = api.reconcile_pending  # what the (eager) reconcile task calls
-    monkeypatch.setattr(api, "reconcile_pending", lambda *a: reconciles.append(a) or real(*a))
-    lms_events.enroll(learner, COURSE_KEY, "verified")
-    assert len(reconciles) == 1
-    with transaction.atomic():
-        for g in (0.7, 0.8, 0.9, 0.95, 0.65):
-            lms_events.grade(learner.pk, COURSE_KEY, g, passed=True)
-        assert len(reconciles) == 1  # nothing before the commit
-    assert len(reconciles) == 2
-    cert = Certificate.objects.get(user=learner)
-    assert (cert.grade, cert.revision) == (0.65, 1)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_inline_mode_outside_a_transaction_reconciles_each_event(course, learner):
-    lms_events.enroll(learner, COURSE_KEY, "verified")
-    lms_events.grade(learner.pk, COURSE_KEY, 0.9, passed=True)
-    lms_events.grade(learner.pk, COURSE_KEY, 0.95, passed=True)
-    cert = Certificate.objects.get(user=learner)
-    assert (cert.grade, cert.revision) == (0.95, 2)
-    assert LearnerRecord.objects.get(user=learner).reconcile_pending_since is None
 
 
 # --- hold until course end ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from cert_manager_plugin import api, notifications
+from cert_manager_plugin import api, dispatch, notifications
 from cert_manager_plugin.engine import CertChange
 from tests.factories import CertificateFactory, UserFactory
 
@@ -99,11 +99,10 @@ def written(cert, status=None, pk=True):
 
 @pytest.fixture
 def sent(monkeypatch):
-    """The tasks enqueue_notifications hands to jobs.send_task (captured, not run)."""
-    from cert_manager_plugin import jobs
+    """The tasks enqueue_notifications hands to dispatch.send_task (captured, not run)."""
 
     calls = []
-    monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: calls.append((name, args)))
+    monkeypatch.setattr(dispatch, "send_task", lambda name, args, countdown=None: calls.append((name, args)))
     return calls
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from cert_manager_plugin import api, errors, services
+from cert_manager_plugin import api, errors, reconcile, services
 from cert_manager_plugin.models import (
     Certificate,
     CertificateException,
@@ -532,7 +532,7 @@ def _race(monkeypatch, make_row):
         make_row()  # committed by "the other worker" before our INSERT's savepoint opens
         return transaction.atomic(*args, **kwargs)
 
-    monkeypatch.setattr(services, "transaction", SimpleNamespace(atomic=atomic, on_commit=transaction.on_commit))
+    monkeypatch.setattr(reconcile, "transaction", SimpleNamespace(atomic=atomic, on_commit=transaction.on_commit))
 
 
 def test_record_create_race_applies_a_newer_event(monkeypatch, learner):
@@ -563,7 +563,7 @@ def test_record_create_race_loses_to_a_newer_event(monkeypatch, learner):
 def test_reconcile_learner_retries_a_lost_create_race(monkeypatch, course, learner):
     enrolled(learner)
     calls = []
-    real = services.engine.reconcile_batch
+    real = reconcile.engine.reconcile_batch
 
     def flaky(*args, **kwargs):
         calls.append(1)
@@ -571,7 +571,7 @@ def test_reconcile_learner_retries_a_lost_create_race(monkeypatch, course, learn
             raise IntegrityError("duplicate key value violates unique constraint cm_certificate_user_course")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services.engine, "reconcile_batch", flaky)
+    monkeypatch.setattr(reconcile.engine, "reconcile_batch", flaky)
     assert api.reconcile_learner(learner.pk, COURSE_KEY, source="job").changed == 1
     assert len(calls) == 2
     calls.clear()

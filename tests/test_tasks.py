@@ -9,7 +9,7 @@ from celery import current_app
 from django.db import OperationalError
 from django.utils import timezone
 
-from cert_manager_plugin import api, engine, jobs, tasks
+from cert_manager_plugin import api, dispatch, engine, jobs, tasks
 from cert_manager_plugin.models import Certificate, CourseCertificateSettings, GenerationJob, GenerationJobChunk
 from tests.factories import COURSE_KEY, LearnerRecordFactory
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def chunk(settings, monkeypatch, django_capture_on_commit_callbacks):
     """A running job with one pending chunk of two learners (its chunk task captured, not sent)."""
     sent = []
-    monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: sent.append((name, args)))
+    monkeypatch.setattr(dispatch, "send_task", lambda name, args, countdown=None: sent.append((name, args)))
     LearnerRecordFactory()
     LearnerRecordFactory()
     with django_capture_on_commit_callbacks(execute=True):
@@ -31,7 +31,7 @@ def chunk(settings, monkeypatch, django_capture_on_commit_callbacks):
 
 
 def test_tasks_are_registered_under_the_names_jobs_send():
-    for name in (jobs.TASK_RUN_JOB, jobs.TASK_RUN_CHUNK, jobs.TASK_RECONCILE_LEARNER):
+    for name in (jobs.TASK_RUN_JOB, jobs.TASK_RUN_CHUNK, dispatch.TASK_RECONCILE_LEARNER):
         assert name in current_app.tasks
     for name in ("fail_stale_jobs", "resume_stale_jobs", "issue_held_certificates"):
         assert f"cert_manager_plugin.tasks.{name}" in current_app.tasks

@@ -20,7 +20,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from cert_manager_plugin import api, errors, jobs
+from cert_manager_plugin import api, dispatch, errors, jobs
 from cert_manager_plugin.models import (
     Certificate,
     CertificateRevision,
@@ -235,7 +235,7 @@ def test_regenerate_survives_a_killed_worker(workers):
 def test_one_hundred_concurrent_submits_start_exactly_one_job(settings, monkeypatch):
     require_database("postgresql")  # the unique index decides, on a database with real concurrency
     enqueued = []
-    monkeypatch.setattr(jobs, "send_task", lambda name, args, countdown=None: enqueued.append((name, args)))
+    monkeypatch.setattr(dispatch, "send_task", lambda name, args, countdown=None: enqueued.append((name, args)))
     StandaloneCourse.objects.create(course_key=COURSE_KEY, display_name="Integration")
     outcomes: list[object] = []
     lock = threading.Lock()
