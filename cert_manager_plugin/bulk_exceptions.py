@@ -20,14 +20,13 @@ import csv
 import io
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import access, errors, lms
+from . import access, errors, lms, validation
 from .models import CertificateException, CertificateInvalidation
 
 HEADER_NAMES = frozenset({"username_or_email", "username", "email", "user", "username or email", "identifier"})
@@ -196,27 +195,9 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-@cache
-def _json_fields():
-    """The JSON endpoint's own fields for the identifier and the notes (``POST exceptions``)."""
-    from .rest_api.v1.serializers import ListEntryRequestSerializer
-
-    fields = ListEntryRequestSerializer().fields
-    return (("username_or_email", fields["user"]), ("notes", fields["notes"]))
-
-
 def row_text_error(user: str, notes: str) -> str | None:
-    """Why the JSON endpoint would refuse these values (e.g. a NUL character), or None when it accepts them."""
-    from rest_framework.exceptions import ValidationError
-
-    problems = []
-    for (column, json_field), value in zip(_json_fields(), (user, notes), strict=True):
-        try:
-            json_field.run_validation(value)
-        except ValidationError as exc:
-            messages = exc.detail if isinstance(exc.detail, list) else [exc.detail]
-            problems.append(f"{column}: {' '.join(str(m) for m in messages)}")
-    return "; ".join(problems) or None
+    """Why the JSON endpoint would refuse these values (e.g. a control character), or None when it accepts them."""
+    return validation.row_problems(user, notes)
 
 
 def _shown(value: str) -> str:

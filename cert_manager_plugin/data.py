@@ -130,3 +130,9 @@ class CourseRole(StrEnum):
 
     INSTRUCTOR = "instructor"
     STAFF = "staff"
+
+
+#: The longest username or email a client may send (Django's ``EmailField`` bound).
+IDENTIFIER_MAX_LENGTH = 254
+#: The longest staff note on an exception or an invalidation.
+NOTES_MAX_LENGTH = 10_000

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import engine, errors, jobs, lms
+from . import engine, errors, jobs, lms, validation
 from .courses import canonical_course_key, parse_course_key, resolve_course  # noqa: F401 - re-exported
 from .data import ALL_MODES, CertificateStatus, IssuePolicy, JobKind, JobState, Source
 from .eligibility import LearnerState, decide
@@ -48,6 +48,7 @@ def grant_exception(
     course_key: CourseKey, identifier: str, *, notes: str = "", granted_by=None
 ) -> CertificateException:
     """Put a learner on the course's exception list; the learner must be enrolled and not invalidated."""
+    identifier, notes = validation.clean_identifier(identifier), validation.clean_notes(notes)
     user = resolve_user(identifier)
     if user.pk not in lms.backend().enrolled_among(course_key, [user.pk]):
         raise errors.NotEnrolled(f"'{identifier}' is not enrolled in {course_key}.", user=identifier)
@@ -92,6 +93,7 @@ def invalidate_certificate(
     course_key: CourseKey, identifier: str, *, notes: str = "", invalidated_by=None
 ) -> CertificateInvalidation:
     """Invalidate a learner's certificate (status becomes unavailable until re-validated)."""
+    identifier, notes = validation.clean_identifier(identifier), validation.clean_notes(notes)
     user = resolve_user(identifier)
     cert = Certificate.objects.filter(user=user, course_key=course_key).first()
     if cert is None:

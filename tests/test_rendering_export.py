@@ -13,11 +13,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage, storages
 from django.test import override_settings
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from cert_manager_plugin import api, errors
-from cert_manager_plugin.rendering import export
-from tests.factories import CertificateFactory, GenerationJobFactory
+from cert_manager_plugin.rendering import export, qr
+from tests.factories import COURSE_KEY, CertificateFactory, GenerationJobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")  # the setting_changed signal resets default_storage
     (tmp_path / "tmp").mkdir()
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "tmp")
+    settings.CERT_MANAGER_BASE_URL = "https://lms.example.org"
     return tmp_path / "media"
 
 
@@ -88,18 +89,122 @@ def test_zip_export_has_one_pdf_per_learner(course):
             assert len(PdfReader(io.BytesIO(archive.read(name))).pages) == 1
 
 
-def test_status_filter_option(course):
+@pytest.mark.parametrize("fmt", ["pdf", "zip"])
+@pytest.mark.parametrize(
+    "statuses", [["notpassing"], "downloadable,notpassing", ["unavailable"], ["audit_passing", "downloadable"]]
+)
+def test_certificates_that_are_not_valid_are_never_exported_as_certificates(course, media, tmp_path, fmt, statuses):
+    """A revoked, not earned or audit certificate printed with "has successfully completed" would be a lie."""
     CertificateFactory.create_batch(2)
-    CertificateFactory.create_batch(3, status="notpassing")
-    result = export.run_export_job(job(format="pdf", statuses=["notpassing"]), None)
-    assert result["count"] == 3 and len(PdfReader(local(result)).pages) == 3
-    result = export.run_export_job(job(format="pdf", status="downloadable,notpassing"), None)
-    assert result["count"] == 5
+    CertificateFactory.create_batch(3, status="notpassing", grade=0.37)
+    CertificateFactory(status="unavailable", grade=0.37)
+    CertificateFactory(status="audit_passing", mode="audit")
+    with pytest.raises(errors.InvalidInput, match=r"Only valid certificates \(downloadable\) are exported") as refused:
+        export.run_export_job(job(format=fmt, statuses=statuses), None)
+    assert refused.value.details["field"] == "statuses" and "CSV export" in str(refused.value)
+    assert files_under(media) == [] and files_under(tmp_path / "tmp") == []
+    result = export.run_export_job(job(format=fmt, statuses=["downloadable"]), None)
+    assert result["count"] == 2 and result["statuses"] == ["downloadable"]
 
 
-def test_empty_export_is_still_a_valid_pdf(course):
-    result = export.run_export_job(job(format="pdf"), None)
-    assert result["count"] == 0 and len(PdfReader(local(result)).pages) == 1
+@pytest.mark.parametrize("fmt", ["pdf", "zip"])
+def test_an_export_with_nothing_to_print_is_refused_and_writes_no_file(course, media, tmp_path, fmt):
+    CertificateFactory.create_batch(2, status="notpassing")
+    CertificateFactory(course_key="course-v1:TestX+Other+2026")
+    with pytest.raises(errors.InvalidInput) as refused:
+        export.run_export_job(job(format=fmt), None)
+    assert str(refused.value) == "No certificates to export (statuses: downloadable)."
+    assert files_under(media) == [] and files_under(tmp_path / "tmp") == []
+
+
+def test_an_empty_export_job_fails_with_the_reason_and_no_download(course, media, django_capture_on_commit_callbacks):
+    from cert_manager_plugin.rest_api.v1.serializers import JobSerializer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = api.submit_job(COURSE_KEY, "export", options={"format": "pdf"})
+    submitted.refresh_from_db()
+    assert submitted.state == "failed" and submitted.active_course_key is None
+    assert "No certificates to export (statuses: downloadable)." in submitted.error
+    shown = JobSerializer(submitted).data
+    assert shown["download_url"] is None and "No certificates to export" in shown["error"]
+    assert files_under(media) == []
+
+
+def test_the_last_certificate_gone_during_the_export_is_an_empty_export(course, media, tmp_path, monkeypatch):
+    CertificateFactory()
+    real = export.Certificate.objects.filter
+
+    class Vanishing:  # the count sees one certificate; the read finds it deleted
+        def __init__(self, qs):
+            self.qs = qs
+
+        def count(self):
+            return 1
+
+        def __getattr__(self, name):
+            return getattr(self.qs.none(), name)
+
+    monkeypatch.setattr(export.Certificate.objects, "filter", lambda **kw: Vanishing(real(**kw)))
+    with pytest.raises(errors.InvalidInput, match="No certificates to export"):
+        export.run_export_job(job(format="pdf"), None)
+    assert files_under(media) == [] and files_under(tmp_path / "tmp") == []
+
+
+# --- absolute links -----------------------------------------------------------------------------------------
+
+
+def verify_urls(path) -> list[str]:
+    """The verify URL printed on each page and the one its QR code holds (they must be the same)."""
+    from tests.test_rendering_pdf import qr_modules
+
+    reader = PdfReader(str(path))
+    urls = []
+    for page in reader.pages:
+        [url] = re.findall(r"Verify: (\S+)", page.extract_text())
+        out = io.BytesIO()
+        writer = PdfWriter()
+        writer.add_page(page)
+        writer.write(out)
+        code = qr.encode(url)
+        expected = {(code.size - 1 - r, c) for r, row in enumerate(code.rows) for c, ch in enumerate(row) if ch == "1"}
+        assert qr_modules(out.getvalue()) == expected
+        urls.append(url)
+    return urls
+
+
+def test_links_and_qr_codes_are_absolute_from_the_base_url_setting(course, settings):
+    certs = CertificateFactory.create_batch(2)
+    settings.CERT_MANAGER_BASE_URL = "https://courses.example.org/"
+    result = export.run_export_job(job(format="pdf", base_url="https://ignored.example"), None)
+    assert sorted(verify_urls(local(result))) == sorted(
+        f"https://courses.example.org/cert_manager/certificates/{c.verify_uuid}/" for c in certs
+    )
+
+
+def test_without_a_base_url_setting_the_recorded_request_base_url_is_used(course, settings):
+    settings.CERT_MANAGER_BASE_URL = ""
+    settings.LMS_ROOT_URL = ""
+    cert = CertificateFactory()
+    result = export.run_export_job(job(format="pdf", base_url="http://lms.local:8000"), None)
+    assert verify_urls(local(result)) == [f"http://lms.local:8000/cert_manager/certificates/{cert.verify_uuid}/"]
+    settings.LMS_ROOT_URL = "https://root.example.org"
+    result = export.run_export_job(job(format="zip"), None)
+    with zipfile.ZipFile(local(result)) as archive:
+        [name] = archive.namelist()
+        text = PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
+    assert f"https://root.example.org/cert_manager/certificates/{cert.verify_uuid}/" in text
+
+
+@pytest.mark.parametrize("base_url", [None, "", "/relative", "lms.example.org", "javascript:alert(1)", 7])
+def test_an_export_without_an_absolute_base_url_is_refused(course, media, tmp_path, settings, base_url):
+    settings.CERT_MANAGER_BASE_URL = ""
+    settings.LMS_ROOT_URL = ""
+    CertificateFactory()
+    options = {"format": "pdf"} if base_url is None else {"format": "pdf", "base_url": base_url}
+    with pytest.raises(errors.InvalidInput) as refused:
+        export.run_export_job(job(**options), None)
+    assert refused.value.details["field"] == "base_url"
+    assert files_under(media) == [] and files_under(tmp_path / "tmp") == []
 
 
 def test_bad_options_are_refused(course):
@@ -144,14 +249,42 @@ def test_each_mode_gets_its_template_and_long_names_shrink(course):
     honor = CertificateTemplate.objects.create(name="honor", mode="honor")
     honor.background_pdf.save("honor.pdf", ContentFile(background_pdf("Honor Code Seal")))
     CertificateFactory(mode="verified", name="Verified Learner")
-    CertificateFactory(mode="honor", name="W" * 60)
+    CertificateFactory(mode="honor", name="W" * 30)
     reader = PdfReader(local(export.run_export_job(job(format="pdf"), None)))
     by_name = {("Honor" if "WWWW" in p.extract_text() else "Verified"): p for p in reader.pages}
     assert "Honor Code Seal" in by_name["Honor"].extract_text()
     assert "Honor Code Seal" not in by_name["Verified"].extract_text()
     content = by_name["Honor"].get_contents().get_data()
-    size = float(content.split(b"Tf (" + b"W" * 60)[0].split()[-1])
-    assert size < 34, "a long name is set smaller so it fits the page"
+    size = float(content.split(b"Tf (" + b"W" * 30)[0].split()[-1])
+    assert 20 <= size < 34, "a long name is set smaller so it fits the page"
+
+
+def test_hostile_names_are_exported_as_their_text_inside_the_page(course):
+    from tests.test_rendering_pdf import ARABIC, assert_inside_the_page, name_lines
+
+    names = {
+        "李小龍": ["李小龍"],
+        "Zoë 🌸 Ågren": ["Zoë Ågren"],
+        "Bob\x00\x07 Smith\u202e\tJr": ["Bob Smith Jr"],
+        "W" * 255: None,  # the longest name the database keeps: wrapped
+        ARABIC: None,
+    }
+    for name in names:
+        CertificateFactory(name=name)
+    path = local(export.run_export_job(job(format="pdf"), None))
+    reader = PdfReader(path)
+    printed = []
+    for page in reader.pages:
+        out, writer = io.BytesIO(), PdfWriter()
+        writer.add_page(page)
+        writer.write(out)
+        assert_inside_the_page(out.getvalue(), margin=32)
+        printed.append(name_lines(out.getvalue()))
+    for name, lines in names.items():
+        if lines:
+            assert lines in printed
+    [wrapped] = [lines for lines in printed if lines and lines[0].startswith("WWW")]
+    assert len(wrapped) > 1 and "".join(wrapped) == "W" * 255
 
 
 # --- the storage API ----------------------------------------------------------------------------------------

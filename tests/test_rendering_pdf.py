@@ -1,19 +1,25 @@
 """Certificate PDFs: content, grade policy, QR code, background merge, template choice."""
 
 import io
+import os
 import re
 import shutil
 import subprocess
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 from django.core.files.base import ContentFile
-from pypdf import PdfReader
+from django.utils import translation
+from pypdf import PdfReader, PdfWriter
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from cert_manager_plugin import api
 from cert_manager_plugin.models import CertificateTemplate, CourseCertificateSettings
 from cert_manager_plugin.rendering import pdf, qr
-from cert_manager_plugin.rendering.templates import course_layout, format_grade, template_for
+from cert_manager_plugin.rendering.templates import course_layout, format_date, format_grade, template_for
 from tests.factories import COURSE_KEY, CertificateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +167,314 @@ def test_format_grade():
     assert format_grade(0.855) == "85.5%"
     assert format_grade(1.0) == "100%"
     assert format_grade(None) is None
+
+
+# --- names in any script, long names, hostile characters (issue 8, item 11) ----------------------------------
+
+URL = "https://lms.example.org/cert_manager/certificates/7b0c3a36-2f5e-4c1a-9a39-5f7f0a6f6b1e/"
+ARABIC = "محمد بن عبد الله"
+PERSIAN = "می\u200cخواهم"  # noqa: RUF001 - with a ZWNJ between the letters
+BIDI_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One text-showing operation of a page: its text (as extracted), extent and font."""
+
+    text: str
+    x0: float
+    x1: float
+    y: float
+    size: float
+    font: str
+
+
+def _metrics_font(base_font: str) -> str:
+    """The ReportLab font whose metrics a PDF font has: a standard font, or the registered TrueType font."""
+    name = str(base_font).lstrip("/").split("+", 1)[-1]
+    for registered in pdfmetrics.getRegisteredFontNames():
+        font = pdfmetrics.getFont(registered)
+        if registered == name or (getattr(font, "_dynamicFont", 0) and font.face.name.decode() == name):
+            return registered
+    raise AssertionError(f"unknown font {base_font}")
+
+
+def shown_text(data: bytes, page_number: int = 0) -> list[Shown]:
+    """
+    Every text run of a page with its position (pypdf's visitor: the line's start; runs of one line follow
+    each other, so each run starts where the previous one ended) and its width from the font's metrics.
+    """
+    page = PdfReader(io.BytesIO(data)).pages[page_number]
+    shown: list[Shown] = []
+    line = {"at": None, "advance": 0.0}
+
+    def visit(text, cm, tm, font, size):
+        if not text or not font or text == "\n":
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if line["at"] != (round(x, 2), round(y, 2)):
+            line["at"], line["advance"] = (round(x, 2), round(y, 2)), 0.0
+        metrics = _metrics_font(font["/BaseFont"])
+        width = pdfmetrics.stringWidth(text, metrics, size)
+        start = x + line["advance"]
+        shown.append(Shown(text, start, start + width, y, size, metrics))
+        line["advance"] += width
+
+    page.extract_text(visitor_text=visit)
+    return shown
+
+
+def name_lines(data: bytes, page_number: int = 0) -> list[str]:
+    """The learner-name lines of a page (between the intro line and the gold rule), top to bottom."""
+    height = float(PdfReader(io.BytesIO(data)).pages[page_number].mediabox.height)
+    lines: dict[float, str] = {}
+    for run in shown_text(data, page_number):
+        if height * 0.525 < run.y < height * 0.65:
+            lines[round(run.y, 1)] = lines.get(round(run.y, 1), "") + run.text
+    return [lines[y] for y in sorted(lines, reverse=True)]
+
+
+def assert_inside_the_page(data: bytes, page_number: int = 0, margin: float = 24) -> list[Shown]:
+    """Every run starts and ends inside the page's border, and sits between its top and bottom."""
+    box = PdfReader(io.BytesIO(data)).pages[page_number].mediabox
+    width, height = float(box.width), float(box.height)
+    shown = shown_text(data, page_number)
+    assert shown
+    for run in shown:
+        assert margin <= run.x0 <= run.x1 <= width - margin, run
+        assert margin <= run.y - run.size * 0.25 and run.y + run.size * 0.95 <= height - margin, run
+    return shown
+
+
+def render_one(name: str) -> bytes:
+    """The one-page writer (``render_certificate_pdf``'s) with ``name``."""
+    buffer = io.BytesIO()
+    pdf.render_pages(course_layout(COURSE_KEY), [pdf.PageData(name, "May 1, 2026", "95%", URL, "id-1")], buffer)
+    return buffer.getvalue()
+
+
+def render_streamed(names: list[str], tmp_path) -> list[bytes]:
+    """The export's streaming writer, one page per name; each page returned as a one-page PDF of its own."""
+    path = tmp_path / "streamed.pdf"
+    writer = pdf.StreamingCertificatePdf(str(path), {"": course_layout(COURSE_KEY)}, unicode_names=names)
+    for name in names:
+        writer.add_page("", pdf.PageData(name, "May 1, 2026", "95%", URL, "id-1"))
+    writer.close()
+    reader = PdfReader(str(path))
+    pages = []
+    for page in reader.pages:
+        out = PdfWriter()
+        out.add_page(page)
+        buffer = io.BytesIO()
+        out.write(buffer)
+        pages.append(buffer.getvalue())
+    return pages
+
+
+def rendered(writer: str, names: list[str], tmp_path) -> list[bytes]:
+    return [render_one(n) for n in names] if writer == "page" else render_streamed(names, tmp_path)
+
+
+PRINTED = [
+    ("李小龍", "李小龍"),
+    ("김민준", "김민준"),
+    ("田中 太郎", "田中 太郎"),
+    ("Дмитрий Иванов", "Дмитрий Иванов"),
+    ("Zoë 🌸 Ågren 👩\u200d👩\u200d👧 🇫🇷", "Zoë Ågren"),  # emoji, ZWJ sequences, flags: removed
+    ("1\ufe0f\u20e3 Łukasz 🤷🏽\u200d♀️", "1 Łukasz"),  # keycap, skin tone, gender sign sequence
+    ("Bob\x00\x07 Smith\u202e\tJr\r\n\x7f\u200b", "Bob Smith Jr"),  # control and format characters
+    ("Anne\u2028Marie\xa0 O\u2019Brien", "Anne Marie O\u2019Brien"),
+]
+
+
+@pytest.mark.parametrize("writer", ["page", "export"])
+def test_names_in_any_script_print_as_their_text_with_no_emoji_or_control_characters(course, writer, tmp_path):
+    pages = rendered(writer, [name for name, _printed in PRINTED], tmp_path)
+    for (name, printed), data in zip(PRINTED, pages, strict=True):
+        assert name_lines(data) == [printed], name
+        text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+        assert not [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn") and c != "\n"], name
+        assert "\ufffd" not in text and "🌸" not in text
+        assert_inside_the_page(data)
+
+
+@pytest.mark.parametrize("writer", ["page", "export"])
+def test_cjk_names_embed_the_bundled_cjk_font(course, writer, tmp_path):
+    [data] = rendered(writer, ["李小龍 김민준"], tmp_path)
+    drawn = {run.text.strip(): run.font for run in shown_text(data) if run.text.strip()}
+    assert drawn["李小龍"].endswith("-NotoSansCJKsc-Regular-subset") and drawn["김민준"] == drawn["李小龍"]
+
+
+def test_every_character_of_a_name_has_a_glyph_in_the_font_that_draws_it(course):
+    names = [name for name, _printed in PRINTED] + [
+        ARABIC,
+        "فاطمة الزهراء",
+        PERSIAN,
+        "שלום כהן",
+        "Nguyễn Văn Ất",
+    ]
+    for name in names:
+        block = pdf.fit_text(name, max_width=600, size=34, min_size=20, bold=True, max_height=60)
+        for line in block.lines:
+            for font, text, _fake in line.runs:
+                face = getattr(pdfmetrics.getFont(font), "face", None)
+                if getattr(pdfmetrics.getFont(font), "_dynamicFont", 0):
+                    missing = [c for c in text if ord(c) not in face.charToGlyph and c != "\xa0"]
+                    assert not missing, (name, font, missing)
+                else:
+                    text.encode("cp1252")  # a standard font: WinAnsi
+
+
+def logical(word: str) -> str:
+    """An extracted Arabic word as letters (NFKC undoes the presentation forms), in logical order."""
+    return unicodedata.normalize("NFKC", word)
+
+
+@pytest.mark.parametrize("writer", ["page", "export"])
+def test_arabic_is_shaped_and_set_right_to_left(course, writer, tmp_path):
+    [data] = rendered(writer, [ARABIC], tmp_path)
+    runs = [run.text for run in shown_text(data) if run.text.strip() and run.font.endswith("NotoSansArabic-Bold")]
+    # Shaped: the letters are the contextual forms (initial meem, final dal, the Allah ligature), not the
+    # isolated letters that print unjoined.
+    drawn = "".join(runs)
+    assert "\ufee3" in drawn and "\ufeaa" in drawn and "\ufdf2" in drawn
+    assert not set(drawn) & set(ARABIC.replace(" ", ""))
+    # Right to left: the words are drawn from the left edge starting with the last one. (pypdf gives each
+    # word's letters back in logical order; either order of letters is accepted within a word.)
+    words = [logical(w) if logical(w) in ARABIC.split() else logical(w[::-1]) for w in runs]
+    assert words == list(reversed(ARABIC.split()))
+    assert_inside_the_page(data)
+    if shutil.which("pdftotext"):  # a reader's view: poppler puts the right-to-left text back in logical order
+        path = tmp_path / "arabic.pdf"
+        path.write_bytes(data)
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        assert ARABIC in unicodedata.normalize("NFKC", out.translate(BIDI_MARKS))
+
+
+@pytest.mark.parametrize("writer", ["page", "export"])
+def test_hebrew_is_set_right_to_left(course, writer, tmp_path):
+    [data] = rendered(writer, ["שלום כהן"], tmp_path)
+    runs = [run.text for run in shown_text(data) if run.text.strip() and run.font.endswith("NotoSansHebrew-Bold")]
+    words = [w if w in ("שלום", "כהן") else w[::-1] for w in runs]
+    assert words == ["כהן", "שלום"]
+
+
+LONG = {
+    "fits": "Maria Anna Sophia Wilhelmina von Hohenzollern",  # shrunk onto one line
+    "words": "Hubert Blaine Wolfeschlegelsteinhausenbergerdorff " * 6,  # wrapped at spaces
+    "300": "W" * 300,  # one word: wrapped anywhere
+    "cjk": "李" * 200,
+    "arabic": "فاطمة الزهراء " * 20,
+    "absurd": "Mary Smith " * 500,  # more than fits at the smallest size: cut with an ellipsis
+}
+
+
+@pytest.mark.parametrize("writer", ["page", "export"])
+def test_long_names_are_shrunk_then_wrapped_and_stay_inside_the_page(course, writer, tmp_path):
+    pages = dict(zip(LONG, rendered(writer, list(LONG.values()), tmp_path), strict=True))
+    for key, data in pages.items():
+        shown = assert_inside_the_page(data, margin=32)  # inside the gold frame
+        height = float(PdfReader(io.BytesIO(data)).pages[0].mediabox.height)
+        name = [run for run in shown if height * 0.525 < run.y < height * 0.65]
+        other = [run for run in shown if run not in name]
+        # the name stays between the intro line and the gold rule, clear of every other text
+        intro = next(run for run in other if run.text == "This is to certify that")
+        for run in name:
+            assert height * 0.525 < run.y - 0.25 * run.size and run.y + 0.95 * run.size < intro.y - 0.25 * intro.size
+        sizes = {round(run.size, 2) for run in name}
+        lines = name_lines(data)
+        assert len(sizes) == 1, key
+        if key == "fits":
+            assert lines == [LONG["fits"]] and pdf.NAME_MIN_SIZE <= sizes.pop() < pdf.NAME_SIZE
+            continue
+        assert len(lines) > 1 and sizes.pop() <= pdf.NAME_MIN_SIZE, key
+        if key == "absurd":
+            assert lines[-1].endswith("\u2026") and " ".join(lines).startswith("Mary Smith Mary Smith")
+        elif key in ("300", "cjk"):
+            assert "".join(lines) == LONG[key].strip()
+        elif key == "words":
+            assert " ".join(lines) == LONG[key].strip()
+
+
+def test_course_names_and_organizations_are_cleaned_and_fit_too(course):
+    StandaloneCourse = type(course)
+    StandaloneCourse.objects.filter(pk=course.pk).update(
+        display_name="Introduction to \x00Computational Thinking 🧠 and Data Science " * 5
+    )
+    data = api.render_certificate_pdf(CertificateFactory())
+    shown = assert_inside_the_page(data, margin=32)
+    course_text = " ".join(run.text for run in shown if "Introduction" in run.text or "Thinking" in run.text)
+    assert "\x00" not in course_text and "🧠" not in course_text and "Computational Thinking and" in course_text
+
+
+def test_the_unicode_font_setting_comes_first(course, settings):
+    import reportlab
+
+    settings.CERT_MANAGER_PDF_UNICODE_FONT = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
+    pdf.reset_fonts()
+    try:
+        [run] = [r for r in shown_text(render_one("Łukasz Nowak")) if "Łukasz" in r.text]
+        assert run.font.endswith("-Vera")
+        [cjk] = [r for r in shown_text(render_one("李小龍")) if r.text == "李小龍"]
+        assert cjk.font.endswith("-NotoSansCJKsc-Regular-subset")  # what Vera lacks comes from the bundled fonts
+    finally:
+        pdf.reset_fonts()
+
+
+@pytest.mark.parametrize(("language", "month"), [("ru", "Май"), ("ar", "مايو"), ("zh-hans", "五月")])
+def test_the_date_line_prints_in_the_active_language_in_both_writers(course, tmp_path, language, month):
+    """The export writer fixes its fonts before the first page: the month names of the language are in them."""
+    with translation.override(language):
+        page = pdf.PageData("Bob", format_date(datetime(2026, 5, 1)), "95%", URL, "id-1")
+        one = io.BytesIO()
+        pdf.render_pages(course_layout(COURSE_KEY), [page], one)
+        path = tmp_path / "streamed.pdf"
+        writer = pdf.StreamingCertificatePdf(str(path), {"": course_layout(COURSE_KEY)})
+        writer.add_page("", page)
+        writer.close()
+    for data in (one.getvalue(), path.read_bytes()):
+        height = float(PdfReader(io.BytesIO(data)).pages[0].mediabox.height)
+        line = [run.text for run in shown_text(data) if abs(run.y - height * 0.25) < 1]
+        words = {unicodedata.normalize("NFKC", w) for w in " ".join(line).split()}
+        assert month in words or month[::-1] in words, line
+        assert "2026" in words and "95%" in words
+
+
+def test_an_unusable_unicode_font_setting_falls_back_to_the_bundled_fonts(course, settings, tmp_path, caplog):
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"not a font")
+    settings.CERT_MANAGER_PDF_UNICODE_FONT = str(broken)
+    pdf.reset_fonts()
+    try:
+        assert name_lines(render_one("李小龍 Łukasz")) == ["李小龍 Łukasz"]
+        assert "cannot use the TrueType font" in caplog.text
+        settings.CERT_MANAGER_PDF_UNICODE_FONT = str(tmp_path / "missing.ttf")
+        pdf.reset_fonts()
+        assert name_lines(render_one("Łukasz")) == ["Łukasz"]
+    finally:
+        pdf.reset_fonts()
+
+
+def test_relative_links_are_refused_and_an_empty_document_is_no_pdf(course, settings):
+    settings.CERT_MANAGER_BASE_URL = ""
+    with pytest.raises(ValueError, match="absolute verify URL"):
+        api.render_certificate_pdf(CertificateFactory())  # no base URL, no request
+    with pytest.raises(ValueError, match="absolute verify URL"):
+        render_one_url("/cert_manager/certificates/x/")
+    with pytest.raises(ValueError, match="at least one"):
+        pdf.render_pages(course_layout(COURSE_KEY), [], io.BytesIO())
+
+
+def render_one_url(url: str) -> bytes:
+    buffer = io.BytesIO()
+    pdf.render_pages(course_layout(COURSE_KEY), [pdf.PageData("A B", "May 1, 2026", None, url, "id")], buffer)
+    return buffer.getvalue()
+
+
+def test_clean_text():
+    assert pdf.clean_text("  Ada \t Lovelace\n") == "Ada Lovelace"
+    assert pdf.clean_text("e\u0301cole") == "\u00e9cole"  # NFC
+    assert pdf.clean_text(PERSIAN) == PERSIAN  # a joiner between letters stays (Persian)
+    assert pdf.clean_text("😀🎉") == ""
+    assert pdf.clean_text("©®™") == "©®™"  # symbols the fonts have stay

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.utils import timezone
@@ -26,6 +28,7 @@ from tests.factories import (
     COURSE_KEY,
     CertificateFactory,
     GenerationJobFactory,
+    LearnerRecordFactory,
     UserFactory,
 )
 from tests.rest_api_support import PREFIX, client_for, course_url, instructor_client, world  # noqa: F401
@@ -53,12 +56,17 @@ def test_malformed_course_id_is_400(instructor_client):  # noqa: F811
     assert "not-a-course" in body["message"]
 
 
-def test_unknown_course_is_404(instructor_client):  # noqa: F811
-    error(instructor_client.get(course_url("settings", "course-v1:Nope+X+1")), 404, "course_not_found")
+def test_unknown_course_is_404(world, instructor_client):  # noqa: F811
+    """Global staff learn that the course does not exist; anyone else gets the answer of a course not theirs."""
+    body = error(instructor_client.get(course_url("settings", "course-v1:Nope+X+1")), 404, "not_found")
+    assert body["message"] == "Course 'course-v1:Nope+X+1' does not exist or you are not on its course team."
+    admin = client_for(world.global_staff)
+    error(admin.get(course_url("settings", "course-v1:Nope+X+1")), 404, "course_not_found")
 
 
-def test_old_style_slash_course_ids_reach_the_view(instructor_client):  # noqa: F811
-    error(instructor_client.get(course_url("settings", "Org/Course/Run")), 404, "course_not_found")
+def test_old_style_slash_course_ids_reach_the_view(world, instructor_client):  # noqa: F811
+    error(instructor_client.get(course_url("settings", "Org/Course/Run")), 404, "not_found")
+    error(client_for(world.global_staff).get(course_url("settings", "Org/Course/Run")), 404, "course_not_found")
 
 
 # --- settings -----------------------------------------------------------------------------------------
@@ -136,9 +144,9 @@ def test_certificate_csv_export_escapes_formulas(world, instructor_client):  # n
     CertificateFactory(user=evil, name='  =HYPERLINK("http://x","click")')
     response = instructor_client.get(course_url("certificates") + "?format=csv")
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:4] == ["username", "email", "name", "status"]
     by_user = {r[0]: r for r in rows[1:]}
     assert set(by_user) == {"bilbo", "gollum", "mallory"}
@@ -148,8 +156,22 @@ def test_certificate_csv_export_escapes_formulas(world, instructor_client):  # n
 
 def test_certificate_csv_honours_filters(world, instructor_client):  # noqa: F811
     response = instructor_client.get(course_url("certificates") + "?format=csv&status=unavailable")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["gollum"]
+
+
+def test_certificate_csv_is_utf8_with_a_bom_for_excel(world, instructor_client):  # noqa: F811
+    """Without a charset and a BOM, Excel opened non-ASCII names as mojibake (issue 8, item 8)."""
+    for name, user in (("Éowyn Ståhl", "eowyn"), ("李小龍", "lee"), ("=Ωmega", "omega")):
+        CertificateFactory(user=UserFactory(username=user), name=name)
+    response = instructor_client.get(course_url("certificates") + "?format=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbfusername,email,name,")
+    assert raw.count(b"\xef\xbb\xbf") == 1
+    by_user = {r[0]: r for r in csv.reader(io.StringIO(raw.decode("utf-8-sig")))}
+    assert (by_user["eowyn"][2], by_user["lee"][2]) == ("Éowyn Ståhl", "李小龍")
+    assert by_user["omega"][2] == "'=Ωmega"  # still formula-escaped
 
 
 def test_certificate_detail_and_errors(world, instructor_client):  # noqa: F811
@@ -166,8 +188,14 @@ def test_certificate_detail_and_errors(world, instructor_client):  # noqa: F811
 
 def test_delete_one_certificate(world, instructor_client):  # noqa: F811
     assert instructor_client.delete(course_url("certificates/bilbo")).status_code == 204
-    assert not Certificate.objects.filter(user=world.learner).exists()
+    assert Certificate.objects.get(user=world.learner).status == "deleted"
+    listed = instructor_client.get(course_url("certificates")).json()["results"]
+    assert "bilbo" not in [c["username"] for c in listed], "not listed unless asked for"
+    deleted = instructor_client.get(course_url("certificates") + "?status=deleted").json()["results"]
+    assert [c["username"] for c in deleted] == ["bilbo"]
     error(instructor_client.delete(course_url("certificates/bilbo")), 404, "certificate_not_found")
+    [entry] = instructor_client.get(course_url("jobs")).json()["results"][:1]
+    assert (entry["kind"], entry["requested_by"], entry["changed"]) == ("delete", "teacher", 1)
 
 
 @pytest.mark.parametrize("confirm", [None, "", "course-v1:TestX+CM101+2027"])
@@ -181,7 +209,8 @@ def test_delete_all_needs_the_course_id(world, instructor_client, confirm):  # n
 def test_delete_all(world, instructor_client):  # noqa: F811
     response = instructor_client.delete(course_url("certificates"), {"confirm": COURSE_ID}, format="json")
     assert response.json() == {"deleted": 2}
-    assert not Certificate.objects.filter(course_key=COURSE_KEY).exists()
+    assert set(Certificate.objects.filter(course_key=COURSE_KEY).values_list("status", flat=True)) == {"deleted"}
+    assert world.invalidation.__class__.objects.get(pk=world.invalidation.pk).active, "invalidation kept"
 
 
 def test_revisions_newest_first(world, instructor_client):  # noqa: F811
@@ -246,7 +275,7 @@ def test_dry_run_counts_without_a_job(world, instructor_client):  # noqa: F811
     response = instructor_client.post(course_url("jobs"), {"kind": "generate_all", "dry_run": True}, format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert set(body) == {"kind", "total", "would_change", "transitions"}
+    assert set(body) == {"kind", "total", "would_change", "transitions", "not_issued"}
     assert body["kind"] == "generate_all"
     assert body["total"] >= 1
     assert not GenerationJob.objects.exists()
@@ -330,13 +359,23 @@ def test_add_and_remove_exception(world, instructor_client):  # noqa: F811
         ("nobody", 404, "user_not_found"),
         ("merry", 409, "already_listed"),
         ("gollum", 409, "invalidated"),
-        ("staffer", 409, "not_enrolled"),
+        ("staffer", 404, "user_not_found"),  # an account, but no learner of the course: as unknown as nobody
+        ("sam", 409, "not_enrolled"),  # a learner of the course who unenrolled
     ],
 )
 def test_add_exception_errors(world, instructor_client, user, status, code):  # noqa: F811
+    LearnerRecordFactory(user=UserFactory(username="sam"), is_active=False)
     before = CertificateException.objects.count()
     error(instructor_client.post(course_url("exceptions"), {"user": user}, format="json"), status, code)
     assert CertificateException.objects.count() == before
+
+
+def test_global_staff_get_the_real_reason_for_a_learner(world):  # noqa: F811
+    admin = client_for(world.global_staff)
+    body = error(admin.post(course_url("exceptions"), {"user": "staffer"}, format="json"), 409, "not_enrolled")
+    assert "not enrolled" in body["message"]
+    body = error(admin.post(course_url("exceptions"), {"user": "nobody"}, format="json"), 404, "user_not_found")
+    assert "No user" in body["message"]
 
 
 def test_add_exception_needs_a_user(world, instructor_client):  # noqa: F811
@@ -354,9 +393,13 @@ def test_bulk_exceptions_endpoint(world, instructor_client):  # noqa: F811
     assert {e["line"]: e["kind"] for e in body["errors"]} == {
         4: "user_not_found",
         5: "already_listed",
-        6: "not_enrolled",
+        6: "user_not_found",  # staffer has an account but is no learner of the course: no account oracle
         7: "invalidated",
         8: "bad_format",
+    }
+    assert {e["message"] for e in body["errors"] if e["kind"] == "user_not_found"} == {
+        "No learner 'nobody' in this course.",
+        "No learner 'staffer' in this course.",
     }
     assert body["summary"]["errors_by_kind"]["bad_format"] == 1
     assert CertificateException.objects.get(user=world.other_learner).notes == "late work"
@@ -375,6 +418,37 @@ def test_bulk_exceptions_file_errors(world, instructor_client, settings):  # noq
     big = SimpleUploadedFile("list.csv", b"frodo,a long note here\n", "text/csv")
     response = instructor_client.post(course_url("exceptions/bulk"), {"file": big}, format="multipart")
     error(response, 400, "csv_too_large")
+    assert not CertificateException.objects.filter(user=world.other_learner).exists()
+
+
+def test_bulk_upload_far_over_the_limit_is_refused_before_it_is_read(world, instructor_client, settings):  # noqa: F811
+    settings.CERT_MANAGER_CSV_MAX_BYTES = 10
+    huge = SimpleUploadedFile("list.csv", b"frodo,x\n" * 20_000, "text/csv")
+    response = instructor_client.post(course_url("exceptions/bulk"), {"file": huge}, format="multipart")
+    assert "upload" in error(response, 400, "csv_too_large")["message"]
+
+
+def test_bulk_utf16_without_bom_is_a_csv_encoding_refusal(world, instructor_client):  # noqa: F811
+    upload = SimpleUploadedFile("list.csv", "frodo,late\n".encode("utf-16-le"), "text/csv")
+    response = instructor_client.post(course_url("exceptions/bulk"), {"file": upload}, format="multipart")
+    assert "UTF-16" in error(response, 400, "csv_encoding")["message"]
+    assert not CertificateException.objects.filter(user=world.other_learner).exists()
+
+
+def test_bulk_rows_with_a_nul_are_refused_like_the_json_endpoint(world, instructor_client):  # noqa: F811
+    sam = UserFactory(username="sam")
+    LearnerRecordFactory(user=sam)
+    upload = SimpleUploadedFile("list.csv", b"frodo,late\x00work\nsam,fine\n", "text/csv")
+    response = instructor_client.post(course_url("exceptions/bulk"), {"file": upload}, format="multipart")
+    body = response.json()
+    assert [a["username"] for a in body["added"]] == ["sam"]
+    assert [(e["line"], e["kind"]) for e in body["errors"]] == [(1, "bad_format")]
+    assert body["errors"][0]["message"] == "notes must not contain control characters (U+0000)."
+    for notes, code_point in (("late\x00work", "U+0000"), ("bell\x07", "U+0007")):
+        json_answer = instructor_client.post(course_url("exceptions"), {"user": "frodo", "notes": notes}, format="json")
+        assert error(json_answer, 400, "invalid_input")["field_errors"]["notes"] == [
+            f"notes must not contain control characters ({code_point})."
+        ]
     assert not CertificateException.objects.filter(user=world.other_learner).exists()
 
 
@@ -402,6 +476,7 @@ def test_invalidate_list_and_revalidate(world, instructor_client):  # noqa: F811
     ("user", "status", "code"),
     [
         ("nobody", 404, "user_not_found"),
+        ("staffer", 404, "user_not_found"),  # an account outside the course looks like no account
         ("frodo", 404, "certificate_not_found"),
         ("merry", 409, "allowlisted"),
         ("gollum", 409, "already_invalidated"),
@@ -458,7 +533,10 @@ def test_self_generation_disabled_is_refused(world):  # noqa: F811
 def test_my_course_certificate_course_errors(world):  # noqa: F811
     client = client_for(world.learner)
     error(client.get(course_url("me/certificate", "junk")), 400, "invalid_course_key")
-    error(client.get(course_url("me/certificate", "course-v1:Nope+X+1")), 404, "course_not_found")
+    error(client.get(course_url("me/certificate", "course-v1:Nope+X+1")), 404, "not_found")
+    error(
+        client_for(world.global_staff).get(course_url("me/certificate", "course-v1:Nope+X+1")), 404, "course_not_found"
+    )
 
 
 # --- public verify ------------------------------------------------------------------------------------
@@ -483,7 +561,7 @@ def test_verify_valid_certificate(world):  # noqa: F811
         "Certificates 101",
     )
     assert body["revoked_reason"] is None
-    assert [r["revision"] for r in body["revisions"]] == [1]
+    assert body["revisions"] == []  # a superseded state that was no valid certificate is not shown (issue 8)
     assert "email" not in body
 
 
@@ -516,8 +594,32 @@ def test_jwt_authentication(world):  # noqa: F811
     assert response.status_code == 200  # a JWT in the Authorization header needs no CSRF token
     learner = APIClient()
     learner.credentials(HTTP_AUTHORIZATION=f"JWT {generate_jwt(world.learner)}")
-    assert learner.get(course_url("settings")).status_code == 403
+    assert learner.get(course_url("settings")).status_code == 404  # not on the team: as if there were no course
     assert learner.get(f"{PREFIX}/me/certificates").json()["count"] == 1
+
+
+@pytest.mark.skipif(
+    settings.ROOT_URLCONF != "devsite.urls" and not settings.JWT_AUTH.get("JWT_PUBLIC_SIGNING_JWK_SET"),
+    reason="this host sets no JWT_PUBLIC_SIGNING_JWK_SET (edx-platform's test, devstack and Tutor settings do; "
+    "lms_host leaves out the RSA JWKs): edx-drf-extensions 10.9 then accepts a JWT signed with any key",
+)
+@pytest.mark.parametrize("key", ["demo-only-secret-key-not-for-production", "any-key-at-all"])
+def test_a_forged_jwt_is_refused(world, key):  # noqa: F811
+    """
+    The demo host accepted forged JWTs: a token naming a new user with ``administrator: true`` made a staff
+    user (issue 8, item 10): signed with the public demo key, or with any key while the JWK set was empty.
+    """
+    from types import SimpleNamespace
+
+    from django.contrib.auth import get_user_model
+    from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt_token, generate_latest_version_payload
+
+    intruder = SimpleNamespace(username="intruder", id=99_999, email="intruder@example.com")
+    payload = {**generate_latest_version_payload(intruder), "administrator": True}
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"JWT {generate_jwt_token(payload, key)}")
+    error(client.get(course_url("settings")), 401, "authentication_failed")
+    assert not get_user_model().objects.filter(username="intruder").exists()
 
 
 def test_bad_jwt_is_401(world):  # noqa: F811
@@ -547,13 +649,154 @@ def test_session_csrf_on_learner_post(world):  # noqa: F811
     assert not Certificate.objects.filter(user=world.learner, source="self_request").exists()
 
 
+# --- hostile request bodies and unexpected errors (DEBUG off, as in production) -------------------------------
+
+#: Every endpoint that reads a JSON body, with a valid body for it.
+JSON_WRITES = [
+    ("patch", "settings", {"print_grade": False}),
+    ("delete", "certificates", {"confirm": COURSE_ID}),
+    ("post", "jobs", {"kind": "generate_all", "dry_run": True}),
+    ("post", "exceptions", {"user": "frodo", "notes": "x"}),
+    ("post", "invalidations", {"user": "bilbo", "notes": "x"}),
+    ("post", "export", {"format": "pdf"}),
+]
+JSON_WRITE_IDS = [f"{method}-{path}" for method, path, _ in JSON_WRITES]
+
+
+@pytest.fixture
+def production_client(world, settings):  # noqa: F811
+    """An instructor's client against DEBUG off, seeing 500s as responses (not re-raised exceptions)."""
+    settings.DEBUG = False
+    client = client_for(world.instructor)
+    client.raise_request_exception = False
+    return client
+
+
+def send(client, method: str, path: str, body, content_type: str = "application/json"):
+    return client.generic(method.upper(), course_url(path), body, content_type=content_type)
+
+
+@pytest.mark.parametrize("hostile", ["[" * 5000, '{"a":' * 5000, "[" * 33 + "]" * 33], ids=["arrays", "objects", "33"])
+@pytest.mark.parametrize(("method", "path", "valid"), JSON_WRITES, ids=JSON_WRITE_IDS)
+def test_deeply_nested_json_is_a_400_on_every_json_write_endpoint(production_client, method, path, valid, hostile):
+    """``[`` x 5000 used to raise RecursionError: an HTML 500 with DEBUG off (issue 8, item 5)."""
+    body = error(send(production_client, method, path, hostile), 400, "invalid_input")
+    assert "nested deeper than 32" in body["message"]
+    assert not GenerationJob.objects.exists()
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).print_grade is True
+
+
+@pytest.mark.parametrize(("method", "path", "valid"), JSON_WRITES, ids=JSON_WRITE_IDS)
+def test_every_json_parse_failure_is_a_400_in_the_error_shape(production_client, method, path, valid):
+    for raw in (
+        b"{nope",
+        b'{"user": "frodo", "notes": "\xff\xfe"}',  # not UTF-8
+        b'{"print_grade": NaN}',
+        b'{"print_grade": ' + b"9" * 5000 + b"}",  # over Python's integer digit limit
+    ):
+        error(send(production_client, method, path, raw), 400, "invalid_input")
+
+
+@pytest.mark.parametrize(("method", "path", "valid"), JSON_WRITES, ids=JSON_WRITE_IDS)
+def test_a_body_over_the_size_limit_is_a_413(production_client, method, path, valid):
+    from cert_manager_plugin.rest_api.parsers import MAX_BYTES
+
+    padded = json.dumps({**valid, "padding": "x" * MAX_BYTES})
+    body = error(send(production_client, method, path, padded), 413, "request_too_large")
+    assert f"{MAX_BYTES:,}" in body["message"]
+
+
+def test_the_hosts_lower_upload_limit_lowers_the_json_limit(production_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = json.dumps({"user": "frodo", "notes": "n" * 200})
+    error(send(production_client, "post", "exceptions", body), 413, "request_too_large")
+    assert send(production_client, "post", "exceptions", json.dumps({"user": "frodo"})).status_code == 201
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(production_client):
+    notes = "[{" * 200 + ' \\" ] } " '
+    response = send(production_client, "post", "exceptions", json.dumps({"user": "frodo", "notes": notes}))
+    assert response.status_code == 201, response.content
+    assert response.json()["notes"] == notes.strip()
+
+
+def test_shallow_but_wrongly_shaped_bodies_are_field_errors(production_client):
+    error(send(production_client, "post", "jobs", "[[[1]]]"), 400, "invalid_input")
+    error(send(production_client, "patch", "settings", '{"eligible_modes": [[["honor"]]]}'), 400, "invalid_input")
+    error(send(production_client, "post", "exceptions", '"frodo"'), 400, "invalid_input")
+
+
+def test_a_form_body_on_a_json_endpoint_is_a_json_415(production_client):
+    response = send(production_client, "post", "jobs", "kind=generate_all", "application/x-www-form-urlencoded")
+    error(response, 415, "unsupported_media_type")
+
+
+def test_an_unexpected_error_is_a_logged_json_500_with_an_error_id(production_client, monkeypatch, caplog):
+    from cert_manager_plugin import api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(api, "get_course_settings", broken)
+    with caplog.at_level("ERROR", logger="cert_manager_plugin"):
+        response = production_client.get(course_url("settings"))
+    body = error(response, 500, "server_error")
+    assert response["Content-Type"] == "application/json"
+    error_id = body["details"]["error_id"]
+    assert error_id in body["message"]
+    assert b"secret internals" not in response.content
+    logged = [r for r in caplog.records if error_id in r.getMessage()]
+    assert logged and logged[0].exc_info[0] is RuntimeError
+
+
+def test_an_unexpected_error_rolls_back_what_the_request_wrote(production_client, monkeypatch):
+    """With ATOMIC_REQUESTS (the LMS's default database), a JSON 500 commits nothing, as Django's own 500."""
+    from django.db import connection
+
+    from cert_manager_plugin import api
+
+    real = api.update_course_settings
+
+    def write_then_crash(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("after the write")
+
+    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
+    monkeypatch.setattr(api, "update_course_settings", write_then_crash)
+    response = production_client.patch(course_url("settings"), {"print_grade": False}, format="json")
+    error(response, 500, "server_error")
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).print_grade is True
+
+
+def test_an_unexpected_error_during_the_access_check_is_a_json_500_too(production_client, monkeypatch):
+    from cert_manager_plugin import access
+
+    monkeypatch.setattr(access, "is_global_staff", lambda user: 1 / 0)
+    error(production_client.get(course_url("settings")), 500, "server_error")
+
+
+def test_an_unexpected_error_still_reaches_djangos_signal_and_debug(world, settings, monkeypatch):  # noqa: F811
+    """Error trackers listen to got_request_exception; with DEBUG on, Django's debug answer is kept."""
+    from cert_manager_plugin import api
+
+    monkeypatch.setattr(api, "get_course_settings", lambda *a, **k: 1 / 0)
+    settings.DEBUG = False
+    with pytest.raises(ZeroDivisionError):  # the test client re-raises what got_request_exception carried
+        client_for(world.instructor).get(course_url("settings"))
+    settings.DEBUG = True
+    client = client_for(world.instructor)
+    client.raise_request_exception = False
+    response = client.get(course_url("settings"))
+    assert response.status_code == 500 and b"ZeroDivisionError" in response.content
+
+
 # --- negotiation and methods ----------------------------------------------------------------------------
 
 
 def test_csv_by_accept_header(world, instructor_client):  # noqa: F811
     response = instructor_client.get(course_url("certificates"), HTTP_ACCEPT="text/csv")
-    assert response["Content-Type"].startswith("text/csv")
-    assert b"".join(response.streaming_content).startswith(b"username,email,name")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfusername,email,name")
 
 
 def test_unsupported_format_elsewhere_is_a_json_404(world, instructor_client):  # noqa: F811
@@ -591,6 +834,7 @@ def test_options_lists_the_methods(world, instructor_client):  # noqa: F811
 @pytest.fixture
 def export_media(settings, tmp_path):
     """default_storage: a FileSystemStorage on a fresh MEDIA_ROOT (exports never land in the repository)."""
+    settings.CERT_MANAGER_BASE_URL = "https://lms.example.com"  # exports print absolute links (QR codes)
     settings.CERT_MANAGER_EXPORT_DIR = None
     settings.CERT_MANAGER_EXPORT_STORAGE = "default"
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -653,6 +897,7 @@ def test_deleted_export_file_is_a_404_not_a_500(world, instructor_client, export
 
 
 def test_export_saved_in_the_deprecated_export_dir_is_still_served(world, instructor_client, settings, tmp_path):  # noqa: F811
+    settings.CERT_MANAGER_BASE_URL = "https://lms.example.com"
     settings.CERT_MANAGER_EXPORT_DIR = str(tmp_path / "exports")
     job = finished_export("pdf")
     assert (tmp_path / "exports" / job.result["file"]).is_file()
@@ -665,5 +910,116 @@ def test_export_download_checks_the_course_role_before_the_storage(world, export
     job = finished_export("pdf")
     for role in ("learner", "other_learner"):
         response = client_for(world.user(role)).get(course_url(f"jobs/{job.pk}/download"))
-        assert response.status_code == 403 and "Location" not in response
+        assert response.status_code == 404 and "Location" not in response  # not on the team: no such course
     assert client_for(world.course_staff).get(course_url(f"jobs/{job.pk}/download")).status_code == 200
+
+
+# --- issue 8: verify shows the valid history only; exports print absolute links; an empty export says so -----
+
+
+def test_verify_of_a_revoked_certificate_shows_status_dates_and_valid_revisions_only(world):  # noqa: F811
+    cert = world.invalidation.certificate
+    Certificate.objects.filter(pk=cert.pk).update(grade=0.37, revision=3)
+    now = timezone.now()
+    for revision, status, grade in ((1, "downloadable", 0.91), (2, "notpassing", 0.37)):
+        CertificateRevision.objects.create(
+            certificate=cert,
+            revision=revision,
+            status=status,
+            grade=grade,
+            issued_date=now if status == "downloadable" else None,
+            source="grade_event",
+            valid_from=now,
+            superseded_at=now,
+            superseded_by_source="grade_event",
+        )
+    response = APIClient().get(f"{PREFIX}/verify/{cert.verify_uuid}")
+    body = response.json()
+    assert (body["valid"], body["status"], body["revision"]) == (False, "unavailable", 3)
+    assert body["revoked_reason"] and body["modified"]
+    assert [(r["revision"], r["status"]) for r in body["revisions"]] == [(1, "downloadable")]
+    assert set(body["revisions"][0]) == {"revision", "status", "issued_date", "valid_from", "superseded_at"}
+    keys, values = set(), []
+
+    def walk(node):
+        if isinstance(node, dict):
+            keys.update(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        else:
+            values.append(node)
+
+    walk(body)
+    assert not [k for k in keys if "grade" in k]
+    assert not [v for v in values if v in (0.37, 0.91, 37, 91) or (isinstance(v, str) and "%" in v)]
+
+
+def test_an_export_started_without_a_base_url_setting_links_to_the_requests_site(
+    world,  # noqa: F811
+    instructor_client,  # noqa: F811
+    export_media,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from pypdf import PdfReader
+
+    settings.CERT_MANAGER_BASE_URL = ""
+    settings.LMS_ROOT_URL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = instructor_client.post(course_url("export"), {"format": "pdf"}, format="json")
+    assert response.status_code == 202, response.json()
+    job = GenerationJob.objects.get(pk=response.json()["id"])
+    assert job.params["options"] == {"format": "pdf", "base_url": "http://testserver"}
+    assert job.state == "succeeded", job.error
+    download = instructor_client.get(course_url(f"jobs/{job.pk}/download"))
+    text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
+    assert f"Verify: http://testserver/cert_manager/certificates/{world.certificate.verify_uuid}/" in text
+
+
+def test_an_export_with_a_base_url_setting_records_no_request_address(
+    world,  # noqa: F811
+    instructor_client,  # noqa: F811
+    export_media,
+    django_capture_on_commit_callbacks,
+):
+    from pypdf import PdfReader
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = instructor_client.post(course_url("export"), {"format": "pdf"}, format="json")
+    job = GenerationJob.objects.get(pk=response.json()["id"])
+    assert job.params["options"] == {"format": "pdf"} and job.state == "succeeded", job.error
+    download = instructor_client.get(course_url(f"jobs/{job.pk}/download"))
+    text = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages[0].extract_text()
+    assert f"Verify: https://lms.example.com/cert_manager/certificates/{world.certificate.verify_uuid}/" in text
+
+
+def test_an_export_with_no_certificate_fails_with_the_reason_and_no_file(
+    world,  # noqa: F811
+    instructor_client,  # noqa: F811
+    export_media,
+    django_capture_on_commit_callbacks,
+):
+    Certificate.objects.filter(course_key=COURSE_KEY, status="downloadable").update(status="notpassing")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = instructor_client.post(course_url("export"), {"format": "pdf"}, format="json")
+    assert response.status_code == 202
+    body = instructor_client.get(course_url(f"jobs/{response.json()['id']}")).json()
+    assert body["state"] == "failed" and body["download_url"] is None
+    assert "No certificates to export (statuses: downloadable)." in body["error"]
+    assert not any(p.is_file() for p in export_media.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "alias", ["course-v1:testx+cm101+2026", "course-v1:TestX+CM101+2026+branch@draft", "course-v1:TESTX+cm101+2026"]
+)
+def test_every_endpoint_resolves_an_alias_to_the_course_s_own_key(world, instructor_client, alias):  # noqa: F811
+    body = instructor_client.get(f"{PREFIX}/courses/{alias}/settings").json()
+    assert body["course_id"] == COURSE_ID
+    response = instructor_client.post(f"{PREFIX}/courses/{alias}/jobs", {"kind": "generate_all"}, format="json")
+    assert response.status_code == 202 and response.json()["course_id"] == COURSE_ID
+    again = instructor_client.post(f"{PREFIX}/courses/{COURSE_ID}/jobs", {"kind": "generate_all"}, format="json")
+    assert again.status_code in (202, 409)  # the first may have finished (eager); never a second active job
+    assert GenerationJob.objects.filter(course_key=COURSE_KEY).exclude(state__in=["succeeded", "failed"]).count() <= 1

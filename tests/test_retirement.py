@@ -39,11 +39,11 @@ def revision(cert, number: int, name: str) -> CertificateRevision:
     return CertificateRevision.objects.create(
         certificate=cert,
         revision=number,
-        status="notpassing",
+        status="downloadable",  # earlier valid states: the public verify page lists these (and only these)
         mode=cert.mode,
-        grade=0.4,
+        grade=0.8,
         name=name,
-        issued_date=None,
+        issued_date=now - timedelta(days=number + 1),
         source="grade_event",
         valid_from=now - timedelta(days=number + 1),
         superseded_at=now - timedelta(days=number),

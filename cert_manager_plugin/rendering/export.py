@@ -11,7 +11,13 @@ needs no access to the worker's disk. The name in the storage is
 ``cert_manager/exports/<course>/<job id>-<random>.pdf|zip``: unguessable, as a storage URL may be public.
 
 Options (``job.params["options"]``): ``format`` ``"pdf"`` (default) or ``"zip"``; ``statuses`` (a list,
-or a comma-separated string) of certificate statuses to include — ``["downloadable"]`` by default.
+or a comma-separated string) — only ``["downloadable"]``: a certificate that is not valid is never printed
+as one (its own PDF is a 404 too); the CSV export lists certificates of every status. ``base_url``: the scheme
+and host the verify links and QR codes use when neither ``CERT_MANAGER_BASE_URL`` nor ``LMS_ROOT_URL`` is set
+(the REST API records the request's); with none of them the export is refused: never a relative link in a PDF.
+
+An export with no certificate to print is refused (the job fails with "No certificates to export (statuses:
+downloadable).") rather than producing a file: there is nothing to download.
 """
 
 from __future__ import annotations
@@ -27,16 +33,17 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, InvalidStorageError, Storage, storages
 from django.utils.translation import override
 
-from .. import errors
+from .. import errors, links
 from ..data import CertificateStatus
 from ..models import Certificate
-from .templates import base_url, certificate_links, course_layout, format_date, format_grade
+from .templates import course_layout, format_date, format_grade
 
 log = logging.getLogger(__name__)
 
@@ -138,15 +145,53 @@ class _LocalFile(File):
         return self.name
 
 
+#: The statuses an export prints: valid certificates only. A revoked, not earned or audit certificate printed
+#: with "has successfully completed" would be a false certificate; the CSV export lists every status.
+EXPORTABLE_STATUSES = (CertificateStatus.DOWNLOADABLE.value,)
+
+
 def export_statuses(options: dict) -> list[str]:
-    """The statuses an export includes (``downloadable`` unless the options say otherwise)."""
+    """The statuses an export includes: ``downloadable``; any other status is refused with a clear error."""
     raw = options.get("statuses", options.get("status")) or [CertificateStatus.DOWNLOADABLE.value]
     if isinstance(raw, str):
         raw = [s.strip() for s in raw.split(",") if s.strip()]
     known = {s.value for s in CertificateStatus}
     if not isinstance(raw, list | tuple) or not raw or any(s not in known for s in raw):
         raise errors.InvalidInput(f"statuses must be a list of: {', '.join(sorted(known))}.", field="statuses")
+    refused = [s for s in dict.fromkeys(raw) if s not in EXPORTABLE_STATUSES]
+    if refused:
+        raise errors.InvalidInput(
+            f"Only valid certificates ({', '.join(EXPORTABLE_STATUSES)}) are exported as certificates, not "
+            f"{', '.join(refused)}: list those with the CSV export.",
+            field="statuses",
+        )
     return list(dict.fromkeys(raw))
+
+
+def export_base_url(options: dict) -> str:
+    """
+    The scheme and host of the links and QR codes an export prints: ``CERT_MANAGER_BASE_URL`` or
+    ``LMS_ROOT_URL``, else the ``base_url`` option (the REST API records the base URL of the request that
+    started the export). With none, the export is refused: a relative link on paper opens nothing.
+    """
+    configured = links.base_url()
+    if configured:
+        return configured
+    recorded = options.get("base_url")
+    if isinstance(recorded, str) and recorded:
+        parts = urlsplit(recorded)
+        if parts.scheme in ("http", "https") and parts.netloc and not parts.query and not parts.fragment:
+            return recorded.rstrip("/")
+        raise errors.InvalidInput(f"base_url must be an absolute http(s) URL, not {recorded!r}.", field="base_url")
+    raise errors.InvalidInput(
+        "The export needs absolute links for its QR codes: set CERT_MANAGER_BASE_URL (or LMS_ROOT_URL), or start "
+        "it from the instructor panel or the REST API, which record the site's address.",
+        field="base_url",
+    )
+
+
+def empty_export_message(statuses: list[str]) -> str:
+    return f"No certificates to export (statuses: {', '.join(statuses)})."
 
 
 def _winansi(text: str) -> bool:
@@ -174,18 +219,19 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
     if fmt not in FORMATS:
         raise errors.InvalidInput(f"format must be one of {', '.join(FORMATS)}.", field="format")
     statuses = export_statuses(options)
+    root = export_base_url(options)
     course_key = job.course_key
     progress = progress or (lambda processed, total: None)
 
     rows = Certificate.objects.filter(course_key=course_key, status__in=statuses)
     total = rows.count()
+    if not total:
+        raise errors.InvalidInput(empty_export_message(statuses), field="statuses")
     progress(0, total)
     filename = f"certificates_{_safe(str(course_key))}_{job.pk}.{fmt}"
     alias, storage = export_storage()
     target = f"{STORAGE_PREFIX}/{_safe(str(course_key))}/{job.pk}-{secrets.token_hex(16)}.{fmt}"
-    root = base_url()
-    marker = "00000000-0000-0000-0000-000000000000"
-    verify_template = certificate_links(marker, root)["verify_url"]  # reverse() once, not per row
+    verify_url = links.url_builder(links.WEB, root=root)  # the web certificate is the verify page; reverse() once
     layouts: dict[str, object] = {}
     dates: dict[object, str] = {}
     grades: dict[float | None, str | None] = {}
@@ -208,7 +254,7 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
                 grade=(grades[grade] if grade in grades else grades.setdefault(grade, format_grade(grade)))
                 if layout.print_grade
                 else None,
-                verify_url=verify_template.replace(marker, str(verify_uuid)),
+                verify_url=verify_url(verify_uuid),
                 certificate_id=str(verify_uuid),
             )
             yield mode, layout, page, username
@@ -246,8 +292,13 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
                         count += 1
                         if count % EXPORT_BATCH == 0:
                             progress(count, total)
-                finally:
-                    writer.close()
+                except BaseException:
+                    writer.abort()
+                    raise
+                if not count:  # every certificate went between the count and the read
+                    writer.abort()
+                    raise errors.InvalidInput(empty_export_message(statuses), field="statuses")
+                writer.close()
             else:
                 with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
                     for _mode, layout, page, username in pages():
@@ -259,6 +310,8 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
                         count += 1
                         if count % EXPORT_BATCH == 0:
                             progress(count, total)
+                if not count:
+                    raise errors.InvalidInput(empty_export_message(statuses), field="statuses")
         size = os.path.getsize(partial)
         # Only a complete file reaches the storage (a FileSystemStorage moves it, others upload it).
         with open(partial, "rb") as complete:

@@ -10,20 +10,33 @@ XObjects and reused by reference on every page:
 
 A page then costs the per-learner text (name, date, grade, verify URL, id) and the QR code of the verify
 URL from :mod:`.qr` — a few hundred bytes of content stream. ``CertificatePdfWriter`` streams any
-number of pages into one canvas; ``render_certificate_pdf`` is the one-certificate case.
+number of pages into one canvas; ``render_certificate_pdf`` is the one-certificate case;
+``StreamingCertificatePdf`` writes exports page by page. Both writers lay a page out with the same
+code (``page_operators``) and differ only in how text is encoded for their document.
+
+Text (names above all) goes through one pipeline, ``fit_text``: ``clean_text`` (NFC; control and format
+characters removed; emoji and other symbols no font can draw removed), ``shape`` (Arabic joined into its
+presentation forms), measured, shrunk to fit and, below a minimum size, wrapped; each line is put in
+visual order (``visual``: the Unicode bidi algorithm) and split into runs by font: the standard PDF fonts
+when WinAnsi can show the whole text (nothing embedded), else the bundled Noto fonts, the first that has
+each character (``fonts/``, SIL OFL 1.1: Latin/Greek/Cyrillic, Arabic, Hebrew, CJK and Hangul).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+import mmap
 import os
+import re
 import threading
+import unicodedata
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -46,68 +59,531 @@ GOLD = (0.72, 0.58, 0.25)
 INK = (0.15, 0.15, 0.18)
 GREY = (0.4, 0.4, 0.45)
 QR_SIZE = 90  # points
+QR_MARGIN = QR_SIZE * 4 / 41  # the quiet zone
+NAME_SIZE = 34  # points: a name that fits is printed this size…
+NAME_MIN_SIZE = 20  # …shrunk down to this one, then wrapped onto more lines (smaller still if need be)
+TEXT_FLOOR = 6  # no text is set smaller; what does not fit even so is cut with "…"
+ELLIPSIS = "\u2026"
 
 
 # --- fonts ---------------------------------------------------------------------------------------------
 
-#: Fonts tried, in order, for text that the standard PDF fonts (WinAnsi) cannot show.
-UNICODE_FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+FONT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fonts")
+#: The fonts shipped in ``fonts/`` (Noto, SIL Open Font License 1.1; ``fonts/build_fonts.py`` made them),
+#: tried in this order for each character: (regular, bold, the code points it is limited to or None). No bold
+#: file: the regular one is emboldened with a stroke (``FAKE_BOLD_STROKE``), which keeps the CJK font (9 MB,
+#: 33,000 glyphs) to one weight. A font is read only when a character needs it: the CJK one costs ~15 MB.
+BUNDLED_FONTS = (
+    ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", None),
+    ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", None),
+    ("NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf", None),
     (
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+        "NotoSansCJKsc-Regular-subset.ttf",
+        None,
+        ((0x3000, 0x318F), (0x31F0, 0x31FF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFF00, 0xFFEF)),
     ),
 )
-_font_lock = threading.Lock()
-_unicode_fonts: tuple[str, str] | None = None
+FAKE_BOLD_STROKE = 0.045  # em: Noto Sans CJK Regular stroked this much is close to its Bold
 
 
-def _unicode_font_pair() -> tuple[str, str]:
-    """Register (once) and return the regular and bold TrueType fonts used for non-WinAnsi text."""
-    global _unicode_fonts  # noqa: PLW0603 - a process-wide registration, like ReportLab's own font registry
-    if _unicode_fonts is not None:
-        return _unicode_fonts
+class _MappedFont:
+    """
+    A font file handed to ReportLab mapped rather than read: only the tables it parses and the glyphs it
+    embeds are paged in (the CJK font's 9 MB are not all resident memory), and the pages are shared by every
+    worker process that maps the file.
+    """
+
+    def __init__(self, path: str):
+        self.name = path
+
+    def read(self) -> mmap.mmap:
+        with open(self.name, "rb") as handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _font_name(path: str) -> str:
+    return f"CM{zlib.crc32(path.encode()):08x}-" + os.path.splitext(os.path.basename(path))[0]
+
+
+class Face:
+    """One TrueType font of a fallback chain, read and registered with ReportLab on first use."""
+
+    def __init__(self, path: str, *, fake_bold: bool = False, ranges: tuple | None = None):
+        self.path = path
+        self.name = _font_name(path)  # the ReportLab font name
+        self.fake_bold = fake_bold
+        self.ranges = ranges
+        self._chars: dict | None = None
+
+    @property
+    def chars(self) -> dict:
+        """Code point -> glyph (ReportLab's charToGlyph); reading the font registers it."""
+        if self._chars is None:
+            with _font_lock:
+                if self.name in pdfmetrics.getRegisteredFontNames():  # (getFont() of an unknown name searches disk)
+                    font = pdfmetrics.getFont(self.name)
+                else:
+                    font = TTFont(self.name, _MappedFont(self.path))
+                    pdfmetrics.registerFont(font)
+                self._chars = font.face.charToGlyph
+        return self._chars
+
+    def has(self, code: int) -> bool:
+        if self.ranges is not None and not any(low <= code <= high for low, high in self.ranges):
+            return False
+        try:
+            return code in self.chars
+        except Exception:  # a broken font file: it has nothing
+            log.exception("cert_manager: cannot use the TrueType font %s", self.path)
+            self._chars = {}
+            return False
+
+
+class FontChain:
+    """Fonts tried in order; each character is drawn with the first that has it (cached per character)."""
+
+    def __init__(self, faces: list[Face]):
+        self.faces = faces
+        self._index: dict[str, int] = {}
+
+    def face_index(self, char: str) -> int:
+        """Index of the first face that has ``char``, or -1."""
+        found = self._index.get(char)
+        if found is None:
+            code = ord(char)
+            found = next((i for i, face in enumerate(self.faces) if face.has(code)), -1)
+            self._index[char] = found
+        return found
+
+    def fallback_index(self) -> int:
+        """The face that draws a character no face has (as the blank box of .notdef): the first usable one."""
+        return next((i for i, face in enumerate(self.faces) if face.has(0x41)), 0)
+
+
+_font_lock = threading.RLock()
+_chains: tuple[FontChain, FontChain] | None = None
+
+
+def _configured_fonts() -> list[tuple[str, str | None, None]]:
+    """``CERT_MANAGER_PDF_UNICODE_FONT``: a TrueType path, or a (regular, bold) pair of paths; tried first."""
+    configured = getattr(settings, "CERT_MANAGER_PDF_UNICODE_FONT", None)
+    if not configured:
+        return []
+    paths = [configured] if isinstance(configured, str | os.PathLike) else [*configured, None]
+    regular, bold = paths[0], paths[1] if len(paths) > 1 else None
+    if not os.path.isfile(regular):
+        log.warning("cert_manager: CERT_MANAGER_PDF_UNICODE_FONT %s is not a file; using the bundled fonts", regular)
+        return []
+    return [(str(regular), str(bold) if bold and os.path.isfile(bold) else None, None)]
+
+
+def font_chains() -> tuple[FontChain, FontChain]:
+    """The regular and the bold fallback chains (each font read once per process, when first needed)."""
+    global _chains  # noqa: PLW0603 - a process-wide registry, like ReportLab's own font registry
+    if _chains is not None:
+        return _chains
     with _font_lock:
-        if _unicode_fonts is not None:
-            return _unicode_fonts
-        configured = getattr(settings, "CERT_MANAGER_PDF_UNICODE_FONT", None)
-        candidates = [(configured, configured)] if configured else []
-        candidates += list(UNICODE_FONT_CANDIDATES)
-        import reportlab
+        if _chains is None:
+            fonts = _configured_fonts() + [
+                (os.path.join(FONT_DIR, r), os.path.join(FONT_DIR, b) if b else None, ranges)
+                for r, b, ranges in BUNDLED_FONTS
+            ]
+            regular = [Face(r, ranges=ranges) for r, _b, ranges in fonts]
+            bold = [Face(b, ranges=ranges) if b else Face(r, fake_bold=True, ranges=ranges) for r, b, ranges in fonts]
+            _chains = (FontChain(regular), FontChain(bold))
+        return _chains
 
-        vera = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-        candidates.append((os.path.join(vera, "Vera.ttf"), os.path.join(vera, "VeraBd.ttf")))
-        pair = ("Helvetica", "Helvetica-Bold")
-        for regular, bold in candidates:
-            if regular and os.path.isfile(regular):
-                pdfmetrics.registerFont(TTFont("CertManagerSans", regular))
-                pdfmetrics.registerFont(TTFont("CertManagerSans-Bold", bold if os.path.isfile(bold) else regular))
-                pair = ("CertManagerSans", "CertManagerSans-Bold")
-                break
+
+def reset_fonts() -> None:
+    """Forget the chains (after ``CERT_MANAGER_PDF_UNICODE_FONT`` changed; tests)."""
+    global _chains  # noqa: PLW0603
+    with _font_lock:
+        _chains = None
+
+
+@functools.cache
+def _warn_missing(char: str) -> None:
+    log.warning(
+        "cert_manager: no font has U+%04X (%s); it prints as a blank box. Set CERT_MANAGER_PDF_UNICODE_FONT to a "
+        "TrueType font that has it.",
+        ord(char),
+        unicodedata.name(char, "?"),
+    )
+
+
+# --- text: clean, shape, measure, fit ---------------------------------------------------------------------
+
+#: Characters that end a line or separate text: printed as one space.
+_SPACES = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+#: Parts of emoji sequences that mean nothing without the emoji: variation selectors, keycap, skin tones.
+_EMOJI_PARTS = frozenset([0x20E3, *range(0xFE00, 0xFE10), *range(0x1F3FB, 0x1F400), *range(0xE0100, 0xE01F0)])
+_JOINERS = frozenset("\u200c\u200d")  # kept through shaping (Persian ZWNJ), removed after
+_ORPHAN_JOINER = re.compile(r"(?<!\w)[\u200c\u200d]+|[\u200c\u200d]+(?!\w)")
+
+
+def clean_text(text: str) -> str:
+    """
+    ``text`` as it can be printed: NFC; line breaks, tabs and other separators as single spaces; control,
+    format, private-use and unassigned characters removed; emoji — and any other symbol no font has —
+    removed with the selectors and modifiers that go with them; no leading, trailing or double spaces.
+    """
+    if text.isascii() and text.isprintable():  # the common case, in C
+        return " ".join(text.split()) if "  " in text or text[:1] == " " or text[-1:] == " " else text
+    text = unicodedata.normalize("NFC", text)
+    chain = None
+    out = []
+    for char in text:
+        if char in _SPACES:
+            out.append(" ")
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "Z":
+            out.append(" ")
+        elif category[0] == "C":  # Cc, Cf, Cs, Co, Cn
+            if char in _JOINERS:
+                out.append(char)
+        elif ord(char) in _EMOJI_PARTS:
+            continue
+        elif category in ("So", "Sk"):
+            chain = chain or font_chains()[0]
+            if chain.face_index(char) >= 0:
+                out.append(char)
         else:
-            log.warning("cert_manager: no TrueType font found; non-Latin names will not print correctly")
-        _unicode_fonts = pair
-        return pair
+            out.append(char)
+    text = "".join(out)
+    if "\u200c" in text or "\u200d" in text:  # a joiner joins letters; any other (an emoji's) goes
+        text = _ORPHAN_JOINER.sub("", text)
+    return " ".join(text.split())
 
 
-def font_for(text: str, *, bold: bool = False, base: str = "Helvetica") -> str:
-    """A standard font when WinAnsi can show ``text`` (fast, nothing embedded), else a TrueType font."""
+@functools.cache
+def _reshaper():
+    """
+    Arabic shaping: ``arabic_reshaper`` replaces each letter with its contextual presentation form (and
+    lam-alef with its ligature), which the bundled Noto Sans Arabic maps, so the text then needs no OpenType
+    shaping. Chosen over ReportLab's own HarfBuzz shaping because that needs ``uharfbuzz`` and ReportLab's
+    ``rlbidi`` (not on PyPI), and its output is positioned glyph runs, which the streaming export writer
+    would have to re-encode; presentation forms are plain text both writers encode, measure and wrap like
+    any other, and that stays extractable (NFKC gives the letters back). Harakat are dropped (the PDF fonts
+    cannot position marks). Scripts that need full OpenType shaping (Devanagari, …) are not covered.
+    """
+    import arabic_reshaper
+
+    return arabic_reshaper.ArabicReshaper()
+
+
+def shape(text: str) -> str:
+    """Arabic letters joined into their presentation forms (logical order kept); the joiners then go."""
+    if text.isascii():
+        return text
+    if any(unicodedata.bidirectional(c) == "AL" for c in text):
+        text = _reshaper().reshape(text)
+    if "\u200c" in text or "\u200d" in text:
+        text = text.replace("\u200c", "").replace("\u200d", "")
+    return text
+
+
+def visual(line: str) -> str:
+    """One line in display order (the Unicode bidi algorithm: python-bidi)."""
+    if line.isascii() or not any(unicodedata.bidirectional(c) in ("R", "AL") for c in line):
+        return line
+    from bidi import get_display
+
+    return get_display(line)
+
+
+def _winansi(text: str) -> bool:
     try:
         text.encode("cp1252")
     except UnicodeEncodeError:
-        return _unicode_font_pair()[1 if bold else 0]
-    if base == "Helvetica":
-        return "Helvetica-Bold" if bold else "Helvetica"
-    return base
+        return False
+    return True
 
 
-def fit_size(text: str, font: str, size: float, max_width: float, minimum: float = 9) -> float:
-    """The largest font size up to ``size`` at which ``text`` fits in ``max_width``."""
-    width = pdfmetrics.stringWidth(text, font, size)
-    if width <= max_width:
-        return size
-    return max(minimum, size * max_width / width)
+#: Glyph widths (1/1000 em) of the standard fonts by WinAnsi byte, for measuring without ReportLab's
+#: pure-Python string-width routine.
+_STANDARD = ("Helvetica", "Helvetica-Bold", "Times-Italic")
+_WIDTHS = {name: pdfmetrics.getFont(name).widths for name in _STANDARD}
+
+Run = tuple[str, str, bool]  # (font, text, fake bold)
+
+
+def text_runs(text: str, *, bold: bool, standard: str | None) -> list[Run]:
+    """
+    ``text`` (one line, display order) split by font: one run in ``standard`` (a standard PDF font) when
+    WinAnsi can show it all, else runs of the first font of the chain that has each character.
+    """
+    if standard is not None and _winansi(text):
+        return [(standard, text, False)]
+    chain = font_chains()[1 if bold else 0]
+    faces = chain.faces
+    runs: list[Run] = []
+    current, start = -2, 0
+    for i, char in enumerate(text):
+        index = chain.face_index(char)
+        if index < 0:
+            _warn_missing(char)
+            index = chain.fallback_index()
+        if index != current:
+            if i > start:
+                face = faces[current]
+                runs.append((face.name, text[start:i], face.fake_bold))
+            current, start = index, i
+    if text[start:] and faces:
+        face = faces[current]
+        runs.append((face.name, text[start:], face.fake_bold))
+    return runs
+
+
+def runs_width(runs: list[Run]) -> float:
+    """Width of the runs at 1 pt."""
+    total = 0.0
+    for font, text, _fake in runs:
+        widths = _WIDTHS.get(font)
+        if widths is not None:
+            total += sum(map(widths.__getitem__, text.encode("cp1252")))
+        else:
+            total += pdfmetrics.stringWidth(text, font, 1000)
+    return total / 1000
+
+
+class TextLine(NamedTuple):  # (a NamedTuple: built for every text of every page, it must be cheap)
+    runs: tuple[Run, ...]
+    width: float  # at 1 pt
+
+
+class TextBlock(NamedTuple):
+    """Lines of text at one size; ``leading`` is the distance between baselines."""
+
+    lines: tuple[TextLine, ...]
+    size: float
+
+    @property
+    def leading(self) -> float:
+        return self.size * LEADING
+
+    @property
+    def height(self) -> float:
+        return block_height(len(self.lines), self.size)
+
+
+ASCENT, DESCENT, LEADING = 0.95, 0.25, 1.15  # em: room above and below a line, and baseline to baseline
+
+
+def block_height(lines: int, size: float) -> float:
+    return (ASCENT + DESCENT + (lines - 1) * LEADING) * size if lines else 0.0
+
+
+def _line(logical: str, bold: bool, standard: str | None) -> TextLine:
+    runs = text_runs(visual(logical), bold=bold, standard=standard)
+    return TextLine(tuple(runs), runs_width(runs))
+
+
+def _wrap(words: list[str], widths: list[float], space: float, limit: float, char_width) -> list[str]:
+    """Greedy wrap of ``words`` (widths at 1 pt) into lines of at most ``limit``; a longer word is split."""
+    lines: list[str] = []
+    current, used = "", 0.0
+    for word, width in zip(words, widths, strict=True):
+        if current and used + space + width <= limit:
+            current, used = f"{current} {word}", used + space + width
+            continue
+        if current:
+            lines.append(current)
+        if width <= limit:
+            current, used = word, width
+            continue
+        current, used = "", 0.0  # a word longer than the line (CJK has no spaces): split anywhere
+        for char in word:
+            w = char_width(char)
+            if current and used + w > limit:
+                lines.append(current)
+                current, used = "", 0.0
+            current, used = current + char, used + w
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _cut(logical: str, limit: float, measure) -> str:
+    """``logical`` shortened (from its logical end) with "…" so it measures at most ``limit``."""
+    if measure(logical) <= limit:
+        return logical
+    low, high = 0, len(logical)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if measure(logical[:middle].rstrip() + ELLIPSIS) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return logical[:low].rstrip() + ELLIPSIS
+
+
+def fit_text(
+    text: str,
+    *,
+    max_width: float,
+    size: float,
+    min_size: float,
+    bold: bool = False,
+    standard: str | None = "Helvetica",
+    max_height: float | None = None,
+    floor: float = TEXT_FLOOR,
+    clean: bool = True,
+) -> TextBlock:
+    """
+    ``text`` laid out to fit ``max_width``: one line at ``size``, shrunk as far as ``min_size``. When it needs
+    less and ``max_height`` is given, it is wrapped at ``min_size`` (at word breaks; a word longer than a
+    line, as CJK text without spaces, anywhere) onto as many lines as fit ``max_height``, set smaller (not
+    below ``floor``) until it fits; whatever still does not fit is cut with "…". Without ``max_height``
+    the text stays on one line and is cut at ``min_size``. ``standard`` is the standard PDF font used when
+    WinAnsi can show the whole text (None: always the TrueType fonts). ``clean=False`` keeps the text's
+    spacing: for wording composed here (labels, dates, URLs), not for what users typed.
+    """
+    if standard is not None and bold and standard == "Helvetica":
+        standard = "Helvetica-Bold"
+    if (
+        standard is not None
+        and text.isprintable()
+        and (not clean or ("  " not in text and text[:1] != " " != text[-1:]))
+    ):
+        # The common case, the export's hot path: clean WinAnsi text (no control, format or separator
+        # characters: isprintable) on one line, measured without the pipeline.
+        try:
+            data = text.encode("cp1252")
+        except UnicodeEncodeError:
+            data = None
+        if data is not None:
+            width = sum(map(_WIDTHS[standard].__getitem__, data)) / 1000
+            if 0 < width * min_size <= max_width:
+                return TextBlock((TextLine(((standard, text, False),), width),), min(size, max_width / width))
+    logical = shape(clean_text(text) if clean else text)
+    if not logical:
+        return TextBlock((), size)
+    standard = standard if standard is not None and _winansi(logical) else None
+    line = _line(logical, bold, standard)
+    if line.width * min_size <= max_width:
+        fitted = min(size, max_width / line.width) if line.width else size
+        return TextBlock((line,), fitted)
+
+    def measure(value: str) -> float:
+        return runs_width(text_runs(value, bold=bold, standard=standard))
+
+    if max_height is None:
+        return TextBlock((_line(_cut(logical, max_width / min_size, measure), bold, standard),), min_size)
+
+    words = logical.split(" ")
+    widths = [measure(word) for word in words]
+    space = measure(" ")
+    current = min(min_size, size)
+    while True:
+        lines = _wrap(words, widths, space, max_width / current, measure)
+        if block_height(len(lines), current) <= max_height or current <= floor:
+            break
+        current = max(floor, current - 0.5)
+    fitting = max(1, int((max_height / current - ASCENT - DESCENT) / LEADING) + 1)
+    if len(lines) > fitting:  # even at the floor: keep what fits, cut the last line
+        rest = " ".join(lines[fitting - 1 :])
+        lines = [*lines[: fitting - 1], _cut(rest, max_width / current, measure)]
+    return TextBlock(tuple(_line(value, bold, standard) for value in lines), current)
+
+
+def place(block: TextBlock, baseline: float, bottom: float, top: float) -> float:
+    """The last line's baseline: ``baseline`` when the block fits there between ``bottom`` and ``top``."""
+    above = block.height - DESCENT * block.size
+    if baseline + above > top:
+        baseline = top - above
+    if baseline - DESCENT * block.size < bottom:
+        baseline = bottom + DESCENT * block.size
+    return baseline
+
+
+# --- text: PDF operators -----------------------------------------------------------------------------------
+
+#: Bytes that cannot stand as themselves in a PDF literal string, and their escapes (ASCII-only output).
+_ESCAPES = {
+    **{bytes([b]): b"\\%03o" % b for b in range(256) if b < 32 or b > 126},
+    b"\\": b"\\\\",
+    b"(": b"\\(",
+    b")": b"\\)",
+}
+_SPECIAL = re.compile(rb"[^\x20-\x27\x2a-\x5b\x5d-\x7e]")
+
+
+def _escape(match: re.Match) -> bytes:
+    return _ESCAPES[match.group()]
+
+
+def _pdf_string(data: bytes) -> bytes:
+    """``data`` as a PDF literal string, in printable ASCII (octal escapes for the rest)."""
+    if _SPECIAL.search(data) is None:
+        return b"(" + data + b")"
+    return b"(" + _SPECIAL.sub(_escape, data) + b")"
+
+
+Encoder = Callable[[str, str], list[tuple[bytes, bytes]]]  # (font, text) -> [(internal font name, bytes)]
+
+
+class DocumentEncoder:
+    """Encodes text for a ReportLab document: TrueType subset codes are assigned as characters come."""
+
+    def __init__(self, document):
+        self.document = document
+
+    def __call__(self, font_name: str, text: str) -> list[tuple[bytes, bytes]]:
+        font = pdfmetrics.getFont(font_name)
+        document = self.document
+        if getattr(font, "_dynamicFont", 0):
+            return [
+                (font.getSubsetInternalName(subset, document).encode(), data)
+                for subset, data in font.splitString(text, document)
+            ]
+        return [(document.getInternalFontName(font_name).encode(), text.encode("cp1252"))]
+
+
+@functools.cache
+def _fill_colour(colour: tuple) -> bytes:
+    return b"%.3f %.3f %.3f rg" % colour
+
+
+def block_operators(
+    block: TextBlock, x: float, baseline: float, *, encode: Encoder, colour: tuple, align: str = "centre"
+) -> bytes:
+    """PDF operators drawing ``block`` (its last line on ``baseline``), centred on ``x`` or from/to it."""
+    if not block.lines:
+        return b""
+    size, count = block.size, len(block.lines)
+    first = block.lines[0]
+    if count == 1 and len(first.runs) == 1 and not first.runs[0][2]:  # one line in one font: the usual page
+        width = first.width * size
+        start = x - width / 2 if align == "centre" else (x - width if align == "right" else x)
+        font, text, _fake = first.runs[0]
+        shown = b" ".join(b"%s %.2f Tf %s Tj" % (i, size, _pdf_string(d)) for i, d in encode(font, text))
+        return b"q %s BT 1 0 0 1 %.2f %.2f Tm %s ET Q" % (_fill_colour(colour), start, baseline, shown)
+    leading = block.leading
+    out = [b"q " + _fill_colour(colour)]
+    if any(fake for line in block.lines for _f, _t, fake in line.runs):
+        out.append(b"%.3f %.3f %.3f RG %.2f w 1 j" % (*colour, size * FAKE_BOLD_STROKE))
+    stroked = False
+    for i, line in enumerate(block.lines):
+        width = line.width * size
+        start = x - width / 2 if align == "centre" else (x - width if align == "right" else x)
+        out.append(b"BT 1 0 0 1 %.2f %.2f Tm" % (start, baseline + (count - 1 - i) * leading))
+        for font, text, fake in line.runs:
+            if fake != stroked:
+                out.append(b"2 Tr" if fake else b"0 Tr")
+                stroked = fake
+            for internal, data in encode(font, text):
+                out.append(b"%s %.2f Tf %s Tj" % (internal, size, _pdf_string(data)))
+        out.append(b"ET")
+    out.append(b"Q")
+    return b" ".join(out)
+
+
+def draw_block(canvas: Canvas, block: TextBlock, x: float, baseline: float, *, colour: tuple, align: str = "centre"):
+    """``block_operators`` onto a ReportLab canvas (or form)."""
+    ops = block_operators(block, x, baseline, encode=DocumentEncoder(canvas._doc), colour=colour, align=align)
+    if ops:
+        canvas._code.append(ops.decode("ascii"))
 
 
 # --- background PDF ------------------------------------------------------------------------------------
@@ -310,6 +786,121 @@ class PageData:
     certificate_id: str
 
 
+def page_labels() -> dict[str, str]:
+    """The per-page wording, in the active language."""
+    return {
+        "issued": _("Issued {date}"),
+        "grade": _("Grade: {grade}"),
+        "verify": _("Verify: {url}"),
+        "id": _("Certificate ID: {id}"),
+    }
+
+
+def _name_box(width: float, height: float) -> tuple[float, float, float, float]:
+    """The learner's name: (max width, baseline, bottom, top) — above the gold rule, below the intro line."""
+    return width * 0.7, height * 0.545, height * 0.525 + 2, height * 0.66 - 16 * DESCENT - 4
+
+
+def _small_text_width(width: float) -> float:
+    """Room for the verify URL and certificate id lines: from the left margin to the QR code's quiet zone."""
+    return width - 48 - QR_SIZE - QR_MARGIN - 8 - 48
+
+
+def page_operators(
+    width: float,
+    height: float,
+    page: PageData,
+    *,
+    print_grade: bool,
+    labels: dict[str, str],
+    encode: Encoder,
+    cache: dict | None = None,
+) -> bytes:
+    """
+    The per-learner part of a page (name, date and grade, QR code, verify URL, id) as PDF operators: the one
+    layout both writers use, each with its own ``encode``. The verify URL must be absolute (a phone that
+    scans the code or a reader who types the link has no page to resolve a relative one against). ``cache``
+    (one per document) keeps the date and grade lines already drawn: a course has few of them.
+    """
+    url = page.verify_url
+    if not url.startswith(("https://", "http://")):
+        raise ValueError(f"a certificate PDF needs an absolute verify URL, not {url!r}: set CERT_MANAGER_BASE_URL")
+    max_width, baseline, bottom, top = _name_box(width, height)
+    name = fit_text(
+        page.learner_name,
+        max_width=max_width,
+        size=NAME_SIZE,
+        min_size=NAME_MIN_SIZE,
+        bold=True,
+        max_height=top - bottom,
+    )
+    parts = [block_operators(name, width / 2, place(name, baseline, bottom, top), encode=encode, colour=INK)]
+    line = labels["issued"].format(date=page.issued) if page.issued else ""
+    if page.grade and print_grade:
+        grade = labels["grade"].format(grade=page.grade)
+        line = f"{line}   \u00b7   {grade}" if line else grade
+    if line:
+        key = (line, width, height)
+        drawn = cache.get(key) if cache is not None else None
+        if drawn is None:
+            block = fit_text(line, max_width=width * 0.8, size=12, min_size=7, clean=False)
+            drawn = block_operators(block, width / 2, height * 0.25, encode=encode, colour=INK)
+            if cache is not None:
+                if len(cache) > 4096:
+                    cache.clear()
+                cache[key] = drawn
+        parts.append(drawn)
+    parts.append(qr.encode(url).pdf_operator_bytes(width - 48 - QR_SIZE, 48, QR_SIZE))
+    small = _small_text_width(width)
+    for label, y in ((labels["verify"].format(url=url), 58), (labels["id"].format(id=page.certificate_id), 48)):
+        block = fit_text(label, max_width=small, size=7, min_size=4, clean=False)
+        parts.append(block_operators(block, 48, y, encode=encode, colour=GREY, align="left"))
+    return b"\n".join(parts)
+
+
+def draw_static_layer(c: Canvas, layout: CourseLayout, width: float, height: float, framed: bool) -> None:
+    """What every page of the course shows: border (no background), titles, course, organization, QR label."""
+    if framed:
+        c.setStrokeColorRGB(*NAVY)
+        c.setLineWidth(3)
+        c.rect(24, 24, width - 48, height - 48)
+        c.setStrokeColorRGB(*GOLD)
+        c.setLineWidth(0.8)
+        c.rect(32, 32, width - 64, height - 64)
+    title = fit_text(_("Certificate of Achievement").upper(), max_width=width * 0.8, size=30, min_size=14, bold=True)
+    draw_block(c, title, width / 2, height * 0.77, colour=NAVY)
+    intro = fit_text(_("This is to certify that"), max_width=width * 0.8, size=16, min_size=9, standard="Times-Italic")
+    draw_block(c, intro, width / 2, height * 0.66, colour=INK)
+    c.setStrokeColorRGB(*GOLD)
+    c.setLineWidth(1)
+    c.line(width * 0.25, height * 0.525, width * 0.75, height * 0.525)
+    completed = fit_text(
+        _("has successfully completed"), max_width=width * 0.8, size=16, min_size=9, standard="Times-Italic"
+    )
+    draw_block(c, completed, width / 2, height * 0.455, colour=INK)
+    top = height * 0.455 - 16 * DESCENT - 3
+    bottom = (height * 0.345 if layout.org else height * 0.25) + 12 * ASCENT + 3
+    course = fit_text(
+        layout.course_name, max_width=width * 0.8, size=22, min_size=14, bold=True, max_height=top - bottom
+    )
+    draw_block(c, course, width / 2, place(course, height * 0.39, bottom, top), colour=NAVY)
+    if layout.org:
+        offered = fit_text(_("offered by {org}").format(org=layout.org), max_width=width * 0.8, size=12, min_size=7)
+        draw_block(c, offered, width / 2, height * 0.345, colour=GREY)
+    # The QR code's quiet zone: white whatever the background, so scanners find the code.
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(
+        width - 48 - QR_SIZE - QR_MARGIN,
+        48 - QR_MARGIN,
+        QR_SIZE + 2 * QR_MARGIN,
+        QR_SIZE + 2 * QR_MARGIN,
+        stroke=0,
+        fill=1,
+    )
+    scan = fit_text(_("Scan to verify"), max_width=QR_SIZE + 2 * QR_MARGIN, size=7, min_size=5)
+    draw_block(c, scan, width - 48, 48 + QR_SIZE + QR_MARGIN + 3, colour=GREY, align="right")
+
+
 class CertificatePdfWriter:
     """
     Writes certificate pages into one PDF on one canvas. Static layers and backgrounds are registered
@@ -323,11 +914,14 @@ class CertificatePdfWriter:
     def __init__(self, output: BinaryIO | str, *, title: str = "", author: str = ""):
         self.canvas = Canvas(output, pagesize=PAGE_SIZE, pageCompression=1)
         if title:
-            self.canvas.setTitle(title)
+            self.canvas.setTitle(clean_text(title))
         if author:
-            self.canvas.setAuthor(author)
+            self.canvas.setAuthor(clean_text(author))
         self.canvas.setCreator("cert_manager_plugin")
         self.pages = 0
+        self.labels = page_labels()
+        self._encode = DocumentEncoder(self.canvas._doc)
+        self._lines: dict = {}
         self._static: dict[tuple, tuple[str, Background | None, tuple[float, float]]] = {}
 
     def _static_layer(self, layout: CourseLayout) -> tuple[str, Background | None, tuple[float, float]]:
@@ -349,44 +943,7 @@ class CertificatePdfWriter:
         c = self.canvas
         width, height = size
         c.beginForm(name, lowerx=0, lowery=0, upperx=width, uppery=height)
-        if background is None:
-            c.setStrokeColorRGB(*NAVY)
-            c.setLineWidth(3)
-            c.rect(24, 24, width - 48, height - 48)
-            c.setStrokeColorRGB(*GOLD)
-            c.setLineWidth(0.8)
-            c.rect(32, 32, width - 64, height - 64)
-        c.setFillColorRGB(*NAVY)
-        title = _("Certificate of Achievement").upper()
-        font = font_for(title, bold=True)
-        c.setFont(font, fit_size(title, font, 30, width * 0.8))
-        c.drawCentredString(width / 2, height * 0.77, title)
-        c.setFillColorRGB(*INK)
-        intro = _("This is to certify that")
-        c.setFont(font_for(intro, base="Times-Italic"), 16)
-        c.drawCentredString(width / 2, height * 0.66, intro)
-        c.setStrokeColorRGB(*GOLD)
-        c.setLineWidth(1)
-        c.line(width * 0.25, height * 0.525, width * 0.75, height * 0.525)
-        completed = _("has successfully completed")
-        c.setFont(font_for(completed, base="Times-Italic"), 16)
-        c.drawCentredString(width / 2, height * 0.455, completed)
-        c.setFillColorRGB(*NAVY)
-        font = font_for(layout.course_name, bold=True)
-        c.setFont(font, fit_size(layout.course_name, font, 22, width * 0.8))
-        c.drawCentredString(width / 2, height * 0.39, layout.course_name)
-        if layout.org:
-            offered = _("offered by {org}").format(org=layout.org)
-            c.setFillColorRGB(*GREY)
-            c.setFont(font_for(offered), 12)
-            c.drawCentredString(width / 2, height * 0.345, offered)
-        # The QR code's quiet zone: white whatever the background, so scanners find the code.
-        margin = QR_SIZE * 4 / 41
-        c.setFillColorRGB(1, 1, 1)
-        c.rect(width - 48 - QR_SIZE - margin, 48 - margin, QR_SIZE + 2 * margin, QR_SIZE + 2 * margin, stroke=0, fill=1)
-        c.setFillColorRGB(*GREY)
-        c.setFont("Helvetica", 7)
-        c.drawRightString(width - 48, 48 + QR_SIZE + margin + 3, _("Scan to verify"))
+        draw_static_layer(c, layout, width, height, framed=background is None)
         c.endForm()
         found = (name, background, size)
         self._static[key] = found
@@ -396,6 +953,15 @@ class CertificatePdfWriter:
         """Draw one certificate page."""
         static, background, (width, height) = self._static_layer(layout)
         c = self.canvas
+        operators = page_operators(
+            width,
+            height,
+            page,
+            print_grade=layout.print_grade,
+            labels=self.labels,
+            encode=self._encode,
+            cache=self._lines,
+        )
         if self.pages == 0 or (width, height) != tuple(c._pagesize):
             c.setPageSize((width, height))
         if background is not None:
@@ -408,37 +974,14 @@ class CertificatePdfWriter:
             else:
                 c.doForm(bg_name)
         c.doForm(static)
-
-        name = page.learner_name
-        font = font_for(name, bold=True)
-        c.setFillColorRGB(*INK)
-        c.setFont(font, fit_size(name, font, 34, width * 0.7))
-        c.drawCentredString(width / 2, height * 0.545, name)
-
-        line = _("Issued {date}").format(date=page.issued) if page.issued else ""
-        if page.grade and layout.print_grade:
-            grade = _("Grade: {grade}").format(grade=page.grade)
-            line = f"{line}   \u00b7   {grade}" if line else grade
-        if line:
-            c.setFont(font_for(line), 12)
-            c.drawCentredString(width / 2, height * 0.25, line)
-
-        # Raw operators (wrapped in q/Q): one filled path, see qr.QrMatrix.pdf_operators.
-        c._code.append(qr.encode(page.verify_url).pdf_operators(width - 48 - QR_SIZE, 48, QR_SIZE))
-        c.setFillColorRGB(*GREY)
-        c.setFont("Helvetica", 7)
-        c.drawString(48, 58, _("Verify: {url}").format(url=page.verify_url))
-        c.drawString(48, 48, _("Certificate ID: {id}").format(id=page.certificate_id))
+        c._code.append(operators.decode("ascii"))
         c.showPage()
         self.pages += 1
 
     def close(self) -> None:
-        """Finish the document (writes it to the output)."""
-        if self.pages == 0:  # an empty export still yields a valid one-page PDF
-            c = self.canvas
-            c.setFont("Helvetica", 14)
-            c.drawString(72, PAGE_SIZE[1] - 72, _("No certificates to export."))
-            c.showPage()
+        """Finish the document (writes it to the output). A document needs at least one page."""
+        if self.pages == 0:
+            raise ValueError("a certificate PDF needs at least one certificate")
         # Binary (Flate only) streams: ReportLab's default ASCII85 layer makes files 25% larger and, without
         # the optional rl_accel C extension, costs more than drawing the page. The flag is read at save time.
         previous = rl_config.useA85
@@ -461,7 +1004,7 @@ def page_data(context: dict) -> PageData:
 
 
 def render_certificate_pdf(certificate, *, request=None, layout: CourseLayout | None = None) -> bytes:
-    """The certificate as a one-page PDF."""
+    """The certificate as a one-page PDF (its links absolute: a base URL setting or ``request`` is needed)."""
     layout = layout or course_layout(certificate.course_key, mode=certificate.mode)
     context = certificate_context(certificate, layout=layout, request=request)
     buffer = io.BytesIO()
@@ -484,13 +1027,40 @@ def render_pages(layout: CourseLayout, pages: Iterable[PageData], output: Binary
 
 # --- streaming writer (exports) ------------------------------------------------------------------------
 
-#: Glyph widths (1/1000 em) of the standard fonts by WinAnsi byte, for centring without ReportLab's
-#: pure-Python string-width routine.
-_WIDTHS = {name: pdfmetrics.getFont(name).widths for name in ("Helvetica", "Helvetica-Bold")}
 
+class FrozenEncoder:
+    """
+    Encodes text with the TrueType subsets a finished prototype document assigned (``StreamingCertificatePdf``):
+    every character the pages print was drawn into the prototype before it was saved.
+    """
 
-def _pdf_string(data: bytes) -> bytes:
-    return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r") + b")"
+    def __init__(self, standard: dict[str, bytes], truetype: dict[str, tuple[bytes, dict[int, int]]]):
+        self.standard = standard
+        self.truetype = truetype
+
+    def __call__(self, font_name: str, text: str) -> list[tuple[bytes, bytes]]:
+        internal = self.standard.get(font_name)
+        if internal is not None:
+            return [(internal, text.encode("cp1252"))]
+        prefix, assignments = self.truetype.get(font_name, (b"", {}))
+        if not prefix:  # a font no announced text used: print what WinAnsi can
+            log.warning("cert_manager: text not announced to the export writer: %r", text)
+            return [(self.standard["Helvetica"], text.encode("cp1252", "replace"))]
+        out: list[tuple[bytes, bytes]] = []
+        subset, data = -1, bytearray()
+        for code in map(ord, text):
+            n = assignments.get(32 if code == 0xA0 else code)
+            if n is None:
+                log.warning("cert_manager: U+%04X was not announced to the export writer", code)
+                n = 0
+            if n >> 8 != subset:
+                if data:
+                    out.append((b"%s+%d" % (prefix, subset), bytes(data)))
+                subset, data = n >> 8, bytearray()
+            data.append(n & 0xFF)
+        if data:
+            out.append((b"%s+%d" % (prefix, subset), bytes(data)))
+        return out
 
 
 class StreamingCertificatePdf:
@@ -500,30 +1070,30 @@ class StreamingCertificatePdf:
 
     ReportLab still draws everything shared: a one-page prototype document per layout holds the
     background and static Form XObjects and every font the pages use (for names that WinAnsi cannot
-    show, the TrueType subsets are built from ``unicode_names``, known up front). Its objects are copied
-    once into the output; then each page is a small content stream (names, dates, grade, URL, QR code)
-    referencing the shared resources, written as it comes, with the xref table at the end.
+    show, the TrueType subsets are built from ``unicode_names``, known up front, and from the page wording
+    in the active language). Its objects are copied once into the output; then each page is a small content
+    stream (``page_operators``, the layout ``CertificatePdfWriter`` uses) referencing the shared resources,
+    written as it comes, with the xref table at the end.
     """
 
     def __init__(
         self, path: str, layouts: dict[str, CourseLayout], *, unicode_names: Iterable[str] = (), title: str = ""
     ):
-        self.file = open(path, "wb")  # closed in close()
+        self.file = open(path, "wb")  # closed in close() or abort()
         self.offsets: dict[int, int] = {}
         self.position = 0
         self.kids: list[int] = []
         self.next_number = 3  # 1: catalog, 2: pages tree (written last)
         self.title = title
-        self.labels = {
-            "issued": _("Issued {date}"),
-            "grade": _("Grade: {grade}"),
-            "verify": _("Verify: {url}"),
-            "id": _("Certificate ID: {id}"),
-        }
+        self.labels = page_labels()
+        self._lines: dict = {}
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         self.layouts: dict[str, dict] = {}
-        self.unicode_ops: dict[tuple[str, bool], list[tuple[str, bytes]]] = {}
-        self._build(layouts, list(dict.fromkeys(unicode_names)))
+        try:
+            self._build(layouts, list(dict.fromkeys(unicode_names)))
+        except BaseException:
+            self.abort()
+            raise
 
     # low-level output
     def _write(self, data: bytes) -> None:
@@ -539,11 +1109,27 @@ class StreamingCertificatePdf:
         self.next_number += 1
         return number
 
+    def _wording_sample(self) -> list[str]:
+        """Every character the date, grade, URL and id lines can hold in the active language."""
+        from datetime import datetime
+
+        from .templates import format_date
+
+        labels = self.labels
+        dates = [format_date(datetime(2000, month, 28)) for month in range(1, 13)]
+        return [
+            *(labels["issued"].format(date=date) for date in dates),
+            labels["grade"].format(grade="0123456789.%"),
+            labels["verify"].format(url=""),
+            labels["id"].format(id=""),
+            "".join(map(chr, range(32, 127))) + "\u00b7" + ELLIPSIS,
+        ]
+
     def _build(self, layouts: dict[str, CourseLayout], unicode_names: list[str]) -> None:
         buffer = io.BytesIO()
         proto = CertificatePdfWriter(buffer)
         c = proto.canvas
-        regular, bold = _unicode_font_pair() if unicode_names else ("Helvetica", "Helvetica-Bold")
+        document = c._doc
         meta = []
         for key, layout in layouts.items():
             static, background, size = proto._static_layer(layout)
@@ -552,31 +1138,43 @@ class StreamingCertificatePdf:
             if bg_name:
                 c.doForm(bg_name)
             c.doForm(static)
-            for font in ("Helvetica", "Helvetica-Bold"):
-                c.setFont(font, 10)
-                c.drawString(-500, -500, "x")
-            if unicode_names:
-                document = c._doc
-                for font_name in (regular, bold):
-                    font = pdfmetrics.getFont(font_name)
-                    c.setFont(font_name, 10)
-                    c.drawString(-500, -500, "".join(unicode_names))
-                    for name in unicode_names:
-                        self.unicode_ops[(name, font_name == bold)] = [
-                            (font.getSubsetInternalName(subset, document), data)
-                            for subset, data in font.splitString(name, document)
-                        ]
-            fonts = {f: c._doc.getInternalFontName(f) for f in ("Helvetica", "Helvetica-Bold")}
-            meta.append((key, layout, static, bg_name, background, size, fonts))
+            meta.append((key, layout, static, bg_name, background, size))
             c.showPage()
             proto.pages += 1
+        standard = {font: document.getInternalFontName(font).encode() for font in _STANDARD}
+
+        # Every TrueType character the pages will print gets its subset code now, before the fonts are
+        # written: the names' characters (bold) and the wording's (regular), each in the font that has it.
+        regular_chain, bold_chain = font_chains()
+        needed: dict[str, set[str]] = {}
+
+        def announce(text: str, chain: FontChain) -> None:
+            for char in text:
+                index = chain.face_index(char)
+                face = chain.faces[index if index >= 0 else chain.fallback_index()]
+                needed.setdefault(face.name, set()).add(char)
+
+        for name in unicode_names:
+            logical = shape(clean_text(name))
+            if not _winansi(logical):
+                announce(logical + ELLIPSIS, bold_chain)
+        sample = self._wording_sample()
+        if not all(map(_winansi, sample)):
+            for text in sample:  # shaped one by one, as each line is on a page (Arabic forms depend on context)
+                announce(shape(text), regular_chain)
+        encode = DocumentEncoder(document)
+        truetype = {}
+        for font_name, chars in needed.items():
+            encode(font_name, "".join(sorted(chars)))
+            state = pdfmetrics.getFont(font_name).state[document]  # ReportLab drops it once the document is saved
+            truetype[font_name] = (b"/" + state.internalName.encode(), dict(state.assignments))
         proto.close()
-        self.unicode_fonts = (regular, bold)
+        self.encoder = FrozenEncoder(standard, truetype)
 
         reader = PdfReader(io.BytesIO(buffer.getvalue()))
         memo: dict[tuple[int, int], int] = {}
         queue: list = []
-        for (key, layout, static, bg_name, background, size, fonts), page in zip(meta, reader.pages, strict=True):
+        for (key, layout, static, bg_name, background, size), page in zip(meta, reader.pages, strict=True):
             resources = self._copy_value(page["/Resources"], memo, queue)
             self._drain(memo, queue)
             number = self._new_number()
@@ -586,7 +1184,6 @@ class StreamingCertificatePdf:
                 "resources": number,
                 "size": size,
                 "prefix": self._prefix(static, bg_name, background),
-                "fonts": fonts,
             }
 
     def _copy_value(self, obj, memo: dict, queue: list) -> bytes:
@@ -625,74 +1222,23 @@ class StreamingCertificatePdf:
         return ("\n".join(parts) + "\n").encode()
 
     # pages
-    def _text(self, info: dict, text: str, size: float, x: float, y: float, *, bold: bool, centred: bool) -> bytes:
-        try:
-            encoded = text.encode("cp1252")
-            font = "Helvetica-Bold" if bold else "Helvetica"
-            runs = [(info["fonts"][font], encoded)]
-            width = sum(map(_WIDTHS[font].__getitem__, encoded)) * size / 1000 if centred else 0
-        except UnicodeEncodeError:
-            font = self.unicode_fonts[1 if bold else 0]
-            runs = self.unicode_ops.get((text, bold))
-            if runs is None:  # not announced up front: print what WinAnsi can
-                font = "Helvetica-Bold" if bold else "Helvetica"
-                runs = [(info["fonts"][font], text.encode("cp1252", "replace"))]
-            width = pdfmetrics.stringWidth(text, font, size) if centred else 0
-        x -= width / 2
-        out = [b"BT 1 0 0 1 %.2f %.2f Tm" % (x, y)]
-        for internal, data in runs:
-            out.append(b"%s %.2f Tf %s Tj" % (internal.encode(), size, _pdf_string(data)))
-        out.append(b"ET")
-        return b" ".join(out)
-
-    @staticmethod
-    def _name_size(name: str, font: str, max_width: float) -> float:
-        """``fit_size`` for the name at 34 pt, with the fast width table for standard fonts."""
-        widths = _WIDTHS.get(font)
-        if widths is None:
-            return fit_size(name, font, 34, max_width)
-        width = sum(map(widths.__getitem__, name.encode("cp1252"))) * 34 / 1000
-        return 34 if width <= max_width else max(9, 34 * max_width / width)
-
     def add_page(self, key: str, page: PageData) -> None:
         """Write one page with the layout registered under ``key``."""
         info = self.layouts[key]
-        layout = info["layout"]
         width, height = info["size"]
-        name = page.learner_name
-        bold_font = "Helvetica-Bold"
-        try:
-            name.encode("cp1252")
-        except UnicodeEncodeError:
-            bold_font = self.unicode_fonts[1]
-        parts = [info["prefix"], b"%.2f %.2f %.2f rg" % INK]
-        parts.append(
-            self._text(
-                info,
-                name,
-                self._name_size(name, bold_font, width * 0.7),
-                width / 2,
-                height * 0.545,
-                bold=True,
-                centred=True,
-            )
+        content = zlib.compress(
+            info["prefix"]
+            + page_operators(
+                width,
+                height,
+                page,
+                print_grade=info["layout"].print_grade,
+                labels=self.labels,
+                encode=self.encoder,
+                cache=self._lines,
+            ),
+            1,  # level 1: 3x faster than 6, pages ~10% larger
         )
-        labels = self.labels
-        line = labels["issued"].format(date=page.issued) if page.issued else ""
-        if page.grade and layout.print_grade:
-            grade = labels["grade"].format(grade=page.grade)
-            line = f"{line}   \u00b7   {grade}" if line else grade
-        if line:
-            parts.append(self._text(info, line, 12, width / 2, height * 0.25, bold=False, centred=True))
-        parts.append(qr.encode(page.verify_url).pdf_operator_bytes(width - 48 - QR_SIZE, 48, QR_SIZE))
-        parts.append(b"%.2f %.2f %.2f rg" % GREY)
-        parts.append(
-            self._text(info, labels["verify"].format(url=page.verify_url), 7, 48, 58, bold=False, centred=False)
-        )
-        parts.append(
-            self._text(info, labels["id"].format(id=page.certificate_id), 7, 48, 48, bold=False, centred=False)
-        )
-        content = zlib.compress(b"\n".join(parts), 1)  # level 1: 3x faster than 6, pages ~10% larger
         stream = self._new_number()
         self._object(
             stream, b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"
@@ -710,16 +1256,21 @@ class StreamingCertificatePdf:
     def pages(self) -> int:
         return len(self.kids)
 
+    def abort(self) -> None:
+        """Close the file unfinished (the caller removes it)."""
+        if not self.file.closed:
+            self.file.close()
+
     def close(self) -> None:
-        """Write the page tree, catalog, info, xref and trailer; close the file."""
+        """Write the page tree, catalog, info, xref and trailer; close the file. At least one page is needed."""
         if not self.kids:
-            key = next(iter(self.layouts))
-            self.add_page(key, PageData(_("No certificates to export."), "", None, "-", "-"))
+            self.abort()
+            raise ValueError("a certificate PDF needs at least one certificate")
         kids = b" ".join(b"%d 0 R" % k for k in self.kids)
         self._object(2, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(self.kids), kids))
         self._object(1, b"<< /Type /Catalog /Pages 2 0 R >>")
         info = self._new_number()
-        title = _pdf_string(self.title.encode("cp1252", "replace")) if self.title else b"()"
+        title = _pdf_string(clean_text(self.title).encode("cp1252", "replace")) if self.title else b"()"
         self._object(info, b"<< /Producer (cert_manager_plugin) /Title %s >>" % title)
         xref_at = self.position
         count = self.next_number

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers
 
 from cert_manager_plugin.data import (
     ALL_MODES,
     GROUP_STATUS,
+    IDENTIFIER_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
     CertificateStatus,
     ExceptionScope,
     IssuePolicy,
@@ -228,13 +231,25 @@ class JobSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class NotIssuedSerializer(serializers.Serializer):
+    """Learners a job would leave without an issued certificate for one reason (the first 50 named)."""
+
+    count = serializers.IntegerField()
+    learners = serializers.ListField(child=serializers.CharField())
+
+
 class DryRunSerializer(serializers.Serializer):
-    """What a job would do: candidates and how many certificates would change, per transition."""
+    """
+    What a job would do: candidates, how many certificates would change, per transition, and who would hold
+    no issued certificate afterwards, by reason (``mode_not_eligible``, ``invalidated``, ``not_enrolled``,
+    ``not_passing``, ``held_until_course_end``…).
+    """
 
     kind = serializers.CharField()
     total = serializers.IntegerField()
     would_change = serializers.IntegerField()
     transitions = serializers.DictField(child=serializers.IntegerField())
+    not_issued = serializers.DictField(child=NotIssuedSerializer())
 
 
 class ExportRequestSerializer(serializers.Serializer):
@@ -244,11 +259,28 @@ class ExportRequestSerializer(serializers.Serializer):
 # --- exceptions and invalidations ---------------------------------------------------------------------
 
 
+class ClientTextField(serializers.CharField):
+    """Text as the client sent it, only parsed: the rules (length, control characters) are the services' own.
+
+    DRF's ``CharField`` refuses NUL with a message of its own; the services refuse every control character
+    whatever the door (JSON, CSV row, management command), so the JSON answer says what a CSV row says.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class ListEntryRequestSerializer(serializers.Serializer):
     """Add a learner (username or email) to the exception or invalidation list."""
 
-    user = serializers.CharField(max_length=254, help_text="Username or email.")
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+    user = ClientTextField(help_text=f"Username or email (at most {IDENTIFIER_MAX_LENGTH} characters).")
+    notes = ClientTextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=f"Staff notes (at most {NOTES_MAX_LENGTH} characters; tabs and line breaks kept).",
+    )
 
 
 class ExceptionSerializer(serializers.Serializer):
@@ -359,6 +391,8 @@ class MyCertificateSerializer(serializers.Serializer):
 
 
 class VerifyRevisionSerializer(serializers.Serializer):
+    """A superseded state of the certificate while it was valid (its status is always ``downloadable``)."""
+
     revision = serializers.IntegerField()
     status = serializers.CharField()
     issued_date = serializers.DateTimeField(allow_null=True)
@@ -367,7 +401,10 @@ class VerifyRevisionSerializer(serializers.Serializer):
 
 
 class VerifySerializer(serializers.Serializer):
-    """Public verification of a certificate."""
+    """
+    Public verification of a certificate: its status, dates and the history of its valid revisions. No grade
+    (a revoked certificate must not show the learner's current grade), no email.
+    """
 
     verify_uuid = serializers.UUIDField()
     status = serializers.CharField()
@@ -379,7 +416,9 @@ class VerifySerializer(serializers.Serializer):
     revoked_reason = serializers.CharField(allow_null=True)
     revision = serializers.IntegerField()
     modified = serializers.DateTimeField()
-    revisions = VerifyRevisionSerializer(many=True)
+    revisions = VerifyRevisionSerializer(
+        many=True, help_text="Superseded revisions that were valid certificates (downloadable), newest first."
+    )
 
 
 # --- pages ----------------------------------------------------------------------------------------

@@ -1,32 +1,40 @@
 """
 REST API v1 views (contract: design.md section 4). Every operation goes through ``cert_manager_plugin.api``.
 
-Course-scoped views resolve the course id first (400 ``invalid_course_key``, 404 ``course_not_found``), then
-check the caller's course access (``permissions.IsCourseTeam``): reads for course staff, writes for course
-instructors and global staff.
+Course-scoped views resolve the course id first (400 ``invalid_course_key``), then the caller's course access:
+no account or course oracle, so to anyone but global staff an unknown course and a course whose team they are
+not on are the same 404 ``not_found`` (global staff get 404 ``course_not_found``); then restricted OAuth
+applications, then the role (``permissions.IsCourseTeam``): reads for course staff, writes for course
+instructors and global staff. Learner lookups (``certificates/{username}``, exceptions, invalidations) answer
+404 ``user_not_found`` alike for an unknown account and an account that is not a learner of the course.
+
+Request bodies go through ``LimitedJSONParser`` (size and nesting-depth limits, any parse failure a 400); an
+unexpected exception is, with DEBUG off, a logged JSON 500 ``server_error`` (``BaseView.handle_exception``).
 """
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cert_manager_plugin import api, errors
+from cert_manager_plugin import access, api, bulk_exceptions, csv_export, errors
 from cert_manager_plugin.data import CertificateStatus, JobKind
 
 from .. import errors as rest_errors
 from ..pagination import CertManagerPagination
+from ..parsers import LimitedJSONParser
 from ..permissions import (
     AUTHENTICATION_CLASSES,
     CERTIFICATE_SCOPES,
@@ -56,7 +64,10 @@ NO_CONTENT = {status.HTTP_204_NO_CONTENT: OpenApiResponse(description="Done.")}
 
 
 class CSVRenderer(BaseRenderer):
-    """``?format=csv`` / ``Accept: text/csv`` on the certificate list (the view streams the body itself)."""
+    """
+    ``?format=csv`` / ``Accept: text/csv`` on the certificate list (the view streams the body itself, as
+    ``text/csv; charset=utf-8`` with a byte order mark: ``csv_export``).
+    """
 
     media_type = "text/csv"
     format = "csv"
@@ -96,13 +107,29 @@ class BaseView(APIView):
     permission_classes = [IsAuthenticated, LearnerJwtApplicationAccess]
     required_scopes = CERTIFICATE_SCOPES  # restricted OAuth applications: certificates:read / certificates:write
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [LimitedJSONParser]
     content_negotiation_class = FormatContentNegotiation
     throttle_classes: list = []
     schema = AutoSchema()
 
     def get_exception_handler(self):
         return rest_errors.exception_handler
+
+    def handle_exception(self, exc):
+        """
+        Known errors become their JSON answer (``rest_errors.exception_handler``); with DEBUG off, any other
+        exception becomes a logged JSON 500 with an error id (``rest_errors.server_error``) instead of the
+        host's HTML error page: the plugin cannot set the host's ``handler500``, so its API paths answer
+        that themselves. With DEBUG on, the exception propagates to Django's debug response.
+        """
+        try:
+            return super().handle_exception(exc)
+        except Exception as unexpected:
+            if settings.DEBUG:
+                raise
+            response = rest_errors.server_error(unexpected, self.get_exception_handler_context())
+            response.exception = True
+            return response
 
     def finalize_response(self, request, response, *args, **kwargs):
         """Error bodies are always JSON, even when the client negotiated CSV or a file."""
@@ -120,23 +147,55 @@ class BaseView(APIView):
 
 
 class CourseView(BaseView):
-    """A resource under ``courses/{course_id}/`` for the course team."""
+    """
+    A resource under ``courses/{course_id}/`` for the course team.
+
+    Order: 401, 400 ``invalid_course_key``, then 404 ``not_found`` alike for "no such course" and "not on this
+    course's team" (global staff: 404 ``course_not_found``), then 403 for restricted OAuth applications and
+    for course staff writing. ``reveal`` is True for global staff, who may learn why a course or a learner is
+    missing; to everyone else a missing course or account looks like one outside their courses.
+    """
 
     permission_classes = [IsAuthenticated, CourseJwtApplicationAccess, IsCourseTeam]
 
     def check_permissions(self, request) -> None:
         if not (request.user and request.user.is_authenticated):
             self.permission_denied(request)  # 401 (JWT's WWW-Authenticate) before anything else
-        self.course_key = resolve_course(self.kwargs["course_id"])
+        course_id = self.kwargs["course_id"]
+        self.reveal = access.is_global_staff(request.user)
+        if self.reveal:
+            self.course_key = resolve_course(course_id)
+        else:
+            info = api.course_info(api.parse_course_key(course_id))
+            course_key = info.course_key if info is not None else None  # the course's own spelling
+            self.course_access = api.course_access(request.user, course_key) if info is not None else None
+            if self.course_access is None:
+                raise errors.NotFound(no_course_message(course_id), course_id=course_id)
+            self.course_key = course_key
         super().check_permissions(request)
+
+    def check_learner(self, identifier: str) -> None:
+        """
+        404 ``user_not_found`` when ``identifier`` names no learner of this course, the same answer for an
+        unknown account and an account outside the course (global staff get the services' real reasons).
+        """
+        if "\x00" in str(identifier):
+            raise errors.UserNotFound(f"No learner {identifier!r} in this course.", user=identifier)
+        if not self.reveal and access.course_learner(self.course_key, identifier) is None:
+            raise errors.UserNotFound(f"No learner '{identifier}' in this course.", user=identifier)
+
+
+def no_course_message(course_id: str) -> str:
+    """The one answer for a course that does not exist and a course the caller is not in."""
+    return f"Course '{course_id}' does not exist or you are not on its course team."
 
 
 def resolve_course(course_id: str):
-    """The CourseKey of an existing course: 400 when malformed, 404 when unknown."""
-    course_key = api.parse_course_key(course_id)
-    if api.course_info(course_key) is None:
-        raise errors.CourseNotFound(f"No course '{course_id}'.", course_id=course_id)
-    return course_key
+    """
+    The course's own CourseKey (the LMS's spelling, without branch or version) for any spelling of an existing
+    course: 400 when malformed, 404 ``course_not_found`` when unknown.
+    """
+    return api.resolve_course(course_id)
 
 
 def object_id(value: str, what: str) -> int:
@@ -221,7 +280,9 @@ class CertificateListView(CourseView):
         queryset = api.certificates(self.course_key, search=search, status=wanted or None)
         if request.accepted_renderer.format == "csv":
             rows = s.certificate_csv_rows(queryset)
-            response = StreamingHttpResponse(api.iter_csv(s.CERTIFICATE_CSV_HEADER, rows), content_type="text/csv")
+            response = StreamingHttpResponse(
+                api.iter_csv(s.CERTIFICATE_CSV_HEADER, rows, bom=True), content_type=csv_export.CONTENT_TYPE
+            )
             filename = f"certificates-{str(self.course_key).replace(':', '_').replace('+', '_')}.csv"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
@@ -244,6 +305,7 @@ class CertificateDetailView(CourseView):
     """One learner's certificate; DELETE removes it (with its revisions)."""
 
     def certificate(self, username: str):
+        self.check_learner(username)
         user = api.resolve_user(username)
         cert = api.certificate_for(self.course_key, user.pk)
         if cert is None:
@@ -265,6 +327,7 @@ class CertificateDetailView(CourseView):
         responses={**NO_CONTENT, **ERR_W},
     )
     def delete(self, request, course_id: str, username: str) -> Response:
+        self.check_learner(username)
         api.delete_certificate(self.course_key, username, deleted_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -388,9 +451,10 @@ class ExportView(CourseView):
     )
     def post(self, request, course_id: str) -> Response:
         data = validated(s.ExportRequestSerializer, request.data)
-        job = api.submit_job(
-            self.course_key, JobKind.EXPORT.value, requested_by=request.user, options={"format": data["format"]}
-        )
+        options = {"format": data["format"]}
+        if not api.base_url():  # no CERT_MANAGER_BASE_URL nor LMS_ROOT_URL: the PDF's links and QR codes use this
+            options["base_url"] = api.base_url(request)  # site's address, as the request reached it (ALLOWED_HOSTS)
+        job = api.submit_job(self.course_key, JobKind.EXPORT.value, requested_by=request.user, options=options)
         return job_response(job, request, status.HTTP_202_ACCEPTED)
 
 
@@ -420,6 +484,7 @@ class ExceptionListView(CourseView):
     )
     def post(self, request, course_id: str) -> Response:
         data = validated(s.ListEntryRequestSerializer, request.data)
+        self.check_learner(data["user"])
         entry = api.grant_exception(self.course_key, data["user"], notes=data["notes"], granted_by=request.user)
         entry = api.exceptions(self.course_key).get(pk=entry.pk)
         return Response(
@@ -437,12 +502,23 @@ class ExceptionDetailView(CourseView):
         responses={**NO_CONTENT, **ERR_W},
     )
     def delete(self, request, course_id: str, username: str) -> Response:
+        self.check_learner(username)
         api.remove_exception(self.course_key, username, removed_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+#: Room for the multipart boundaries and part headers around the uploaded file.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
 class ExceptionBulkView(CourseView):
-    """Add many learners from a CSV file (``username_or_email,notes``); all valid rows in one transaction."""
+    """
+    Add many learners from a CSV file (``username_or_email,notes``); all valid rows in one transaction.
+
+    A request far over the file limit is refused from its ``Content-Length`` (``csv_too_large``) before the
+    upload is read. Rows naming no learner of the course are ``user_not_found`` whether or not the account
+    exists, except for global staff (``reveal_accounts``).
+    """
 
     parser_classes = [MultiPartParser, FormParser]
 
@@ -453,10 +529,27 @@ class ExceptionBulkView(CourseView):
         responses={200: s.BulkResultSerializer, **ERR_W},
     )
     def post(self, request, course_id: str) -> Response:
+        length, limit = content_length(request), bulk_exceptions.max_bytes()
+        if length > limit + UPLOAD_OVERHEAD:
+            raise bulk_exceptions.CsvTooLarge(
+                f"The upload is {length:,} bytes; the file limit is {limit:,} bytes (CERT_MANAGER_CSV_MAX_BYTES).",
+                size=length,
+                limit=limit,
+            )
         upload = validated(s.BulkFileSerializer, request.data)["file"]
         api.check_size(upload.size)
-        result = api.import_exceptions(self.course_key, upload.read(), granted_by=request.user)
+        result = api.import_exceptions(
+            self.course_key, upload.read(), granted_by=request.user, reveal_accounts=self.reveal
+        )
         return Response(result.as_dict())
+
+
+def content_length(request) -> int:
+    """The request's ``Content-Length`` (0 when absent or malformed)."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 # --- invalidations --------------------------------------------------------------------------------
@@ -488,6 +581,7 @@ class InvalidationListView(CourseView):
     )
     def post(self, request, course_id: str) -> Response:
         data = validated(s.ListEntryRequestSerializer, request.data)
+        self.check_learner(data["user"])
         entry = api.invalidate_certificate(
             self.course_key, data["user"], notes=data["notes"], invalidated_by=request.user
         )
@@ -531,13 +625,28 @@ class MyCertificatesView(BaseView):
 
 
 class MyCourseCertificateView(BaseView):
-    """The learner's certificate status in one course; POST asks for a certificate (self-generation)."""
+    """
+    The learner's certificate status in one course; POST asks for a certificate (self-generation).
+
+    A course the caller is not in (not a learner of it: ``access.learners_among``, nor on its team) answers the
+    same 404 ``not_found`` as a course that does not exist; global staff get 404 ``course_not_found``.
+    """
 
     permission_classes = [IsAuthenticated, LearnerCourseJwtApplicationAccess]
 
     def check_permissions(self, request) -> None:
         super().check_permissions(request)
-        self.course_key = resolve_course(self.kwargs["course_id"])
+        course_id, user = self.kwargs["course_id"], request.user
+        if access.is_global_staff(user):
+            self.course_key = resolve_course(course_id)
+            return
+        info = api.course_info(api.parse_course_key(course_id))
+        course_key = info.course_key if info is not None else None  # the course's own spelling
+        if info is None or not (
+            user.pk in access.learners_among(course_key, [user.pk]) or api.course_access(user, course_key)
+        ):
+            raise errors.NotFound(f"Course '{course_id}' does not exist or you are not in it.", course_id=course_id)
+        self.course_key = course_key
 
     def body(self, request, cert) -> dict:
         return {
@@ -613,6 +722,8 @@ class VerifyView(BaseView):
             "revoked_reason": reason,
             "revision": cert.revision,
             "modified": cert.modified,
+            # The history of the certificate while it was valid: a superseded revision that was not a valid
+            # certificate (not earned, revoked, audit) is no part of what a verifier is shown. Never a grade.
             "revisions": [
                 {
                     "revision": r.revision,
@@ -622,6 +733,7 @@ class VerifyView(BaseView):
                     "superseded_at": r.superseded_at,
                 }
                 for r in revisions
+                if r.status == CertificateStatus.DOWNLOADABLE
             ],
         }
         return Response(s.VerifySerializer(data).data)
