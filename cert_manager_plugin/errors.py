@@ -76,6 +76,11 @@ class AlreadyInvalidated(CertManagerError):
     http_status = 409
 
 
+class NothingToExport(CertManagerError):
+    code = "nothing_to_export"
+    http_status = 409
+
+
 class JobAlreadyRunning(CertManagerError):
     code = "job_already_running"
     http_status = 409

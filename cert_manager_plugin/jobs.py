@@ -219,6 +219,8 @@ def submit_job(
     params = validate(kind, statuses, scope, dry_run, options)
     if dry_run:
         return dry_run_job(course_key, kind, params)
+    if kind == JobKind.EXPORT:
+        _check_export(course_key, params["options"])
     try:
         with transaction.atomic():
             job = GenerationJob.objects.create(
@@ -381,6 +383,15 @@ def run_job(job_id: int, *, raise_operational: bool = False) -> None:
             chunk_failed(job_id, chunk_id, "could not be queued", error=f"could not be queued: {exc}")
 
 
+def _check_export(course_key: CourseKey, options: dict) -> None:
+    """A clear answer now rather than a job that fails: nothing to print, no absolute base URL (rendering's rule)."""
+    try:
+        from .rendering.export import check_export
+    except ImportError:  # the job says "export is not available" when it runs
+        return
+    check_export(course_key, options)
+
+
 def _run_export(job: GenerationJob) -> None:
     """An export job: one step that hands the job to the rendering module's ``run_export_job``."""
     now = timezone.now()
@@ -400,6 +411,9 @@ def _run_export(job: GenerationJob) -> None:
         return
     try:
         result = run_export_job(job, progress)
+    except errors.CertManagerError as exc:  # refused with a reason (e.g. the certificates were deleted since)
+        _finish(job.pk, JobState.FAILED, error=exc.message)
+        return
     except Exception as exc:
         log.exception("cert_manager: export job %s failed", job.pk)
         _finish(job.pk, JobState.FAILED, error=f"export failed: {exc}")

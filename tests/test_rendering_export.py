@@ -16,6 +16,7 @@ from django.test import override_settings
 from pypdf import PdfReader, PdfWriter
 
 from cert_manager_plugin import api, errors
+from cert_manager_plugin.models import GenerationJob
 from cert_manager_plugin.rendering import export, qr
 from tests.factories import COURSE_KEY, CertificateFactory, GenerationJobFactory
 
@@ -111,20 +112,34 @@ def test_certificates_that_are_not_valid_are_never_exported_as_certificates(cour
 def test_an_export_with_nothing_to_print_is_refused_and_writes_no_file(course, media, tmp_path, fmt):
     CertificateFactory.create_batch(2, status="notpassing")
     CertificateFactory(course_key="course-v1:TestX+Other+2026")
-    with pytest.raises(errors.InvalidInput) as refused:
+    with pytest.raises(errors.NothingToExport) as refused:
         export.run_export_job(job(format=fmt), None)
     assert str(refused.value) == "No certificates to export (statuses: downloadable)."
     assert files_under(media) == [] and files_under(tmp_path / "tmp") == []
 
 
-def test_an_empty_export_job_fails_with_the_reason_and_no_download(course, media, django_capture_on_commit_callbacks):
+def test_an_empty_export_is_refused_before_any_job_exists(course, media, django_capture_on_commit_callbacks):
+    CertificateFactory(status="notpassing")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(errors.NothingToExport) as refused:
+        api.submit_job(COURSE_KEY, "export", options={"format": "pdf"})
+    assert refused.value.message == "No certificates to export (statuses: downloadable)."
+    assert not GenerationJob.objects.exists() and files_under(media) == []
+
+
+def test_an_export_emptied_after_submission_fails_with_the_reason_and_no_download(
+    course, media, django_capture_on_commit_callbacks
+):
     from cert_manager_plugin.rest_api.v1.serializers import JobSerializer
 
-    with django_capture_on_commit_callbacks(execute=True):
+    cert = CertificateFactory()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:  # queued, not yet run
         submitted = api.submit_job(COURSE_KEY, "export", options={"format": "pdf"})
+    cert.delete()  # the course team deletes the last certificate before a worker picks the job up
+    for callback in callbacks:
+        callback()
     submitted.refresh_from_db()
     assert submitted.state == "failed" and submitted.active_course_key is None
-    assert "No certificates to export (statuses: downloadable)." in submitted.error
+    assert submitted.error == "No certificates to export (statuses: downloadable)."  # no "export failed:" prefix
     shown = JobSerializer(submitted).data
     assert shown["download_url"] is None and "No certificates to export" in shown["error"]
     assert files_under(media) == []
@@ -145,7 +160,7 @@ def test_the_last_certificate_gone_during_the_export_is_an_empty_export(course, 
             return getattr(self.qs.none(), name)
 
     monkeypatch.setattr(export.Certificate.objects, "filter", lambda **kw: Vanishing(real(**kw)))
-    with pytest.raises(errors.InvalidInput, match="No certificates to export"):
+    with pytest.raises(errors.NothingToExport, match="No certificates to export"):
         export.run_export_job(job(format="pdf"), None)
     assert files_under(media) == [] and files_under(tmp_path / "tmp") == []
 

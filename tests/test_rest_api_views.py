@@ -996,7 +996,7 @@ def test_an_export_with_a_base_url_setting_records_no_request_address(
     assert f"Verify: https://lms.example.com/cert_manager/certificates/{world.certificate.verify_uuid}/" in text
 
 
-def test_an_export_with_no_certificate_fails_with_the_reason_and_no_file(
+def test_an_export_with_no_certificate_is_a_409_and_no_job_nor_file(
     world,  # noqa: F811
     instructor_client,  # noqa: F811
     export_media,
@@ -1005,10 +1005,9 @@ def test_an_export_with_no_certificate_fails_with_the_reason_and_no_file(
     Certificate.objects.filter(course_key=COURSE_KEY, status="downloadable").update(status="notpassing")
     with django_capture_on_commit_callbacks(execute=True):
         response = instructor_client.post(course_url("export"), {"format": "pdf"}, format="json")
-    assert response.status_code == 202
-    body = instructor_client.get(course_url(f"jobs/{response.json()['id']}")).json()
-    assert body["state"] == "failed" and body["download_url"] is None
-    assert "No certificates to export (statuses: downloadable)." in body["error"]
+    body = error(response, 409, "nothing_to_export")
+    assert body["message"] == "No certificates to export (statuses: downloadable)."
+    assert not GenerationJob.objects.filter(kind="export").exists()
     assert not any(p.is_file() for p in export_media.rglob("*"))
 
 

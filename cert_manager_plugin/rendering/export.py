@@ -194,6 +194,18 @@ def empty_export_message(statuses: list[str]) -> str:
     return f"No certificates to export (statuses: {', '.join(statuses)})."
 
 
+def check_export(course_key, options: dict) -> None:
+    """
+    Refuse, before a job exists, an export that cannot make a file: statuses other than valid ones or no
+    absolute base URL (``InvalidInput``), or no certificate to print (``NothingToExport``). The job checks
+    again when it runs: certificates may be deleted in between.
+    """
+    statuses = export_statuses(options)
+    export_base_url(options)
+    if not Certificate.objects.filter(course_key=course_key, status__in=statuses).exists():
+        raise errors.NothingToExport(empty_export_message(statuses), statuses=statuses)
+
+
 def _winansi(text: str) -> bool:
     try:
         text.encode("cp1252")
@@ -226,7 +238,7 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
     rows = Certificate.objects.filter(course_key=course_key, status__in=statuses)
     total = rows.count()
     if not total:
-        raise errors.InvalidInput(empty_export_message(statuses), field="statuses")
+        raise errors.NothingToExport(empty_export_message(statuses), statuses=statuses)
     progress(0, total)
     filename = f"certificates_{_safe(str(course_key))}_{job.pk}.{fmt}"
     alias, storage = export_storage()
@@ -297,7 +309,7 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
                     raise
                 if not count:  # every certificate went between the count and the read
                     writer.abort()
-                    raise errors.InvalidInput(empty_export_message(statuses), field="statuses")
+                    raise errors.NothingToExport(empty_export_message(statuses), statuses=statuses)
                 writer.close()
             else:
                 with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
@@ -311,7 +323,7 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
                         if count % EXPORT_BATCH == 0:
                             progress(count, total)
                 if not count:
-                    raise errors.InvalidInput(empty_export_message(statuses), field="statuses")
+                    raise errors.NothingToExport(empty_export_message(statuses), statuses=statuses)
         size = os.path.getsize(partial)
         # Only a complete file reaches the storage (a FileSystemStorage moves it, others upload it).
         with open(partial, "rb") as complete:
