@@ -11,7 +11,7 @@ from __future__ import annotations
 from .engine import BatchResult, course_policy, reconcile_batch
 from .errors import CertManagerError, UserNotFound
 from .courses import canonical_course_key, parse_course_key, resolve_course
-from .links import base_url, certificate_url
+from .links import base_url, certificate_links, certificate_url, links_builder
 from .reconcile import (
     learner_changed,
     reconcile_learner,
@@ -33,17 +33,20 @@ from .selectors import (
     learner_certificates,
     learner_record,
     revisions,
+    standalone_course_roles,
 )
 from .services import (
     delete_all_certificates,
     delete_certificate,
     get_course_settings,
     grant_exception,
+    grant_standalone_course_role,
     invalidate_certificate,
     remove_exception,
     request_certificate,
     resolve_user,
     revalidate_certificate,
+    revoke_standalone_course_role,
     update_course_settings,
 )
 
@@ -70,8 +73,10 @@ from .jobs import (
 
 # --- bulk exceptions CSV and exports (REST issue) ---
 # isort: split
-from .access import course_access, course_info, display_names
-from .bulk_exceptions import BulkResult, RowErrorKind, check_size, import_exceptions
+from .access import course_access, course_info, course_learner, display_names, is_global_staff, learners_among
+from .bulk_exceptions import BulkResult, CsvTooLarge, RowErrorKind, check_size, import_exceptions
+from .bulk_exceptions import max_bytes as csv_max_bytes
+from .csv_export import CONTENT_TYPE as CSV_CONTENT_TYPE
 from .csv_export import escape_cell, iter_csv, to_csv
 
 # --- end bulk ---

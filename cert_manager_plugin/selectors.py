@@ -14,6 +14,7 @@ from .models import (
     CertificateRevision,
     GenerationJob,
     LearnerRecord,
+    StandaloneCourseRole,
 )
 
 
@@ -93,3 +94,9 @@ def jobs(course_key: CourseKey) -> QuerySet[GenerationJob]:
     return (
         GenerationJob.objects.filter(course_key=course_key).select_related("requested_by").order_by("-created", "-id")
     )
+
+
+def standalone_course_roles(course_key: CourseKey | None = None) -> QuerySet[StandaloneCourseRole]:
+    """The standalone adapter's course team roles (of one course, or all), by course, role and username."""
+    roles = StandaloneCourseRole.objects.select_related("user").order_by("course_key", "role", "user__username")
+    return roles.filter(course_key=course_key) if course_key is not None else roles

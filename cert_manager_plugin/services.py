@@ -20,6 +20,7 @@ from .models import (
     CourseCertificateSettings,
     GenerationJob,
     LearnerRecord,
+    StandaloneCourseRole,
 )
 from .reconcile import reconcile_learner
 from .sql import retry_on_deadlock
@@ -325,3 +326,19 @@ def request_certificate(course_key: CourseKey, user) -> Certificate:
     raise errors.SelfGenerationRefused(
         REFUSALS.get(cert.status, f"Your certificate is {cert.status}."), reason=cert.status
     )
+
+
+def grant_standalone_course_role(user, course_key: CourseKey, role: str) -> bool:
+    """Give ``user`` a course team role in the standalone adapter; False when they already had it."""
+    try:
+        with transaction.atomic():
+            StandaloneCourseRole.objects.create(user=user, course_key=course_key, role=role)
+    except IntegrityError:
+        return False
+    return True
+
+
+def revoke_standalone_course_role(user, course_key: CourseKey, role: str) -> bool:
+    """Take a standalone course team role away; False when ``user`` did not have it."""
+    deleted, _ = StandaloneCourseRole.objects.filter(user=user, course_key=course_key, role=role).delete()
+    return bool(deleted)

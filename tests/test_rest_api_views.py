@@ -507,7 +507,9 @@ def test_my_certificates_only_mine_with_links(world):  # noqa: F811
     uid = world.certificate.verify_uuid
     assert issued["web_url"].endswith(f"/cert_manager/certificates/{uid}/")
     assert issued["pdf_url"].endswith(f"/cert_manager/certificates/{uid}.pdf")
-    assert issued["verify_url"].endswith(f"/api/cert_manager/v1/verify/{uid}")
+    assert issued["verify_page_url"].endswith(f"/cert_manager/certificates/{uid}/verify/")
+    assert issued["verify_api_url"].endswith(f"/api/cert_manager/v1/verify/{uid}")
+    assert issued["verify_url"] == issued["verify_api_url"]  # deprecated alias, kept for one release
     assert issued["web_url"].startswith("http://testserver/")
     assert by_course["course-v1:TestX+Other+2026"]["web_url"] is None
 
@@ -769,9 +771,9 @@ def test_an_unexpected_error_rolls_back_what_the_request_wrote(production_client
 
 
 def test_an_unexpected_error_during_the_access_check_is_a_json_500_too(production_client, monkeypatch):
-    from cert_manager_plugin import access
+    from cert_manager_plugin import api
 
-    monkeypatch.setattr(access, "is_global_staff", lambda user: 1 / 0)
+    monkeypatch.setattr(api, "is_global_staff", lambda user: 1 / 0)
     error(production_client.get(course_url("settings")), 500, "server_error")
 
 

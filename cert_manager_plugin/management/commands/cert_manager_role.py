@@ -12,11 +12,9 @@ Inside the LMS (``CERT_MANAGER_LMS_BACKEND = "edx_platform"``) course roles come
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError, transaction
 
 from cert_manager_plugin import api, errors
 from cert_manager_plugin.data import CourseRole
-from cert_manager_plugin.models import StandaloneCourseRole
 
 ROLES = [r.value for r in CourseRole]
 
@@ -49,22 +47,21 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         role = options["role"]
         if action == "grant":
-            try:
-                with transaction.atomic():
-                    StandaloneCourseRole.objects.create(user=user, course_key=course_key, role=role)
-            except IntegrityError:
+            if not api.grant_standalone_course_role(user, course_key, role):
                 self.stdout.write(f"{user.username} is already {role} of {course_key}.")
                 return
             self.stdout.write(self.style.SUCCESS(f"{user.username} is now {role} of {course_key}."))
         else:
-            deleted, _ = StandaloneCourseRole.objects.filter(user=user, course_key=course_key, role=role).delete()
-            if not deleted:
+            if not api.revoke_standalone_course_role(user, course_key, role):
                 raise CommandError(f"{user.username} is not {role} of {course_key}.")
             self.stdout.write(self.style.SUCCESS(f"{user.username} is no longer {role} of {course_key}."))
 
     def list_roles(self, course_id: str | None) -> None:
-        roles = StandaloneCourseRole.objects.select_related("user").order_by("course_key", "role", "user__username")
+        course_key = None
         if course_id:
-            roles = roles.filter(course_key=api.parse_course_key(course_id))
-        for row in roles:
+            try:
+                course_key = api.parse_course_key(course_id)
+            except errors.CertManagerError as exc:
+                raise CommandError(exc.message) from exc
+        for row in api.standalone_course_roles(course_key):
             self.stdout.write(f"{row.course_key}\t{row.role}\t{row.user.username}")

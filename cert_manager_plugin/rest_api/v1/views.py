@@ -29,7 +29,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cert_manager_plugin import access, api, bulk_exceptions, csv_export, errors
+from cert_manager_plugin import api, errors
 from cert_manager_plugin.data import CertificateStatus, JobKind
 
 from .. import errors as rest_errors
@@ -162,7 +162,7 @@ class CourseView(BaseView):
         if not (request.user and request.user.is_authenticated):
             self.permission_denied(request)  # 401 (JWT's WWW-Authenticate) before anything else
         course_id = self.kwargs["course_id"]
-        self.reveal = access.is_global_staff(request.user)
+        self.reveal = api.is_global_staff(request.user)
         if self.reveal:
             self.course_key = resolve_course(course_id)
         else:
@@ -181,7 +181,7 @@ class CourseView(BaseView):
         """
         if "\x00" in str(identifier):
             raise errors.UserNotFound(f"No learner {identifier!r} in this course.", user=identifier)
-        if not self.reveal and access.course_learner(self.course_key, identifier) is None:
+        if not self.reveal and api.course_learner(self.course_key, identifier) is None:
             raise errors.UserNotFound(f"No learner '{identifier}' in this course.", user=identifier)
 
 
@@ -281,7 +281,7 @@ class CertificateListView(CourseView):
         if request.accepted_renderer.format == "csv":
             rows = s.certificate_csv_rows(queryset)
             response = StreamingHttpResponse(
-                api.iter_csv(s.CERTIFICATE_CSV_HEADER, rows, bom=True), content_type=csv_export.CONTENT_TYPE
+                api.iter_csv(s.CERTIFICATE_CSV_HEADER, rows, bom=True), content_type=api.CSV_CONTENT_TYPE
             )
             filename = f"certificates-{str(self.course_key).replace(':', '_').replace('+', '_')}.csv"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -529,9 +529,9 @@ class ExceptionBulkView(CourseView):
         responses={200: s.BulkResultSerializer, **ERR_W},
     )
     def post(self, request, course_id: str) -> Response:
-        length, limit = content_length(request), bulk_exceptions.max_bytes()
+        length, limit = content_length(request), api.csv_max_bytes()
         if length > limit + UPLOAD_OVERHEAD:
-            raise bulk_exceptions.CsvTooLarge(
+            raise api.CsvTooLarge(
                 f"The upload is {length:,} bytes; the file limit is {limit:,} bytes (CERT_MANAGER_CSV_MAX_BYTES).",
                 size=length,
                 limit=limit,
@@ -637,13 +637,13 @@ class MyCourseCertificateView(BaseView):
     def check_permissions(self, request) -> None:
         super().check_permissions(request)
         course_id, user = self.kwargs["course_id"], request.user
-        if access.is_global_staff(user):
+        if api.is_global_staff(user):
             self.course_key = resolve_course(course_id)
             return
         info = api.course_info(api.parse_course_key(course_id))
         course_key = info.course_key if info is not None else None  # the course's own spelling
         if info is None or not (
-            user.pk in access.learners_among(course_key, [user.pk]) or api.course_access(user, course_key)
+            user.pk in api.learners_among(course_key, [user.pk]) or api.course_access(user, course_key)
         ):
             raise errors.NotFound(f"Course '{course_id}' does not exist or you are not in it.", course_id=course_id)
         self.course_key = course_key
