@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -136,3 +137,42 @@ class CourseRole(StrEnum):
 IDENTIFIER_MAX_LENGTH = 254
 #: The longest staff note on an exception or an invalidation.
 NOTES_MAX_LENGTH = 10_000
+
+
+class Transition(StrEnum):
+    """What a status change means to the outside world (events and learner mail both follow ``TRANSITIONS``)."""
+
+    ISSUED = "issued"  # became valid
+    UPDATED = "updated"  # stayed valid and changed (grade, name, mode)
+    REVOKED = "revoked"  # stopped being valid
+    WITHDRAWN = "withdrawn"  # a valid certificate deleted by the course team
+    OTHER = "other"  # changed while not valid
+
+
+@dataclass(frozen=True)
+class TransitionRule:
+    """The openedx-events signal (its name in ``openedx_events.learning.signals``) and the mail, if any."""
+
+    event: str
+    mail: str | None
+
+
+#: The one table of transitions: ``events`` sends ``event``, ``notifications`` mails ``mail`` (None: no mail;
+#: a deletion by the course team is housekeeping, often before generating again).
+TRANSITIONS: dict[Transition, TransitionRule] = {
+    Transition.ISSUED: TransitionRule("CERTIFICATE_CREATED", "issued"),
+    Transition.UPDATED: TransitionRule("CERTIFICATE_CHANGED", "updated"),
+    Transition.REVOKED: TransitionRule("CERTIFICATE_REVOKED", "revoked"),
+    Transition.WITHDRAWN: TransitionRule("CERTIFICATE_REVOKED", None),
+    Transition.OTHER: TransitionRule("CERTIFICATE_CHANGED", None),
+}
+
+
+def transition(before: str | None, after: str) -> Transition:
+    """The transition from status ``before`` (None: no certificate yet) to ``after``."""
+    was_valid, is_valid = before == CertificateStatus.DOWNLOADABLE, after == CertificateStatus.DOWNLOADABLE
+    if is_valid:
+        return Transition.UPDATED if was_valid else Transition.ISSUED
+    if was_valid:
+        return Transition.WITHDRAWN if after == CertificateStatus.DELETED else Transition.REVOKED
+    return Transition.OTHER

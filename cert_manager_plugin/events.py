@@ -5,39 +5,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.urls import NoReverseMatch, reverse
 from opaque_keys.edx.keys import CourseKey
+from openedx_events.learning import signals as learning_signals
 from openedx_events.learning.data import CertificateData, CourseData, UserData, UserPersonalData
-from openedx_events.learning.signals import CERTIFICATE_CHANGED, CERTIFICATE_CREATED, CERTIFICATE_REVOKED
 
-from . import lms
-from .data import CertificateStatus
+from . import links, lms
+from .data import TRANSITIONS, CertificateStatus, transition
 from .models import Certificate
 from .sql import ids_in
 
 log = logging.getLogger(__name__)
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
-_UUID_SLOT = "00000000-0000-4000-8000-000000000000"
+
+
+#: ``data.TRANSITIONS``' event names as openedx-events signals.
+SIGNALS = {kind: getattr(learning_signals, rule.event) for kind, rule in TRANSITIONS.items()}
 
 
 def signal_for(before: str | None, after: str):
     """CREATED when a certificate becomes downloadable, REVOKED when it stops being, else CHANGED."""
-    if after == DOWNLOADABLE and before != DOWNLOADABLE:
-        return CERTIFICATE_CREATED
-    if before == DOWNLOADABLE and after != DOWNLOADABLE:
-        return CERTIFICATE_REVOKED
-    return CERTIFICATE_CHANGED
+    return SIGNALS[transition(before, after)]
 
 
 def pdf_url(verify_uuid) -> str:
-    """Absolute (when CERT_MANAGER_BASE_URL is set) URL of the certificate's PDF."""
-    try:
-        path = reverse("cert_manager:certificate-pdf", kwargs={"verify_uuid": verify_uuid})
-    except NoReverseMatch:
-        path = f"/cert_manager/certificates/{verify_uuid}.pdf"
-    return f"{getattr(settings, 'CERT_MANAGER_BASE_URL', '') or ''}{path}"
+    """The certificate's PDF URL (``links``: absolute with CERT_MANAGER_BASE_URL or LMS_ROOT_URL)."""
+    return links.certificate_url(verify_uuid, links.PDF)
 
 
 def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
@@ -46,7 +39,7 @@ def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
         return 0
     # As Django's Signal.send does, skip the work for a signal nobody listens to (the LMS's event-bus
     # producer and every plugin receiver are listeners): a 100k job need not build 100k unheard payloads.
-    listening = {sig: sig.has_listeners() for sig in (CERTIFICATE_CREATED, CERTIFICATE_CHANGED, CERTIFICATE_REVOKED)}
+    listening = {sig: sig.has_listeners() for sig in set(SIGNALS.values())}
     pending = [(c, sig) for c in changes if listening[sig := signal_for(c.before_status, c.certificate.status)]]
     if not pending:
         return 0
@@ -58,7 +51,7 @@ def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
             "user_id", "verify_uuid"
         )
     )
-    url_template = pdf_url(_UUID_SLOT)  # one reverse() per batch, not per certificate
+    download_url = links.url_builder(links.PDF)  # one reverse() per batch, not per certificate
     overview = lms.backend().course_overview(course_key)
     course = CourseData(
         course_key=course_key,
@@ -72,6 +65,7 @@ def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
         user = users.get(change.user_id)
         if user is None:
             continue
+        verify_uuid = cert.verify_uuid or verify_uuids.get(change.user_id)
         data = CertificateData(
             user=UserData(
                 id=user["id"],
@@ -81,7 +75,7 @@ def emit_certificate_events(course_key: CourseKey, changes: Sequence) -> int:
             course=course,
             mode=cert.mode,
             grade="" if cert.grade is None else str(cert.grade),
-            download_url=url_template.replace(_UUID_SLOT, str(cert.verify_uuid or verify_uuids.get(change.user_id))),
+            download_url=download_url(verify_uuid) if verify_uuid else "",
             name=cert.name,
             current_status=cert.status,
             previous_status=change.before_status or "",

@@ -33,12 +33,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import dispatch, lms
-from .data import CertificateStatus
+from .data import TRANSITIONS, CertificateStatus, transition
 
 log = logging.getLogger(__name__)
 
-ISSUED, UPDATED, REVOKED = "issued", "updated", "revoked"
-KINDS = (ISSUED, UPDATED, REVOKED)
+KINDS = tuple(dict.fromkeys(rule.mail for rule in TRANSITIONS.values() if rule.mail))  # issued, updated, revoked
+ISSUED, UPDATED, REVOKED = KINDS
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
 TASK_SEND_EMAILS = dispatch.TASK_SEND_EMAILS
 DEFAULT_EMAIL_BATCH_SIZE = 200
@@ -49,17 +49,8 @@ LANGUAGE_PREFERENCE = "pref-lang"
 
 
 def notification_kind(before_status: str | None, after_status: str) -> str | None:
-    """
-    issued / updated / revoked for a status change, or None when the learner need not hear about it (a
-    deletion by the course team is housekeeping, often before generating again: no mail).
-    """
-    if after_status == CertificateStatus.DELETED:
-        return None
-    if after_status == DOWNLOADABLE:
-        return UPDATED if before_status == DOWNLOADABLE else ISSUED
-    if before_status == DOWNLOADABLE:
-        return REVOKED
-    return None
+    """issued / updated / revoked for a status change, or None when the learner need not hear about it."""
+    return TRANSITIONS[transition(before_status, after_status)].mail
 
 
 def still_applies(kind: str, status: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cert_manager_plugin import data
 
 
@@ -49,3 +51,31 @@ def test_sources_fit_their_column():
     width = Certificate._meta.get_field("source").max_length
     assert all(len(s.value) <= width for s in data.Source)
     assert all(len(s.value) <= Certificate._meta.get_field("status").max_length for s in data.CertificateStatus)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (None, "downloadable", "issued"),
+        ("notpassing", "downloadable", "issued"),
+        ("deleted", "downloadable", "issued"),
+        ("downloadable", "downloadable", "updated"),
+        ("downloadable", "notpassing", "revoked"),
+        ("downloadable", "unavailable", "revoked"),
+        ("downloadable", "deleted", "withdrawn"),
+        ("notpassing", "deleted", "other"),
+        (None, "notpassing", "other"),
+        ("audit_passing", "audit_notpassing", "other"),
+    ],
+)
+def test_each_status_change_is_one_transition(before, after, expected):
+    assert data.transition(before, after) == expected
+
+
+def test_the_transition_table_names_real_signals_and_mails():
+    from openedx_events.learning import signals
+
+    assert set(data.TRANSITIONS) == set(data.Transition)
+    for rule in data.TRANSITIONS.values():
+        assert getattr(signals, rule.event).event_type.startswith("org.openedx.learning.certificate.")
+    assert {rule.mail for rule in data.TRANSITIONS.values()} == {"issued", "updated", "revoked", None}
