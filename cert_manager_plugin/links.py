@@ -1,9 +1,10 @@
 """
 Every certificate URL, from one place: one base-URL rule and one path per kind of page.
 
-``web`` is the public web certificate (it is also the verification page people open), ``pdf`` the PDF,
-``verify_api`` the verification JSON of REST API v1. Absolute when a base URL is known:
-``CERT_MANAGER_BASE_URL``, else the LMS's ``LMS_ROOT_URL``, else the request's scheme and host.
+``web`` is the public web certificate (what the QR code on a PDF opens: it states the status first),
+``verify_page`` the public verification page, ``pdf`` the PDF, ``verify_api`` the verification JSON of REST
+API v1. Absolute when a base URL is known: ``CERT_MANAGER_BASE_URL``, else the LMS's ``LMS_ROOT_URL``, else
+the request's scheme and host. REST API v1, the templates, the events and the exports all call this module.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-WEB, PDF, VERIFY_API = "web", "pdf", "verify_api"
+WEB, VERIFY_PAGE, PDF, VERIFY_API = "web", "verify_page", "pdf", "verify_api"
 ROUTES: dict[str, tuple[str, str]] = {
     WEB: ("cert_manager:certificate-web", "/cert_manager/certificates/{}/"),
+    VERIFY_PAGE: ("cert_manager:certificate-verify", "/cert_manager/certificates/{}/verify/"),
     PDF: ("cert_manager:certificate-pdf", "/cert_manager/certificates/{}.pdf"),
     VERIFY_API: ("cert_manager:api-v1-verify", "/api/cert_manager/v1/verify/{}"),
 }
+#: The field name of each kind in API answers and template contexts (``certificate_links``).
+FIELDS = {WEB: "web_url", VERIFY_PAGE: "verify_page_url", PDF: "pdf_url", VERIFY_API: "verify_api_url"}
 _SLOT = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 
@@ -63,3 +67,18 @@ def url_builder(kind: str, *, request=None, root: str | None = None) -> Callable
 def certificate_url(verify_uuid, kind: str = WEB, *, request=None, root: str | None = None) -> str:
     """One certificate's URL of ``kind`` (absolute when a base URL is known)."""
     return url_builder(kind, request=request, root=root)(verify_uuid)
+
+
+def links_builder(*, request=None, root: str | None = None) -> Callable[[object], dict[str, str]]:
+    """A function ``verify_uuid → {web_url, verify_page_url, pdf_url, verify_api_url}``; one reverse() per kind."""
+    builders = {field: url_builder(kind, request=request, root=root) for kind, field in FIELDS.items()}
+
+    def build(verify_uuid) -> dict[str, str]:
+        return {field: builder(verify_uuid) for field, builder in builders.items()}
+
+    return build
+
+
+def certificate_links(verify_uuid, *, request=None, root: str | None = None) -> dict[str, str]:
+    """A certificate's ``web_url``, ``verify_page_url``, ``pdf_url`` and ``verify_api_url``."""
+    return links_builder(request=request, root=root)(verify_uuid)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.core.validators import ProhibitNullCharactersValidator
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cert_manager_plugin import api
 from cert_manager_plugin.data import (
     ALL_MODES,
     GROUP_STATUS,
@@ -21,25 +23,6 @@ from cert_manager_plugin.data import (
 STATUSES = [s.value for s in CertificateStatus]
 GROUPS = [g.value for g in LearnerGroup]
 SUBMITTABLE_KINDS = [JobKind.GENERATE_ALL.value, JobKind.REGENERATE.value, JobKind.GENERATE_EXCEPTIONS.value]
-
-
-def certificate_links(verify_uuid, request=None) -> dict[str, str]:
-    """Web page, PDF and public verification links of a certificate (absolute when a request is given)."""
-
-    def page(name: str, fallback: str) -> str:
-        try:
-            return reverse(name, kwargs={"verify_uuid": verify_uuid})
-        except NoReverseMatch:
-            return fallback
-
-    links = {
-        "web_url": page("cert_manager:certificate-web", f"/cert_manager/certificates/{verify_uuid}/"),
-        "pdf_url": page("cert_manager:certificate-pdf", f"/cert_manager/certificates/{verify_uuid}.pdf"),
-        "verify_url": page("cert_manager:api-v1-verify", f"/api/cert_manager/v1/verify/{verify_uuid}"),
-    }
-    if request is not None:
-        links = {k: request.build_absolute_uri(v) for k, v in links.items()}
-    return links
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -362,23 +345,37 @@ class LearnerCertificateSerializer(serializers.Serializer):
     issued_date = serializers.DateTimeField(allow_null=True)
     modified = serializers.DateTimeField()
     verify_uuid = serializers.UUIDField()
-    web_url = serializers.SerializerMethodField()
-    pdf_url = serializers.SerializerMethodField()
-    verify_url = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField(help_text="The public web certificate (the page the QR code opens).")
+    verify_page_url = serializers.SerializerMethodField(help_text="The public verification page.")
+    pdf_url = serializers.SerializerMethodField(help_text="The certificate as a PDF.")
+    verify_api_url = serializers.SerializerMethodField(help_text="The verification JSON (``verify/{verify_uuid}``).")
+    verify_url = serializers.SerializerMethodField(
+        help_text="Deprecated (removed in the next minor release): the same as ``verify_api_url``.",
+    )
 
     def _links(self, cert) -> dict:
         if cert.status != CertificateStatus.DOWNLOADABLE:
             return {}
-        return certificate_links(cert.verify_uuid, self.context.get("request"))
+        cache = self.context.setdefault("_links_builder", {})
+        if "build" not in cache:  # one reverse() per kind for a whole page of certificates
+            cache["build"] = api.links_builder(request=self.context.get("request"))
+        return cache["build"](cert.verify_uuid)
 
     def get_web_url(self, cert) -> str | None:
         return self._links(cert).get("web_url")
 
+    def get_verify_page_url(self, cert) -> str | None:
+        return self._links(cert).get("verify_page_url")
+
     def get_pdf_url(self, cert) -> str | None:
         return self._links(cert).get("pdf_url")
 
+    def get_verify_api_url(self, cert) -> str | None:
+        return self._links(cert).get("verify_api_url")
+
+    @extend_schema_field({"type": "string", "nullable": True, "deprecated": True})
     def get_verify_url(self, cert) -> str | None:
-        return self._links(cert).get("verify_url")
+        return self._links(cert).get("verify_api_url")
 
 
 class MyCertificateSerializer(serializers.Serializer):
