@@ -11,7 +11,7 @@ brings ``chunks_done`` up to ``chunks_total`` closes the job (no chords).
 Tasks are enqueued by name through the host's Celery app (``dispatch.send_task``), so this module never imports
 ``tasks``: an eager app (``CELERY_TASK_ALWAYS_EAGER`` / the LMS's ``CELERY_ALWAYS_EAGER``) runs them in-process
 after the commit, any other app sends them to its broker. A job whose message cannot be sent fails at once
-with the reason; it never sits ``queued``.
+with the reason; it never sits ``queued``. The flow diagram: ``docs/architecture.rst``.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ The single-learner path: record → mark → schedule → reconcile → announce
 4. **Announce.** The engine announces changed certificates after commit (openedx-events, the LMS's signals, emails).
 
 Instructor actions (exceptions, invalidations, self-requests) reconcile their learner at once, in their request,
-through ``reconcile_learner``.
+through ``reconcile_learner``. The flow diagram: ``docs/architecture.rst``.
 """
 
 from __future__ import annotations
