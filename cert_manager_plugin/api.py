@@ -8,7 +8,8 @@ here is a re-export).
 
 from __future__ import annotations
 
-from .engine import BatchResult, course_policy, reconcile_batch
+from .courses import course_policy
+from .engine import BatchResult, reconcile_batch
 from .errors import CertManagerError, UserNotFound
 from .courses import canonical_course_key, parse_course_key, resolve_course
 from .links import base_url, certificate_links, certificate_url, links_builder
@@ -27,6 +28,7 @@ from .selectors import (
     certificate_by_verify_uuid,
     certificate_for,
     certificates,
+    exception_eligibility,
     exceptions,
     invalidations,
     jobs,
@@ -85,7 +87,7 @@ from .csv_export import escape_cell, iter_csv, to_csv
 # isort: split
 from .notifications import enqueue_notifications, notify_certificate_change, notify_changes, send_certificate_emails
 from .rendering.export import stored_export
-from .rendering.html import dashboard_rows, web_certificate_context
+from .rendering.html import dashboard_rows, time_html, web_certificate_context
 from .rendering.templates import certificate_context, template_for
 
 

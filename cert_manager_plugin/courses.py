@@ -6,6 +6,8 @@ from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from . import errors, lms
+from .eligibility import CoursePolicy
+from .models import CourseCertificateSettings
 
 
 def parse_course_key(value: object) -> CourseKey:
@@ -42,3 +44,18 @@ def resolve_course(value: object) -> CourseKey:
     if info is None:
         raise errors.CourseNotFound(f"No course '{value}'.", course_id=str(value))
     return info.course_key
+
+
+def course_policy(course_key: CourseKey) -> CoursePolicy:
+    """The course's policies (defaults when it has no settings row) and its end date from the adapter."""
+    row = CourseCertificateSettings.objects.filter(course_key=course_key).first()
+    overview = lms.backend().course_overview(course_key)
+    end = overview.end if overview else None
+    if row is None:
+        return CoursePolicy(course_end=end)
+    return CoursePolicy(
+        issue_policy=row.issue_policy,
+        revoke_on_grade_drop=row.revoke_on_grade_drop,
+        eligible_modes=frozenset(row.eligible_modes or ()),
+        course_end=end,
+    )

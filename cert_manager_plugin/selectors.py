@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
+from .courses import course_policy
 from .data import CertificateStatus
+from .eligibility import LearnerState, decide
 from .models import (
     Certificate,
     CertificateException,
@@ -100,3 +105,56 @@ def standalone_course_roles(course_key: CourseKey | None = None) -> QuerySet[Sta
     """The standalone adapter's course team roles (of one course, or all), by course, role and username."""
     roles = StandaloneCourseRole.objects.select_related("user").order_by("course_key", "role", "user__username")
     return roles.filter(course_key=course_key) if course_key is not None else roles
+
+
+class ExceptionEligibility(NamedTuple):
+    """Whether an exception certificate is ``issued``, ``pending`` (the next job issues it) or ``blocked`` (why)."""
+
+    state: str
+    reason: str
+    mode: str | None
+
+
+def exception_eligibility(course_key: CourseKey) -> dict[str, ExceptionEligibility]:
+    """
+    For each learner on the course's exception list (by username), what the engine's own eligibility rules
+    say of an exception certificate. A constant number of queries for the whole list.
+    """
+    entries = list(CertificateException.objects.filter(course_key=course_key).values_list("user_id", "user__username"))
+    ids = [user_id for user_id, _username in entries]
+    records = {r.user_id: r for r in LearnerRecord.objects.filter(course_key=course_key, user_id__in=ids)}
+    statuses = dict(Certificate.objects.filter(course_key=course_key, user_id__in=ids).values_list("user_id", "status"))
+    invalidated = set(
+        CertificateInvalidation.objects.filter(
+            certificate__course_key=course_key, certificate__user_id__in=ids, active=True
+        ).values_list("certificate__user_id", flat=True)
+    )
+    policy, now = course_policy(course_key), timezone.now()
+    out = {}
+    for user_id, username in entries:
+        record = records.get(user_id)
+        learner = None
+        if record is not None:
+            learner = LearnerState(
+                mode=record.mode,
+                enrollment_active=record.is_active,
+                percent_grade=record.percent_grade,
+                passed=record.passed,
+            )
+        current = statuses.get(user_id)
+        decision = decide(
+            learner,
+            current_status=current,
+            allowlisted=True,
+            invalidated=user_id in invalidated,
+            policy=policy,
+            now=now,
+        )
+        if current == CertificateStatus.DOWNLOADABLE:
+            state, reason = "issued", ""
+        elif decision.status == CertificateStatus.DOWNLOADABLE and not decision.keep:
+            state, reason = "pending", "pending"
+        else:
+            state, reason = "blocked", decision.reason
+        out[username] = ExceptionEligibility(state, reason, record.mode if record is not None else None)
+    return out

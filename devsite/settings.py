@@ -3,20 +3,69 @@ Demo LMS host settings. The plugin is not listed here: edx-django-utils finds it
 ``lms.djangoapp`` entry point (``get_plugin_apps`` / ``add_plugins``), exactly as the LMS does.
 
 Database by ``CERT_MANAGER_DB``: ``sqlite`` (default), ``postgresql`` or ``mysql`` (MariaDB).
+
+Secret key: ``DJANGO_SECRET_KEY``, else a random key made on the first run and kept in ``var/secret_key``
+(mode 0600), so no two installations share one and nobody can forge a session or a JWT from the source.
+DEBUG: on for the demo server (``manage.py runserver``, what ``scripts/demo.sh`` runs), off for everything
+else (WSGI, Celery workers, management commands, the tests); ``DJANGO_DEBUG=1`` / ``0`` decides instead.
 """
 
+import base64
 import json
 import os
+import secrets
+import sys
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from edx_django_utils.plugins import add_plugins, get_plugin_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LMS = "lms.djangoapp"
 SETTINGS_TYPE = os.environ.get("CERT_MANAGER_SETTINGS_TYPE", "devstack")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "demo-only-secret-key-not-for-production")
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+
+def secret_key(path: Path) -> str:
+    """
+    The key kept in ``path``, made (random, 0600) when the file does not exist yet. Processes starting together
+    (Celery workers, the demo's commands) agree: the key is written to a private temporary file that is then
+    hard-linked into place, which fails if another process got there first, whose key is then read.
+    """
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = None
+    except OSError as exc:
+        raise ImproperlyConfigured(f"Cannot read the demo secret key {path} ({exc}); set DJANGO_SECRET_KEY.") from exc
+    if key is None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(50) + "\n")
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another process made it first: use that one
+            except OSError:  # a filesystem without hard links: moved into place (a racing first start may differ)
+                os.replace(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"Cannot create the demo secret key {path} ({exc}); make {path.parent} writable or set "
+                "DJANGO_SECRET_KEY."
+            ) from exc
+        key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise ImproperlyConfigured(f"The demo secret key {path} is empty; delete it (a new one is made) or set one.")
+    return key
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or secret_key(BASE_DIR / "var" / "secret_key")
+DEMO_SERVER = len(sys.argv) > 1 and sys.argv[1] == "runserver"
+DEBUG = os.environ.get("DJANGO_DEBUG", "1" if DEMO_SERVER else "0") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
@@ -92,7 +141,12 @@ def database(engine: str) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("CERT_MANAGER_SQLITE_PATH", str(BASE_DIR / "var" / "demo.sqlite3")),
-        "OPTIONS": {"timeout": 30},
+        # IMMEDIATE: a transaction takes the write lock when it starts and waits up to `timeout` for it; the
+        # default (DEFERRED) upgrades a read lock later and fails at once with "database is locked" when two
+        # requests write together (parallel invalidations answered 500).
+        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+        # CERT_MANAGER_SQLITE_TEST_PATH: a file test database (threads then share it, as requests do)
+        "TEST": {"NAME": os.environ.get("CERT_MANAGER_SQLITE_TEST_PATH") or None},
     }
 
 
@@ -114,8 +168,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "cert_manager_plugin API", "VERSION": "v1"}
 
-# JWT as the LMS issues it (edx-drf-extensions JwtAuthentication on the plugin's REST API). Demo values only:
-# inside the LMS the host's JWT_AUTH is used.
+# JWT as the LMS issues it (edx-drf-extensions JwtAuthentication on the plugin's REST API), signed with this
+# installation's SECRET_KEY (random per installation, see above). Demo values only: inside the LMS the host's
+# JWT_AUTH is used.
+#
+# JWT_PUBLIC_SIGNING_JWK_SET holds that same key (as a JWK "oct" key; the demo publishes no key set): never
+# leave it empty. edx-drf-extensions 10.9 first checks a token against this set and takes an empty set as a
+# pass (its loop over the keys runs zero times), so with None any token carrying the right audience was
+# accepted whatever key signed it: that is how a forged token made a staff user.
 JWT_ISSUER = os.environ.get("CERT_MANAGER_JWT_ISSUER", "http://127.0.0.1:8000/oauth2")
 JWT_AUTH = {
     "JWT_AUTH_HEADER_PREFIX": "JWT",
@@ -123,10 +183,12 @@ JWT_AUTH = {
     "JWT_VERIFY_EXPIRATION": True,
     "JWT_DECODE_HANDLER": "edx_rest_framework_extensions.auth.jwt.decoder.jwt_decode_handler",
     "JWT_ISSUERS": [{"ISSUER": JWT_ISSUER, "AUDIENCE": "cert-manager-demo", "SECRET_KEY": SECRET_KEY}],
-    "JWT_PUBLIC_SIGNING_JWK_SET": None,
+    "JWT_PUBLIC_SIGNING_JWK_SET": json.dumps(
+        {"keys": [{"kty": "oct", "k": base64.urlsafe_b64encode(SECRET_KEY.encode()).rstrip(b"=").decode()}]}
+    ),
 }
 
-# Celery: embedded (eager, in-process) unless a broker URL is given.
+# Celery: embedded (eager, in-process) unless a broker URL is given (``filesystem://``: the demo's worker).
 CELERY_BROKER_URL = os.environ.get("CERT_MANAGER_BROKER_URL", "memory://")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -138,8 +200,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CERT_MANAGER_VISIBILITY_TIMEOUT", "3600")),
     "unacked_restore_interval": int(os.environ.get("CERT_MANAGER_RESTORE_INTERVAL", "10")),
 }
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The demo's broker (scripts/demo.sh): kombu's filesystem transport, a real worker and no server. Messages
+    # are files in CERT_MANAGER_BROKER_DIR (default var/celery/); the web process and the worker share it.
+    _broker_dir = Path(os.environ.get("CERT_MANAGER_BROKER_DIR") or BASE_DIR / "var" / "celery")
+    for _folder in ("queue", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+        "polling_interval": float(os.environ.get("CERT_MANAGER_BROKER_POLLING", "0.2")),
+    }
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "cert-manager-fail-stale-jobs": {"task": "cert_manager_plugin.tasks.fail_stale_jobs", "schedule": 60.0},
+    "cert-manager-sweep-forgotten-courses": {
+        "task": "cert_manager_plugin.tasks.sweep_forgotten_courses",
+        "schedule": 60.0,
+    },
     "cert-manager-issue-held-certificates": {
         "task": "cert_manager_plugin.tasks.issue_held_certificates",
         "schedule": 3600.0,

@@ -52,6 +52,8 @@ if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver || ! -x /usr/bin/pdft
         echo "warning: chromium/chromedriver/pdftoppm/zbarimg missing and apt-get unavailable (not root)" >&2
     fi
 fi
+# axe-core (npm, into var/node/) for the accessibility checks, gettext for the catalog check
+"$ROOT/scripts/browser_deps.sh" || echo "warning: scripts/browser_deps.sh failed; axe-core checks will skip (fail under CI)" >&2
 
 record "install (venv, browser)" ok $((SECONDS - PHASE_START)) "$VENV"
 

@@ -1,12 +1,23 @@
 """Pages under /cert_manager/: web certificate, PDF, learner dashboard, instructor panel (roles)."""
 
+import json
+import re
 import uuid
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from cert_manager_plugin.models import CertificateRevision, CourseCertificateSettings
+from cert_manager_plugin.models import (
+    CertificateException,
+    CertificateInvalidation,
+    CertificateRevision,
+    CertificateTemplate,
+    CourseCertificateSettings,
+)
 from tests.factories import (
     COURSE_ID,
     COURSE_KEY,
@@ -25,6 +36,10 @@ def web(cert) -> str:
 
 def pdf(cert) -> str:
     return reverse("cert_manager:certificate-pdf", kwargs={"verify_uuid": cert.verify_uuid})
+
+
+def verify(cert) -> str:
+    return reverse("cert_manager:certificate-verify", kwargs={"verify_uuid": cert.verify_uuid})
 
 
 PANEL = reverse("cert_manager:instructor-panel", kwargs={"course_id": COURSE_ID})
@@ -139,16 +154,70 @@ def test_dashboard_lists_only_my_certificates(client, course):
     assert web(other) not in html
 
 
-def test_request_button_only_where_self_generation_is_on(client, course):
+def test_request_button_only_where_a_request_would_succeed(client, course):
+    """The button shows only when the engine's own rules would issue the certificate; else the reason shows."""
     learner = UserFactory()
-    LearnerRecordFactory(user=learner, passed=False, percent_grade=0.2)
+    LearnerRecordFactory(user=learner, passed=True, percent_grade=0.8)
     client.force_login(learner)
-    assert "Request certificate" not in client.get(DASHBOARD).content.decode()
+    html = client.get(DASHBOARD).content.decode()
+    assert "Request certificate" not in html
+    assert "you will get yours when they generate them" in html, "self-generation off: said so, no button"
     CourseCertificateSettings.objects.create(course_key=COURSE_KEY, self_generation_enabled=True)
     html = client.get(DASHBOARD).content.decode()
     assert "Request certificate" in html
     assert f"/api/cert_manager/v1/courses/{COURSE_ID}/me/certificate" in html
     assert "csrfmiddlewaretoken" in html
+    assert "cert_manager/jsi18n/" in html, "the script's words come from the JavaScript catalog"
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"passed": False, "percent_grade": 0.2}, "You have not reached the passing grade yet."),
+        ({"mode": "audit"}, "Your enrollment mode does not earn a certificate in this course."),
+    ],
+)
+def test_a_learner_who_cannot_get_a_certificate_sees_why_instead_of_a_button(client, course, record, reason):
+    CourseCertificateSettings.objects.create(course_key=COURSE_KEY, self_generation_enabled=True)
+    learner = UserFactory()
+    LearnerRecordFactory(user=learner, **record)
+    client.force_login(learner)
+    html = client.get(DASHBOARD).content.decode()
+    assert "Request certificate" not in html
+    assert reason in html
+
+
+def test_held_until_course_end_says_when(client, course):
+    course.end = timezone.now() + timedelta(days=30)
+    course.save()
+    CourseCertificateSettings.objects.create(
+        course_key=COURSE_KEY, self_generation_enabled=True, issue_policy="after_course_end"
+    )
+    learner = UserFactory()
+    LearnerRecordFactory(user=learner)
+    client.force_login(learner)
+    html = client.get(DASHBOARD).content.decode()
+    assert "Request certificate" not in html
+    assert "issued after the course ends, on" in html
+
+
+def test_an_invalidated_learner_is_told_so(client, course):
+    cert = CertificateFactory(status="unavailable", source="invalidation")
+    LearnerRecordFactory(user=cert.user)
+    CertificateInvalidation.objects.create(certificate=cert, notes="x")
+    CourseCertificateSettings.objects.create(course_key=COURSE_KEY, self_generation_enabled=True)
+    client.force_login(cert.user)
+    html = client.get(DASHBOARD).content.decode()
+    assert "Request certificate" not in html and "invalidated by the course team" in html
+    assert web(cert) not in html and pdf(cert) not in html
+
+
+def test_dashboard_verify_link_opens_the_public_verification_page(client, course):
+    cert = CertificateFactory()
+    client.force_login(cert.user)
+    html = client.get(DASHBOARD).content.decode()
+    assert verify(cert) in html and "/api/cert_manager/v1/verify/" not in html
+    assert "Download PDF" in html and "View certificate" in html
 
 
 # --- instructor panel: roles -------------------------------------------------------------------------
@@ -189,7 +258,8 @@ def test_panel_access_by_role(client, people, who, code, manage):
         html = response.content.decode()
         assert "Certificates 101" in html and "instructor_panel.js" in html
         assert ('id="cm-generate-all"' in html) is manage
-        assert ("read-only" in html) is (not manage)
+        assert ("cm-badge-ro" in html) is (not manage)
+        assert ('id="cm-delete-all-open"' in html) is manage
 
 
 def test_panel_anonymous_is_sent_to_login(client, course):
@@ -208,3 +278,178 @@ def test_panel_config_points_at_the_rest_api(client, people):
     html = client.get(PANEL).content.decode()
     assert f'"api": "/api/cert_manager/v1/courses/{COURSE_ID}/"' in html
     assert '"canManage": true' in html
+
+
+def test_panel_markup_works_inside_another_page(client, people):
+    """One body template for both places: its config, CSRF token, catalog script and dialog are inside .cm-panel."""
+    client.force_login(people["instructor"])
+    html = client.get(PANEL).content.decode()
+    body = html[html.index('<div class="cm-panel" id="cm-panel"') :]
+    for inner in ('id="cm-config"', "csrfmiddlewaretoken", "/cert_manager/jsi18n/", '<dialog class="cm-dialog"'):
+        assert inner in body, inner
+    config = json.loads(html.split('id="cm-config">', 1)[1].split("</script>", 1)[0])
+    assert config["labels"]["statuses"]["downloadable"] == "Valid"
+    assert config["exceptionStatusUrl"].endswith("/exception-status.json")
+    assert "00000000-0000-0000-0000-000000000000" in config["certificateUrl"]
+
+
+def test_panel_inputs_have_labels_not_placeholders(client, people):
+    client.force_login(people["instructor"])
+    html = client.get(PANEL).content.decode()
+    assert "placeholder=" not in html
+    for control in re.findall(r'<(?:input|select)[^>]*id="([^"]+)"', html):
+        if control == "cm-config":
+            continue
+        assert f'for="{control}"' in html, f"#{control} has no <label>"
+
+
+STATIC = Path(__file__).resolve().parents[1] / "cert_manager_plugin" / "static" / "cert_manager_plugin"
+
+
+def test_css_never_styles_the_host_page():
+    """Inside the LMS the stylesheet must not restyle anything but the plugin's own .cm-* elements."""
+    css = (STATIC / "css" / "cert_manager.css").read_text()
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    selectors = []
+    for block in re.findall(r"([^{}]+)\{[^{}]*\}", re.sub(r"@(media|container)[^{]*\{", "", css)):
+        selectors += [s.strip() for s in block.split(",") if s.strip()]
+    assert selectors
+    unscoped = [s for s in selectors if not s.startswith(".cm-")]
+    assert not unscoped, unscoped
+
+
+def test_panel_script_needs_nothing_outside_the_panel():
+    js = (STATIC / "js" / "instructor_panel.js").read_text()
+    assert "document.body" not in js and 'getElementById("cm-config")' not in js
+    assert 'root.querySelector("#cm-config")' in js
+
+
+# --- web certificate of a certificate that is not valid (issue 8, item 3) -------------------------------------
+
+ACHIEVEMENT = ("has successfully completed", "Certificate of Achievement", "This is to certify that", "Grade")
+
+
+def invalid_statuses():
+    from cert_manager_plugin.data import CertificateStatus
+
+    return [s.value for s in CertificateStatus if s != CertificateStatus.DOWNLOADABLE]
+
+
+@pytest.mark.parametrize("status", invalid_statuses())
+def test_a_certificate_that_is_not_valid_shows_no_grade_and_no_achievement(client, course, status):
+    cert = CertificateFactory(status=status, grade=0.37, source="grade_event")
+    CertificateRevision.objects.create(
+        certificate=cert,
+        revision=1,
+        status="downloadable",
+        grade=0.91,
+        name=cert.name,
+        source="grade_event",
+        valid_from=cert.created - timedelta(days=10),
+        superseded_at=cert.created,
+        superseded_by_source="grade_event",
+    )
+    CertificateRevision.objects.create(
+        certificate=cert,
+        revision=2,
+        status="notpassing",
+        grade=0.42,
+        name=cert.name,
+        source="grade_event",
+        valid_from=cert.created,
+        superseded_at=cert.modified,
+        superseded_by_source="grade_event",
+    )
+    cert.revision = 3
+    cert.save()
+    for url in (web(cert), verify(cert)):
+        html = client.get(url).content.decode()
+        for words in ACHIEVEMENT:
+            assert words not in html, (url, words)
+        for grade in ("37%", "91%", "42%", "37 %", "91 %"):
+            assert grade not in html, (url, grade)
+        assert 'id="certificate-history"' in html and "Revision 1: valid from" in html, "the valid revision, dated"
+        assert "Revision 2" not in html, "only revisions that were valid"
+        assert pdf(cert) not in html
+
+
+def test_a_custom_template_is_not_rendered_for_a_certificate_that_is_not_valid(client, course):
+    CertificateTemplate.objects.create(
+        name="t", html="<h2 class='custom'>{{ learner_name }} passed with {{ grade }}</h2>"
+    )
+    cert = CertificateFactory(status="unavailable", source="invalidation", grade=0.91)
+    html = client.get(web(cert)).content.decode()
+    assert "class='custom'" not in html and "passed with" not in html
+    assert "This certificate has been revoked" in html and "Revoked" in html
+
+
+def test_a_never_issued_certificate_says_not_issued_without_the_reason(client, course):
+    cert = CertificateFactory(status="notpassing", issued_date=None, grade=0.2)
+    html = client.get(web(cert)).content.decode()
+    assert "No valid certificate" in html and "Not issued" in html
+    assert "below passing" not in html and "20%" not in html
+
+
+def test_verify_page_is_public_and_says_whether_the_certificate_is_valid(client, course):
+    cert = CertificateFactory(name="Bilbo Baggins", grade=0.95)
+    response = client.get(verify(cert))
+    assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex"
+    html = response.content.decode()
+    assert "This certificate is valid." in html and "Bilbo Baggins" in html and "Certificates 101" in html
+    assert web(cert) in html and str(cert.verify_uuid) in html
+    assert cert.user.email not in html and cert.user.username not in html
+    assert client.get(f"/cert_manager/certificates/{uuid.uuid4()}/verify/").status_code == 404
+
+
+def test_web_certificate_offers_the_pdf_first_and_the_verification_page(client, course):
+    cert = CertificateFactory()
+    html = client.get(web(cert)).content.decode()
+    assert html.index(pdf(cert)) < html.index('class="cm-certificate"'), "Download PDF before the certificate body"
+    assert verify(cert) in html
+
+
+# --- the panel's exception-status helper ---------------------------------------------------------------------
+
+STATUS_URL = reverse("cert_manager:instructor-exception-status", kwargs={"course_id": COURSE_ID})
+
+
+def test_exception_status_says_why_an_exception_cannot_produce_a_certificate(client, people):
+    instructor = people["instructor"]
+    audit = LearnerRecordFactory(user=UserFactory(username="audi"), mode="audit", passed=False).user
+    pending = LearnerRecordFactory(user=UserFactory(username="pend"), passed=False, percent_grade=0.1).user
+    gone = LearnerRecordFactory(user=UserFactory(username="gone"), is_active=False).user
+    issued = CertificateFactory(user=UserFactory(username="done")).user
+    for user in (audit, pending, gone, issued):
+        CertificateException.objects.create(user=user, course_key=COURSE_KEY, granted_by=instructor)
+    client.force_login(instructor)
+    learners = client.get(STATUS_URL).json()["learners"]
+    assert learners["audi"]["state"] == "blocked" and learners["audi"]["reason"] == "mode_not_eligible"
+    assert "Enrolled as Audit" in learners["audi"]["message"] and "eligible modes" in learners["audi"]["message"]
+    assert learners["pend"] == {
+        "state": "pending",
+        "reason": "pending",
+        "message": "Not generated yet: use “Generate exception certificates”.",
+    }
+    assert learners["gone"]["state"] == "blocked" and learners["gone"]["reason"] == "not_enrolled"
+    assert learners["done"]["state"] == "issued"
+
+
+@pytest.mark.parametrize(("who", "code"), [("learner", 403), ("other learner", 403), ("course staff", 200)])
+def test_exception_status_is_for_the_course_team(client, people, who, code):
+    client.force_login(people[who])
+    assert client.get(STATUS_URL).status_code == code
+
+
+def test_exception_status_queries_do_not_grow_with_the_list(client, people, django_assert_max_num_queries):
+    for n in range(30):
+        user = LearnerRecordFactory(user=UserFactory(username=f"x{n}"), mode="audit").user
+        CertificateException.objects.create(user=user, course_key=COURSE_KEY)
+    client.force_login(people["instructor"])
+    with django_assert_max_num_queries(14):
+        assert len(client.get(STATUS_URL).json()["learners"]) == 30
+
+
+def test_verify_page_shows_no_grade_like_the_verify_api(client, course):
+    cert = CertificateFactory(grade=0.87)
+    assert "87%" in client.get(web(cert)).content.decode()
+    assert "87%" not in client.get(verify(cert)).content.decode()

@@ -45,7 +45,9 @@ def test_each_kind_has_its_own_field_and_path(settings):
 
 @pytest.mark.parametrize("value", [UID, str(UID), UID.hex, UID.hex.upper()])
 def test_a_builder_takes_a_uuid_or_its_string(value):
-    assert links.url_builder(links.WEB, root="https://x.org")(value) == f"https://x.org/cert_manager/certificates/{UID}/"
+    assert (
+        links.url_builder(links.WEB, root="https://x.org")(value) == f"https://x.org/cert_manager/certificates/{UID}/"
+    )
 
 
 def test_a_builder_reverses_once_for_a_whole_batch(monkeypatch):

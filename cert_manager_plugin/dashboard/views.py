@@ -1,7 +1,11 @@
 """
-Server-rendered pages: the public web certificate and its PDF, the learner dashboard and the instructor
-panel (a page plus a vanilla JS file that drives REST API v1). Course roles come from the LMS adapter
-through ``api.course_access``; nothing here imports edx-platform.
+Server-rendered pages: the public web certificate, its verification page and its PDF, the learner dashboard
+and the instructor panel (a page plus a vanilla JS file that drives REST API v1). Course roles come from the
+LMS adapter through ``api.course_access``; nothing here imports edx-platform.
+
+Every word on these pages is translatable (Django's gettext in the templates and here, Django's JavaScript
+catalog for the panel's and dashboard's scripts: ``cert_manager:jsi18n``); status, job, group and mode names
+come from ``labels``.
 """
 
 from __future__ import annotations
@@ -9,22 +13,34 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import api
-from ..data import CertificateStatus, LearnerGroup
+from .. import api, labels
+from ..data import ALL_MODES, GROUP_STATUS, CertificateStatus, ExceptionScope, IssuePolicy, LearnerGroup
 
 API_PREFIX = "/api/cert_manager/v1/"
+
+#: As ``django.utils.html.json_script``: JSON inside a <script> element can never close it.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def _certificate_or_404(verify_uuid):
     certificate = api.certificate_by_verify_uuid(verify_uuid)
     if certificate is None:
-        raise Http404("No certificate with this verification id.")
+        raise Http404(_("No certificate with this verification id."))
     return certificate
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_GET
@@ -32,9 +48,18 @@ def certificate_web(request: HttpRequest, verify_uuid) -> HttpResponse:
     """The HTML web certificate (public): status, learner, course, dates, grade if printed, history."""
     certificate = _certificate_or_404(verify_uuid)
     context = api.web_certificate_context(certificate, request=request)
-    response = render(request, "cert_manager_plugin/certificate.html", context)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _public(render(request, "cert_manager_plugin/certificate.html", context))
+
+
+@require_GET
+def certificate_verify(request: HttpRequest, verify_uuid) -> HttpResponse:
+    """
+    The public verification page (HTML; the same facts as ``verify/{uuid}`` of the API): is this certificate
+    valid, for whom, for which course, since when, and its valid revisions. No grade, no email, no username.
+    """
+    certificate = _certificate_or_404(verify_uuid)
+    context = api.web_certificate_context(certificate, request=request)
+    return _public(render(request, "cert_manager_plugin/verify.html", context))
 
 
 @require_GET
@@ -42,42 +67,77 @@ def certificate_pdf(request: HttpRequest, verify_uuid) -> HttpResponse:
     """The certificate PDF (public while the certificate is issued; 404 otherwise)."""
     certificate = _certificate_or_404(verify_uuid)
     if certificate.status != CertificateStatus.DOWNLOADABLE:
-        raise Http404("This certificate is not available as a PDF.")
+        raise Http404(_("This certificate is not available as a PDF."))
     data = api.render_certificate_pdf(certificate, request=request)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{certificate.verify_uuid}.pdf"'
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _public(response)
 
 
 @login_required
 @require_GET
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
-    """The signed-in learner's certificates, and a request button where self-generation is on."""
+    """The signed-in learner's certificates; a request button only where a request would succeed."""
     rows = api.dashboard_rows(request.user)
     return render(request, "cert_manager_plugin/learner_dashboard.html", {"rows": rows, "api_prefix": API_PREFIX})
+
+
+def _team_course(request: HttpRequest, course_id: str):
+    """(course key, access) for a member of the course team; 404 for a malformed or unknown course."""
+    try:
+        course_key = api.canonical_course_key(course_id)  # the course's own spelling (case, branch, version)
+    except api.CertManagerError as exc:
+        raise Http404(exc.message) from exc
+    return course_key, api.course_access(request.user, course_key)
 
 
 @login_required
 @require_GET
 def instructor_panel(request: HttpRequest, course_id: str) -> HttpResponse:
     """The course's certificate management panel: global staff and instructors manage, course staff read."""
-    try:
-        course_key = api.parse_course_key(course_id)
-    except api.CertManagerError as exc:
-        raise Http404(exc.message) from exc
-    access = api.course_access(request.user, course_key)
+    course_key, access = _team_course(request, course_id)
     if access is None:
         return render(
             request,
             "cert_manager_plugin/forbidden.html",
-            {"message": "You are not on the course team of this course."},
+            {"message": _("You are not on the course team of this course.")},
             status=403,
         )
     context = panel_context(course_key, access)
     if context is None:
-        raise Http404("No such course.")
+        raise Http404(_("No such course."))
     return render(request, "cert_manager_plugin/instructor_panel.html", context)
+
+
+@login_required
+@require_GET
+def exception_status(request: HttpRequest, course_id: str) -> JsonResponse:
+    """
+    The panel's helper (course team, read): for each learner on the exception list, whether an exception
+    certificate can be generated and, when it cannot, why (in words), by the engine's own eligibility rules.
+    ``{"learners": {username: {"state": "issued" | "pending" | "blocked", "reason", "message"}}}``.
+    """
+    course_key, access = _team_course(request, course_id)
+    if access is None or api.course_info(course_key) is None:
+        return JsonResponse({"code": "permission_denied", "message": _("Not allowed.")}, status=403)
+    return JsonResponse({"learners": exception_states(course_key)})
+
+
+def exception_states(course_key) -> dict[str, dict]:
+    """``exception_status``'s answer: ``api.exception_eligibility`` (a constant number of queries) in words."""
+    out = {}
+    for username, entry in api.exception_eligibility(course_key).items():
+        reason = entry.reason
+        message = str(labels.EXCEPTION_REASONS.get(reason, "")) if reason else ""
+        if reason == "mode_not_eligible" and entry.mode:
+            message = (
+                _("Enrolled as %(mode)s, a mode that earns no certificate in this course.")
+                % {"mode": labels.label(labels.MODE_LABELS, entry.mode)}
+                + " "
+                + _("Add the mode to the eligible modes in the course policies to certify this learner.")
+            )
+        out[username] = {"state": entry.state, "reason": reason, "message": message}
+    return out
 
 
 def panel_context(course_key, access: str) -> dict | None:
@@ -85,28 +145,62 @@ def panel_context(course_key, access: str) -> dict | None:
     course = api.course_info(course_key)
     if course is None:
         return None
+    course_id = str(course_key)
+    groups = [
+        {
+            "value": g.value,
+            "label": str(labels.GROUP_LABELS[g]),
+            "help": str(labels.GROUP_HELP[g]),
+            "status": GROUP_STATUS[g].value,
+        }
+        for g in LearnerGroup
+    ]
+    statuses = [{"value": s.value, "label": labels.label(labels.STATUS_LABELS, s)} for s in CertificateStatus]
+    modes = [{"value": m, "label": labels.label(labels.MODE_LABELS, m)} for m in ALL_MODES]
+    policies = [
+        {
+            "value": p.value,
+            "label": str(labels.ISSUE_POLICY_LABELS[p]),
+            "help": str(labels.ISSUE_POLICY_HELP[p]),
+        }
+        for p in IssuePolicy
+    ]
+    scopes = [{"value": s.value, "label": str(labels.SCOPE_LABELS[s])} for s in ExceptionScope]
+    end = getattr(course, "end", None)
     config = {
-        "courseId": str(course_key),
+        "courseId": course_id,
         "api": f"{API_PREFIX}courses/{course_key}/",
         "canManage": access == "manage",
-        "groups": [{"value": g.value, "label": GROUP_LABELS[g]} for g in LearnerGroup],
-        "statuses": [s.value for s in CertificateStatus],
-        "pageUrl": reverse("cert_manager:instructor-panel", kwargs={"course_id": str(course_key)}),
+        "language": get_language() or "",
+        "groups": groups,
+        "statuses": [s["value"] for s in statuses],
+        "modes": [m["value"] for m in modes],
+        "labels": labels.panel_labels(),
+        "courseEnd": end.isoformat() if end else None,
+        "pageUrl": reverse("cert_manager:instructor-panel", kwargs={"course_id": course_id}),
+        "exceptionStatusUrl": reverse("cert_manager:instructor-exception-status", kwargs={"course_id": course_id}),
+        "certificateUrl": reverse(
+            "cert_manager:certificate-web", kwargs={"verify_uuid": "00000000-0000-0000-0000-000000000000"}
+        ),
+        "pdfUrl": reverse(
+            "cert_manager:certificate-pdf", kwargs={"verify_uuid": "00000000-0000-0000-0000-000000000000"}
+        ),
     }
     return {
-        "course_id": str(course_key),
-        "course_name": course.display_name or str(course_key),
+        "course_id": course_id,
+        "course_name": course.display_name or course_id,
+        "course_end_display": api.time_html(end) if end else "",
         "can_manage": access == "manage",
-        "config_json": json.dumps(config),
-        "groups": config["groups"],
-        "statuses": config["statuses"],
+        "config_json": mark_safe(  # noqa: S308 - JSON with <, > and & escaped, as json_script does
+            json.dumps(config, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
+        ),
+        "groups": groups,
+        "statuses": statuses,
+        "modes": modes,
+        "policies": policies,
+        "scopes": scopes,
     }
 
 
-GROUP_LABELS = {
-    LearnerGroup.RECEIVED: "Already received",
-    LearnerGroup.NOT_RECEIVED: "Not received (not passing)",
-    LearnerGroup.AUDIT_PASSING: "Audit, passing",
-    LearnerGroup.AUDIT_NOTPASSING: "Audit, not passing",
-    LearnerGroup.ERROR: "Error state",
-}
+#: Kept for callers of the old name: the group words now live in ``labels``.
+GROUP_LABELS = labels.GROUP_LABELS

@@ -1,37 +1,76 @@
 """
-The HTML web certificate and the data the learner dashboard shows.
+The HTML web certificate, its public verification page, and the data the learner dashboard shows.
 
 The web certificate page always wraps the certificate body in the plugin's own frame, which states the
 certificate's status (a revoked or invalidated certificate says so in a banner, whatever the template)
-and lists its revision history. The body is the template's ``html`` (a Django template string, rendered
-with autoescaping and the variables of ``templates.certificate_context``) or the built-in
+and lists its history. The body is the template's ``html`` (a Django template string, rendered with
+autoescaping and the variables of ``templates.certificate_context``) or the built-in
 ``cert_manager_plugin/certificate_body.html``.
+
+A certificate that is not valid (any status but ``downloadable``) is a public record, not an achievement:
+its page shows no body, no grade and no achievement wording, only its status, its dates and the history of
+the revisions that were valid (without grades). Who ever holds the link learns that it is revoked or not
+issued, never a failing grade. Words come from ``labels``; dates and numbers follow the active language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from .. import lms
-from ..data import CertificateStatus, Source
-from ..models import Certificate, CertificateRevision, CourseCertificateSettings, LearnerRecord
+from .. import labels, links, lms
+from ..courses import course_policy
+from ..data import CertificateStatus
+from ..eligibility import LearnerState, decide
+from ..models import (
+    Certificate,
+    CertificateException,
+    CertificateInvalidation,
+    CertificateRevision,
+    CourseCertificateSettings,
+    LearnerRecord,
+)
 from . import qr
-from .templates import STATUS_LABELS, certificate_context, course_layout, format_date, format_grade
+from .templates import certificate_context, course_layout
 
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
 
-#: Why a certificate stopped being valid, by the source of its last change.
-REVOKED_REASONS = {
-    Source.INVALIDATION: "It was invalidated by the course team.",
-    Source.GRADE_EVENT: "The learner's grade fell below the passing grade.",
-    Source.PASSING_STATUS_EVENT: "The learner no longer passes the course.",
-    Source.ENROLLMENT_EVENT: "The learner's enrollment no longer qualifies for a certificate.",
-    Source.EXCEPTION: "The exception that granted it was removed.",
-}
+#: Kept for callers of the old name: the public page's reasons now live in ``labels``.
+REVOKED_REASONS = labels.REVOKED_REASONS
+
+
+def local_date(value: datetime | None) -> str:
+    """A date in the active language's own format ("Nov. 26, 2026", "26 novembre 2026"), host time zone."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value.date(), "DATE_FORMAT")
+
+
+def time_html(value: datetime | None) -> SafeString | str:
+    """``<time datetime="…">Nov. 26, 2026</time>`` (a machine-readable date around the local one), or ""."""
+    if value is None:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), local_date(value))
+
+
+def local_percent(grade: float | None) -> str | None:
+    """0.855 -> "85.5%" with the active language's decimal mark; None stays None."""
+    if grade is None:
+        return None
+    value = round(float(grade) * 100, 1)
+    text = number_format(value, 0 if value == int(value) else 1)
+    return pgettext("a grade in percent", "%(value)s%%") % {"value": text}
 
 
 def render_body(template, context: dict) -> SafeString:
@@ -49,36 +88,52 @@ def revoked_reason(certificate: Certificate) -> str | None:
     """Why a once-valid certificate is no longer valid (None while it is valid)."""
     if certificate.status == CertificateStatus.DOWNLOADABLE:
         return None
-    return certificate.error_reason or REVOKED_REASONS.get(certificate.source, "It is no longer valid.")
+    return certificate.error_reason or str(labels.REVOKED_REASONS.get(certificate.source, labels.REVOKED_DEFAULT))
 
 
 def web_certificate_context(certificate: Certificate, request=None) -> dict:
-    """Everything ``certificate.html`` shows: variables, body, QR code, status banner and history."""
+    """Everything ``certificate.html`` and ``verify.html`` show: variables, body, QR code, status and history."""
     layout = course_layout(certificate.course_key, mode=certificate.mode)
     context = certificate_context(certificate, layout=layout, request=request)
+    valid = context["is_valid"]
+    revisions = list(CertificateRevision.objects.filter(certificate=certificate).order_by("-revision"))
+    was_issued = certificate.issued_date is not None or any(r.status == DOWNLOADABLE for r in revisions)
+    # Only the states that were valid, and grades only while the certificate is valid and the course prints them.
     history = [
         {
             "revision": r.revision,
             "status": r.status,
-            "status_label": STATUS_LABELS.get(r.status, r.status),
-            "grade_display": format_grade(r.grade) if layout.print_grade else None,
+            "status_label": str(labels.PUBLIC_VALID),
+            "grade_display": local_percent(r.grade) if valid and layout.print_grade else None,
             "valid_from": r.valid_from,
+            "valid_from_display": local_date(r.valid_from),
+            "valid_from_time": time_html(r.valid_from),
             "superseded_at": r.superseded_at,
-            "superseded_at_display": format_date(r.superseded_at),
+            "superseded_at_display": local_date(r.superseded_at),
+            "superseded_at_time": time_html(r.superseded_at),
         }
-        for r in CertificateRevision.objects.filter(certificate=certificate).order_by("-revision")
+        for r in revisions
+        if r.status == DOWNLOADABLE
     ]
-    was_issued = certificate.issued_date is not None or any(
-        h["status"] == CertificateStatus.DOWNLOADABLE for h in history
-    )
+    revoked = certificate.status == CertificateStatus.UNAVAILABLE or (not valid and was_issued)
     context.update(
-        body=render_body(layout.template, context),
-        qr_svg=mark_safe(qr.encode(context["verify_url"]).svg(title="Verification QR code")),  # noqa: S308
+        issued_time=time_html(certificate.issued_date),
+        modified_display=local_date(certificate.modified),
+        modified_time=time_html(certificate.modified),
+        grade_display=local_percent(context["grade"]) if valid else None,
+    )
+    if not valid:
+        context.update(grade=None)
+    context.update(
+        body=render_body(layout.template, context) if valid else None,
+        qr_svg=mark_safe(qr.encode(context["verify_url"]).svg(title=_("Verification QR code"))),  # noqa: S308
         revisions=history,
-        updated=bool(history),
-        revoked=certificate.status == CertificateStatus.UNAVAILABLE or (not context["is_valid"] and was_issued),
-        revoked_reason=revoked_reason(certificate) if was_issued or certificate.status == "unavailable" else None,
-        modified_display=format_date(certificate.modified),
+        updated=bool(history) and valid,
+        was_issued=was_issued,
+        revoked=revoked,
+        revoked_reason=revoked_reason(certificate) if revoked else None,
+        public_status_label=labels.public_status_label(certificate.status, was_issued=was_issued),
+        web_page_url=context["web_url"],
     )
     return context
 
@@ -94,37 +149,95 @@ class DashboardRow:
     issued_display: str
     grade_display: str | None
     can_request: bool
+    status: str = ""
+    valid: bool = False
+    issued_date: datetime | None = None
+    reason: str = ""
+    web_url: str = ""
+    pdf_url: str = ""
+    verify_url: str = ""
+
+
+def _learner_reason(decision, policy, *, self_generation: bool) -> str:
+    """What the learner reads instead of a request button: why no certificate (yet)."""
+    if decision.status == DOWNLOADABLE and not decision.keep:
+        return "" if self_generation else str(labels.LEARNER_REASONS["disabled"])
+    if decision.reason == "held_until_course_end" and policy.course_end is not None:
+        return _("Certificates of this course are issued after the course ends, on %(date)s.") % {
+            "date": local_date(policy.course_end)
+        }
+    return str(labels.LEARNER_REASONS.get(decision.reason, ""))
 
 
 def dashboard_rows(user) -> list[DashboardRow]:
-    """The learner's certificates, plus enrolled courses where they may request one (self-generation)."""
+    """
+    The learner's certificates, plus enrolled courses without one. "Request certificate" is offered only
+    where the request would succeed (self-generation on, and the same eligibility rules the engine applies
+    say the learner gets a valid certificate); otherwise the row says why there is none.
+    """
     certs = {c.course_key: c for c in Certificate.objects.filter(user=user).order_by("-modified", "-id")}
-    enrolled = list(
-        LearnerRecord.objects.filter(user=user, is_active=True)
-        .order_by("-enrollment_at")
-        .values_list("course_key", flat=True)
-    )
+    records = {r.course_key: r for r in LearnerRecord.objects.filter(user=user).order_by("-enrollment_at", "-id")}
+    enrolled = [key for key, r in records.items() if r.is_active]
     keys = list(dict.fromkeys([*certs, *enrolled]))
     settings_rows = {s.course_key: s for s in CourseCertificateSettings.objects.filter(course_key__in=keys)}
+    allowlisted = set(
+        CertificateException.objects.filter(user=user, course_key__in=keys).values_list("course_key", flat=True)
+    )
+    invalidated = set(
+        CertificateInvalidation.objects.filter(
+            certificate__user=user, certificate__course_key__in=keys, active=True
+        ).values_list("certificate__course_key", flat=True)
+    )
     backend = lms.backend()
+    now = timezone.now()
     rows = []
     for key in keys:
         cert = certs.get(key)
+        record = records.get(key)
         course = backend.course_overview(key)
         row_settings = settings_rows.get(key)
         print_grade = row_settings.print_grade if row_settings else True
-        valid = cert is not None and cert.status == CertificateStatus.DOWNLOADABLE
+        self_generation = bool(row_settings and row_settings.self_generation_enabled)
+        valid = cert is not None and cert.status == DOWNLOADABLE
+        can_request, reason = False, ""
+        if not valid:
+            policy = course_policy(key)
+            learner = None
+            if record is not None:
+                learner = LearnerState(
+                    mode=record.mode,
+                    enrollment_active=record.is_active,
+                    percent_grade=record.percent_grade,
+                    passed=record.passed,
+                )
+            decision = decide(
+                learner,
+                current_status=cert.status if cert else None,
+                allowlisted=key in allowlisted,
+                invalidated=key in invalidated,
+                policy=policy,
+                now=now,
+            )
+            can_request = self_generation and key in enrolled and decision.status == DOWNLOADABLE and not decision.keep
+            reason = _learner_reason(decision, policy, self_generation=self_generation)
+        urls = {"web_url": "", "pdf_url": "", "verify_url": ""}
+        if valid:
+            found = links.certificate_links(cert.verify_uuid)
+            urls = {"web_url": found["web_url"], "pdf_url": found["pdf_url"], "verify_url": found["verify_page_url"]}
         rows.append(
             DashboardRow(
                 course_id=str(key),
                 course_name=course.display_name if course else str(key),
                 certificate=cert,
-                status_label=STATUS_LABELS.get(cert.status, cert.status) if cert else "No certificate yet",
-                issued_display=format_date(cert.issued_date) if valid else "",
-                grade_display=format_grade(cert.grade) if valid and print_grade else None,
-                can_request=bool(
-                    row_settings and row_settings.self_generation_enabled and not valid and key in enrolled
-                ),
+                status=cert.status if cert else "",
+                status_label=labels.label(labels.STATUS_LABELS, cert.status) if cert else _("No certificate yet"),
+                valid=valid,
+                issued_date=cert.issued_date if valid else None,
+                issued_display=local_date(cert.issued_date) if valid else "",
+                grade_display=local_percent(cert.grade) if valid and print_grade else None,
+                can_request=can_request,
+                reason=reason,
+                **urls,
             )
         )
     return rows

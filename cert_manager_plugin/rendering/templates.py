@@ -12,27 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from opaque_keys.edx.keys import CourseKey
 
-from .. import lms
+from .. import labels, links, lms
 from ..data import CertificateStatus
 from ..models import Certificate, CertificateTemplate, CourseCertificateSettings
 
-#: Human names of the statuses, for pages and emails.
-STATUS_LABELS = {
-    CertificateStatus.DOWNLOADABLE: "Valid",
-    CertificateStatus.NOTPASSING: "Not earned (grade below passing)",
-    CertificateStatus.AUDIT_PASSING: "Not available in audit mode",
-    CertificateStatus.AUDIT_NOTPASSING: "Not available in audit mode",
-    CertificateStatus.ERROR: "Error",
-    CertificateStatus.UNAVAILABLE: "Revoked",
-    CertificateStatus.GENERATING: "Being generated",
-}
+#: Human names of the statuses, for pages and emails: worded (and translated) in ``labels``, the one place.
+STATUS_LABELS = labels.STATUS_LABELS
 
 
 def template_for(
@@ -100,30 +90,6 @@ def format_date(value: datetime | None) -> str:
     return date_format(value.date(), "F j, Y")
 
 
-def base_url(request=None) -> str:
-    """The scheme and host links are built on: the setting, else the LMS root, else the request's host."""
-    configured = getattr(settings, "CERT_MANAGER_BASE_URL", "") or getattr(settings, "LMS_ROOT_URL", "") or ""
-    if configured:
-        return configured.rstrip("/")
-    if request is not None:
-        return request.build_absolute_uri("/").rstrip("/")
-    return ""
-
-
-def _page_path(name: str, verify_uuid, fallback: str) -> str:
-    try:
-        return reverse(f"cert_manager:{name}", kwargs={"verify_uuid": verify_uuid})
-    except NoReverseMatch:
-        return fallback
-
-
-def certificate_links(verify_uuid, root: str = "") -> dict[str, str]:
-    """Absolute (when ``root`` is given) links to the web certificate (the public verification page) and PDF."""
-    web = _page_path("certificate-web", verify_uuid, f"/cert_manager/certificates/{verify_uuid}/")
-    pdf = _page_path("certificate-pdf", verify_uuid, f"/cert_manager/certificates/{verify_uuid}.pdf")
-    return {"web_url": f"{root}{web}", "pdf_url": f"{root}{pdf}", "verify_url": f"{root}{web}"}
-
-
 @dataclass
 class CourseLayout:
     """What is the same on every certificate of a course (and template): the PDF's static layer."""
@@ -165,10 +131,12 @@ def certificate_context(certificate: Certificate, *, layout: CourseLayout | None
     ``learner_name``, ``course_name``, ``course_id``, ``org``, ``mode``, ``status``, ``status_label``,
     ``is_valid``, ``issued_date`` (datetime) and ``issued_date_display``, ``grade`` (0..1 or None when
     the course does not print grades) and ``grade_display`` ("95%"), ``print_grade``, ``verify_uuid``,
-    ``certificate_id``, ``revision``, ``modified``, ``web_url``, ``pdf_url``, ``verify_url``.
+    ``certificate_id``, ``revision``, ``modified``, ``web_url``, ``verify_page_url``, ``pdf_url``,
+    ``verify_api_url`` (``links.certificate_links``) and ``verify_url`` (the link a verifier opens, which the
+    QR code holds: the web certificate, which states the status first).
     """
     layout = layout or course_layout(certificate.course_key, mode=certificate.mode)
-    links = certificate_links(certificate.verify_uuid, base_url(request))
+    urls = links.certificate_links(certificate.verify_uuid, request=request)
     grade = certificate.grade if layout.print_grade else None
     name = certificate.name  # never the username: blank once the learner is retired (retirement.retire_user)
     return {
@@ -189,5 +157,6 @@ def certificate_context(certificate: Certificate, *, layout: CourseLayout | None
         "certificate_id": str(certificate.verify_uuid),
         "revision": certificate.revision,
         "modified": certificate.modified,
-        **links,
+        **urls,  # web_url, verify_page_url, pdf_url, verify_api_url (links.py)
+        "verify_url": urls["web_url"],  # what a verifier opens (and the QR code holds): the web certificate
     }

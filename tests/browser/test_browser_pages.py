@@ -1,6 +1,7 @@
 """
-End to end in real Chromium: an instructor drives the panel (REST calls from the page's JS, CSRF and
-session included), a learner opens the dashboard and the PDF.
+The learner's side in real Chromium, at 390 px and 1366 px: the dashboard (links, the request button only
+where it works, the reason otherwise), the PDF, the web certificate (Download PDF in the first screen) and
+the public verification page (a page, not JSON); a revoked certificate shows no grade.
 """
 
 from __future__ import annotations
@@ -8,123 +9,110 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cert_manager_plugin.models import Certificate, CertificateException, CourseCertificateSettings, GenerationJob
-from tests.factories import (
-    COURSE_ID,
-    COURSE_KEY,
-    CertificateFactory,
-    CourseRoleFactory,
-    LearnerRecordFactory,
-    UserFactory,
+from cert_manager_plugin.models import Certificate, CourseCertificateSettings, LearnerRecord
+from tests.browser.support import (
+    WIDTHS,
+    all_css,
+    assert_axe_clean,
+    assert_no_sideways_scroll,
+    by_css,
+    console_errors,
+    screenshot,
+    set_width,
+    sign_in,
+    wait,
 )
+from tests.factories import COURSE_KEY, CertificateFactory, LearnerRecordFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOT = "/tmp/cert_manager_instructor_panel.png"
-
-
-def wait(browser, condition, timeout: float = 20):
-    """Wait for ``condition(browser)``; on timeout, say what the page showed (message box, console)."""
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    try:
-        return WebDriverWait(browser, timeout, poll_frequency=0.2).until(condition)
-    except TimeoutException:
-        browser.save_screenshot("/tmp/cert_manager_browser_failure.png")
-        shown = browser.execute_script(
-            "const m = document.getElementById('cm-message'); return m ? m.textContent : '';"
-        )
-        pytest.fail(f"timed out at {browser.current_url}; message: {shown!r}; console: {browser.get_log('browser')}")
+pytestmark = [pytest.mark.browser]
 
 
-def by_css(browser, selector: str):
-    from selenium.webdriver.common.by import By
-
-    return browser.find_element(By.CSS_SELECTOR, selector)
-
-
-def sign_in(browser, live_server, username: str) -> None:
-    """The devsite's /login/ form, as a person would."""
-    browser.get(f"{live_server.url}/login/")
-    by_css(browser, "#id_username").send_keys(username)
-    by_css(browser, "#id_password").send_keys("password")
-    by_css(browser, "form button[type=submit]").click()
-    wait(browser, lambda d: "/login/" not in d.current_url)
-
-
-def test_instructor_toggles_adds_exception_generates_and_exports(browser, live_server, course, settings, tmp_path):
-    settings.CERT_MANAGER_EXPORT_DIR = str(tmp_path)
-    instructor = UserFactory(username="prof")
-    CourseRoleFactory(user=instructor, role="instructor")
-    passing = [LearnerRecordFactory(user=UserFactory(username=f"pass{i}")).user for i in range(3)]
-    frodo = LearnerRecordFactory(user=UserFactory(username="frodo"), passed=False, percent_grade=0.3).user
-
-    sign_in(browser, live_server, "prof")
-    browser.get(live_server.url + reverse("cert_manager:instructor-panel", kwargs={"course_id": COURSE_ID}))
-    wait(browser, lambda d: "No certificates" in by_css(d, "#cm-certificates-body").text)
-    wait(browser, lambda d: "No jobs yet" in by_css(d, "#cm-jobs-body").text)
-
-    by_css(browser, "#cm-self-generation").click()
-    wait(browser, lambda d: by_css(d, "#cm-self-generation-state").text == "enabled")
-    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).self_generation_enabled
-
-    by_css(browser, "#cm-exception-user").send_keys("frodo")
-    by_css(browser, "#cm-exception-notes").send_keys("medical leave")
-    by_css(browser, "#cm-exception-form button").click()
-    wait(browser, lambda d: 'data-username="frodo"' in by_css(d, "#cm-exceptions-body").get_attribute("innerHTML"))
-    assert CertificateException.objects.filter(user=frodo, course_key=COURSE_KEY, notes="medical leave").exists()
-
-    by_css(browser, "#cm-generate-all-dry").click()
-    wait(browser, lambda d: "would change" in by_css(d, "#cm-dry-run").text)
-    assert not Certificate.objects.exists(), "a dry run writes nothing"
-
-    by_css(browser, "#cm-generate-all").click()
-    job = wait(browser, lambda d: GenerationJob.objects.filter(kind="generate_all").first())
-    wait(browser, lambda d: by_css(d, f"#cm-job-{job.pk}").get_attribute("data-state") == "succeeded")
-    issued = set(Certificate.objects.filter(status="downloadable").values_list("user__username", flat=True))
-    assert issued == {u.username for u in [*passing, frodo]}
-    wait(browser, lambda d: "frodo" in by_css(d, "#cm-certificates-body").text)
-
-    by_css(browser, "#cm-export-pdf").click()
-    wait(browser, lambda d: by_css(d, "#cm-export-link").is_displayed(), timeout=40)
-    assert "/download" in by_css(browser, "#cm-export-link").get_attribute("href")
-    assert "4 certificates exported" in by_css(browser, "#cm-export-status").text
-
-    browser.save_screenshot(SCREENSHOT)
-    logs = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE" and "favicon" not in e["message"]]
-    assert not logs, logs
-
-
-def test_learner_sees_certificate_on_dashboard_and_opens_the_pdf(browser, live_server, course):
-    learner = UserFactory(username="bilbo", first_name="Bilbo", last_name="Baggins")
-    cert = CertificateFactory(user=learner)
-    sign_in(browser, live_server, "bilbo")
-    browser.get(live_server.url + reverse("cert_manager:learner-dashboard"))
-    row = by_css(browser, "#cm-learner-certificates tbody tr")
-    assert "Certificates 101" in row.text and "Valid" in row.text
-    link = by_css(browser, "a.cm-link-pdf")
-    href = link.get_attribute("href")
-    assert href.endswith(f"/cert_manager/certificates/{cert.verify_uuid}.pdf")
-    fetched = browser.execute_async_script(
+def fetch(browser, url: str) -> list:
+    return browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'),"
         " String.fromCharCode(...new Uint8Array(b.slice(0, 5)))])));",
-        href,
+        url,
     )
-    assert fetched == [200, "application/pdf", "%PDF-"]
-    link.click()
-    wait(browser, lambda d: d.current_url.endswith(".pdf"))
 
-    by_css(browser, "body")  # the web certificate link works too
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_learner_dashboard_certificate_pdf_and_verification(
+    browser, axe_available, live_server, seeded, tmp_path, width
+):
+    cert = Certificate.objects.filter(status="downloadable").order_by("user_id").first()
+    sign_in(browser, live_server, cert.user.username, "demo-learner")
+    set_width(browser, width)
+    browser.get(live_server.url + reverse("cert_manager:learner-dashboard"))
+    card = by_css(browser, "#cm-learner-certificates .cm-course-card")
+    assert "Certificates 101" in card.text and "Valid" in card.text
+    assert_no_sideways_scroll(browser, f"dashboard at {width} px")
+    assert_axe_clean(browser, "learner dashboard")
+    screenshot(browser, tmp_path / f"dashboard-{width}.png")
+
+    pdf = by_css(browser, "a.cm-link-pdf")
+    assert pdf.is_displayed() and pdf.rect["x"] + pdf.rect["width"] <= width, "Download PDF without scrolling sideways"
+    assert fetch(browser, pdf.get_attribute("href")) == [200, "application/pdf", "%PDF-"]
+
+    verify = by_css(browser, "a.cm-link-verify").get_attribute("href")
+    assert verify.endswith(f"/cert_manager/certificates/{cert.verify_uuid}/verify/")
+    by_css(browser, "a.cm-link-verify").click()
+    wait(browser, lambda d: "/verify/" in d.current_url)
+    assert "This certificate is valid." in by_css(browser, "#verify-status").text, "a page for people, not JSON"
+    assert_no_sideways_scroll(browser, f"verification page at {width} px")
+    assert_axe_clean(browser, "verification page")
+    screenshot(browser, tmp_path / f"verify-{width}.png")
+
     browser.get(live_server.url + reverse("cert_manager:certificate-web", kwargs={"verify_uuid": cert.verify_uuid}))
     assert "Valid certificate" in by_css(browser, "#certificate-status").text
+    download = by_css(browser, "#certificate-pdf-link")
+    assert download.rect["y"] + download.rect["height"] <= browser.execute_script("return window.innerHeight"), (
+        "Download PDF is in the first screen"
+    )
+    assert_no_sideways_scroll(browser, f"web certificate at {width} px")
+    assert_axe_clean(browser, "web certificate")
+    screenshot(browser, tmp_path / f"certificate-{width}.png")
+    assert not console_errors(browser)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_revoked_certificate_pages_show_no_grade(browser, axe_available, live_server, seeded, tmp_path, width):
+    cert = Certificate.objects.get(status="unavailable")
+    grade = f"{round(cert.grade * 100)}%"
+    set_width(browser, width)
+    for name in ("certificate-web", "certificate-verify"):
+        browser.get(live_server.url + reverse(f"cert_manager:{name}", kwargs={"verify_uuid": cert.verify_uuid}))
+        text = by_css(browser, "main").text
+        assert "revoked" in text and "invalidated by the course team" in text
+        assert grade not in text and "has successfully completed" not in text
+        assert_no_sideways_scroll(browser, f"{name} (revoked) at {width} px")
+        assert_axe_clean(browser, f"{name} (revoked)")
+        screenshot(browser, tmp_path / f"{name}-revoked-{width}.png")
 
 
 def test_learner_requests_a_certificate(browser, live_server, course):
     CourseCertificateSettings.objects.create(course_key=COURSE_KEY, self_generation_enabled=True)
     learner = LearnerRecordFactory(user=UserFactory(username="sam")).user
     sign_in(browser, live_server, "sam")
+    set_width(browser, 390)
     browser.get(live_server.url + reverse("cert_manager:learner-dashboard"))
     by_css(browser, "button.cm-request").click()
     wait(browser, lambda d: Certificate.objects.filter(user=learner, status="downloadable").exists())
-    wait(browser, lambda d: len(d.find_elements("css selector", "a.cm-link-pdf")) == 1)
+    wait(browser, lambda d: len(all_css(d, "a.cm-link-pdf")) == 1, what="the PDF link after the reload")
+    assert not all_css(browser, "button.cm-request")
+
+
+def test_a_learner_who_cannot_get_a_certificate_sees_why_not_a_button(browser, live_server, course):
+    CourseCertificateSettings.objects.create(course_key=COURSE_KEY, self_generation_enabled=True)
+    LearnerRecordFactory(user=UserFactory(username="audrey"), mode="audit")
+    LearnerRecordFactory(user=UserFactory(username="nell"), passed=False, percent_grade=0.2)
+    CertificateFactory(user=UserFactory(username="nell2"), status="notpassing", issued_date=None)
+    for username, reason in (
+        ("audrey", "Your enrollment mode does not earn a certificate in this course."),
+        ("nell", "You have not reached the passing grade yet."),
+    ):
+        sign_in(browser, live_server, username)
+        browser.get(live_server.url + reverse("cert_manager:learner-dashboard"))
+        assert not all_css(browser, "button.cm-request")
+        assert reason in by_css(browser, ".cm-reason").text
+    assert LearnerRecord.objects.count() == 2

@@ -1,48 +1,142 @@
 /*
  * Instructor panel: drives REST API v1 (/api/cert_manager/v1/courses/<course_id>/...). No build step.
- * Every write sends the CSRF token (X-CSRFToken) with the session cookie.
+ *
+ * - Works inside any page: everything it needs is under #cm-panel (its config in #cm-config); it never
+ *   touches <body> or elements outside the panel.
+ * - Every write sends the CSRF token (X-CSRFToken) with the session cookie.
+ * - Every action that changes certificates asks first, in a dialog that says how many learners it touches
+ *   (from the API's dry run) and what cannot be undone; its button is unavailable while its request runs.
+ * - Feedback appears beside the action that caused it and replaces the previous one; an error always shows
+ *   the API's own message.
+ * - Words: Django's JavaScript catalog (cert_manager:jsi18n, loaded before this file) for the panel's own
+ *   sentences; status, job, group and mode names come translated in the config (cert_manager_plugin.labels).
+ *   Dates and numbers use the page's language (Intl).
  */
 (function () {
   "use strict";
 
-  var cfg = JSON.parse(document.getElementById("cm-config").textContent);
+  var root = document.getElementById("cm-panel");
+  var configNode = root ? root.querySelector("#cm-config") : null;
+  if (!root || !configNode) { return; }
+  var cfg = JSON.parse(configNode.textContent);
+  var L = cfg.labels || {};
   var ACTIVE = { queued: true, running: true };
-  var polling = {};
-  var whenDone = {};
-  var certPage = 1;
+  var JOBS_PAGE_SIZE = 10;
+  var CERTS_PAGE_SIZE = 25;
 
-  function $(id) { return document.getElementById(id); }
-
-  function csrfToken() {
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    if (input && input.value) { return input.value; }
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+  // --- translations, dates and numbers ------------------------------------------------------------------
+  function catalog() { return window.django || {}; }
+  function gettext(msgid) {
+    var django = catalog();
+    return typeof django.gettext === "function" ? django.gettext(msgid) : msgid;
+  }
+  function ngettext(singular, plural, count) {
+    var django = catalog();
+    if (typeof django.ngettext === "function") { return django.ngettext(singular, plural, count); }
+    return count === 1 ? singular : plural;
+  }
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+    });
+  }
+  function word(group, code) {
+    var words = L[group] || {};
+    if (code === null || code === undefined || code === "") { return ""; }
+    return Object.prototype.hasOwnProperty.call(words, code) ? words[code] : fmt(gettext("Other (%(code)s)"), { code: code });
   }
 
-  function text(value) { return value === null || value === undefined ? "" : String(value); }
-
-  function esc(value) {
-    return text(value).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+  var language = cfg.language || root.getAttribute("lang") || undefined;
+  function intl(make) {
+    try { return make(language); } catch (e) { return make(undefined); }
+  }
+  var dateTimeFormat = intl(function (lang) {
+    return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+  });
+  var numberFormat = intl(function (lang) { return new Intl.NumberFormat(lang); });
+  var percentFormat = intl(function (lang) {
+    return new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
+  });
+  function number(value) { return numberFormat.format(value || 0); }
+  function percent(grade) { return grade === null || grade === undefined ? "" : percentFormat.format(grade); }
+  function time(value) {
+    if (!value) { return null; }
+    var d = new Date(value);
+    if (isNaN(d.getTime())) { return null; }
+    return h("time", { datetime: value, text: dateTimeFormat.format(d) });
+  }
+  function duration(job) {
+    if (!job.started) { return ""; }
+    var start = new Date(job.started).getTime();
+    var end = job.finished ? new Date(job.finished).getTime() : Date.now();
+    var seconds = Math.max(0, Math.round((end - start) / 1000));
+    if (seconds < 60) { return fmt(gettext("%(seconds)s s"), { seconds: number(seconds) }); }
+    return fmt(gettext("%(minutes)s min %(seconds)s s"), {
+      minutes: number(Math.floor(seconds / 60)), seconds: number(seconds % 60)
     });
   }
 
-  function date(value) {
-    if (!value) { return ""; }
-    var d = new Date(value);
-    return isNaN(d.getTime()) ? text(value) : d.toLocaleString();
+  // --- DOM helpers (everything built with text nodes: no user data ever becomes markup) -------------------
+  function $(id) { return root.querySelector("#" + id); }
+  function h(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) { return; }
+      if (key === "text") { node.textContent = value; } else if (key === "className") { node.className = value; } else { node.setAttribute(key, value === true ? "" : value); }
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === "") { return; }
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  function learnerName(row) {
+    var name = row.name || "";
+    var username = row.username || "";
+    return name && name !== username ? fmt(gettext("%(name)s (%(username)s)"), { name: name, username: username }) : username;
   }
 
-  function percent(grade) {
-    return grade === null || grade === undefined ? "" : (Math.round(grade * 1000) / 10) + "%";
+  /*
+   * Narrow screens show table rows as stacked blocks: each cell gets its column's header as data-label (shown
+   * before it) and its content in one wrapper, so label and value stay side by side. Action cells need no label.
+   */
+  function labelCells(tbody) {
+    var headers = Array.prototype.map.call(tbody.parentNode.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    Array.prototype.forEach.call(tbody.rows, function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, index) {
+        if (cell.colSpan !== 1 || cell.getAttribute("data-labelled")) { return; }
+        cell.setAttribute("data-labelled", "true");
+        if (!cell.textContent.trim() && !cell.querySelector("progress, time, a, button")) {
+          cell.classList.add("cm-empty-cell");
+        }
+        if (cell.classList.contains("cm-row-actions")) { return; }
+        if (headers[index]) { cell.setAttribute("data-label", headers[index]); }
+        var value = h("div", { className: "cm-cell" });
+        while (cell.firstChild) { value.appendChild(cell.firstChild); }
+        cell.appendChild(value);
+      });
+    });
+  }
+  function fillTable(tbody, rows, emptyText, columns) {
+    clear(tbody);
+    if (!rows.length) {
+      tbody.appendChild(h("tr", { className: "cm-empty" }, [h("td", { colspan: String(columns), text: emptyText })]));
+      return;
+    }
+    rows.forEach(function (row) { tbody.appendChild(row); });
+    labelCells(tbody);
   }
 
-  function message(textValue, kind) {
-    var box = $("cm-message");
-    box.textContent = textValue;
-    box.className = "cm-message cm-message-" + (kind || "info");
-    box.hidden = false;
+  // --- requests -----------------------------------------------------------------------------------------
+  function csrfToken() {
+    var input = root.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input && input.value) { return input.value; }
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
   }
 
   function api(method, path, body) {
@@ -57,341 +151,868 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    return fetch(cfg.api + path, options).then(function (response) {
+    var url = path.indexOf("/") === 0 ? path : cfg.api + path;
+    return fetch(url, options).then(function (response) {
       return response.text().then(function (raw) {
         var data = null;
-        try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = { message: raw }; }
+        try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
         if (!response.ok) {
-          var error = new Error((data && (data.message || data.detail)) || ("HTTP " + response.status));
+          var error = new Error((data && (data.message || data.detail)) || String(response.status));
           error.status = response.status;
-          error.data = data;
+          error.data = data || {};
           throw error;
         }
         return data;
       });
+    }, function () {
+      var error = new Error("network");
+      error.network = true;
+      error.data = {};
+      throw error;
     });
   }
 
-  function fail(error) { message(error.message, "error"); }
-
-  // --- settings ------------------------------------------------------------------------------------
-  function loadSettings() {
-    return api("GET", "settings").then(function (data) {
-      $("cm-self-generation").checked = !!data.self_generation_enabled;
-      $("cm-self-generation-state").textContent = data.self_generation_enabled ? "enabled" : "disabled";
-    }).catch(fail);
+  /* The API's own words for an error: its message and every field error (the reason, e.g. an empty file). */
+  function apiMessage(error) {
+    if (error.network) { return gettext("The server could not be reached. Check the connection and try again."); }
+    var data = error.data || {};
+    var parts = [];
+    if (data.message || data.detail) { parts.push(String(data.message || data.detail)); }
+    var fields = data.field_errors || {};
+    Object.keys(fields).forEach(function (name) {
+      [].concat(fields[name]).forEach(function (text) {
+        if (parts.indexOf(String(text)) < 0) { parts.push(String(text)); }
+      });
+    });
+    if (!parts.length) { parts.push(fmt(gettext("The server answered with status %(status)s."), { status: error.status })); }
+    return parts.join(" ");
   }
 
-  $("cm-self-generation").addEventListener("change", function (event) {
-    var enabled = event.target.checked;
+  // --- feedback beside the action ------------------------------------------------------------------------
+  function say(areaId, kind, text, detail, extra) {
+    Array.prototype.forEach.call(root.querySelectorAll(".cm-feedback"), function (box) {
+      if (box.id !== areaId) { clear(box); box.className = "cm-feedback"; }
+    });
+    var area = $(areaId);
+    if (!area) { return; }
+    clear(area);
+    if (!text && !detail && !extra) { area.className = "cm-feedback"; return; }
+    area.className = "cm-feedback cm-feedback-" + kind;
+    area.appendChild(h("span", { className: "cm-feedback-text", text: text }));
+    if (detail) {
+      area.appendChild(document.createTextNode(" "));
+      area.appendChild(h("span", { className: "cm-api-message", text: detail }));
+    }
+    if (extra) { area.appendChild(extra); }
+  }
+  function failed(areaId, lead) {
+    return function (error) { say(areaId, "error", lead, apiMessage(error)); };
+  }
+
+  /* A button is unavailable while its request runs (aria-disabled keeps keyboard focus on it). */
+  var jobLocked = false;
+  function refreshButton(button) {
+    var off = button.getAttribute("data-busy") === "true" ||
+      (jobLocked && button.classList.contains("cm-job-button"));
+    button.setAttribute("aria-disabled", off ? "true" : "false");
+  }
+  function unavailable(button) { return !button || button.getAttribute("aria-disabled") === "true"; }
+  function busy(button, work) {
+    if (unavailable(button)) { return Promise.resolve(); }
+    button.setAttribute("data-busy", "true");
+    button.setAttribute("aria-busy", "true");
+    refreshButton(button);
+    return Promise.resolve().then(work).catch(function () { return null; }).then(function (value) {
+      button.removeAttribute("data-busy");
+      button.removeAttribute("aria-busy");
+      refreshButton(button);
+      return value;
+    });
+  }
+  function onClick(id, handler) {
+    var button = $(id);
+    if (!button) { return; }
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (unavailable(button)) { return; }
+      busy(button, function () { return handler(button); });
+    });
+  }
+  function setJobLock(locked) {
+    jobLocked = locked;
+    Array.prototype.forEach.call(root.querySelectorAll(".cm-job-button"), refreshButton);
+    var note = $("cm-job-lock");
+    if (note) { note.hidden = !locked; }
+  }
+
+  // --- the confirmation dialog ---------------------------------------------------------------------------
+  var dialog = $("cm-confirm");
+  var dialogResolve = null;
+  var dialogOpener = null;
+
+  function paragraph(text, className) { return h("p", { className: className || null, text: text }); }
+
+  /*
+   * confirmAction({title, body: [nodes or strings], confirm, dismiss, danger, typed: {expected, label}})
+   *   -> Promise<bool>: true when confirmed (Cancel, Escape or the dismiss button: false).
+   */
+  function confirmAction(options) {
+    var body = $("cm-confirm-body");
+    clear(body);
+    (options.body || []).forEach(function (part) {
+      body.appendChild(typeof part === "string" ? paragraph(part) : part);
+    });
+    $("cm-confirm-title").textContent = options.title;
+    $("cm-confirm-cancel").textContent = options.dismiss || gettext("Cancel");
+    var ok = $("cm-confirm-ok");
+    ok.textContent = options.confirm;
+    ok.className = "cm-button" + (options.danger ? " cm-danger" : "");
+    var typedBox = $("cm-confirm-typed");
+    var input = $("cm-confirm-input");
+    input.value = "";
+    typedBox.hidden = !options.typed;
+    ok.disabled = !!options.typed;
+    if (options.typed) { $("cm-confirm-input-label").textContent = options.typed.label; }
+    dialog.setAttribute("data-expected", options.typed ? options.typed.expected : "");
+    dialogOpener = document.activeElement;
+    dialog.returnValue = "";
+    return new Promise(function (resolve) {
+      dialogResolve = resolve;
+      if (typeof dialog.showModal === "function") {
+        dialog.showModal();
+      } else {
+        dialog.setAttribute("open", "");
+      }
+      (options.typed ? input : $("cm-confirm-cancel")).focus();
+    });
+  }
+  function closeDialog(confirmed) {
+    if (typeof dialog.close === "function" && dialog.open) { dialog.close(confirmed ? "confirm" : "cancel"); } else { dialog.removeAttribute("open"); finishDialog(); }
+  }
+  function finishDialog() {
+    var resolve = dialogResolve;
+    dialogResolve = null;
+    if (dialogOpener && typeof dialogOpener.focus === "function" && root.contains(dialogOpener)) { dialogOpener.focus(); }
+    if (resolve) { resolve(dialog.returnValue === "confirm"); }
+  }
+  $("cm-confirm-input").addEventListener("input", function () {
+    $("cm-confirm-ok").disabled = this.value.trim() !== dialog.getAttribute("data-expected");
+  });
+  $("cm-confirm-cancel").addEventListener("click", function () { closeDialog(false); });
+  $("cm-confirm-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if ($("cm-confirm-ok").disabled) { return; }
+    closeDialog(true);
+  });
+  dialog.addEventListener("close", finishDialog);
+  // Tab cycles inside the dialog (a modal <dialog> makes the page inert but lets focus leave for the browser).
+  dialog.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") { return; }
+    var items = Array.prototype.filter.call(dialog.querySelectorAll("button, input"), function (item) {
+      return !item.disabled && item.offsetParent !== null;
+    });
+    if (!items.length) { return; }
+    var first = items[0];
+    var last = items[items.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+  dialog.addEventListener("cancel", function () { dialog.returnValue = "cancel"; });
+
+  // --- dry runs: how many learners a job touches ----------------------------------------------------------
+  function transitionWords(key) {
+    var parts = String(key).split("->");
+    var before = parts[0] === "new" ? (L.noCertificate || {}).new || gettext("No certificate") : word("statuses", parts[0]);
+    return fmt(gettext("%(before)s → %(after)s"), { before: before, after: word("statuses", parts[1]) });
+  }
+  function dryRunParts(data) {
+    var parts = [paragraph(fmt(ngettext(
+      "This job checks %(total)s learner.", "This job checks %(total)s learners.", data.total
+    ), { total: number(data.total) }))];
+    if (!data.would_change) {
+      parts.push(paragraph(gettext("No certificate would change: everyone already has the certificate their grade earns.")));
+      return parts;
+    }
+    parts.push(paragraph(fmt(ngettext(
+      "%(count)s certificate would change:", "%(count)s certificates would change:", data.would_change
+    ), { count: number(data.would_change) }), "cm-strong"));
+    var list = h("ul", { className: "cm-transitions" });
+    Object.keys(data.transitions || {}).forEach(function (key) {
+      list.appendChild(h("li", { text: fmt(gettext("%(change)s: %(count)s"), {
+        change: transitionWords(key), count: number(data.transitions[key])
+      }) }));
+    });
+    parts.push(list);
+    parts.push(paragraph(gettext("This cannot be undone with one click: each change is kept in the certificate's history, and learners whose certificate is issued or revoked may be emailed.")));
+    return parts;
+  }
+
+  /* Dry run, confirm with its numbers, then start the job: one job per confirmed click. */
+  function runJob(body, title, confirmLabel) {
+    say("cm-feedback-generate", "info", gettext("Counting the learners this job touches…"));
+    return api("POST", "jobs", Object.assign({ dry_run: true }, body)).then(function (preview) {
+      say("cm-feedback-generate", "info", "");
+      return confirmAction({ title: title, body: dryRunParts(preview), confirm: confirmLabel }).then(function (yes) {
+        if (!yes) {
+          say("cm-feedback-generate", "info", gettext("Nothing was started."));
+          return null;
+        }
+        return api("POST", "jobs", body).then(function (job) {
+          say("cm-feedback-generate", "success", fmt(gettext("Job %(id)s started: %(kind)s."), {
+            id: job.id, kind: word("kinds", job.kind)
+          }));
+          trackJob(job, "cm-generate-progress");
+          return job;
+        });
+      });
+    }).catch(failed("cm-feedback-generate", gettext("The job was not started.")));
+  }
+
+  // --- learner requests (self-generation) -----------------------------------------------------------------
+  var selfGeneration = $("cm-self-generation");
+  function showSelfGeneration(enabled) {
+    selfGeneration.checked = !!enabled;
+    $("cm-self-generation-state").textContent = enabled ?
+      gettext("On: learners who qualify can request their certificate.") :
+      gettext("Off: learners get their certificate when it is issued or generated.");
+  }
+  var settingsBusy = false;
+  selfGeneration.addEventListener("change", function () {
+    if (settingsBusy) { selfGeneration.checked = !selfGeneration.checked; return; }
+    var enabled = selfGeneration.checked;
+    settingsBusy = true;
+    selfGeneration.setAttribute("aria-busy", "true");
     api("PATCH", "settings", { self_generation_enabled: enabled }).then(function (data) {
-      $("cm-self-generation-state").textContent = data.self_generation_enabled ? "enabled" : "disabled";
-      message("Student-generated certificates " + (data.self_generation_enabled ? "enabled." : "disabled."), "success");
-    }).catch(function (error) { event.target.checked = !enabled; fail(error); });
+      showSelfGeneration(data.self_generation_enabled);
+      say("cm-feedback-settings", "success", data.self_generation_enabled ?
+        gettext("Learner requests are on.") : gettext("Learner requests are off."));
+    }).catch(function (error) {
+      showSelfGeneration(!enabled);
+      say("cm-feedback-settings", "error", gettext("The setting was not changed."), apiMessage(error));
+    }).then(function () {
+      settingsBusy = false;
+      selfGeneration.removeAttribute("aria-busy");
+    });
   });
 
-  // --- jobs ----------------------------------------------------------------------------------------
-  function jobDetails(job) {
-    var parts = [];
+  // --- course policies ------------------------------------------------------------------------------------
+  function fillPolicies(data) {
+    Array.prototype.forEach.call(root.querySelectorAll("input[name=cm-issue-policy]"), function (input) {
+      input.checked = input.value === data.issue_policy;
+    });
+    $("cm-revoke-on-grade-drop").checked = !!data.revoke_on_grade_drop;
+    var modes = data.eligible_modes || [];
+    Array.prototype.forEach.call(root.querySelectorAll("input[name=cm-mode]"), function (input) {
+      input.checked = modes.indexOf(input.value) >= 0;
+    });
+    $("cm-print-grade").checked = !!data.print_grade;
+  }
+  function policyChanges() {
+    var policy = root.querySelector("input[name=cm-issue-policy]:checked");
+    return {
+      issue_policy: policy ? policy.value : "on_pass",
+      revoke_on_grade_drop: $("cm-revoke-on-grade-drop").checked,
+      eligible_modes: Array.prototype.filter.call(root.querySelectorAll("input[name=cm-mode]"), function (input) {
+        return input.checked;
+      }).map(function (input) { return input.value; }),
+      print_grade: $("cm-print-grade").checked
+    };
+  }
+  var pendingApply = null;
+  $("cm-policies-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var button = $("cm-policies-save");
+    if (!cfg.canManage || unavailable(button)) { return; }
+    busy(button, function () {
+      var followup = $("cm-policies-followup");
+      followup.hidden = true;
+      return api("PATCH", "settings", policyChanges()).then(function (data) {
+        fillPolicies(data);
+        say("cm-feedback-policies", "success", gettext("Policies saved. Checking what they change for existing certificates…"));
+        return api("POST", "jobs", { kind: "generate_all", dry_run: true }).then(function (preview) {
+          if (!preview.would_change) {
+            say("cm-feedback-policies", "success", gettext("Policies saved. No existing certificate changes under them."));
+            return;
+          }
+          pendingApply = preview;
+          say("cm-feedback-policies", "success", gettext("Policies saved."));
+          $("cm-policies-followup-text").textContent = fmt(ngettext(
+            "Under these policies %(count)s existing certificate would change. New grades follow them anyway; apply them to existing certificates now?",
+            "Under these policies %(count)s existing certificates would change. New grades follow them anyway; apply them to existing certificates now?",
+            preview.would_change
+          ), { count: number(preview.would_change) });
+          followup.hidden = false;
+        });
+      }).catch(failed("cm-feedback-policies", gettext("The policies were not saved.")));
+    });
+  });
+  onClick("cm-policies-apply", function () {
+    var preview = pendingApply;
+    if (!preview) { return null; }
+    return confirmAction({
+      title: gettext("Apply the policies to existing certificates?"),
+      body: dryRunParts(preview),
+      confirm: gettext("Start the job")
+    }).then(function (yes) {
+      if (!yes) { return null; }
+      return api("POST", "jobs", { kind: "generate_all" }).then(function (job) {
+        $("cm-policies-followup").hidden = true;
+        say("cm-feedback-policies", "success", fmt(gettext("Job %(id)s started: %(kind)s."), {
+          id: job.id, kind: word("kinds", job.kind)
+        }));
+        trackJob(job, null);
+      });
+    }).catch(failed("cm-feedback-policies", gettext("The job was not started.")));
+  });
+
+  function loadSettings() {
+    return api("GET", "settings").then(function (data) {
+      showSelfGeneration(data.self_generation_enabled);
+      fillPolicies(data);
+    }).catch(failed("cm-feedback-settings", gettext("The settings could not be loaded.")));
+  }
+
+  // --- jobs: start, progress, history -------------------------------------------------------------------
+  var tracked = {};   // job id -> progress box id (or null)
+  var polling = {};
+  var jobsPage = 1;
+
+  function jobWhat(job) {
+    var params = job.params || {};
+    var text = word("kinds", job.kind);
+    if (params.statuses && params.statuses.length) {
+      var byStatus = {};
+      (cfg.groups || []).forEach(function (group) { byStatus[group.status] = group.label; });
+      text = fmt(gettext("%(kind)s: %(groups)s"), {
+        kind: text,
+        groups: params.statuses.map(function (status) { return byStatus[status] || word("statuses", status); }).join(", ")
+      });
+    } else if (params.scope) {
+      text = fmt(gettext("%(kind)s: %(scope)s"), { kind: text, scope: word("scopes", params.scope) });
+    }
+    return text;
+  }
+  function jobCounts(job) {
+    if (job.kind === "delete") {
+      var deleted = (job.result || {}).deleted;
+      if (deleted === undefined) { deleted = job.changed || 0; }
+      return fmt(ngettext("%(count)s certificate deleted", "%(count)s certificates deleted", deleted), { count: number(deleted) });
+    }
     if (job.kind === "export") {
       var result = job.result || {};
-      if (result.count !== undefined) { parts.push(result.count + " certificates, " + (result.format || "pdf")); }
-      if (job.error) { parts.push(job.error); }
-      return parts.join(" · ");
+      if (result.count === undefined) { return ""; }
+      return fmt(ngettext("%(count)s certificate", "%(count)s certificates", result.count), { count: number(result.count) });
     }
-    if (job.params && job.params.statuses) { parts.push("groups: " + job.params.statuses.join(", ")); }
-    if (job.params && job.params.scope) { parts.push("scope: " + job.params.scope); }
-    parts.push("changed " + job.changed + ", skipped " + job.skipped + ", failed " + job.failed);
-    if (job.error) { parts.push(job.error); }
-    return parts.join(" · ");
+    return fmt(gettext("%(changed)s changed, %(skipped)s left as they were, %(failed)s failed"), {
+      changed: number(job.changed), skipped: number(job.skipped), failed: number(job.failed)
+    });
   }
-
-  function jobRow(job) {
+  function progressBar(job, labelId) {
     var pct = Math.round((job.progress || 0) * 100);
-    var action = "";
-    if (ACTIVE[job.state] && cfg.canManage) {
-      action = '<button type="button" class="cm-button cm-secondary cm-cancel" data-job="' + job.id + '">Cancel</button>';
-    } else if (job.download_url) {
-      action = '<a class="cm-download" href="' + esc(job.download_url) + '">Download</a>';
-    }
-    return '<tr id="cm-job-' + job.id + '" data-state="' + esc(job.state) + '">' +
-      "<td>" + job.id + "</td><td>" + esc(job.kind) + "</td><td>" + esc(job.requested_by) + "</td>" +
-      "<td>" + esc(date(job.created)) + '</td><td class="cm-job-state">' + esc(job.state) + "</td>" +
-      '<td><progress max="100" value="' + pct + '"></progress> ' + job.processed + "/" + job.total + "</td>" +
-      "<td>" + esc(jobDetails(job)) + "</td><td>" + action + "</td></tr>";
+    return h("progress", {
+      max: "100", value: String(pct), "aria-labelledby": labelId,
+      "aria-valuetext": fmt(gettext("%(processed)s of %(total)s learners"), {
+        processed: number(job.processed), total: number(job.total)
+      })
+    });
   }
-
+  function progressText(job) {
+    if (job.kind === "export" && !job.total) { return word("states", job.state); }
+    return fmt(gettext("%(processed)s of %(total)s"), { processed: number(job.processed), total: number(job.total) });
+  }
+  function jobRow(job) {
+    var action = null;
+    if (ACTIVE[job.state] && cfg.canManage) {
+      action = h("button", {
+        type: "button", className: "cm-button cm-secondary cm-cancel", "data-job": String(job.id),
+        "aria-label": fmt(gettext("Cancel job %(id)s"), { id: job.id })
+      }, [gettext("Cancel")]);
+    } else if (job.download_url) {
+      action = h("a", {
+        className: "cm-link cm-download", href: job.download_url,
+        "aria-label": fmt(gettext("Download the file of job %(id)s"), { id: job.id })
+      }, [gettext("Download")]);
+    }
+    var labelId = "cm-job-" + job.id + "-label";
+    var result = jobCounts(job);
+    return h("tr", { id: "cm-job-" + job.id, "data-state": job.state, "data-kind": job.kind }, [
+      h("td", { id: labelId }, [fmt(gettext("Job %(id)s"), { id: job.id })]),
+      h("td", {}, [jobWhat(job)]),
+      h("td", {}, [job.requested_by || gettext("System")]),
+      h("td", {}, [time(job.started || job.created) || ""]),
+      h("td", {}, [duration(job)]),
+      h("td", { className: "cm-job-state" }, [h("span", { className: "cm-state-chip cm-state-" + job.state, text: word("states", job.state) })]),
+      h("td", { className: "cm-job-progress" }, [progressBar(job, labelId), " ", h("span", { text: progressText(job) })]),
+      h("td", {}, [result, job.error ? h("span", { className: "cm-api-message cm-job-error", text: " " + job.error }) : null]),
+      h("td", { className: "cm-row-actions" }, [action])
+    ]);
+  }
   function renderJob(job) {
     var existing = $("cm-job-" + job.id);
     var body = $("cm-jobs-body");
     if (existing) {
-      existing.outerHTML = jobRow(job);
-    } else {
+      // Patched in place, cell by cell: a Cancel button someone is focused on stays where it is.
+      var fresh = jobRow(job);
+      existing.setAttribute("data-state", job.state);
+      Array.prototype.slice.call(fresh.cells).forEach(function (cell, index) {
+        var old = existing.cells[index];
+        if (!old) { existing.appendChild(cell); return; }
+        if (cell.classList.contains("cm-row-actions") && old.innerHTML === cell.innerHTML) { return; }
+        existing.replaceChild(cell, old);
+      });
+      labelCells(body);
+    } else if (jobsPage === 1) {
       var empty = body.querySelector(".cm-empty");
-      if (empty) { body.innerHTML = ""; }
-      body.insertAdjacentHTML("afterbegin", jobRow(job));
+      if (empty) { clear(body); }
+      body.insertBefore(jobRow(job), body.firstChild);
+      while (body.rows.length > JOBS_PAGE_SIZE) { body.deleteRow(body.rows.length - 1); }
+      labelCells(body);
     }
-    if (ACTIVE[job.state]) { poll(job.id); }
+    var boxId = tracked[job.id];
+    if (boxId) { showProgress(job, boxId); }
   }
-
-  function poll(id, onDone) {
-    if (onDone) { (whenDone[id] = whenDone[id] || []).push(onDone); }
+  function showProgress(job, boxId) {
+    var box = $(boxId);
+    if (!box) { return; }
+    clear(box);
+    box.hidden = false;
+    var labelId = boxId + "-label";
+    var text = ACTIVE[job.state] ?
+      fmt(gettext("%(kind)s (job %(id)s): %(state)s, %(progress)s learners."), {
+        kind: word("kinds", job.kind), id: job.id, state: word("states", job.state), progress: progressText(job)
+      }) :
+      fmt(gettext("%(kind)s (job %(id)s): %(state)s. %(result)s"), {
+        kind: word("kinds", job.kind), id: job.id, state: word("states", job.state), result: jobCounts(job)
+      });
+    box.appendChild(h("p", { id: labelId, text: text }));
+    box.appendChild(progressBar(job, labelId));
+  }
+  function trackJob(job, boxId) {
+    tracked[job.id] = boxId;
+    if (jobsPage !== 1) { loadJobs(1); } else { renderJob(job); }
+    if (ACTIVE[job.state]) {
+      setJobLock(true);
+      poll(job.id);
+    } else {
+      jobFinished(job);
+    }
+  }
+  var whenDone = {};
+  function poll(id) {
     if (polling[id]) { return; }
     polling[id] = true;
     var tick = function () {
       api("GET", "jobs/" + id).then(function (job) {
         renderJob(job);
-        if (ACTIVE[job.state]) {
-          setTimeout(tick, 1000);
-          return;
-        }
+        if (ACTIVE[job.state]) { window.setTimeout(tick, 1000); return; }
         polling[id] = false;
-        (whenDone[id] || []).forEach(function (callback) { callback(job); });
-        delete whenDone[id];
-        loadCertificates();
-        loadExceptions();
-      }).catch(function (error) { polling[id] = false; fail(error); });
+        jobFinished(job);
+      }).catch(function (error) {
+        polling[id] = false;
+        say("cm-feedback-jobs", "error", gettext("The job's progress could not be read."), apiMessage(error));
+      });
     };
-    setTimeout(tick, 500);
+    window.setTimeout(tick, 700);
   }
-
-  function loadJobs() {
-    return api("GET", "jobs?page_size=20").then(function (data) {
-      var body = $("cm-jobs-body");
-      if (!data.results.length) {
-        body.innerHTML = '<tr class="cm-empty"><td colspan="8" class="cm-muted">No jobs yet.</td></tr>';
-        return;
-      }
-      body.innerHTML = data.results.map(jobRow).join("");
-      data.results.forEach(function (job) { if (ACTIVE[job.state]) { poll(job.id); } });
-    }).catch(fail);
+  function jobFinished(job) {
+    var waiting = Object.keys(polling).some(function (key) { return polling[key]; });
+    if (!waiting) { setJobLock(false); }
+    (whenDone[job.id] || []).forEach(function (callback) { callback(job); });
+    delete whenDone[job.id];
+    if (job.kind !== "export") {
+      loadCertificates();
+      loadExceptions();
+      loadInvalidations();
+    }
   }
-
+  function loadJobs(page) {
+    jobsPage = page || jobsPage;
+    return api("GET", "jobs?page_size=" + JOBS_PAGE_SIZE + "&page=" + jobsPage).then(function (data) {
+      fillTable($("cm-jobs-body"), data.results.map(jobRow), gettext("No job yet."), 9);
+      $("cm-jobs-page-info").textContent = data.count ? fmt(gettext("Page %(page)s of %(pages)s (%(count)s jobs)"), {
+        page: number(data.current_page), pages: number(data.num_pages), count: number(data.count)
+      }) : "";
+      $("cm-jobs-prev").disabled = !data.previous;
+      $("cm-jobs-next").disabled = !data.next;
+      var active = data.results.filter(function (job) { return ACTIVE[job.state]; });
+      active.forEach(function (job) { poll(job.id); });
+      if (jobsPage === 1) { setJobLock(active.length > 0 || Object.keys(polling).some(function (k) { return polling[k]; })); }
+    }).catch(failed("cm-feedback-jobs", gettext("The history could not be loaded.")));
+  }
+  $("cm-jobs-prev").addEventListener("click", function () { loadJobs(Math.max(1, jobsPage - 1)); });
+  $("cm-jobs-next").addEventListener("click", function () { loadJobs(jobsPage + 1); });
   $("cm-jobs-body").addEventListener("click", function (event) {
     var button = event.target.closest(".cm-cancel");
-    if (!button) { return; }
-    api("DELETE", "jobs/" + button.getAttribute("data-job")).then(function (job) {
-      renderJob(job);
-      message("Cancel requested for job " + job.id + ".", "info");
-    }).catch(fail);
+    if (!button || unavailable(button)) { return; }
+    var id = button.getAttribute("data-job");
+    busy(button, function () {
+      return confirmAction({
+        title: fmt(gettext("Cancel job %(id)s?"), { id: id }),
+        body: [gettext("The job stops after the batch it is working on. Certificates it has already changed stay changed; the others are left as they are.")],
+        confirm: gettext("Cancel the job"),
+        dismiss: gettext("Keep it running"),
+        danger: true
+      }).then(function (yes) {
+        if (!yes) { return null; }
+        return api("DELETE", "jobs/" + id).then(function (job) {
+          renderJob(job);
+          say("cm-feedback-jobs", "success", fmt(gettext("Job %(id)s cancelled."), { id: job.id }));
+        });
+      }).catch(failed("cm-feedback-jobs", gettext("The job was not cancelled.")));
+    });
   });
 
-  function showDryRun(data) {
-    var box = $("cm-dry-run");
-    var rows = Object.keys(data.transitions || {}).map(function (key) {
-      return "<li>" + esc(key) + ": " + data.transitions[key] + "</li>";
-    }).join("");
-    box.innerHTML = "<strong>Dry run (" + esc(data.kind) + "):</strong> " + data.would_change + " of " + data.total +
-      " certificates would change." + (rows ? "<ul>" + rows + "</ul>" : "");
-    box.hidden = false;
-  }
-
-  function submitJob(body) {
-    return api("POST", "jobs", body).then(function (data) {
-      if (body.dry_run) { showDryRun(data); return; }
-      message("Started job " + data.id + " (" + data.kind + ").", "success");
-      renderJob(data);
-      if (!ACTIVE[data.state]) { loadCertificates(); loadExceptions(); }
-    }).catch(fail);
-  }
-
+  // --- generate ---------------------------------------------------------------------------------------------
   function selectedGroups() {
-    return Array.prototype.map.call(document.querySelectorAll("#cm-groups input:checked"), function (input) {
+    return Array.prototype.map.call(root.querySelectorAll("#cm-groups input:checked"), function (input) {
       return input.value;
     });
   }
+  onClick("cm-generate-all", function () {
+    return runJob({ kind: "generate_all" }, gettext("Generate all certificates?"), gettext("Start the job"));
+  });
+  onClick("cm-regenerate", function () {
+    var groups = selectedGroups();
+    if (!groups.length) {
+      say("cm-feedback-generate", "error", gettext("Choose at least one learner group."));
+      var first = root.querySelector("#cm-groups input");
+      if (first) { first.focus(); }
+      return null;
+    }
+    return runJob({ kind: "regenerate", statuses: groups }, gettext("Regenerate these learner groups?"), gettext("Start the job"));
+  });
+  onClick("cm-generate-exceptions", function () {
+    var checked = root.querySelector("input[name=cm-scope]:checked");
+    return runJob({ kind: "generate_exceptions", scope: checked ? checked.value : "new" },
+      gettext("Generate exception certificates?"), gettext("Start the job"));
+  });
 
-  function scope() {
-    var checked = document.querySelector("input[name=cm-scope]:checked");
-    return checked ? checked.value : "new";
+  // --- exceptions ----------------------------------------------------------------------------------------------
+  function exceptionCertificateCell(entry, states) {
+    if (entry.certificate_generated) { return [time(entry.certificate_generated)]; }
+    var state = states[entry.username];
+    if (!state || !state.message) { return [gettext("Not generated")]; }
+    return [h("span", { className: state.state === "blocked" ? "cm-warning" : "cm-muted", text: state.message })];
   }
-
-  function bind(id, handler) { var node = $(id); if (node) { node.addEventListener("click", handler); } }
-
-  bind("cm-generate-all", function () { submitJob({ kind: "generate_all" }); });
-  bind("cm-generate-all-dry", function () { submitJob({ kind: "generate_all", dry_run: true }); });
-  bind("cm-regenerate", function () {
-    var groups = selectedGroups();
-    if (!groups.length) { message("Choose at least one learner group.", "error"); return; }
-    submitJob({ kind: "regenerate", statuses: groups });
-  });
-  bind("cm-regenerate-dry", function () {
-    var groups = selectedGroups();
-    if (!groups.length) { message("Choose at least one learner group.", "error"); return; }
-    submitJob({ kind: "regenerate", statuses: groups, dry_run: true });
-  });
-  bind("cm-generate-exceptions", function () { submitJob({ kind: "generate_exceptions", scope: scope() }); });
-  bind("cm-generate-exceptions-dry", function () {
-    submitJob({ kind: "generate_exceptions", scope: scope(), dry_run: true });
-  });
-
-  // --- exceptions ----------------------------------------------------------------------------------
   function loadExceptions() {
-    return api("GET", "exceptions?page_size=500").then(function (data) {
-      $("cm-exceptions-body").innerHTML = data.results.length ? data.results.map(function (e) {
-        var remove = cfg.canManage ? '<button type="button" class="cm-button cm-secondary cm-remove-exception" data-user="' +
-          esc(e.username) + '">Remove</button>' : "";
-        return '<tr data-username="' + esc(e.username) + '"><td>' + esc(e.name) + "</td><td>" + esc(e.username) +
-          "</td><td>" + esc(e.email) + "</td><td>" + esc(date(e.granted)) + "</td><td>" +
-          esc(date(e.certificate_generated)) + "</td><td>" + esc(e.notes) + "</td><td>" + remove + "</td></tr>";
-      }).join("") : '<tr><td colspan="7" class="cm-muted">No exceptions.</td></tr>';
-    }).catch(fail);
+    var states = api("GET", cfg.exceptionStatusUrl).then(function (data) { return data.learners || {}; }, function () { return {}; });
+    return Promise.all([api("GET", "exceptions?page_size=500"), states]).then(function (results) {
+      var data = results[0];
+      var learners = results[1];
+      fillTable($("cm-exceptions-body"), data.results.map(function (entry) {
+        var who = learnerName(entry);
+        var remove = cfg.canManage ? h("button", {
+          type: "button", className: "cm-button cm-secondary cm-remove-exception", "data-user": entry.username,
+          "data-name": who, "aria-label": fmt(gettext("Remove %(learner)s from the exception list"), { learner: who })
+        }, [gettext("Remove")]) : null;
+        return h("tr", { "data-username": entry.username }, [
+          h("td", {}, [who]),
+          h("td", {}, [entry.email || ""]),
+          h("td", {}, [time(entry.granted) || ""]),
+          h("td", {}, exceptionCertificateCell(entry, learners)),
+          h("td", { className: "cm-notes" }, [entry.notes || ""]),
+          h("td", { className: "cm-row-actions" }, [remove])
+        ]);
+      }), gettext("Nobody is on the exception list."), 6);
+    }).catch(failed("cm-feedback-exceptions", gettext("The exception list could not be loaded.")));
   }
-
   if ($("cm-exception-form")) {
     $("cm-exception-form").addEventListener("submit", function (event) {
       event.preventDefault();
-      api("POST", "exceptions", { user: $("cm-exception-user").value, notes: $("cm-exception-notes").value })
-        .then(function (e) {
-          message((e.username || "Learner") + " added to the exception list.", "success");
+      var user = $("cm-exception-user").value.trim();
+      if (!user) {
+        say("cm-feedback-exceptions", "error", gettext("Type a username or an email address."));
+        $("cm-exception-user").focus();
+        return;
+      }
+      busy($("cm-exception-add"), function () {
+        return api("POST", "exceptions", { user: user, notes: $("cm-exception-notes").value }).then(function (entry) {
+          say("cm-feedback-exceptions", "success", fmt(gettext("%(learner)s is on the exception list. Generate exception certificates to issue theirs."), {
+            learner: learnerName(entry)
+          }));
           $("cm-exception-form").reset();
-          loadExceptions();
-        }).catch(fail);
+          return loadExceptions();
+        }).catch(failed("cm-feedback-exceptions", fmt(gettext("%(user)s was not added."), { user: user })));
+      });
     });
     $("cm-exception-bulk-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var file = $("cm-exception-file").files[0];
-      if (!file) { message("Choose a CSV file.", "error"); return; }
-      var form = new FormData();
-      form.append("file", file);
-      api("POST", "exceptions/bulk", form).then(function (data) {
-        var summary = data.summary || {};
-        var errors = (data.errors || []).map(function (e) {
-          return "line " + e.line + " (" + e.user + "): " + e.message;
-        });
-        $("cm-bulk-result").textContent = summary.added + " added, " + summary.failed + " failed." +
-          (errors.length ? " " + errors.join("; ") : "");
-        message("CSV processed: " + summary.added + " added.", summary.failed ? "error" : "success");
-        loadExceptions();
-      }).catch(fail);
+      var list = $("cm-bulk-result");
+      clear(list);
+      list.hidden = true;
+      if (!file) {
+        say("cm-feedback-exceptions", "error", gettext("Choose a CSV file first."));
+        $("cm-exception-file").focus();
+        return;
+      }
+      busy($("cm-exception-upload"), function () {
+        var form = new FormData();
+        form.append("file", file);
+        return api("POST", "exceptions/bulk", form).then(function (data) {
+          var summary = data.summary || {};
+          var errors = data.errors || [];
+          errors.forEach(function (row) {
+            list.appendChild(h("li", {}, [
+              fmt(gettext("Line %(line)s (%(user)s):"), { line: number(row.line), user: row.user || "" }), " ",
+              h("span", { className: "cm-api-message", text: row.message })
+            ]));
+          });
+          list.hidden = !errors.length;
+          var text = fmt(ngettext("%(count)s learner added.", "%(count)s learners added.", summary.added || 0), {
+            count: number(summary.added || 0)
+          });
+          if (summary.failed) {
+            text += " " + fmt(ngettext("%(count)s line refused (listed below).", "%(count)s lines refused (listed below).", summary.failed), {
+              count: number(summary.failed)
+            });
+          }
+          say("cm-feedback-exceptions", summary.failed ? "error" : "success", text);
+          $("cm-exception-bulk-form").reset();
+          return loadExceptions();
+        }).catch(failed("cm-feedback-exceptions", gettext("The CSV file was not read.")));
+      });
     });
   }
-
   $("cm-exceptions-body").addEventListener("click", function (event) {
     var button = event.target.closest(".cm-remove-exception");
-    if (!button) { return; }
+    if (!button || unavailable(button)) { return; }
     var user = button.getAttribute("data-user");
-    api("DELETE", "exceptions/" + encodeURIComponent(user)).then(function () {
-      message(user + " removed from the exception list.", "success");
-      loadExceptions();
-      loadCertificates();
-    }).catch(fail);
+    var who = button.getAttribute("data-name");
+    busy(button, function () {
+      return confirmAction({
+        title: fmt(gettext("Remove %(learner)s from the exception list?"), { learner: who }),
+        body: [gettext("Their certificate is checked again at once: if their grade does not earn one, a certificate they held only by this exception is revoked.")],
+        confirm: gettext("Remove"),
+        danger: true
+      }).then(function (yes) {
+        if (!yes) { return null; }
+        return api("DELETE", "exceptions/" + encodeURIComponent(user)).then(function () {
+          say("cm-feedback-exceptions", "success", fmt(gettext("%(learner)s was removed from the exception list."), { learner: who }));
+          loadExceptions();
+          loadCertificates();
+        });
+      }).catch(failed("cm-feedback-exceptions", fmt(gettext("%(learner)s was not removed."), { learner: who })));
+    });
   });
 
-  // --- invalidations -------------------------------------------------------------------------------
+  // --- invalidations ---------------------------------------------------------------------------------------
   function loadInvalidations() {
     return api("GET", "invalidations?page_size=500").then(function (data) {
-      $("cm-invalidations-body").innerHTML = data.results.length ? data.results.map(function (i) {
-        var action = cfg.canManage ? '<button type="button" class="cm-button cm-secondary cm-revalidate" data-id="' + i.id +
-          '">Re-validate</button>' : "";
-        return '<tr data-username="' + esc(i.username) + '"><td>' + esc(i.name) + "</td><td>" + esc(i.username) +
-          "</td><td>" + esc(i.invalidated_by) + "</td><td>" + esc(date(i.created)) + "</td><td>" + esc(i.notes) +
-          "</td><td>" + action + "</td></tr>";
-      }).join("") : '<tr><td colspan="6" class="cm-muted">No invalidations.</td></tr>';
-    }).catch(fail);
+      fillTable($("cm-invalidations-body"), data.results.map(function (entry) {
+        var who = learnerName(entry);
+        var action = cfg.canManage ? h("button", {
+          type: "button", className: "cm-button cm-secondary cm-revalidate", "data-id": String(entry.id),
+          "data-name": who, "aria-label": fmt(gettext("Re-validate the certificate of %(learner)s"), { learner: who })
+        }, [gettext("Re-validate")]) : null;
+        return h("tr", { "data-username": entry.username }, [
+          h("td", {}, [who]),
+          h("td", {}, [entry.invalidated_by || ""]),
+          h("td", {}, [time(entry.created) || ""]),
+          h("td", { className: "cm-notes" }, [entry.notes || ""]),
+          h("td", { className: "cm-row-actions" }, [action])
+        ]);
+      }), gettext("No certificate is invalidated."), 5);
+    }).catch(failed("cm-feedback-invalidations", gettext("The invalidations could not be loaded.")));
   }
-
   if ($("cm-invalidation-form")) {
     $("cm-invalidation-form").addEventListener("submit", function (event) {
       event.preventDefault();
-      api("POST", "invalidations", { user: $("cm-invalidation-user").value, notes: $("cm-invalidation-notes").value })
-        .then(function (i) {
-          message("Certificate of " + (i.username || "the learner") + " invalidated.", "success");
-          $("cm-invalidation-form").reset();
-          loadInvalidations();
-          loadCertificates();
-        }).catch(fail);
+      var user = $("cm-invalidation-user").value.trim();
+      var button = $("cm-invalidation-add");
+      if (!user) {
+        say("cm-feedback-invalidations", "error", gettext("Type a username or an email address."));
+        $("cm-invalidation-user").focus();
+        return;
+      }
+      busy(button, function () {
+        return confirmAction({
+          title: fmt(gettext("Invalidate the certificate of %(user)s?"), { user: user }),
+          body: [
+            gettext("1 learner: the certificate is revoked at once. Its public page says it was invalidated, and its PDF is no longer available."),
+            gettext("It stays revoked, whatever the grade, until you re-validate it.")
+          ],
+          confirm: gettext("Invalidate"),
+          danger: true
+        }).then(function (yes) {
+          if (!yes) { return null; }
+          return api("POST", "invalidations", { user: user, notes: $("cm-invalidation-notes").value }).then(function (entry) {
+            say("cm-feedback-invalidations", "success", fmt(gettext("The certificate of %(learner)s is invalidated."), { learner: learnerName(entry) }));
+            $("cm-invalidation-form").reset();
+            loadInvalidations();
+            loadCertificates();
+          });
+        }).catch(failed("cm-feedback-invalidations", fmt(gettext("The certificate of %(user)s was not invalidated."), { user: user })));
+      });
     });
   }
-
   $("cm-invalidations-body").addEventListener("click", function (event) {
     var button = event.target.closest(".cm-revalidate");
-    if (!button) { return; }
-    api("DELETE", "invalidations/" + button.getAttribute("data-id")).then(function () {
-      message("Certificate re-validated.", "success");
-      loadInvalidations();
-      loadCertificates();
-    }).catch(fail);
+    if (!button || unavailable(button)) { return; }
+    var who = button.getAttribute("data-name");
+    busy(button, function () {
+      return confirmAction({
+        title: fmt(gettext("Re-validate the certificate of %(learner)s?"), { learner: who }),
+        body: [gettext("1 learner: the invalidation is lifted and the certificate follows the learner's grade again. If they pass, it is valid again at once; otherwise it stays without a valid certificate.")],
+        confirm: gettext("Re-validate")
+      }).then(function (yes) {
+        if (!yes) { return null; }
+        return api("DELETE", "invalidations/" + button.getAttribute("data-id")).then(function () {
+          say("cm-feedback-invalidations", "success", fmt(gettext("The certificate of %(learner)s is re-validated."), { learner: who }));
+          loadInvalidations();
+          loadCertificates();
+          loadExceptions();
+        });
+      }).catch(failed("cm-feedback-invalidations", fmt(gettext("The certificate of %(learner)s was not re-validated."), { learner: who })));
+    });
   });
 
-  // --- certificates --------------------------------------------------------------------------------
+  // --- certificates ---------------------------------------------------------------------------------------
+  var certPage = 1;
+  function certificatePath(template, uuid) { return template.replace("00000000-0000-0000-0000-000000000000", uuid); }
+  function filterQuery() {
+    return "search=" + encodeURIComponent($("cm-search").value.trim()) +
+      "&status=" + encodeURIComponent($("cm-status-filter").value);
+  }
   function loadCertificates(page) {
     certPage = page || certPage;
-    var query = "certificates?page_size=25&page=" + certPage +
-      "&search=" + encodeURIComponent($("cm-search").value) +
-      "&status=" + encodeURIComponent($("cm-status-filter").value);
-    return api("GET", query).then(function (data) {
-      $("cm-certificates-body").innerHTML = data.results.length ? data.results.map(function (c) {
-        var links = '<a href="/cert_manager/certificates/' + esc(c.verify_uuid) + '/" target="_blank" rel="noopener">View</a>';
-        if (c.status === "downloadable") {
-          links += ' · <a href="/cert_manager/certificates/' + esc(c.verify_uuid) + '.pdf" target="_blank" rel="noopener">PDF</a>';
+    var query = filterQuery();
+    $("cm-certificates-csv").setAttribute("href", cfg.api + "certificates?format=csv&" + query);
+    return api("GET", "certificates?page_size=" + CERTS_PAGE_SIZE + "&page=" + certPage + "&" + query).then(function (data) {
+      fillTable($("cm-certificates-body"), data.results.map(function (cert) {
+        var who = learnerName(cert);
+        var actions = [h("a", {
+          className: "cm-link", href: certificatePath(cfg.certificateUrl, cert.verify_uuid), target: "_blank", rel: "noopener",
+          "aria-label": fmt(gettext("View the certificate of %(learner)s (opens in a new tab)"), { learner: who })
+        }, [gettext("View")])];
+        if (cert.status === "downloadable") {
+          actions.push(" ");
+          actions.push(h("a", {
+            className: "cm-link", href: certificatePath(cfg.pdfUrl, cert.verify_uuid), target: "_blank", rel: "noopener",
+            "aria-label": fmt(gettext("PDF of the certificate of %(learner)s (opens in a new tab)"), { learner: who })
+          }, [gettext("PDF")]));
         }
         if (cfg.canManage) {
-          links += ' <button type="button" class="cm-button cm-secondary cm-delete-cert" data-user="' + esc(c.username) +
-            '">Delete</button>';
+          actions.push(" ");
+          actions.push(h("button", {
+            type: "button", className: "cm-button cm-secondary cm-delete-cert", "data-user": cert.username, "data-name": who,
+            "aria-label": fmt(gettext("Delete the certificate of %(learner)s"), { learner: who })
+          }, [gettext("Delete")]));
         }
-        return '<tr data-username="' + esc(c.username) + '"><td>' + esc(c.username) + "</td><td>" + esc(c.name) +
-          '</td><td class="cm-cert-status">' + esc(c.status) + "</td><td>" + esc(c.mode) + "</td><td>" +
-          percent(c.grade) + "</td><td>" + esc(date(c.issued_date)) + "</td><td>" + links + "</td></tr>";
-      }).join("") : '<tr><td colspan="7" class="cm-muted">No certificates.</td></tr>';
-      $("cm-page-info").textContent = "Page " + data.current_page + " of " + data.num_pages + " (" + data.count + ")";
+        return h("tr", { "data-username": cert.username, "data-status": cert.status }, [
+          h("td", {}, [who]),
+          h("td", { className: "cm-cert-status" }, [h("span", { className: "cm-state-chip cm-status-" + cert.status, text: word("statuses", cert.status) })]),
+          h("td", {}, [word("modes", cert.mode)]),
+          h("td", {}, [percent(cert.grade)]),
+          h("td", {}, [cert.status === "downloadable" ? time(cert.issued_date) : ""]),
+          h("td", { className: "cm-row-actions" }, actions)
+        ]);
+      }), gettext("No certificate matches."), 6);
+      $("cm-certificates-summary").textContent = fmt(ngettext("%(count)s learner", "%(count)s learners", data.count), {
+        count: number(data.count)
+      });
+      $("cm-page-info").textContent = fmt(gettext("Page %(page)s of %(pages)s"), {
+        page: number(data.current_page), pages: number(data.num_pages)
+      });
       $("cm-prev").disabled = !data.previous;
       $("cm-next").disabled = !data.next;
-    }).catch(fail);
+    }).catch(failed("cm-feedback-certificates", gettext("The certificates could not be loaded.")));
   }
-
   $("cm-certificate-filter").addEventListener("submit", function (event) {
     event.preventDefault();
     loadCertificates(1);
   });
   $("cm-prev").addEventListener("click", function () { loadCertificates(Math.max(1, certPage - 1)); });
   $("cm-next").addEventListener("click", function () { loadCertificates(certPage + 1); });
-
   $("cm-certificates-body").addEventListener("click", function (event) {
     var button = event.target.closest(".cm-delete-cert");
-    if (!button) { return; }
+    if (!button || unavailable(button)) { return; }
     var user = button.getAttribute("data-user");
-    if (!window.confirm("Delete the certificate of " + user + "?")) { return; }
-    api("DELETE", "certificates/" + encodeURIComponent(user)).then(function () {
-      message("Certificate of " + user + " deleted.", "success");
-      loadCertificates();
-    }).catch(fail);
+    var who = button.getAttribute("data-name");
+    busy(button, function () {
+      return confirmAction({
+        title: fmt(gettext("Delete the certificate of %(learner)s?"), { learner: who }),
+        body: [
+          gettext("1 learner. This cannot be undone: the certificate stops being valid at once, and its public link no longer shows it as valid."),
+          gettext("Its history and any invalidation are kept; the deletion is recorded in the generation history.")
+        ],
+        confirm: gettext("Delete"),
+        danger: true
+      }).then(function (yes) {
+        if (!yes) { return null; }
+        return api("DELETE", "certificates/" + encodeURIComponent(user)).then(function () {
+          say("cm-feedback-certificates", "success", fmt(gettext("The certificate of %(learner)s was deleted."), { learner: who }));
+          loadCertificates();
+          loadExceptions();
+        });
+      }).catch(failed("cm-feedback-certificates", fmt(gettext("The certificate of %(learner)s was not deleted."), { learner: who })));
+    });
   });
 
-  // --- export and delete all -----------------------------------------------------------------------
-  bind("cm-export-pdf", function () {
+  // --- export -------------------------------------------------------------------------------------------
+  onClick("cm-export-pdf", function () {
     $("cm-export-link").hidden = true;
-    $("cm-export-status").textContent = "Exporting…";
-    api("POST", "export", { format: "pdf" }).then(function (job) {
-      renderJob(job);
+    $("cm-export-status").textContent = "";
+    return api("POST", "export", { format: "pdf" }).then(function (job) {
+      say("cm-feedback-export", "success", fmt(gettext("Job %(id)s started: %(kind)s."), { id: job.id, kind: word("kinds", job.kind) }));
       var done = function (finished) {
         if (finished.state === "succeeded" && finished.download_url) {
-          $("cm-export-status").textContent = (finished.result && finished.result.count) + " certificates exported.";
+          var count = (finished.result || {}).count || 0;
+          $("cm-export-status").textContent = fmt(ngettext("%(count)s certificate exported.", "%(count)s certificates exported.", count), {
+            count: number(count)
+          });
           $("cm-export-link").href = finished.download_url;
           $("cm-export-link").hidden = false;
+          say("cm-feedback-export", "success", gettext("The PDF is ready."));
         } else {
-          $("cm-export-status").textContent = "Export " + finished.state + (finished.error ? ": " + finished.error : ".");
+          say("cm-feedback-export", "error", fmt(gettext("The export ended: %(state)s."), { state: word("states", finished.state) }), finished.error);
         }
       };
-      if (!ACTIVE[job.state]) { done(job); } else { poll(job.id, done); }
-    }).catch(function (error) { $("cm-export-status").textContent = ""; fail(error); });
+      (whenDone[job.id] = whenDone[job.id] || []).push(done);
+      trackJob(job, "cm-export-progress");
+    }).catch(failed("cm-feedback-export", gettext("The export was not started.")));
   });
 
-  if ($("cm-delete-all-form")) {
-    $("cm-delete-all-form").addEventListener("submit", function (event) {
-      event.preventDefault();
-      var confirmText = $("cm-delete-all-confirm").value.trim();
-      if (confirmText !== cfg.courseId) { message("Type the course id exactly to confirm.", "error"); return; }
-      api("DELETE", "certificates", { confirm: confirmText }).then(function (data) {
-        message(data.deleted + " certificates deleted.", "success");
-        $("cm-delete-all-form").reset();
-        loadCertificates(1);
-      }).catch(fail);
-    });
-  }
+  // --- delete all -----------------------------------------------------------------------------------------
+  onClick("cm-delete-all-open", function () {
+    return api("GET", "certificates?page_size=1").then(function (data) {
+      var count = data.count;
+      return confirmAction({
+        title: fmt(ngettext("Delete the %(count)s certificate of this course?", "Delete all %(count)s certificates of this course?", count), {
+          count: number(count)
+        }),
+        body: [
+          fmt(ngettext("%(count)s learner loses their certificate.", "%(count)s learners lose their certificate.", count), { count: number(count) }),
+          gettext("This cannot be undone: their public links no longer show them as valid. Histories and invalidations are kept; the deletion is recorded in the generation history.")
+        ],
+        confirm: gettext("Delete all certificates"),
+        danger: true,
+        typed: {
+          expected: cfg.courseId,
+          label: fmt(gettext("Type the course id, %(course_id)s, to confirm"), { course_id: cfg.courseId })
+        }
+      }).then(function (yes) {
+        if (!yes) { return null; }
+        return api("DELETE", "certificates", { confirm: cfg.courseId }).then(function (result) {
+          say("cm-feedback-delete-all", "success", fmt(ngettext("%(count)s certificate deleted.", "%(count)s certificates deleted.", result.deleted), {
+            count: number(result.deleted)
+          }));
+          loadCertificates(1);
+          loadExceptions();
+          loadInvalidations();
+          loadJobs(1);
+        });
+      });
+    }).catch(failed("cm-feedback-delete-all", gettext("Nothing was deleted.")));
+  });
 
   loadSettings();
-  loadJobs();
+  loadJobs(1);
   loadExceptions();
   loadInvalidations();
   loadCertificates(1);

@@ -1,0 +1,207 @@
+"""
+Plain, translatable words for every code the plugin shows people: certificate statuses, learner groups, job
+kinds and states, exception scopes, change sources, enrollment modes, issue policies and eligibility reasons.
+
+This is the one place they are worded. The pages, the instructor panel (through its config), the emails and
+the web certificate use these; the REST API keeps its codes (``downloadable``, ``generate_all``, …). Every
+value is ``gettext_lazy``: it is translated where it is shown, in the language active there (the learner's
+for an email, the request's for a page). ``as_text`` turns a mapping into plain strings (JSON, the panel's
+config).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .data import CertificateStatus, CourseMode, ExceptionScope, IssuePolicy, JobKind, JobState, LearnerGroup, Source
+
+S = CertificateStatus
+# Codes written as strings below ("deleted", "delete", "deletion") name the deletion record of issue 8.
+
+#: Certificate statuses, as the course team and the learner read them.
+STATUS_LABELS = {
+    S.DOWNLOADABLE: _("Valid"),
+    S.NOTPASSING: _("Not earned: grade below passing"),
+    S.AUDIT_PASSING: _("No certificate in this mode (passing)"),
+    S.AUDIT_NOTPASSING: _("No certificate in this mode (not passing)"),
+    S.ERROR: _("Error"),
+    S.UNAVAILABLE: _("Revoked"),
+    S.GENERATING: _("Being generated"),
+    "deleted": _("Deleted by the course team"),
+}
+
+#: What a public page (web certificate, verification) says about a certificate: never why it was not earned.
+PUBLIC_VALID = pgettext_lazy("certificate status", "Valid")
+PUBLIC_REVOKED = pgettext_lazy("certificate status", "Revoked")
+PUBLIC_NOT_ISSUED = pgettext_lazy("certificate status", "Not issued")
+PUBLIC_DELETED = pgettext_lazy("certificate status", "Deleted")
+
+#: A dry run's "before" side for a learner who has no certificate yet.
+NO_CERTIFICATE = _("No certificate")
+
+#: The regeneration groups of the instructor panel (seed 000), with what each one selects.
+GROUP_LABELS = {
+    LearnerGroup.RECEIVED: _("Already received"),
+    LearnerGroup.NOT_RECEIVED: _("Not received (not passing)"),
+    LearnerGroup.AUDIT_PASSING: _("Audit, passing"),
+    LearnerGroup.AUDIT_NOTPASSING: _("Audit, not passing"),
+    LearnerGroup.ERROR: _("Error"),
+}
+GROUP_HELP = {
+    LearnerGroup.RECEIVED: _("Learners whose certificate is valid: it is updated to their current grade."),
+    LearnerGroup.NOT_RECEIVED: _("Learners who were checked and had not reached the passing grade."),
+    LearnerGroup.AUDIT_PASSING: _("Passing learners in a mode that earns no certificate (usually audit)."),
+    LearnerGroup.AUDIT_NOTPASSING: _("Learners below passing in a mode that earns no certificate."),
+    LearnerGroup.ERROR: _("Certificates that could not be generated."),
+}
+
+JOB_KIND_LABELS = {
+    JobKind.GENERATE_ALL: _("Generate all certificates"),
+    JobKind.REGENERATE: _("Regenerate learner groups"),
+    JobKind.GENERATE_EXCEPTIONS: _("Generate exception certificates"),
+    JobKind.EXPORT: _("Export to PDF"),
+    "delete": _("Delete certificates"),
+}
+
+JOB_STATE_LABELS = {
+    JobState.QUEUED: _("Waiting to start"),
+    JobState.RUNNING: _("Running"),
+    JobState.SUCCEEDED: _("Finished"),
+    JobState.FAILED: _("Failed"),
+    JobState.CANCELLED: _("Cancelled"),
+}
+
+SCOPE_LABELS = {
+    ExceptionScope.NEW: _("Only learners on the exception list without a valid certificate"),
+    ExceptionScope.ALL: _("Everyone on the exception list"),
+}
+
+#: Why a certificate changed (``Certificate.source``, revisions).
+SOURCE_LABELS = {
+    Source.GRADE_EVENT: _("Grade change"),
+    Source.ENROLLMENT_EVENT: _("Enrollment change"),
+    Source.PASSING_STATUS_EVENT: _("Passing status change"),
+    Source.INSTRUCTOR: _("Course team"),
+    Source.JOB: _("Generation job"),
+    Source.SELF_REQUEST: _("Learner's request"),
+    Source.EXCEPTION: _("Exception list"),
+    Source.INVALIDATION: _("Invalidation"),
+    Source.REVALIDATION: _("Re-validation"),
+    Source.COURSE_END: _("Course end"),
+    Source.SETTINGS: _("Course policy change"),
+    Source.BACKFILL: _("Copied from the LMS"),
+    Source.LMS: _("LMS certificate record"),
+    "deletion": _("Deleted by the course team"),
+}
+
+MODE_LABELS = {
+    CourseMode.AUDIT: _("Audit"),
+    CourseMode.HONOR: _("Honor"),
+    CourseMode.VERIFIED: _("Verified"),
+    CourseMode.PROFESSIONAL: _("Professional"),
+    CourseMode.NO_ID_PROFESSIONAL: _("Professional (no ID check)"),
+    CourseMode.MASTERS: _("Master's"),
+    CourseMode.EXECUTIVE_EDUCATION: _("Executive Education"),
+    CourseMode.PAID_EXECUTIVE_EDUCATION: _("Paid Executive Education"),
+    CourseMode.PAID_BOOTCAMP: _("Paid Bootcamp"),
+}
+
+ISSUE_POLICY_LABELS = {
+    IssuePolicy.ON_PASS: _("As soon as the learner passes"),
+    IssuePolicy.AFTER_COURSE_END: _("After the course ends"),
+}
+ISSUE_POLICY_HELP = {
+    IssuePolicy.ON_PASS: _("A learner who reaches the passing grade gets a valid certificate at once."),
+    IssuePolicy.AFTER_COURSE_END: _(
+        "Passing learners wait until the course end date; their certificates are then issued automatically."
+    ),
+}
+
+#: Why a learner has (or has no) certificate, for the learner (dashboard), by the eligibility decision's reason.
+LEARNER_REASONS = {
+    "invalidated": _("Your certificate was invalidated by the course team."),
+    "not_enrolled": _("You are not enrolled in this course."),
+    "mode_not_eligible": _("Your enrollment mode does not earn a certificate in this course."),
+    "held_until_course_end": _("Certificates of this course are issued after the course ends."),
+    "not_passing": _("You have not reached the passing grade yet."),
+    "disabled": _("Certificates are issued by the course team; you will get yours when they generate them."),
+}
+
+#: Why a learner on the exception list has no certificate, for the course team (instructor panel).
+EXCEPTION_REASONS = {
+    "invalidated": _("Their certificate is invalidated: re-validate it first."),
+    "not_enrolled": _("Not enrolled in the course (or the enrollment is no longer active)."),
+    "mode_not_eligible": _(
+        "Enrolled in a mode that earns no certificate (usually audit): add the mode to the eligible modes "
+        "in the course policies."
+    ),
+    "held_until_course_end": _("Held until the course ends (course policy)."),
+    "pending": _("Not generated yet: use “Generate exception certificates”."),
+}
+
+#: Why a certificate that was valid is no longer, for its public page, by the source of the change.
+REVOKED_REASONS = {
+    Source.INVALIDATION: _("It was invalidated by the course team."),
+    Source.GRADE_EVENT: _("The learner no longer meets the course's requirements."),
+    Source.PASSING_STATUS_EVENT: _("The learner no longer meets the course's requirements."),
+    Source.ENROLLMENT_EVENT: _("The learner's enrollment no longer qualifies for a certificate."),
+    Source.EXCEPTION: _("The exception that granted it was removed."),
+    "deletion": _("It was deleted by the course team."),
+}
+REVOKED_DEFAULT = _("It is no longer valid.")
+
+#: Column names of the certificates CSV export (``certificates?format=csv``), for a human-readable header.
+CSV_COLUMN_LABELS = {
+    "username": _("Username"),
+    "email": _("Email"),
+    "name": _("Name"),
+    "status": _("Status"),
+    "mode": _("Mode"),
+    "grade": _("Grade"),
+    "issued_date": _("Issued"),
+    "verify_uuid": _("Certificate ID"),
+    "modified": _("Last changed"),
+}
+
+
+def label(mapping: Mapping, code) -> str:
+    """The words for ``code`` in ``mapping`` (the code itself when it has none: never an empty cell)."""
+    if code is None:
+        return ""
+    return str(mapping.get(code, code))
+
+
+def public_status_label(status: str, *, was_issued: bool) -> str:
+    """Valid, Revoked (it was valid once) or Not issued: what anyone holding the link may read."""
+    if status == S.DOWNLOADABLE:
+        return str(PUBLIC_VALID)
+    if status == "deleted":
+        return str(PUBLIC_DELETED)
+    if status == S.UNAVAILABLE or was_issued:
+        return str(PUBLIC_REVOKED)
+    return str(PUBLIC_NOT_ISSUED)
+
+
+def as_text(mapping: Mapping) -> dict[str, str]:
+    """``{code: words}`` as plain strings in the active language (for JSON)."""
+    return {str(code): str(words) for code, words in mapping.items()}
+
+
+def panel_labels() -> dict[str, dict[str, str]]:
+    """Every vocabulary the instructor panel shows, in the active language (its config JSON)."""
+    return {
+        "statuses": as_text(STATUS_LABELS),
+        "groups": as_text(GROUP_LABELS),
+        "groupHelp": as_text(GROUP_HELP),
+        "kinds": as_text(JOB_KIND_LABELS),
+        "states": as_text(JOB_STATE_LABELS),
+        "scopes": as_text(SCOPE_LABELS),
+        "sources": as_text(SOURCE_LABELS),
+        "modes": as_text(MODE_LABELS),
+        "issuePolicies": as_text(ISSUE_POLICY_LABELS),
+        "exceptionReasons": as_text(EXCEPTION_REASONS),
+        "noCertificate": {"new": str(NO_CERTIFICATE)},
+    }
