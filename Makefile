@@ -24,9 +24,10 @@ upgrade: ## recompile every requirements/*.txt from its .in with the newest allo
 test: ## the whole suite, exactly as CI runs it (SQLite, PostgreSQL, MariaDB; ruff; migrations check)
 	./scripts/test.sh
 
-quality: ## ruff lint and format check
+quality: ## ruff lint and format check, import-linter layer contracts (.importlinter)
 	ruff check .
 	ruff format --check .
+	lint-imports
 
 format: ## apply ruff formatting and safe fixes
 	ruff check --fix .

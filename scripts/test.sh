@@ -6,7 +6,8 @@
 # 1. creates .venv (if missing) and installs requirements/test.txt + quality.txt and the package (-e .);
 # 2. installs Debian's chromium + chromium-driver (browser tests), poppler-utils + zbar-tools (QR scan) when missing;
 # 3. starts PostgreSQL, Redis and MariaDB when they are installed but not listening;
-# 4. runs ruff check, ruff format --check, makemigrations --check, then pytest five times:
+# 4. runs ruff check, ruff format --check, lint-imports (.importlinter: layers, no cycles), makemigrations --check,
+#    then pytest five times:
 #    SQLite (no integration/browser), PostgreSQL (everything), MariaDB (no browser), and in the LMS-shaped host
 #    (lms_host/) on MariaDB: the LMS's eager test settings, then its production settings with a real worker.
 # Prints one summary line per phase and exits non-zero if any phase failed.
@@ -206,6 +207,7 @@ run_pytest() { # name db port markexpr [settings-module [paths...]]
 export DJANGO_SETTINGS_MODULE=devsite.test_settings
 check "ruff check" ruff check .
 check "ruff format --check" ruff format --check .
+check "lint-imports (.importlinter layers)" lint-imports --no-cache
 check "makemigrations --check" python manage.py makemigrations --check --dry-run
 run_pytest "pytest sqlite" sqlite "" "not integration and not browser"
 run_pytest "pytest postgresql" postgresql 5432 ""
