@@ -1,8 +1,9 @@
 """
 Authentication and permissions of the REST API, as the LMS's own APIs do them.
 
-Authentication: JWT (edx-drf-extensions ``JwtAuthentication``; first, so an anonymous request gets 401 with
-a ``WWW-Authenticate`` header) then the LMS session (``SessionAuthenticationAllowInactiveUser``, CSRF
+Authentication: JWT (edx-drf-extensions ``JwtAuthentication`` with its signature always checked:
+``authentication.VerifiedJwtAuthentication``; first, so an anonymous request gets 401 with a ``WWW-Authenticate``
+header) then the LMS session (``SessionAuthenticationAllowInactiveUser``, CSRF
 enforced on unsafe methods).
 
 OAuth applications: a JWT whose ``is_restricted`` claim is set comes from a *restricted* application (an
@@ -17,7 +18,6 @@ methods), learners reach only their own ``me`` resources, anonymous users only `
 
 from __future__ import annotations
 
-from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from edx_rest_framework_extensions.permissions import (
     JwtHasContentOrgFilterForRequestedCourse,
@@ -30,7 +30,9 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from cert_manager_plugin import api
 
-AUTHENTICATION_CLASSES = [JwtAuthentication, SessionAuthenticationAllowInactiveUser]
+from .authentication import VerifiedJwtAuthentication
+
+AUTHENTICATION_CLASSES = [VerifiedJwtAuthentication, SessionAuthenticationAllowInactiveUser]
 
 MANAGE, READ = "manage", "read"
 

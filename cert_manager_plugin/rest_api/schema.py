@@ -26,6 +26,7 @@ class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
     """edx-drf-extensions JWT: ``Authorization: JWT <token>`` (or the LMS's JWT cookies)."""
 
     target_class = "edx_rest_framework_extensions.auth.jwt.authentication.JwtAuthentication"
+    match_subclasses = True  # the plugin's VerifiedJwtAuthentication
     name = "jwtAuth"
     priority = -1  # a host that describes it already wins
 
