@@ -10,11 +10,16 @@ account and for an account that is not in the course; ``is_global_staff`` tells 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from opaque_keys.edx.keys import CourseKey
 
 from . import lms
 from .data import CourseRole
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 MANAGE, READ = "manage", "read"
 
@@ -24,10 +29,11 @@ def course_info(course_key: CourseKey) -> lms.CourseInfo | None:
     return lms.backend().course_overview(course_key)
 
 
-def course_access(user, course_key: CourseKey) -> str | None:
+def course_access(user: AbstractBaseUser | AnonymousUser | None, course_key: CourseKey) -> str | None:
     """
-    What ``user`` may do in the course's certificate management: ``"manage"`` (global staff, course
-    instructors), ``"read"`` (course staff) or None.
+    What ``user`` may do in the course's certificate management.
+
+    ``"manage"`` (global staff, course instructors), ``"read"`` (course staff) or None.
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return None
@@ -47,7 +53,7 @@ def display_names(user_ids: Iterable[int]) -> dict[int, str]:
     return lms.backend().display_names(user_ids)
 
 
-def is_global_staff(user) -> bool:
+def is_global_staff(user: AbstractBaseUser | AnonymousUser | None) -> bool:
     """Global staff (the LMS's ``GlobalStaff`` or ``is_staff``): they may see why a course or account is missing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -56,9 +62,10 @@ def is_global_staff(user) -> bool:
 
 def learners_among(course_key: CourseKey, user_ids: Iterable[int]) -> set[int]:
     """
-    Which of ``user_ids`` are learners of the course, as its team sees them: actively enrolled (the LMS), or
-    with a learner record (enrolled once, unenrolled since), a certificate or an exception-list entry in it.
-    A constant number of queries per chunk of ids.
+    Which of ``user_ids`` are learners of the course, as its team sees them.
+
+    A learner is actively enrolled (the LMS), or has a learner record (enrolled once, unenrolled since), a
+    certificate or an exception-list entry in it. A constant number of queries per chunk of ids.
     """
     from .models import Certificate, CertificateException, LearnerRecord
 
@@ -74,10 +81,11 @@ def learners_among(course_key: CourseKey, user_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def course_learner(course_key: CourseKey, identifier: str):
+def course_learner(course_key: CourseKey, identifier: str) -> AbstractBaseUser | None:
     """
-    The user that ``identifier`` (username or email) names, when a learner of the course; else None, whether
-    no account has that name or the account is not in the course (``learners_among``).
+    The user that ``identifier`` (username or email) names, when a learner of the course; else None.
+
+    None whether no account has that name or the account is not in the course (``learners_among``).
     """
     identifier = (identifier or "").strip()
     if not identifier or "\x00" in identifier:  # a NUL never names anyone (and PostgreSQL refuses it)

@@ -9,21 +9,30 @@ course team roles (``StandaloneCourseRole``, also managed by ``manage.py cert_ma
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from . import models
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Browse and search only: writes go through ``api`` so history and rules stay intact."""
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        """Never: rows are created through ``api``."""
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        """Never: rows change through ``api``."""
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        """Never: rows are deleted through ``api``."""
         return False
 
 
@@ -32,6 +41,8 @@ USER_SEARCH = ("user__username", "user__email")
 
 @admin.register(models.CourseCertificateSettings)
 class CourseCertificateSettingsAdmin(admin.ModelAdmin):
+    """Each course's certificate settings (self-generation, issue policy, grade drop, template): editable."""
+
     list_display = ("course_key", "self_generation_enabled", "issue_policy", "revoke_on_grade_drop", "modified")
     list_filter = ("self_generation_enabled", "issue_policy", "revoke_on_grade_drop")
     search_fields = ("course_key",)
@@ -41,6 +52,8 @@ class CourseCertificateSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(models.LearnerRecord)
 class LearnerRecordAdmin(ReadOnlyAdmin):
+    """The plugin's copy of each learner's enrollment and grade in a course: read-only."""
+
     list_display = ("user", "course_key", "mode", "is_active", "percent_grade", "passed", "modified")
     list_filter = ("mode", "is_active", "passed")
     search_fields = (*USER_SEARCH, "course_key")
@@ -48,18 +61,23 @@ class LearnerRecordAdmin(ReadOnlyAdmin):
 
 
 class RevisionInline(admin.TabularInline):
+    """A certificate's superseded revisions, listed on its page: read-only."""
+
     model = models.CertificateRevision
     extra = 0
     can_delete = False
     fields = ("revision", "status", "grade", "source", "valid_from", "superseded_at", "superseded_by_source")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: models.Certificate | None = None) -> bool:
+        """Never: revisions are written when a certificate changes."""
         return False
 
 
 @admin.register(models.Certificate)
 class CertificateAdmin(ReadOnlyAdmin):
+    """Certificates with their revisions: read-only."""
+
     list_display = ("user", "course_key", "status", "mode", "grade", "revision", "issued_date", "modified")
     list_filter = ("status", "mode", "source")
     search_fields = (*USER_SEARCH, "name", "course_key", "verify_uuid")
@@ -69,6 +87,8 @@ class CertificateAdmin(ReadOnlyAdmin):
 
 @admin.register(models.CertificateRevision)
 class CertificateRevisionAdmin(ReadOnlyAdmin):
+    """Every superseded state of every certificate: read-only."""
+
     list_display = ("certificate", "revision", "status", "source", "superseded_at", "superseded_by_source")
     list_filter = ("status", "superseded_by_source")
     search_fields = ("certificate__user__username", "certificate__course_key")
@@ -77,6 +97,8 @@ class CertificateRevisionAdmin(ReadOnlyAdmin):
 
 @admin.register(models.CertificateException)
 class CertificateExceptionAdmin(ReadOnlyAdmin):
+    """The exception lists (learners granted a certificate whatever their grade): read-only."""
+
     list_display = ("user", "course_key", "notes", "granted_by", "created")
     search_fields = (*USER_SEARCH, "course_key")
     list_select_related = ("user", "granted_by")
@@ -84,6 +106,8 @@ class CertificateExceptionAdmin(ReadOnlyAdmin):
 
 @admin.register(models.CertificateInvalidation)
 class CertificateInvalidationAdmin(ReadOnlyAdmin):
+    """Invalidations of certificates, active and lifted: read-only."""
+
     list_display = ("certificate", "active", "notes", "invalidated_by", "created", "revalidated_at")
     list_filter = ("active",)
     search_fields = ("certificate__user__username", "certificate__course_key")
@@ -91,18 +115,23 @@ class CertificateInvalidationAdmin(ReadOnlyAdmin):
 
 
 class ChunkInline(admin.TabularInline):
+    """A job's chunks and their progress, listed on its page: read-only."""
+
     model = models.GenerationJobChunk
     extra = 0
     can_delete = False
     fields = ("number", "state", "attempts", "processed", "changed", "failed", "skipped", "finished", "error")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: models.GenerationJob | None = None) -> bool:
+        """Never: chunks are written by the job runner."""
         return False
 
 
 @admin.register(models.GenerationJob)
 class GenerationJobAdmin(ReadOnlyAdmin):
+    """Bulk jobs (generation, regeneration, exports, deletions) with their chunks: read-only."""
+
     list_display = ("id", "course_key", "kind", "state", "requested_by", "total", "processed", "changed", "created")
     list_filter = ("kind", "state")
     search_fields = ("course_key", "requested_by__username")
@@ -112,6 +141,8 @@ class GenerationJobAdmin(ReadOnlyAdmin):
 
 @admin.register(models.CertificateTemplate)
 class CertificateTemplateAdmin(admin.ModelAdmin):
+    """Certificate templates (per course, organization, mode or language): editable."""
+
     list_display = ("name", "course_key", "organization", "mode", "language", "is_active", "modified")
     list_filter = ("is_active", "mode", "language")
     search_fields = ("name", "course_key", "organization")
@@ -119,6 +150,8 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(models.StandaloneCourse)
 class StandaloneCourseAdmin(admin.ModelAdmin):
+    """The standalone adapter's courses (outside the LMS): editable."""
+
     list_display = ("course_key", "display_name", "org", "start", "end")
     search_fields = ("course_key", "display_name", "org")
 

@@ -3,10 +3,14 @@ The public face of cert_manager_plugin: receivers, tasks, views and other apps i
 
 Writes live in ``services`` (and ``engine``/``jobs`` for bulk work), reads in ``selectors``; this module
 re-exports the operations that form the contract (ruff's F401 is off for this file: every import
-here is a re-export).
+here is a re-export), and the model classes they take and return, so that the entry points can name them
+in type annotations.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .courses import course_policy
 from .engine import BatchResult, reconcile_batch
@@ -52,6 +56,23 @@ from .services import (
     update_course_settings,
 )
 
+# --- model types: what the operations take and return, for the entry points' annotations ---
+# isort: split
+from .models import (
+    Certificate,
+    CertificateException,
+    CertificateInvalidation,
+    CertificateRevision,
+    CourseCertificateSettings,
+    GenerationJob,
+    LearnerRecord,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+# --- end model types ---
+
 # --- jobs (bulk engine issue: jobs.py) ---
 # isort: split
 from .jobs import (
@@ -88,17 +109,23 @@ from .csv_export import escape_cell, iter_csv, to_csv
 from .notifications import enqueue_notifications, notify_certificate_change, notify_changes, send_certificate_emails
 from .rendering.export import stored_export
 from .rendering.html import dashboard_rows, time_html, web_certificate_context
-from .rendering.templates import certificate_context, template_for
+from .rendering.templates import CourseLayout, certificate_context, template_for
 
 
-def render_certificate_pdf(certificate, **kwargs) -> bytes:
-    """The certificate as a one-page PDF (ReportLab and pypdf load on first use, not with the LMS)."""
+def render_certificate_pdf(
+    certificate: Certificate, *, request: HttpRequest | None = None, layout: CourseLayout | None = None
+) -> bytes:
+    """
+    The certificate as a one-page PDF (ReportLab and pypdf load on first use, not with the LMS).
+
+    Its links are absolute: a base URL setting or ``request`` is needed; ``layout`` saves the course's queries.
+    """
     from .rendering.pdf import render_certificate_pdf as render
 
-    return render(certificate, **kwargs)
+    return render(certificate, request=request, layout=layout)
 
 
-def run_export_job(job, progress=None) -> dict:
+def run_export_job(job: GenerationJob, progress: Callable[[int, int], None] | None = None) -> dict:
     """Write an export job's file (one PDF or a ZIP); see ``rendering.export``."""
     from .rendering.export import run_export_job as run
 

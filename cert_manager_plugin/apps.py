@@ -57,8 +57,10 @@ class CertManagerConfig(AppConfig):
 
     def ready(self) -> None:
         """
-        Register the plugin's Celery tasks on the host's app (jobs hand them over by name), and connect the
-        receivers of the LMS's own Django signals (user retirement; nothing outside the LMS).
+        Register the plugin's Celery tasks and connect the receivers of the LMS's own Django signals.
+
+        The tasks go on the host's Celery app (jobs hand them over by name); the LMS's signals are user
+        retirement (nothing outside the LMS).
         """
         from . import receivers, tasks  # noqa: F401
 

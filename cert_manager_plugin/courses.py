@@ -12,8 +12,9 @@ from .models import CourseCertificateSettings
 
 def parse_course_key(value: object) -> CourseKey:
     """
-    A CourseKey from a string (or a CourseKey), without branch or version (``…+branch@draft+version@…`` name
-    the same course run); a malformed one raises ``InvalidCourseKey``.
+    A CourseKey from a string (or a CourseKey), without branch or version.
+
+    ``…+branch@draft+version@…`` name the same course run; a malformed one raises ``InvalidCourseKey``.
     """
     if not isinstance(value, CourseKey):
         try:
@@ -29,8 +30,9 @@ def parse_course_key(value: object) -> CourseKey:
 
 def canonical_course_key(value: object) -> CourseKey:
     """
-    The course's own key, as the LMS spells it, for any spelling of it (another case, a branch or a version):
-    every job, lock and row is keyed on that one. A course the LMS does not know keeps the parsed key.
+    The course's own key, as the LMS spells it, for any spelling of it (another case, a branch or a version).
+
+    Every job, lock and row is keyed on that one. A course the LMS does not know keeps the parsed key.
     """
     course_key = parse_course_key(value)
     info = lms.backend().course_overview(course_key)

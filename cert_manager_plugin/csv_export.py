@@ -21,7 +21,7 @@ CONTENT_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
 
 
-def escape_cell(value: Any) -> str:
+def escape_cell(value: object) -> str:
     """The cell as text, prefixed with ``'`` when a spreadsheet would read it as a formula."""
     if value is None:
         return ""
@@ -40,8 +40,9 @@ class _Echo:
 
 def iter_csv(header: Iterable[str], rows: Iterable[Iterable[Any]], *, bom: bool = False) -> Iterator[str]:
     """
-    Yield the CSV lines (header first) with every cell escaped; suited to a streaming response. ``bom``: the
-    byte order mark comes first (a file for download, served as ``CONTENT_TYPE``).
+    Yield the CSV lines (header first) with every cell escaped; suited to a streaming response.
+
+    ``bom``: the byte order mark comes first (a file for download, served as ``CONTENT_TYPE``).
     """
     writer = csv.writer(_Echo())
     if bom:

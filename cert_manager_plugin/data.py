@@ -20,6 +20,7 @@ class CertificateStatus(StrEnum):
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
+        """The statuses as Django field choices (value, value)."""
         return [(s.value, s.value) for s in cls]
 
 

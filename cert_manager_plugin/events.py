@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from opaque_keys.edx.keys import CourseKey
@@ -15,6 +17,9 @@ from .data import TRANSITIONS, CertificateStatus, transition
 from .models import Certificate
 from .sql import ids_in
 
+if TYPE_CHECKING:
+    from openedx_events.tooling import OpenEdxPublicSignal
+
 log = logging.getLogger(__name__)
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
 
@@ -23,12 +28,12 @@ DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
 SIGNALS = {kind: getattr(learning_signals, rule.event) for kind, rule in TRANSITIONS.items()}
 
 
-def signal_for(before: str | None, after: str):
+def signal_for(before: str | None, after: str) -> OpenEdxPublicSignal:
     """CREATED when a certificate becomes downloadable, REVOKED when it stops being, else CHANGED."""
     return SIGNALS[transition(before, after)]
 
 
-def pdf_url(verify_uuid) -> str:
+def pdf_url(verify_uuid: uuid.UUID | str) -> str:
     """The certificate's PDF URL (``links``: absolute with CERT_MANAGER_BASE_URL or LMS_ROOT_URL)."""
     return links.certificate_url(verify_uuid, links.PDF)
 

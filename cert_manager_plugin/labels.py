@@ -1,6 +1,8 @@
 """
-Plain, translatable words for every code the plugin shows people: certificate statuses, learner groups, job
-kinds and states, exception scopes, change sources, enrollment modes, issue policies and eligibility reasons.
+Plain, translatable words for every code the plugin shows people.
+
+The codes are certificate statuses, learner groups, job kinds and states, exception scopes, change sources,
+enrollment modes, issue policies and eligibility reasons.
 
 This is the one place they are worded. The pages, the instructor panel (through its config), the emails and
 the web certificate use these; the REST API keeps its codes (``downloadable``, ``generate_all``, …). Every
@@ -167,7 +169,7 @@ CSV_COLUMN_LABELS = {
 }
 
 
-def label(mapping: Mapping, code) -> str:
+def label(mapping: Mapping, code: str | None) -> str:
     """The words for ``code`` in ``mapping`` (the code itself when it has none: never an empty cell)."""
     if code is None:
         return ""

@@ -93,9 +93,10 @@ class LearnerRecord(models.Model):
 
 class CourseSweep(models.Model):
     """
-    The course's one reconcile of its pending learners (``reconcile.sweep_course``): ``armed_at`` is set while a
-    sweep task is scheduled or running (its heartbeat), NULL otherwise. Its unique row and conditional UPDATE let
-    a burst of LMS events send one task per course, whatever the timing.
+    The course's one reconcile of its pending learners (``reconcile.sweep_course``).
+
+    ``armed_at`` is set while a sweep task is scheduled or running (its heartbeat), NULL otherwise. Its unique row
+    and conditional UPDATE let a burst of LMS events send one task per course, whatever the timing.
 
     .. no_pii:
     """

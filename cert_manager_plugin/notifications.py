@@ -25,6 +25,7 @@ import functools
 import logging
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -34,6 +35,10 @@ from django.utils import translation
 
 from . import dispatch, lms
 from .data import TRANSITIONS, CertificateStatus, transition
+
+if TYPE_CHECKING:
+    from .models import Certificate
+    from .rendering.templates import CourseLayout
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +54,7 @@ LANGUAGE_PREFERENCE = "pref-lang"
 
 
 def notification_kind(before_status: str | None, after_status: str) -> str | None:
-    """issued / updated / revoked for a status change, or None when the learner need not hear about it."""
+    """Issued / updated / revoked for a status change, or None when the learner need not hear about it."""
     return TRANSITIONS[transition(before_status, after_status)].mail
 
 
@@ -59,6 +64,7 @@ def still_applies(kind: str, status: str) -> bool:
 
 
 def emails_enabled() -> bool:
+    """Whether certificate emails are on (``CERT_MANAGER_EMAILS_ENABLED``, default off)."""
     return bool(getattr(settings, "CERT_MANAGER_EMAILS_ENABLED", False))
 
 
@@ -172,7 +178,7 @@ def learner_languages(user_ids: Iterable[int]) -> dict[int, str]:
     return lms.backend().preferred_languages(user_ids)
 
 
-def email_context(certificate, kind: str, *, layout=None) -> dict:
+def email_context(certificate: Certificate, kind: str, *, layout: CourseLayout | None = None) -> dict:
     """The template variables of a certificate mail: ``certificate_context`` plus the kind and the learner."""
     from .rendering.templates import certificate_context
 
@@ -190,7 +196,14 @@ def email_context(certificate, kind: str, *, layout=None) -> dict:
     }
 
 
-def deliver(certificate, kind: str, *, language: str | None = None, layout=None, via_ace: bool | None = None) -> None:
+def deliver(
+    certificate: Certificate,
+    kind: str,
+    *,
+    language: str | None = None,
+    layout: CourseLayout | None = None,
+    via_ace: bool | None = None,
+) -> None:
     """Send one certificate mail (edx-ace inside the LMS, Django mail otherwise); errors propagate."""
     via_ace = lms.inside_lms() if via_ace is None else via_ace
     if via_ace:
@@ -223,7 +236,7 @@ def ace_message_types() -> dict:
     return {kind: message_type(kind) for kind in KINDS}
 
 
-def _send_with_ace(certificate, kind: str, language: str | None, layout) -> None:
+def _send_with_ace(certificate: Certificate, kind: str, language: str | None, layout: CourseLayout | None) -> None:
     from edx_ace import ace
     from edx_ace.recipient import Recipient
 
@@ -242,7 +255,7 @@ def _send_with_ace(certificate, kind: str, language: str | None, layout) -> None
 # --- inline (management commands, tests) -------------------------------------------------------------------
 
 
-def notify_certificate_change(certificate, before_status: str | None, *, force: bool = False) -> bool:
+def notify_certificate_change(certificate: Certificate, before_status: str | None, *, force: bool = False) -> bool:
     """
     Email the learner about one certificate change now, in this process; True when a mail was sent.
 
@@ -265,6 +278,7 @@ def notify_certificate_change(certificate, before_status: str | None, *, force: 
 def notify_changes(changes: Iterable, *, force: bool = False) -> int:
     """
     Email the learners of a batch of engine changes now, in this process; returns how many mails went out.
+
     Loads the certificates' users in one query. (After a commit, ``enqueue_notifications`` is the way:
     it hands the mails to a Celery task.)
     """

@@ -10,26 +10,40 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
 
 from . import api
 from .data import Source
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.dispatch import Signal
+    from opaque_keys.edx.keys import CourseKey
+    from openedx_events.learning.data import (
+        CourseData,
+        CourseEnrollmentData,
+        CoursePassingStatusData,
+        PersistentCourseGradeData,
+    )
+
 log = logging.getLogger(__name__)
 
 
-def _event_time(kwargs) -> datetime:
+def _event_time(kwargs: Mapping[str, object]) -> datetime:
+    """When the event happened (its ``metadata.time``), else now."""
     metadata = kwargs.get("metadata")
     return getattr(metadata, "time", None) or timezone.now()
 
 
-def _safe(func):
+def _safe(func: Callable[..., None]) -> Callable[..., None]:
     """Log and swallow every error: a certificate problem must never break enrollment or grading."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             func(*args, **kwargs)
         except Exception:
@@ -38,10 +52,14 @@ def _safe(func):
     return wrapper
 
 
-def _record(event: str, user_id, course_key, record, **fields) -> bool:
+def _record(
+    event: str, user_id: int | None, course_key: CourseKey, record: Callable[..., bool], **fields: object
+) -> bool:
     """
-    Store the event with ``api.record_*``, which marks the learner and schedules the course's sweep (it checks
-    the user only when it has no record yet: the common path is two UPDATEs); an unknown user is logged.
+    Store the event with ``api.record_*``, which marks the learner and schedules the course's sweep.
+
+    ``record`` checks the user only when it has no record yet (the common path is two UPDATEs); an unknown user
+    is logged. True when the event was applied.
     """
     try:
         if user_id is None:
@@ -52,7 +70,8 @@ def _record(event: str, user_id, course_key, record, **fields) -> bool:
         return False
 
 
-def _course_key(course, event: str):
+def _course_key(course: CourseData | None, event: str) -> CourseKey | None:
+    """The event's course key without branch or version; None (logged) when it is malformed."""
     try:
         return api.parse_course_key(getattr(course, "course_key", None))
     except api.CertManagerError:
@@ -62,7 +81,8 @@ def _course_key(course, event: str):
         return None
 
 
-def _enrollment(enrollment, kwargs, event: str) -> None:
+def _enrollment(enrollment: CourseEnrollmentData, kwargs: Mapping[str, object], event: str) -> None:
+    """Store an enrollment event (mode, active or not, when) for its learner."""
     course_key = _course_key(enrollment.course, event)
     user_id = enrollment.user.id
     if course_key is None:
@@ -72,19 +92,19 @@ def _enrollment(enrollment, kwargs, event: str) -> None:
 
 
 @_safe
-def on_enrollment_created(sender, enrollment=None, **kwargs) -> None:
+def on_enrollment_created(sender: object, enrollment: CourseEnrollmentData | None = None, **kwargs: Any) -> None:
     """COURSE_ENROLLMENT_CREATED."""
     _enrollment(enrollment, kwargs, "COURSE_ENROLLMENT_CREATED")
 
 
 @_safe
-def on_enrollment_changed(sender, enrollment=None, **kwargs) -> None:
+def on_enrollment_changed(sender: object, enrollment: CourseEnrollmentData | None = None, **kwargs: Any) -> None:
     """COURSE_ENROLLMENT_CHANGED (mode change, deactivation)."""
     _enrollment(enrollment, kwargs, "COURSE_ENROLLMENT_CHANGED")
 
 
 @_safe
-def on_unenrollment_completed(sender, enrollment=None, **kwargs) -> None:
+def on_unenrollment_completed(sender: object, enrollment: CourseEnrollmentData | None = None, **kwargs: Any) -> None:
     """COURSE_UNENROLLMENT_COMPLETED: the enrollment is inactive whatever the payload says."""
     from attr import evolve
 
@@ -92,7 +112,9 @@ def on_unenrollment_completed(sender, enrollment=None, **kwargs) -> None:
 
 
 @_safe
-def on_persistent_grade_summary_changed(sender, grade=None, **kwargs) -> None:
+def on_persistent_grade_summary_changed(
+    sender: object, grade: PersistentCourseGradeData | None = None, **kwargs: Any
+) -> None:
     """PERSISTENT_GRADE_SUMMARY_CHANGED: percent grade and passed timestamp."""
     event = "PERSISTENT_GRADE_SUMMARY_CHANGED"
     course_key = _course_key(grade.course, event)
@@ -107,7 +129,9 @@ def on_persistent_grade_summary_changed(sender, grade=None, **kwargs) -> None:
 
 
 @_safe
-def on_course_passing_status_updated(sender, course_passing_status=None, **kwargs) -> None:
+def on_course_passing_status_updated(
+    sender: object, course_passing_status: CoursePassingStatusData | None = None, **kwargs: Any
+) -> None:
     """COURSE_PASSING_STATUS_UPDATED: the learner crossed the passing threshold (either way)."""
     event = "COURSE_PASSING_STATUS_UPDATED"
     status = course_passing_status
@@ -123,7 +147,7 @@ def on_course_passing_status_updated(sender, course_passing_status=None, **kwarg
 RETIREMENT_DISPATCH_UID = "cert_manager_plugin.on_user_retired"
 
 
-def on_user_retired(sender, user=None, **kwargs) -> None:
+def on_user_retired(sender: object, user: AbstractBaseUser | None = None, **kwargs: Any) -> None:
     """
     USER_RETIRE_LMS_CRITICAL / USER_RETIRE_LMS_MISC: scrub the learner's PII (idempotent: both may call).
 
@@ -143,24 +167,33 @@ def on_user_retired(sender, user=None, **kwargs) -> None:
 LMS_CERTIFICATE_DISPATCH_UID = "cert_manager_plugin.on_lms_certificate_saved"
 
 
+class LmsGeneratedCertificate(Protocol):
+    """What ``on_lms_certificate_saved`` reads of the LMS's ``GeneratedCertificate`` (edx-platform's model)."""
+
+    user_id: int
+    course_id: CourseKey | str
+
+
 @_safe
-def on_lms_certificate_saved(sender, instance=None, **kwargs) -> None:
+def on_lms_certificate_saved(sender: type, instance: LmsGeneratedCertificate | None = None, **kwargs: Any) -> None:
     """
-    ``post_save`` of the LMS's ``GeneratedCertificate``: only the LMS's own ``save()`` sends it (the plugin writes
-    the table set-based), e.g. an ``invalidate()`` from another LMS feature. Reconcile that learner, which puts
-    the LMS's row back in line with our certificate.
+    ``post_save`` of the LMS's ``GeneratedCertificate``: reconcile that learner.
+
+    Only the LMS's own ``save()`` sends it (the plugin writes the table set-based), e.g. an ``invalidate()`` from
+    another LMS feature. The reconcile puts the LMS's row back in line with our certificate.
     """
     if instance is None:
         return
     api.learner_changed(instance.user_id, api.parse_course_key(instance.course_id), Source.LMS)
 
 
-def connect_lms_signals() -> list:
+def connect_lms_signals() -> list[Signal]:
     """
-    Connect to edx-platform's Django signals (none outside the LMS): retirement (``on_user_retired``) and the
-    LMS's own certificate writes (``on_lms_certificate_saved``, on the ``post_save`` of its model). They cannot go in
-    ``plugin_app["signals_config"]``: edx-django-utils imports every signal path listed there, and the demo
-    host and the tests have no edx-platform. Returns the retirement signals connected.
+    Connect to edx-platform's Django signals (none outside the LMS); returns the retirement signals connected.
+
+    They are retirement (``on_user_retired``) and the LMS's own certificate writes (``on_lms_certificate_saved``,
+    on the ``post_save`` of its model). They cannot go in ``plugin_app["signals_config"]``: edx-django-utils
+    imports every signal path listed there, and the demo host and the tests have no edx-platform.
     """
     signals = api.retirement_signals()
     for signal in signals:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import uuid
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
@@ -22,11 +23,15 @@ from .models import (
     StandaloneCourseRole,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 
 def certificates(course_key: CourseKey, *, search: str = "", status: str | None = None) -> QuerySet[Certificate]:
     """
-    The course's certificates with their users, searchable by username, email or name. Deleted ones only when
-    the status filter asks for them (``status=deleted``).
+    The course's certificates with their users, searchable by username, email or name.
+
+    Deleted ones only when the status filter asks for them (``status=deleted``).
     """
     qs = Certificate.objects.filter(course_key=course_key).select_related("user").order_by("user__username", "id")
     if status:
@@ -48,7 +53,7 @@ def certificate_for(course_key: CourseKey, user_id: int) -> Certificate | None:
     return Certificate.objects.filter(course_key=course_key, user_id=user_id).select_related("user").first()
 
 
-def certificate_by_verify_uuid(verify_uuid) -> Certificate | None:
+def certificate_by_verify_uuid(verify_uuid: uuid.UUID | str) -> Certificate | None:
     """The certificate behind a public verification link."""
     return Certificate.objects.filter(verify_uuid=verify_uuid).select_related("user").first()
 
@@ -58,15 +63,17 @@ def revisions(certificate: Certificate) -> QuerySet[CertificateRevision]:
     return CertificateRevision.objects.filter(certificate=certificate).order_by("-revision")
 
 
-def learner_certificates(user) -> QuerySet[Certificate]:
+def learner_certificates(user: AbstractBaseUser) -> QuerySet[Certificate]:
     """Every certificate of one learner, newest first (not those the course team deleted)."""
     return Certificate.objects.filter(user=user).exclude(status=CertificateStatus.DELETED).order_by("-modified", "-id")
 
 
 def exceptions(course_key: CourseKey) -> QuerySet[CertificateException]:
     """
-    The exception list with the seed's columns; ``certificate_generated`` is the issue date of the learner's
-    certificate while it is issued (a revoked one keeps its old issue date, which must not show here).
+    The exception list with the seed's columns.
+
+    ``certificate_generated`` is the issue date of the learner's certificate while it is issued (a revoked one
+    keeps its old issue date, which must not show here).
     """
     issued = Certificate.objects.filter(
         course_key=course_key, user_id=OuterRef("user_id"), status=CertificateStatus.DOWNLOADABLE
@@ -117,8 +124,10 @@ class ExceptionEligibility(NamedTuple):
 
 def exception_eligibility(course_key: CourseKey) -> dict[str, ExceptionEligibility]:
     """
-    For each learner on the course's exception list (by username), what the engine's own eligibility rules
-    say of an exception certificate. A constant number of queries for the whole list.
+    For each learner on the course's exception list (by username), whether an exception certificate is issued.
+
+    What the engine's own eligibility rules say of it: issued, pending or blocked (and why). A constant number
+    of queries for the whole list.
     """
     entries = list(CertificateException.objects.filter(course_key=course_key).values_list("user_id", "user__username"))
     ids = [user_id for user_id, _username in entries]

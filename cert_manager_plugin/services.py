@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from opaque_keys.edx.keys import CourseKey
 from . import engine, errors, jobs, lms, validation
 from .courses import canonical_course_key, parse_course_key, resolve_course  # noqa: F401 - re-exported
 from .data import ALL_MODES, CertificateStatus, IssuePolicy, JobKind, JobState, Source
-from .eligibility import LearnerState, decide
+from .eligibility import CoursePolicy, Decision, LearnerState, decide
 from .models import (
     Certificate,
     CertificateException,
@@ -25,10 +26,13 @@ from .models import (
 from .reconcile import reconcile_learner
 from .sql import retry_on_deadlock
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 log = logging.getLogger(__name__)
 
 
-def resolve_user(identifier: str):
+def resolve_user(identifier: str) -> AbstractBaseUser:
     """A user by username or email; ``UserNotFound`` otherwise."""
     user = lms.backend().find_user(identifier)
     if user is None:
@@ -40,13 +44,14 @@ def resolve_user(identifier: str):
 
 
 def _active_invalidation(user_id: int, course_key: CourseKey) -> CertificateInvalidation | None:
+    """The learner's active invalidation in the course, if any."""
     return CertificateInvalidation.objects.filter(
         active=True, certificate__user_id=user_id, certificate__course_key=course_key
     ).first()
 
 
 def grant_exception(
-    course_key: CourseKey, identifier: str, *, notes: str = "", granted_by=None
+    course_key: CourseKey, identifier: str, *, notes: str = "", granted_by: AbstractBaseUser | None = None
 ) -> CertificateException:
     """Put a learner on the course's exception list; the learner must be enrolled and not invalidated."""
     identifier, notes = validation.clean_identifier(identifier), validation.clean_notes(notes)
@@ -68,10 +73,14 @@ def grant_exception(
         raise errors.AlreadyListed(f"'{identifier}' is already on the exception list.", user=identifier) from exc
 
 
-def remove_exception(course_key: CourseKey, identifier: str, *, removed_by=None) -> engine.BatchResult:
+def remove_exception(
+    course_key: CourseKey, identifier: str, *, removed_by: AbstractBaseUser | None = None
+) -> engine.BatchResult:
     """
-    Take a learner off the exception list and reconcile: a passing learner keeps the certificate, a learner
-    who held it only by exception loses it (Open edX invalidates it whatever the grade).
+    Take a learner off the exception list and reconcile that learner.
+
+    A passing learner keeps the certificate, a learner who held it only by exception loses it (Open edX
+    invalidates it whatever the grade).
 
     The course's "keep on grade drop" setting protects learners who earned the certificate by passing; it
     does not apply here, so this reconcile always revokes a certificate the learner's grade does not carry.
@@ -91,7 +100,7 @@ def remove_exception(course_key: CourseKey, identifier: str, *, removed_by=None)
 
 
 def invalidate_certificate(
-    course_key: CourseKey, identifier: str, *, notes: str = "", invalidated_by=None
+    course_key: CourseKey, identifier: str, *, notes: str = "", invalidated_by: AbstractBaseUser | None = None
 ) -> CertificateInvalidation:
     """Invalidate a learner's certificate (status becomes unavailable until re-validated)."""
     identifier, notes = validation.clean_identifier(identifier), validation.clean_notes(notes)
@@ -118,7 +127,9 @@ def invalidate_certificate(
     return invalidation
 
 
-def revalidate_certificate(course_key: CourseKey, invalidation_id: int, *, revalidated_by=None) -> engine.BatchResult:
+def revalidate_certificate(
+    course_key: CourseKey, invalidation_id: int, *, revalidated_by: AbstractBaseUser | None = None
+) -> engine.BatchResult:
     """Lift an invalidation and reconcile that learner."""
     with transaction.atomic():
         invalidation = (
@@ -145,11 +156,14 @@ def revalidate_certificate(course_key: CourseKey, invalidation_id: int, *, reval
 # --- deletes ---------------------------------------------------------------------------------------
 
 
-def delete_certificate(course_key: CourseKey, identifier: str, *, deleted_by=None) -> engine.BatchResult:
+def delete_certificate(
+    course_key: CourseKey, identifier: str, *, deleted_by: AbstractBaseUser | None = None
+) -> engine.BatchResult:
     """
-    Delete one learner's certificate: it becomes ``deleted`` (no longer shown as valid anywhere), its history
-    gains a revision, an active invalidation stays active and the LMS's record follows. Recorded in the
-    generation history. A later job may issue it again (same verify id) unless the learner is invalidated.
+    Delete one learner's certificate: it becomes ``deleted`` (no longer shown as valid anywhere).
+
+    Its history gains a revision, an active invalidation stays active and the LMS's record follows. Recorded in
+    the generation history. A later job may issue it again (same verify id) unless the learner is invalidated.
     """
     user = resolve_user(identifier)
     cert = Certificate.objects.filter(user=user, course_key=course_key).exclude(status=CertificateStatus.DELETED)
@@ -165,11 +179,14 @@ def delete_certificate(course_key: CourseKey, identifier: str, *, deleted_by=Non
     return result
 
 
-def delete_all_certificates(course_key: CourseKey, *, confirm: str | None, deleted_by=None) -> int:
+def delete_all_certificates(
+    course_key: CourseKey, *, confirm: str | None, deleted_by: AbstractBaseUser | None = None
+) -> int:
     """
-    Delete every certificate of the course (``confirm`` must repeat the course id), set-based, as
-    ``delete_certificate`` does one. Holds the course's job lock meanwhile (``JobAlreadyRunning`` while a job
-    runs) and leaves one "delete" entry in the generation history. Returns how many were deleted.
+    Delete every certificate of the course (``confirm`` must repeat the course id); returns how many.
+
+    Set-based, as ``delete_certificate`` does one. Holds the course's job lock meanwhile (``JobAlreadyRunning``
+    while a job runs) and leaves one "delete" entry in the generation history.
     """
     if str(confirm or "") != str(course_key):
         raise errors.ConfirmationRequired(
@@ -204,7 +221,7 @@ def delete_all_certificates(course_key: CourseKey, *, confirm: str | None, delet
     return total.changed
 
 
-def _record_deletion(course_key: CourseKey, deleted_by, params: dict, changed: int) -> None:
+def _record_deletion(course_key: CourseKey, deleted_by: AbstractBaseUser | None, params: dict, changed: int) -> None:
     """One finished "delete" entry in the generation history (who, when, how many)."""
     now = timezone.now()
     GenerationJob.objects.create(
@@ -233,7 +250,9 @@ def get_course_settings(course_key: CourseKey) -> CourseCertificateSettings:
     return row or CourseCertificateSettings(course_key=course_key)
 
 
-def update_course_settings(course_key: CourseKey, changes: dict, *, updated_by=None) -> CourseCertificateSettings:
+def update_course_settings(
+    course_key: CourseKey, changes: dict, *, updated_by: AbstractBaseUser | None = None
+) -> CourseCertificateSettings:
     """Validate and save settings changes; unknown fields and bad values raise ``InvalidInput``."""
     if not isinstance(changes, dict):
         raise errors.InvalidInput("Settings changes must be an object of field names and values.")
@@ -274,7 +293,7 @@ def update_course_settings(course_key: CourseKey, changes: dict, *, updated_by=N
 # --- learner self-generation ----------------------------------------------------------------------
 
 
-def _decision(course_key: CourseKey, user_id: int):
+def _decision(course_key: CourseKey, user_id: int) -> tuple[Decision, CoursePolicy]:
     """The eligibility decision for one learner, from the same inputs the engine reads."""
     row = LearnerRecord.objects.filter(course_key=course_key, user_id=user_id).first()
     learner = None
@@ -303,7 +322,7 @@ REFUSALS = {
 }
 
 
-def request_certificate(course_key: CourseKey, user) -> Certificate:
+def request_certificate(course_key: CourseKey, user: AbstractBaseUser) -> Certificate:
     """A learner asks for a certificate: refused with a clear reason unless one is (or can be) issued."""
     if not get_course_settings(course_key).self_generation_enabled:
         raise errors.SelfGenerationRefused(
@@ -328,7 +347,7 @@ def request_certificate(course_key: CourseKey, user) -> Certificate:
     )
 
 
-def grant_standalone_course_role(user, course_key: CourseKey, role: str) -> bool:
+def grant_standalone_course_role(user: AbstractBaseUser, course_key: CourseKey, role: str) -> bool:
     """Give ``user`` a course team role in the standalone adapter; False when they already had it."""
     try:
         with transaction.atomic():
@@ -338,7 +357,7 @@ def grant_standalone_course_role(user, course_key: CourseKey, role: str) -> bool
     return True
 
 
-def revoke_standalone_course_role(user, course_key: CourseKey, role: str) -> bool:
+def revoke_standalone_course_role(user: AbstractBaseUser, course_key: CourseKey, role: str) -> bool:
     """Take a standalone course team role away; False when ``user`` did not have it."""
     deleted, _ = StandaloneCourseRole.objects.filter(user=user, course_key=course_key, role=role).delete()
     return bool(deleted)

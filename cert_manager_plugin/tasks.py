@@ -12,11 +12,15 @@ acknowledge late and are rejected back to the queue when the worker dies; databa
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from celery import Task, shared_task
 from django.db import OperationalError
 
 from . import api
+
+if TYPE_CHECKING:
+    from billiard.einfo import ExceptionInfo
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,8 @@ RETRY = {
 class ChunkTask(Task):
     """When the retries of a chunk are exhausted, the chunk is marked failed so its job can close and resume."""
 
-    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+    def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: ExceptionInfo) -> None:
+        """Mark the chunk (``args``: job id, chunk id) failed once Celery gives up on it, with the error."""
         if len(args) >= 2:
             api.chunk_failed(args[0], args[1], "retries exhausted", error=repr(exc))
 

@@ -1,6 +1,8 @@
 """
-The rules for text clients send (a learner's username or email, staff notes): one place, used by the services
-whatever the door (the JSON endpoints, a CSV row, a management command). Serializers only parse.
+The rules for text clients send (a learner's username or email, staff notes), in one place.
+
+The services use them whatever the door (the JSON endpoints, a CSV row, a management command). Serializers only
+parse.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ filter exceptions the LMS handles by design (openedx-filters re-raises those wha
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, NoReturn
 
 from crum import get_current_request
 from django.template.loader import render_to_string
@@ -31,6 +32,11 @@ from web_fragments.fragment import Fragment
 
 from .. import api
 from .views import panel_context
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
+    from opaque_keys.edx.keys import CourseKey
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +51,8 @@ TAB_ID = "cert_manager"
 DEFAULT_SORT_ORDER = 70
 
 
-def _panel_url(course_key, request=None) -> str:
+def _panel_url(course_key: CourseKey, request: HttpRequest | None = None) -> str:
+    """The course's instructor panel, absolute (``api.base_url``)."""
     path = reverse("cert_manager:instructor-panel", kwargs={"course_id": str(course_key)})
     return f"{api.base_url(request)}{path}"
 
@@ -59,7 +66,12 @@ class CertificatesInstructorSection(PipelineStep):
     template as the standalone panel, with our CSS and JavaScript as fragment resources.
     """
 
-    def run_filter(self, context, template_name):
+    def run_filter(self, context: dict, template_name: str) -> dict:
+        """
+        The dashboard's context with our section in place of the LMS's certificates section.
+
+        Unchanged for a user the plugin does not know as course team, or a course it does not know.
+        """
         course = context.get("course")
         course_key = getattr(course, "id", None)
         request = get_current_request()
@@ -89,11 +101,13 @@ class CertificatesInstructorSection(PipelineStep):
 
 class CertificatesInstructorTab(PipelineStep):
     """
-    ``org.openedx.learning.instructor.dashboard.tabs.requested.v1``: our "Certificates" tab in the MFE, at
-    the place (``sort_order``) of the LMS's certificates tab it replaces, linking to the course's panel.
+    ``org.openedx.learning.instructor.dashboard.tabs.requested.v1``: our "Certificates" tab in the MFE.
+
+    It takes the place (``sort_order``) of the LMS's certificates tab it replaces and links to the course's panel.
     """
 
-    def run_filter(self, tabs, user, course_key):
+    def run_filter(self, tabs: list[dict] | None, user: AbstractBaseUser, course_key: CourseKey) -> dict:
+        """The tabs with ours in place of the LMS's certificates tab; unchanged for a user outside the course team."""
         if not api.course_access(user, course_key):
             return {"tabs": tabs, "user": user, "course_key": course_key}
         kept, sort_order = [], DEFAULT_SORT_ORDER
@@ -119,11 +133,14 @@ VERIFY_CONTEXT_KEYS = ("certificate_id_number", "certificate_uuid", "verify_uuid
 
 class RedirectToOurCertificate(PipelineStep):
     """
-    ``org.openedx.learning.certificate.render.started.v1``: a certificate the plugin holds (the LMS row shares
-    its verify id) is shown by the plugin's web certificate page; any other renders as the LMS would.
+    ``org.openedx.learning.certificate.render.started.v1``: the plugin's web certificate for the plugin's own.
+
+    A certificate the plugin holds (the LMS row shares its verify id) is shown by the plugin's web certificate
+    page; any other renders as the LMS would.
     """
 
-    def run_filter(self, context, custom_template):
+    def run_filter(self, context: dict, custom_template: object) -> dict:
+        """Redirect (``RedirectToPage``) to our web certificate when we hold it; else pass the inputs on."""
         verify = next((context.get(k) for k in VERIFY_CONTEXT_KEYS if context.get(k)), None)
         certificate = api.certificate_by_verify_uuid(verify) if verify else None
         if certificate is None:
@@ -136,11 +153,22 @@ class RedirectToOurCertificate(PipelineStep):
 
 class StopLmsCertificateGeneration(PipelineStep):
     """
-    ``org.openedx.learning.certificate.creation.requested.v1``: the LMS's generator does not create or update
-    certificates; the plugin issues them (and writes the LMS's ``GeneratedCertificate`` itself).
+    ``org.openedx.learning.certificate.creation.requested.v1``: the LMS's generator is stopped.
+
+    It does not create or update certificates; the plugin issues them (and writes the LMS's
+    ``GeneratedCertificate`` itself).
     """
 
-    def run_filter(self, user, course_key, mode, status, grade, generation_mode):  # noqa: PLR0917 - the filter's
+    def run_filter(  # noqa: PLR0917 - the filter's
+        self,
+        user: AbstractBaseUser,
+        course_key: CourseKey,
+        mode: str,
+        status: str,
+        grade: float,
+        generation_mode: str,
+    ) -> NoReturn:
+        """Always raise ``PreventCertificateCreation`` (logged): the LMS must not write the certificate."""
         log.info(
             "cert_manager: LMS certificate generation for user %s in %s stopped", getattr(user, "id", None), course_key
         )

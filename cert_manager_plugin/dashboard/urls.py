@@ -1,6 +1,8 @@
 """
-Pages under ``/cert_manager/`` (namespace ``cert_manager``): web certificate, verification page, PDF, learner
-dashboard, instructor panel and the panel's exception-status helper.
+Pages under ``/cert_manager/`` (namespace ``cert_manager``).
+
+The web certificate, verification page, PDF, learner dashboard, instructor panel and the panel's
+exception-status helper.
 """
 
 from django.urls import path

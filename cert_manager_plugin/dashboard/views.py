@@ -1,6 +1,7 @@
 """
-Server-rendered pages: the public web certificate, its verification page and its PDF, the learner dashboard
-and the instructor panel (a page plus a vanilla JS file that drives REST API v1). Course roles come from the
+Server-rendered pages: the public web certificate, its verification page and PDF, learner dashboard, instructor panel.
+
+The instructor panel is a page plus a vanilla JS file that drives REST API v1. Course roles come from the
 LMS adapter through ``api.course_access``; nothing here imports edx-platform.
 
 Every word on these pages is translatable (Django's gettext in the templates and here, Django's JavaScript
@@ -11,6 +12,7 @@ come from ``labels``.
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -21,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from opaque_keys.edx.keys import CourseKey
 
 from .. import api, labels
 from ..data import ALL_MODES, GROUP_STATUS, CertificateStatus, ExceptionScope, IssuePolicy, LearnerGroup
@@ -31,7 +34,8 @@ API_PREFIX = "/api/cert_manager/v1/"
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _certificate_or_404(verify_uuid):
+def _certificate_or_404(verify_uuid: uuid.UUID) -> api.Certificate:
+    """The certificate with this verify id; 404 when there is none."""
     certificate = api.certificate_by_verify_uuid(verify_uuid)
     if certificate is None:
         raise Http404(_("No certificate with this verification id."))
@@ -39,12 +43,13 @@ def _certificate_or_404(verify_uuid):
 
 
 def _public(response: HttpResponse) -> HttpResponse:
+    """The response of a public page, marked for search engines not to index it."""
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
 @require_GET
-def certificate_web(request: HttpRequest, verify_uuid) -> HttpResponse:
+def certificate_web(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpResponse:
     """The HTML web certificate (public): status, learner, course, dates, grade if printed, history."""
     certificate = _certificate_or_404(verify_uuid)
     context = api.web_certificate_context(certificate, request=request)
@@ -52,10 +57,12 @@ def certificate_web(request: HttpRequest, verify_uuid) -> HttpResponse:
 
 
 @require_GET
-def certificate_verify(request: HttpRequest, verify_uuid) -> HttpResponse:
+def certificate_verify(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpResponse:
     """
-    The public verification page (HTML; the same facts as ``verify/{uuid}`` of the API): is this certificate
-    valid, for whom, for which course, since when, and its valid revisions. No grade, no email, no username.
+    The public verification page (HTML; the same facts as ``verify/{uuid}`` of the API).
+
+    Is this certificate valid, for whom, for which course, since when, and its valid revisions. No grade, no
+    email, no username.
     """
     certificate = _certificate_or_404(verify_uuid)
     context = api.web_certificate_context(certificate, request=request)
@@ -63,7 +70,7 @@ def certificate_verify(request: HttpRequest, verify_uuid) -> HttpResponse:
 
 
 @require_GET
-def certificate_pdf(request: HttpRequest, verify_uuid) -> HttpResponse:
+def certificate_pdf(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpResponse:
     """The certificate PDF (public while the certificate is issued; 404 otherwise)."""
     certificate = _certificate_or_404(verify_uuid)
     if certificate.status != CertificateStatus.DOWNLOADABLE:
@@ -82,7 +89,7 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "cert_manager_plugin/learner_dashboard.html", {"rows": rows, "api_prefix": API_PREFIX})
 
 
-def _team_course(request: HttpRequest, course_id: str):
+def _team_course(request: HttpRequest, course_id: str) -> tuple[CourseKey, str | None]:
     """(course key, access) for a member of the course team; 404 for a malformed or unknown course."""
     try:
         course_key = api.canonical_course_key(course_id)  # the course's own spelling (case, branch, version)
@@ -113,8 +120,10 @@ def instructor_panel(request: HttpRequest, course_id: str) -> HttpResponse:
 @require_GET
 def exception_status(request: HttpRequest, course_id: str) -> JsonResponse:
     """
-    The panel's helper (course team, read): for each learner on the exception list, whether an exception
-    certificate can be generated and, when it cannot, why (in words), by the engine's own eligibility rules.
+    The panel's helper (course team, read): whether each exception-list learner's certificate can be generated.
+
+    For each learner on the exception list, whether an exception certificate can be generated and, when it
+    cannot, why (in words), by the engine's own eligibility rules.
     ``{"learners": {username: {"state": "issued" | "pending" | "blocked", "reason", "message"}}}``.
     """
     course_key, access = _team_course(request, course_id)
@@ -123,7 +132,7 @@ def exception_status(request: HttpRequest, course_id: str) -> JsonResponse:
     return JsonResponse({"learners": exception_states(course_key)})
 
 
-def exception_states(course_key) -> dict[str, dict]:
+def exception_states(course_key: CourseKey) -> dict[str, dict]:
     """``exception_status``'s answer: ``api.exception_eligibility`` (a constant number of queries) in words."""
     out = {}
     for username, entry in api.exception_eligibility(course_key).items():
@@ -140,7 +149,7 @@ def exception_states(course_key) -> dict[str, dict]:
     return out
 
 
-def panel_context(course_key, access: str) -> dict | None:
+def panel_context(course_key: CourseKey, access: str) -> dict | None:
     """The panel's template context for a course team member with ``access``; None when the course is unknown."""
     course = api.course_info(course_key)
     if course is None:

@@ -1,0 +1,1 @@
+"""Certificates as people see them: the web certificate and verification page, PDFs, QR codes and exports."""

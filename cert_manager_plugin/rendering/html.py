@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
@@ -30,17 +31,22 @@ from django.utils.translation import pgettext
 from .. import labels, links, lms
 from ..courses import course_policy
 from ..data import CertificateStatus
-from ..eligibility import LearnerState, decide
+from ..eligibility import CoursePolicy, Decision, LearnerState, decide
 from ..models import (
     Certificate,
     CertificateException,
     CertificateInvalidation,
     CertificateRevision,
+    CertificateTemplate,
     CourseCertificateSettings,
     LearnerRecord,
 )
 from . import qr
 from .templates import certificate_context, course_layout
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
 
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
 
@@ -73,7 +79,7 @@ def local_percent(grade: float | None) -> str | None:
     return pgettext("a grade in percent", "%(value)s%%") % {"value": text}
 
 
-def render_body(template, context: dict) -> SafeString:
+def render_body(template: CertificateTemplate | None, context: dict) -> SafeString:
     """The certificate body: the template's HTML when it has one, else the built-in layout."""
     if template is not None and (template.html or "").strip():
         try:
@@ -91,7 +97,7 @@ def revoked_reason(certificate: Certificate) -> str | None:
     return certificate.error_reason or str(labels.REVOKED_REASONS.get(certificate.source, labels.REVOKED_DEFAULT))
 
 
-def web_certificate_context(certificate: Certificate, request=None) -> dict:
+def web_certificate_context(certificate: Certificate, request: HttpRequest | None = None) -> dict:
     """Everything ``certificate.html`` and ``verify.html`` show: variables, body, QR code, status and history."""
     layout = course_layout(certificate.course_key, mode=certificate.mode)
     context = certificate_context(certificate, layout=layout, request=request)
@@ -158,7 +164,7 @@ class DashboardRow:
     verify_url: str = ""
 
 
-def _learner_reason(decision, policy, *, self_generation: bool) -> str:
+def _learner_reason(decision: Decision, policy: CoursePolicy, *, self_generation: bool) -> str:
     """What the learner reads instead of a request button: why no certificate (yet)."""
     if decision.status == DOWNLOADABLE and not decision.keep:
         return "" if self_generation else str(labels.LEARNER_REASONS["disabled"])
@@ -169,11 +175,13 @@ def _learner_reason(decision, policy, *, self_generation: bool) -> str:
     return str(labels.LEARNER_REASONS.get(decision.reason, ""))
 
 
-def dashboard_rows(user) -> list[DashboardRow]:
+def dashboard_rows(user: AbstractBaseUser) -> list[DashboardRow]:
     """
-    The learner's certificates, plus enrolled courses without one. "Request certificate" is offered only
-    where the request would succeed (self-generation on, and the same eligibility rules the engine applies
-    say the learner gets a valid certificate); otherwise the row says why there is none.
+    The learner's certificates, plus enrolled courses without one.
+
+    "Request certificate" is offered only where the request would succeed (self-generation on, and the same
+    eligibility rules the engine applies say the learner gets a valid certificate); otherwise the row says why
+    there is none.
     """
     certs = {c.course_key: c for c in Certificate.objects.filter(user=user).order_by("-modified", "-id")}
     records = {r.course_key: r for r in LearnerRecord.objects.filter(user=user).order_by("-enrollment_at", "-id")}

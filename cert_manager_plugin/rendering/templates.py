@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -20,6 +21,9 @@ from opaque_keys.edx.keys import CourseKey
 from .. import labels, links, lms
 from ..data import CertificateStatus
 from ..models import Certificate, CertificateTemplate, CourseCertificateSettings
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 #: Human names of the statuses, for pages and emails: worded (and translated) in ``labels``, the one place.
 STATUS_LABELS = labels.STATUS_LABELS
@@ -124,9 +128,11 @@ def course_layout(course_key: CourseKey, *, mode: str = "", language: str | None
     )
 
 
-def certificate_context(certificate: Certificate, *, layout: CourseLayout | None = None, request=None) -> dict:
+def certificate_context(
+    certificate: Certificate, *, layout: CourseLayout | None = None, request: HttpRequest | None = None
+) -> dict:
     """
-    The template variables of one certificate (documented in docs/rendering.rst):
+    The template variables of one certificate (documented in docs/rendering.rst).
 
     ``learner_name``, ``course_name``, ``course_id``, ``org``, ``mode``, ``status``, ``status_label``,
     ``is_valid``, ``issued_date`` (datetime) and ``issued_date_display``, ``grade`` (0..1 or None when

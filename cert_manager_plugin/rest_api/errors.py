@@ -1,6 +1,7 @@
 """
-The REST API's error shape: ``{"code", "message", "field_errors"?, "details"?}`` with the HTTP status of the
-error, for ``CertManagerError`` (``api`` errors) and DRF's own exceptions alike.
+The REST API's error shape: ``{"code", "message", "field_errors"?, "details"?}`` with the error's HTTP status.
+
+The same shape for ``CertManagerError`` (``api`` errors) and DRF's own exceptions alike.
 
 The body also carries the Open edX ADR 0029 envelope keys (``type``, ``title``, ``status``, ``detail``,
 ``instance``, ``errors`` from edx-drf-extensions), so clients written to either convention can read it.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core import signals
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -26,6 +28,10 @@ from rest_framework.views import set_rollback
 from cert_manager_plugin.errors import CertManagerError
 
 from .parsers import RequestTooLarge
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from rest_framework.request import Request
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +65,8 @@ DRF_CODES = {
 }
 
 
-def _message(detail) -> str:
+def _message(detail: str | list | dict) -> str:
+    """The first message of a DRF error detail (a string, a list of them, or a dict of either)."""
     if isinstance(detail, dict):
         detail = detail.get("detail", next(iter(detail.values()), ""))
     if isinstance(detail, list):
@@ -67,7 +74,9 @@ def _message(detail) -> str:
     return str(detail)
 
 
-def error_body(status_code: int, code: str, message: str, request=None, **extra) -> dict:
+def error_body(
+    status_code: int, code: str, message: str, request: Request | HttpRequest | None = None, **extra: object
+) -> dict:
     """The error JSON: our ``code``/``message`` plus the ADR 0029 envelope keys."""
     slug, title = ENVELOPE.get(status_code, ("internal", "Internal Server Error"))
     body = {"code": code, "message": message, **{k: v for k, v in extra.items() if v}}
@@ -77,10 +86,11 @@ def error_body(status_code: int, code: str, message: str, request=None, **extra)
     return body
 
 
-def exception_handler(exc, context) -> Response | None:
+def exception_handler(exc: Exception, context: dict) -> Response | None:
     """
-    Turn any error a view raises into the JSON error shape; unknown exceptions propagate (``BaseView`` answers
-    them with ``server_error`` when DEBUG is off).
+    Turn any error a view raises into the JSON error shape; None for unknown exceptions, which propagate.
+
+    ``BaseView`` answers those with ``server_error`` when DEBUG is off.
     """
     request = context.get("request")
     if isinstance(exc, CertManagerError):
@@ -122,13 +132,14 @@ def exception_handler(exc, context) -> Response | None:
     )
 
 
-def server_error(exc, context) -> Response:
+def server_error(exc: Exception, context: dict) -> Response:
     """
-    The JSON 500 for an exception no handler knows: ``server_error`` with an ``error_id`` that is also in the
-    log line carrying the traceback, so an operator can find it. Django's ``got_request_exception`` is sent as
-    Django does for an uncaught exception (error trackers listen to it). Nothing about the exception is shown.
-    The request's transaction (``ATOMIC_REQUESTS``, as the LMS sets it) is rolled back, as it would have been
-    had the exception reached Django.
+    The JSON 500 for an exception no handler knows: ``server_error`` with an ``error_id``.
+
+    The ``error_id`` is also in the log line carrying the traceback, so an operator can find it. Django's
+    ``got_request_exception`` is sent as Django does for an uncaught exception (error trackers listen to it).
+    Nothing about the exception is shown. The request's transaction (``ATOMIC_REQUESTS``, as the LMS sets it)
+    is rolled back, as it would have been had the exception reached Django.
     """
     request = context.get("request")
     django_request = getattr(request, "_request", request)

@@ -13,10 +13,15 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from rest_framework import exceptions, parsers
 from rest_framework.utils.json import strict_constant
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from rest_framework.request import Request
 
 #: Largest JSON body read (bytes); Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` lowers it when set lower. The API's
 #: bodies are a few hundred bytes; the largest legitimate one (notes of 10,000 characters, each escaped as
@@ -63,7 +68,7 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def read_body(stream, limit: int) -> bytes:
+def read_body(stream: IO[bytes] | HttpRequest | None, limit: int) -> bytes:
     """At most ``limit`` bytes of the body; a longer one raises ``RequestTooLarge`` (without reading it all)."""
     if stream is None:
         return b""
@@ -78,7 +83,15 @@ class LimitedJSONParser(parsers.JSONParser):
 
     strict = True
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self, stream: IO[bytes] | HttpRequest | None, media_type: str | None = None, parser_context: dict | None = None
+    ) -> object:
+        """
+        The decoded JSON body (any JSON value).
+
+        413 ``request_too_large`` when the body (by its ``Content-Length`` or as read) is over ``max_bytes()``;
+        400 ``invalid_input`` when it is nested deeper than ``MAX_DEPTH``, not in its encoding, or not strict JSON.
+        """
         parser_context = parser_context or {}
         request = parser_context.get("request")
         limit = max_bytes()
@@ -104,7 +117,8 @@ class LimitedJSONParser(parsers.JSONParser):
             raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
 
 
-def _content_length(request) -> int | None:
+def _content_length(request: Request | None) -> int | None:
+    """The request's ``Content-Length`` when it is a positive number, else None."""
     meta = getattr(request, "META", None) or {}
     try:
         value = int(meta.get("CONTENT_LENGTH") or 0)

@@ -18,6 +18,9 @@ methods), learners reach only their own ``me`` resources, anonymous users only `
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from edx_rest_framework_extensions.permissions import (
     JwtHasContentOrgFilterForRequestedCourse,
@@ -31,6 +34,10 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from cert_manager_plugin import api
 
 from .authentication import VerifiedJwtAuthentication
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 AUTHENTICATION_CLASSES = [VerifiedJwtAuthentication, SessionAuthenticationAllowInactiveUser]
 
@@ -55,17 +62,18 @@ def access_allows(access: str | None, method: str) -> bool:
 
 class ScopesByMethod:
     """
-    A view's ``required_scopes`` that depend on the request: the read scopes for safe methods, the write
-    scopes otherwise. edx-drf-extensions' ``JwtHasScope`` reads ``view.required_scopes`` unchanged.
+    A view's ``required_scopes`` that depend on the request: the read scopes for safe methods, else the write ones.
+
+    edx-drf-extensions' ``JwtHasScope`` reads ``view.required_scopes`` unchanged.
     """
 
-    def __init__(self, read: list[str], write: list[str]):
+    def __init__(self, read: list[str], write: list[str]) -> None:
         self.read, self.write = tuple(read), tuple(write)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(dict.fromkeys((*self.read, *self.write)))
 
-    def __get__(self, view, owner=None):
+    def __get__(self, view: APIView | None, owner: type | None = None) -> ScopesByMethod | list[str]:
         if view is None:
             return self  # on the class: every scope the view may ask for
         method = getattr(getattr(view, "request", None), "method", None)
@@ -80,25 +88,28 @@ CERTIFICATE_SCOPES = ScopesByMethod(read=[READ_SCOPE], write=[WRITE_SCOPE])
 
 class JwtHasUserFilterForRequestUser(JwtHasUserFilterForRequestedUser):
     """
-    edx-drf-extensions' user filter check for the ``me`` resources, whose requested user is the signed-in
-    user (there is no ``{username}`` in their URL): a ``user:me`` filter always matches, a
-    ``user:<username>`` filter must name the token's own user, a token without a user filter passes.
+    edx-drf-extensions' user filter check for the ``me`` resources, whose requested user is the signed-in user.
+
+    There is no ``{username}`` in their URL: a ``user:me`` filter always matches, a ``user:<username>`` filter
+    must name the token's own user, a token without a user filter passes.
     """
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """Whether the token's user filter, if any, names the signed-in user (``user:me`` always does)."""
         user_filter = self._get_user_filter(request)
         return not user_filter or user_filter == request.user.username.lower()
 
 
-def _check_course_key(view) -> None:
+def _check_course_key(view: APIView) -> None:
     """A malformed ``course_id`` is a 400 ``invalid_course_key`` (edx-drf-extensions would raise a 500)."""
     api.parse_course_key(view.kwargs.get("course_id"))
 
 
 class JwtApplicationAccess(NotJwtRestrictedApplication):
     """
-    ``NotJwtRestrictedApplication | (JwtRestrictedApplication & <restricted_permissions>)``, evaluated in
-    that order, with the message of the edx-drf-extensions permission that refused (the ``|``/``&``
+    ``NotJwtRestrictedApplication | (JwtRestrictedApplication & <restricted_permissions>)``, in that order.
+
+    It answers with the message of the edx-drf-extensions permission that refused (the ``|``/``&``
     composition would answer DRF's generic message).
 
     A subclass of ``NotJwtRestrictedApplication`` on purpose: the LMS runs edx-drf-extensions'
@@ -116,7 +127,12 @@ class JwtApplicationAccess(NotJwtRestrictedApplication):
     restricted_permissions: tuple = (JwtHasScope,)
     message = "This OAuth application is restricted."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """
+        True for anything but a restricted application's JWT; for one, whether it passes every restricted check.
+
+        A refusal names what the token lacks (``message``); for course resources a malformed course id is a 400 first.
+        """
         if not JwtRestrictedApplication().has_permission(request, view):
             return True  # NotJwtRestrictedApplication
         if JwtHasContentOrgFilterForRequestedCourse in self.restricted_permissions:
@@ -129,7 +145,7 @@ class JwtApplicationAccess(NotJwtRestrictedApplication):
         return True
 
 
-def _hint(permission, view) -> str:
+def _hint(permission: BasePermission, view: APIView) -> str:
     """What the refused token lacks, in words an integrator can act on."""
     if isinstance(permission, JwtHasScope):
         return f"This request needs the scope {', '.join(getattr(view, 'required_scopes', []))}."
@@ -158,13 +174,15 @@ class LearnerCourseJwtApplicationAccess(JwtApplicationAccess):
 
 class IsCourseTeam(BasePermission):
     """
-    Course team access to a course-scoped resource: reads for course staff, writes for instructors and
-    global staff. The view resolves ``request.course_key`` first (400/404 before 403).
+    Course team access to a course-scoped resource: reads for course staff, writes for instructors and global staff.
+
+    The view resolves ``request.course_key`` first (400/404 before 403).
     """
 
     message = "You need a course instructor role (course staff may only read) for this course."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """Whether the caller's access to the view's course (``view.course_access``) allows the request's method."""
         course_key = getattr(view, "course_key", None)
         if course_key is None:
             return False

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 
 
-def documented(**kwargs):
+def documented(**kwargs: Any) -> Callable[[Callable], Callable]:
     """
-    drf-spectacular's ``extend_schema`` for a view method, on drf-spectacular's ``AutoSchema`` whatever the host's
-    ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``: the LMS leaves DRF's own, and ``extend_schema`` subclasses that
-    default, so inside the LMS the schema endpoint failed with a TypeError.
+    drf-spectacular's ``extend_schema`` for a view method, on drf-spectacular's ``AutoSchema``.
+
+    That holds whatever the host's ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]`` is: the LMS leaves DRF's own, and
+    ``extend_schema`` subclasses that default, so inside the LMS the schema endpoint failed with a TypeError.
     """
 
-    def decorator(method):
+    def decorator(method: Callable) -> Callable:
         if not hasattr(method, "kwargs"):
             method.kwargs = {"schema": AutoSchema}
         return extend_schema(**kwargs)(method)
@@ -30,7 +34,8 @@ class JwtAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "jwtAuth"
     priority = -1  # a host that describes it already wins
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict:
+        """The ``jwtAuth`` scheme: an API key in the ``Authorization`` header."""
         return {
             "type": "apiKey",
             "in": "header",
@@ -46,5 +51,6 @@ class SessionAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "sessionAuth"
     priority = -1
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict:
+        """The ``sessionAuth`` scheme: the ``sessionid`` cookie."""
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}

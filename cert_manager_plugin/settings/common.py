@@ -9,6 +9,8 @@ them depends on the settings type, and the adapter is chosen at run time (``"aut
 
 from __future__ import annotations
 
+from types import ModuleType
+
 #: Filter steps the plugin adds to ``OPEN_EDX_FILTERS_CONFIG`` (openedx-filters), keeping the operator's.
 FILTER_STEPS: dict[str, str] = {
     # legacy instructor dashboard: a "Certificates" section in place of the LMS's own
@@ -61,14 +63,14 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def set_defaults(settings) -> None:
+def set_defaults(settings: ModuleType) -> None:
     """Give the host every plugin default it does not set itself."""
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
 
 
-def add_filter_steps(settings) -> None:
+def add_filter_steps(settings: ModuleType) -> None:
     """
     Add the plugin's steps to ``OPEN_EDX_FILTERS_CONFIG``, keeping every step and option the operator set.
 
@@ -93,7 +95,7 @@ def add_filter_steps(settings) -> None:
     settings.OPEN_EDX_FILTERS_CONFIG = config
 
 
-def plugin_settings(settings) -> None:
+def plugin_settings(settings: ModuleType) -> None:
     """Set the plugin's defaults on the host's settings module (keeping the host's values) and its filter steps."""
     set_defaults(settings)
     add_filter_steps(settings)

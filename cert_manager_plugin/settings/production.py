@@ -1,9 +1,12 @@
 """
-Production settings: the common defaults, operator overrides from the LMS's ``ENV_TOKENS``, the filter steps;
-and a refusal to start with an empty ``SECRET_KEY`` or the old public key of the demo host.
+Production settings: the common defaults, operator overrides from the LMS's ``ENV_TOKENS``, the filter steps.
+
+And a refusal to start with an empty ``SECRET_KEY`` or the old public key of the demo host.
 """
 
 from __future__ import annotations
+
+from types import ModuleType
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -15,10 +18,12 @@ OVERRIDABLE = tuple(DEFAULTS)
 PUBLIC_DEMO_SECRET_KEY = "demo-only-secret-key-not-for-production"
 
 
-def check_secret_key(settings) -> None:
+def check_secret_key(settings: ModuleType) -> None:
     """
-    Refuse to start (``ImproperlyConfigured``) when ``SECRET_KEY`` is empty or the demo's public key. A host
-    that has not set ``SECRET_KEY`` at all is left to Django, which refuses that itself when the key is used.
+    Refuse to start (``ImproperlyConfigured``) when ``SECRET_KEY`` is empty or the demo's public key.
+
+    A host that has not set ``SECRET_KEY`` at all is left to Django, which refuses that itself when the key is
+    used.
     """
     if not hasattr(settings, "SECRET_KEY"):
         return
@@ -33,8 +38,10 @@ def check_secret_key(settings) -> None:
         raise ImproperlyConfigured("SECRET_KEY is empty: set a secret random SECRET_KEY.")
 
 
-def plugin_settings(settings) -> None:
+def plugin_settings(settings: ModuleType) -> None:
     """
+    Apply the operator's ``ENV_TOKENS`` over the plugin's defaults and re-add the filter steps.
+
     Runs after COMMON (``production.py`` starts with ``from .common import *``), so the defaults are there
     already; ENV_TOKENS win over them, and the filter steps are re-added in case the YAML replaced
     ``OPEN_EDX_FILTERS_CONFIG``. Refuses an empty or public ``SECRET_KEY`` first (``check_secret_key``).

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from .common import plugin_settings as common_settings
 
 
-def plugin_settings(settings) -> None:
+def plugin_settings(settings: ModuleType) -> None:
     """
-    The common hook: the adapter follows the installed apps and tasks follow the host's Celery app (eager
-    in test settings), so a test host needs no plugin setting of its own.
+    The common hook, nothing more: a test host needs no plugin setting of its own.
+
+    The adapter follows the installed apps and tasks follow the host's Celery app (eager in test settings).
     """
     common_settings(settings)

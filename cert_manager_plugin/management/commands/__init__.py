@@ -1,0 +1,1 @@
+"""The ``manage.py`` commands: bulk jobs, job status, backfill from the LMS, standalone course roles."""

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError
 
 from cert_manager_plugin import api
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from opaque_keys.edx.keys import CourseKey
 
-def course_key(value: str):
+
+def course_key(value: str) -> CourseKey:
     """The course key, or a CommandError naming the bad id."""
     try:
         return api.parse_course_key(value)
@@ -17,7 +22,7 @@ def course_key(value: str):
         raise CommandError(exc.message) from exc
 
 
-def user(identifier: str | None):
+def user(identifier: str | None) -> AbstractBaseUser | None:
     """The requesting user (username or email), or None."""
     if not identifier:
         return None
@@ -27,7 +32,7 @@ def user(identifier: str | None):
         raise CommandError(exc.message) from exc
 
 
-def job_line(job) -> str:
+def job_line(job: api.GenerationJob) -> str:
     """One human line per job: id, kind, state, counters."""
     return (
         f"job {job.pk} {job.kind} {job.state}: {job.processed}/{job.total} processed, {job.changed} changed, "
@@ -36,7 +41,7 @@ def job_line(job) -> str:
     )
 
 
-def job_dict(job) -> dict:
+def job_dict(job: api.GenerationJob) -> dict:
     """A JSON-friendly view of a job."""
     fields = (
         "kind",
@@ -59,5 +64,6 @@ def job_dict(job) -> dict:
     return data
 
 
-def dumps(data) -> str:
+def dumps(data: object) -> str:
+    """``data`` as indented JSON with sorted keys (dates and other values as their text)."""
     return json.dumps(data, indent=2, sort_keys=True, default=str)

@@ -1,11 +1,14 @@
 """
-``backfill_learner_records <course_id>...``: fill LearnerRecords from the LMS's enrollments and grades, and
-seed the plugin's certificates (same verify ids), exceptions and invalidations from the LMS's own.
+``backfill_learner_records <course_id>...``: fill LearnerRecords from the LMS's enrollments and grades.
+
+It also seeds the plugin's certificates (same verify ids), exceptions and invalidations from the LMS's own.
 """
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cert_manager_plugin import api
 
@@ -13,16 +16,20 @@ from ._jobs_common import course_key
 
 
 class Command(BaseCommand):
+    """Fill learner records and copy certificates, exceptions and invalidations from the LMS."""
+
     help = (
         "Create the LearnerRecords of courses from the LMS (enrollments + persistent grades) for learners "
         "the plugin has not heard of by event (records fed by events are kept), and copy the LMS's certificates "
         "(same verify ids), allowlist and invalidations for learners without ours. Then run generate_certificates."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare the course ids to backfill (one or more)."""
         parser.add_argument("course_ids", nargs="+")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Backfill each course given and print what was created, updated and copied; a bad course id is an error."""
         for course_id in options["course_ids"]:
             key = course_key(course_id)
             try:

@@ -11,7 +11,9 @@ Inside the LMS (``CERT_MANAGER_LMS_BACKEND = "edx_platform"``) course roles come
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cert_manager_plugin import api, errors
 from cert_manager_plugin.data import CourseRole
@@ -20,9 +22,12 @@ ROLES = [r.value for r in CourseRole]
 
 
 class Command(BaseCommand):
+    """Grant, revoke or list the standalone adapter's course team roles (refused inside the LMS)."""
+
     help = "Grant, revoke or list course team roles (instructor: manage certificates; staff: read)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare the ``grant``, ``revoke`` and ``list`` subcommands, each with its arguments."""
         sub = parser.add_subparsers(dest="action", required=True)
         for action in ("grant", "revoke"):
             cmd = sub.add_parser(action, help=f"{action} a course role")
@@ -32,7 +37,8 @@ class Command(BaseCommand):
         listing = sub.add_parser("list", help="list roles")
         listing.add_argument("--course", dest="course_id", default=None)
 
-    def handle(self, *args, action: str, **options) -> None:
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        """Run the ``grant``, ``revoke`` or ``list`` action; an unknown course or user, or the LMS, fails it."""
         if api.inside_lms():
             raise CommandError("Course roles come from the LMS course team here; manage them in Studio or the LMS.")
         try:
@@ -57,6 +63,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{user.username} is no longer {role} of {course_key}."))
 
     def list_roles(self, course_id: str | None) -> None:
+        """Print the standalone course team roles (of one course, or all): course, role, username per line."""
         course_key = None
         if course_id:
             try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from cert_manager_plugin import api
 
@@ -10,12 +12,16 @@ from ._jobs_common import course_key
 
 
 class Command(BaseCommand):
+    """Issue the certificates held until course end in courses that have ended."""
+
     help = "Issue certificates held by the 'after course end' policy in courses whose end date has passed."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare ``--course`` (only this course id)."""
         parser.add_argument("--course", help="only this course id")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Issue the held certificates (of one course with ``--course``) and print how many per course."""
         key = course_key(options["course"]) if options["course"] else None
         issued = api.issue_held_certificates(course_key=key)
         if not issued:

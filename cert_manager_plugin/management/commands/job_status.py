@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cert_manager_plugin import api
 
@@ -10,9 +12,12 @@ from ._jobs_common import course_key, dumps, job_dict, job_line
 
 
 class Command(BaseCommand):
+    """Show a course's bulk jobs or one job, and optionally cancel or resume it."""
+
     help = "Show a course's bulk jobs (newest first) or one job; optionally cancel or resume it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare the course id, an optional job id, ``--limit``, ``--json`` and ``--cancel`` or ``--resume``."""
         parser.add_argument("course_id")
         parser.add_argument("job_id", nargs="?", type=int)
         parser.add_argument("--limit", type=int, default=20)
@@ -21,7 +26,8 @@ class Command(BaseCommand):
         action.add_argument("--cancel", action="store_true", help="cancel the job (stops after the current chunk)")
         action.add_argument("--resume", action="store_true", help="resume a failed or cancelled job")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Print the jobs (or one job, cancelled or resumed first when asked) as lines or as JSON."""
         key = course_key(options["course_id"])
         job_id = options["job_id"]
         if (options["cancel"] or options["resume"]) and job_id is None:

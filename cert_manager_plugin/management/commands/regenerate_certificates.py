@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cert_manager_plugin import api
 from cert_manager_plugin.data import GROUP_STATUS
@@ -13,9 +15,12 @@ GROUPS = ", ".join(g.value for g in GROUP_STATUS)
 
 
 class Command(BaseCommand):
+    """Start a regenerate job for learner groups (or statuses) of a course."""
+
     help = f"Regenerate the certificates of learner groups ({GROUPS}) in a course, as a job."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare the course id, ``--groups``, ``--dry-run`` and ``--user``."""
         parser.add_argument("course_id")
         parser.add_argument(
             "--groups", required=True, help=f"comma-separated groups or statuses: {GROUPS}, or 'all' for every group"
@@ -23,7 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count what would change; write nothing")
         parser.add_argument("--user", help="username or email recorded as the requester")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Submit the regenerate job (or its dry run) and print it: a line for a job, JSON counts for a dry run."""
         key = course_key(options["course_id"])
         groups = [g.strip() for g in options["groups"].split(",") if g.strip()]
         if groups == ["all"]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -42,11 +46,17 @@ class CourseSettingsSerializer(serializers.Serializer):
     template = serializers.SerializerMethodField(help_text="The course's template (id and name), or null.")
     modified = serializers.DateTimeField(read_only=True, allow_null=True)
 
-    def get_template(self, obj) -> dict | None:
+    def get_template(self, obj: api.CourseCertificateSettings) -> dict | None:
+        """The course's template (id and name), or null."""
         template = getattr(obj, "template", None)
         return {"id": template.pk, "name": template.name} if template else None
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: object) -> dict:
+        """
+        The validated changes; unknown and read-only fields are refused by name, not silently dropped.
+
+        400 ``invalid_input`` with ``Unknown field.`` or ``This field is read-only.`` for each of them.
+        """
         if isinstance(data, dict):
             unknown = set(data) - set(self.fields) - {"course_id", "modified", "template"}
             readonly = {"course_id", "modified", "template"} & set(data)
@@ -106,7 +116,7 @@ CERTIFICATE_CSV_COLUMNS = (
 )
 
 
-def certificate_csv_rows(queryset):
+def certificate_csv_rows(queryset: QuerySet[api.Certificate]) -> Iterator[list]:
     """The certificates as CSV rows (``CERTIFICATE_CSV_HEADER`` order): one streamed query, no model instances."""
     for username, email, name, status, mode, grade, issued, verify_uuid, modified in queryset.values_list(
         *CERTIFICATE_CSV_COLUMNS
@@ -146,6 +156,8 @@ class DeleteAllRequestSerializer(serializers.Serializer):
 
 
 class DeleteAllResponseSerializer(serializers.Serializer):
+    """How many certificates were deleted."""
+
     deleted = serializers.IntegerField()
 
 
@@ -168,6 +180,7 @@ class JobRequestSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(required=False, default=False)
 
     def validate_statuses(self, value: list[str]) -> list[str]:
+        """The statuses asked for, each regeneration group replaced by its status, without repeats."""
         statuses = [GROUP_STATUS[LearnerGroup(v)].value if v in GROUPS else v for v in value]
         return list(dict.fromkeys(statuses))
 
@@ -196,17 +209,20 @@ class JobSerializer(serializers.Serializer):
     cancel_requested = serializers.BooleanField()
     download_url = serializers.SerializerMethodField(help_text="For a succeeded export job: where to get the file.")
 
-    def get_progress(self, job) -> float:
+    def get_progress(self, job: api.GenerationJob) -> float:
+        """The share of the job's learners processed, from 0.0 to 1.0 (1.0 once it succeeded with none)."""
         if job.total:
             return round(min(job.processed / job.total, 1.0), 4)
         return 1.0 if job.state == "succeeded" else 0.0
 
-    def get_result(self, job) -> dict:
+    def get_result(self, job: api.GenerationJob) -> dict:
+        """What the job did: counts per status change and, for an export, the file's name, type and size."""
         result = dict(job.result or {})
         result.pop("file", None)  # a server path: never shown
         return result
 
-    def get_download_url(self, job) -> str | None:
+    def get_download_url(self, job: api.GenerationJob) -> str | None:
+        """For a succeeded export job: where to get the file (absolute when the request is known); else null."""
         if job.kind != JobKind.EXPORT or job.state != "succeeded" or not (job.result or {}).get("file"):
             return None
         path = reverse("cert_manager:api-v1-job-download", kwargs={"course_id": str(job.course_key), "job_id": job.pk})
@@ -223,9 +239,10 @@ class NotIssuedSerializer(serializers.Serializer):
 
 class DryRunSerializer(serializers.Serializer):
     """
-    What a job would do: candidates, how many certificates would change, per transition, and who would hold
-    no issued certificate afterwards, by reason (``mode_not_eligible``, ``invalidated``, ``not_enrolled``,
-    ``not_passing``, ``held_until_course_end``…).
+    What a job would do: candidates, how many certificates would change, per transition, and who would go without.
+
+    Those left with no issued certificate afterwards are grouped by reason (``mode_not_eligible``,
+    ``invalidated``, ``not_enrolled``, ``not_passing``, ``held_until_course_end``…).
     """
 
     kind = serializers.CharField()
@@ -236,6 +253,8 @@ class DryRunSerializer(serializers.Serializer):
 
 
 class ExportRequestSerializer(serializers.Serializer):
+    """Export the course's issued certificates into one file: ``pdf`` (a page each) or ``zip`` (a PDF each)."""
+
     format = serializers.ChoiceField(choices=["pdf", "zip"], default="pdf")
 
 
@@ -249,7 +268,7 @@ class ClientTextField(serializers.CharField):
     whatever the door (JSON, CSV row, management command), so the JSON answer says what a CSV row says.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
@@ -278,7 +297,8 @@ class ExceptionSerializer(serializers.Serializer):
     notes = serializers.CharField()
     granted_by = serializers.CharField(source="granted_by.username", allow_null=True, default=None)
 
-    def get_name(self, obj) -> str:
+    def get_name(self, obj: api.CertificateException) -> str:
+        """The learner's full name (the LMS's profile name inside the LMS), else the username."""
         return self.context.get("names", {}).get(obj.user_id) or obj.user.get_full_name() or obj.user.username
 
 
@@ -298,10 +318,14 @@ class InvalidationSerializer(serializers.Serializer):
 
 
 class BulkFileSerializer(serializers.Serializer):
+    """The uploaded CSV file of learners to add to the exception list."""
+
     file = serializers.FileField(help_text="CSV: username_or_email,notes (header optional, UTF-8).")
 
 
 class BulkAddedSerializer(serializers.Serializer):
+    """A CSV row that was added: its line, what it named, the learner's username and email, and the notes."""
+
     line = serializers.IntegerField()
     user = serializers.CharField()
     username = serializers.CharField()
@@ -310,6 +334,8 @@ class BulkAddedSerializer(serializers.Serializer):
 
 
 class BulkErrorSerializer(serializers.Serializer):
+    """A CSV row that was not added: its line, what it named, why (``kind``) and a message."""
+
     line = serializers.IntegerField()
     user = serializers.CharField()
     kind = serializers.ChoiceField(
@@ -319,6 +345,8 @@ class BulkErrorSerializer(serializers.Serializer):
 
 
 class BulkSummarySerializer(serializers.Serializer):
+    """The counts of a bulk upload: rows read, added, failed, and failures per kind."""
+
     rows = serializers.IntegerField()
     added = serializers.IntegerField()
     failed = serializers.IntegerField()
@@ -326,6 +354,8 @@ class BulkSummarySerializer(serializers.Serializer):
 
 
 class BulkResultSerializer(serializers.Serializer):
+    """The result of a bulk exception upload: the rows added, the rows refused, and a summary."""
+
     added = BulkAddedSerializer(many=True)
     errors = BulkErrorSerializer(many=True)
     summary = BulkSummarySerializer()
@@ -353,7 +383,8 @@ class LearnerCertificateSerializer(serializers.Serializer):
         help_text="Deprecated (removed in the next minor release): the same as ``verify_api_url``.",
     )
 
-    def _links(self, cert) -> dict:
+    def _links(self, cert: api.Certificate) -> dict:
+        """The certificate's four URLs while it is issued (one ``links_builder`` per page); else none."""
         if cert.status != CertificateStatus.DOWNLOADABLE:
             return {}
         cache = self.context.setdefault("_links_builder", {})
@@ -361,20 +392,25 @@ class LearnerCertificateSerializer(serializers.Serializer):
             cache["build"] = api.links_builder(request=self.context.get("request"))
         return cache["build"](cert.verify_uuid)
 
-    def get_web_url(self, cert) -> str | None:
+    def get_web_url(self, cert: api.Certificate) -> str | None:
+        """The public web certificate (the page the QR code opens), while issued; else null."""
         return self._links(cert).get("web_url")
 
-    def get_verify_page_url(self, cert) -> str | None:
+    def get_verify_page_url(self, cert: api.Certificate) -> str | None:
+        """The public verification page, while issued; else null."""
         return self._links(cert).get("verify_page_url")
 
-    def get_pdf_url(self, cert) -> str | None:
+    def get_pdf_url(self, cert: api.Certificate) -> str | None:
+        """The certificate as a PDF, while issued; else null."""
         return self._links(cert).get("pdf_url")
 
-    def get_verify_api_url(self, cert) -> str | None:
+    def get_verify_api_url(self, cert: api.Certificate) -> str | None:
+        """The verification JSON (``verify/{verify_uuid}``), while issued; else null."""
         return self._links(cert).get("verify_api_url")
 
     @extend_schema_field({"type": "string", "nullable": True, "deprecated": True})
-    def get_verify_url(self, cert) -> str | None:
+    def get_verify_url(self, cert: api.Certificate) -> str | None:
+        """Deprecated (removed in the next minor release): the same as ``verify_api_url``."""
         return self._links(cert).get("verify_api_url")
 
 
@@ -399,8 +435,9 @@ class VerifyRevisionSerializer(serializers.Serializer):
 
 class VerifySerializer(serializers.Serializer):
     """
-    Public verification of a certificate: its status, dates and the history of its valid revisions. No grade
-    (a revoked certificate must not show the learner's current grade), no email.
+    Public verification of a certificate: its status, dates and the history of its valid revisions.
+
+    No grade (a revoked certificate must not show the learner's current grade), no email.
     """
 
     verify_uuid = serializers.UUIDField()

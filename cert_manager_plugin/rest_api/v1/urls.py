@@ -5,11 +5,19 @@ REST API v1 (contract prefix ``/api/cert_manager/v1/``, URL namespace ``cert_man
 anything else in that segment reaches the view, which answers 400 ``invalid_course_key``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from ..schema import documented
 from . import views
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.response import Response
 
 COURSE = r"^courses/(?P<course_id>[^/+]+[/+][^/+]+[/+][^/?]+|[^/]+)/"
 
@@ -64,7 +72,8 @@ class SchemaView(SpectacularAPIView):
     }
 
     @documented(exclude=True)
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The OpenAPI schema of REST API v1 alone (YAML; JSON with ``?format=json``), whatever the host's own API."""
         self.patterns = [path("api/cert_manager/v1/", include(api_urlpatterns))]
         return super().get(request, *args, **kwargs)
 

@@ -15,6 +15,8 @@ unexpected exception is, with DEBUG off, a logged JSON 500 ``server_error`` (``B
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -46,6 +48,14 @@ from ..permissions import (
 from ..schema import documented  # also registers the auth schemes
 from . import serializers as s
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http.response import HttpResponseBase
+    from opaque_keys.edx.keys import CourseKey
+    from rest_framework.parsers import BaseParser
+    from rest_framework.request import Request
+    from rest_framework.serializers import BaseSerializer
+
 COURSE_ID = OpenApiParameter(
     "course_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Course key, e.g. course-v1:edX+DemoX+2026."
 )
@@ -65,42 +75,56 @@ NO_CONTENT = {status.HTTP_204_NO_CONTENT: OpenApiResponse(description="Done.")}
 
 class CSVRenderer(BaseRenderer):
     """
-    ``?format=csv`` / ``Accept: text/csv`` on the certificate list (the view streams the body itself, as
-    ``text/csv; charset=utf-8`` with a byte order mark: ``csv_export``).
+    ``?format=csv`` / ``Accept: text/csv`` on the certificate list.
+
+    The view streams the body itself, as ``text/csv; charset=utf-8`` with a byte order mark (``csv_export``).
     """
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self, data: object, accepted_media_type: str | None = None, renderer_context: dict | None = None
+    ) -> bytes | str:
+        """The body as the view made it (bytes or text); anything else renders empty."""
         return data if isinstance(data, bytes | str) else b""
 
 
 class IgnoreClientContentNegotiation(BaseContentNegotiation):
     """File downloads: any ``Accept`` header gets the file (errors are still JSON)."""
 
-    def select_parser(self, request, parsers):
+    def select_parser(self, request: Request, parsers: list[BaseParser]) -> BaseParser:
+        """The view's first parser, whatever the request's ``Content-Type``."""
         return parsers[0]
 
-    def select_renderer(self, request, renderers, format_suffix=None):
+    def select_renderer(
+        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        """The view's first renderer and its media type, whatever the ``Accept`` header."""
         return renderers[0], renderers[0].media_type
 
 
 class FormatContentNegotiation(DefaultContentNegotiation):
     """
-    DRF's negotiation, with ``?format=json|csv`` honoured whatever the host's ``URL_FORMAT_OVERRIDE``: the LMS
-    sets it to None, which would silently turn the documented ``?format=csv`` into JSON.
+    DRF's negotiation, with ``?format=json|csv`` honoured whatever the host's ``URL_FORMAT_OVERRIDE``.
+
+    The LMS sets it to None, which would silently turn the documented ``?format=csv`` into JSON.
     """
 
-    def select_renderer(self, request, renderers, format_suffix=None):
+    def select_renderer(
+        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        """DRF's choice, with the ``format`` query parameter as the format when the URL gives none."""
         return super().select_renderer(request, renderers, format_suffix or request.query_params.get("format"))
 
 
 class BaseView(APIView):
     """
-    Authentication as the LMS (JWT, session with CSRF), JSON errors, the plugin's schema class. Every DRF
-    policy is set here, so the host's ``REST_FRAMEWORK`` defaults (the LMS's differ from DRF's) change nothing.
+    Authentication as the LMS (JWT, session with CSRF), JSON errors, the plugin's schema class.
+
+    Every DRF policy is set here, so the host's ``REST_FRAMEWORK`` defaults (the LMS's differ from DRF's) change
+    nothing.
     """
 
     authentication_classes = AUTHENTICATION_CLASSES
@@ -112,15 +136,18 @@ class BaseView(APIView):
     throttle_classes: list = []
     schema = AutoSchema()
 
-    def get_exception_handler(self):
+    def get_exception_handler(self) -> Callable[[Exception, dict], Response | None]:
+        """The plugin's JSON error handler (``rest_errors.exception_handler``), whatever the host's setting."""
         return rest_errors.exception_handler
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         """
-        Known errors become their JSON answer (``rest_errors.exception_handler``); with DEBUG off, any other
-        exception becomes a logged JSON 500 with an error id (``rest_errors.server_error``) instead of the
-        host's HTML error page: the plugin cannot set the host's ``handler500``, so its API paths answer
-        that themselves. With DEBUG on, the exception propagates to Django's debug response.
+        Known errors become their JSON answer (``rest_errors.exception_handler``); others a logged JSON 500.
+
+        With DEBUG off, any other exception becomes a logged JSON 500 with an error id
+        (``rest_errors.server_error``) instead of the host's HTML error page: the plugin cannot set the host's
+        ``handler500``, so its API paths answer that themselves. With DEBUG on, the exception propagates to
+        Django's debug response.
         """
         try:
             return super().handle_exception(exc)
@@ -131,14 +158,16 @@ class BaseView(APIView):
             response.exception = True
             return response
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         """Error bodies are always JSON, even when the client negotiated CSV or a file."""
         if isinstance(response, Response) and response.status_code >= 400:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def paginate(self, queryset, serializer_class, **context) -> Response:
+    def paginate(self, queryset: QuerySet, serializer_class: type[BaseSerializer], **context: object) -> Response:
         """One page of ``queryset`` (a COUNT and one SELECT, whatever the table size)."""
         paginator = CertManagerPagination()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
@@ -158,7 +187,13 @@ class CourseView(BaseView):
 
     permission_classes = [IsAuthenticated, CourseJwtApplicationAccess, IsCourseTeam]
 
-    def check_permissions(self, request) -> None:
+    def check_permissions(self, request: Request) -> None:
+        """
+        Resolve the course and the caller's access to it, then run the permission classes.
+
+        401 first, then 400 ``invalid_course_key``, then 404 (``not_found``, or ``course_not_found`` for global
+        staff), then the permission classes' 403.
+        """
         if not (request.user and request.user.is_authenticated):
             self.permission_denied(request)  # 401 (JWT's WWW-Authenticate) before anything else
         course_id = self.kwargs["course_id"]
@@ -176,8 +211,10 @@ class CourseView(BaseView):
 
     def check_learner(self, identifier: str) -> None:
         """
-        404 ``user_not_found`` when ``identifier`` names no learner of this course, the same answer for an
-        unknown account and an account outside the course (global staff get the services' real reasons).
+        404 ``user_not_found`` when ``identifier`` names no learner of this course.
+
+        The same answer for an unknown account and an account outside the course (global staff get the
+        services' real reasons).
         """
         if "\x00" in str(identifier):
             raise errors.UserNotFound(f"No learner {identifier!r} in this course.", user=identifier)
@@ -190,10 +227,11 @@ def no_course_message(course_id: str) -> str:
     return f"Course '{course_id}' does not exist or you are not on its course team."
 
 
-def resolve_course(course_id: str):
+def resolve_course(course_id: str) -> CourseKey:
     """
-    The course's own CourseKey (the LMS's spelling, without branch or version) for any spelling of an existing
-    course: 400 when malformed, 404 ``course_not_found`` when unknown.
+    The course's own CourseKey (the LMS's spelling, without branch or version) for any spelling of a course.
+
+    400 when malformed, 404 ``course_not_found`` when unknown.
     """
     return api.resolve_course(course_id)
 
@@ -209,7 +247,7 @@ def object_id(value: str, what: str) -> int:
     return number
 
 
-def validated(serializer_class, data, **kwargs) -> dict:
+def validated(serializer_class: type[BaseSerializer], data: object, **kwargs: object) -> dict:
     """Validate a request body; DRF field errors become a 400 ``invalid_input`` with ``field_errors``."""
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -225,7 +263,13 @@ class CourseSettingsView(CourseView):
     @documented(
         operation_id="settings_retrieve", parameters=[COURSE_ID], responses={200: s.CourseSettingsSerializer, **ERR_R}
     )
-    def get(self, request, course_id: str) -> Response:
+    def get(self, request: Request, course_id: str) -> Response:
+        """
+        The course's certificate settings: self-generation, issue policy, grade-drop revocation, modes, grade printing.
+
+        Also the course's template (id and name, or null). A course that never changed them answers the defaults.
+        For the course team (course staff may read); 404 ``not_found`` for a course outside the caller's team.
+        """
         return Response(s.CourseSettingsSerializer(api.get_course_settings(self.course_key)).data)
 
     @documented(
@@ -234,7 +278,13 @@ class CourseSettingsView(CourseView):
         request=s.CourseSettingsSerializer,
         responses={200: s.CourseSettingsSerializer, **ERR_W},
     )
-    def patch(self, request, course_id: str) -> Response:
+    def patch(self, request: Request, course_id: str) -> Response:
+        """
+        Change any subset of the writable settings; answers all the settings as saved.
+
+        For course instructors and global staff (403 for course staff). 400 ``invalid_input`` names each unknown,
+        read-only or invalid field in ``field_errors``.
+        """
         changes = validated(s.CourseSettingsSerializer, request.data, partial=True)
         row = api.update_course_settings(self.course_key, dict(changes), updated_by=request.user)
         return Response(s.CourseSettingsSerializer(row).data)
@@ -268,7 +318,14 @@ class CertificateListView(CourseView):
             **ERR_R,
         },
     )
-    def get(self, request, course_id: str):
+    def get(self, request: Request, course_id: str) -> Response | StreamingHttpResponse:
+        """
+        The course's certificates, by username: a page of JSON, or the whole list as a CSV download.
+
+        CSV with ``?format=csv`` or ``Accept: text/csv`` (UTF-8 with a byte order mark). ``search`` matches part
+        of a username, email or name; ``status`` keeps the comma-separated statuses given (certificates the course
+        team deleted are listed only when ``deleted`` is asked for). 400 ``invalid_input`` for an unknown status.
+        """
         search = request.query_params.get("search", "").strip()
         wanted = request.query_params.get("status", "").strip()
         unknown = {v.strip() for v in wanted.split(",") if v.strip()} - {c.value for c in CertificateStatus}
@@ -294,7 +351,15 @@ class CertificateListView(CourseView):
         request=s.DeleteAllRequestSerializer,
         responses={200: s.DeleteAllResponseSerializer, **ERR_W},
     )
-    def delete(self, request, course_id: str) -> Response:
+    def delete(self, request: Request, course_id: str) -> Response:
+        """
+        Delete every certificate of the course; ``confirm`` (in the body or the query) must repeat the course id.
+
+        Answers ``{"deleted": <count>}``. Each certificate becomes ``deleted``: no longer shown as valid, kept
+        with its verify id and history; the deletion is recorded once in the generation history.
+        400 ``confirmation_required`` without the confirmation, 409 ``job_already_running`` while a job runs.
+        Instructors and global staff only.
+        """
         confirm = request.data.get("confirm") if isinstance(request.data, dict) else None
         confirm = confirm or request.query_params.get("confirm")
         deleted = api.delete_all_certificates(self.course_key, confirm=confirm, deleted_by=request.user)
@@ -304,7 +369,8 @@ class CertificateListView(CourseView):
 class CertificateDetailView(CourseView):
     """One learner's certificate; DELETE removes it (with its revisions)."""
 
-    def certificate(self, username: str):
+    def certificate(self, username: str) -> api.Certificate:
+        """The learner's certificate in this course: 404 ``user_not_found`` or ``certificate_not_found``."""
         self.check_learner(username)
         user = api.resolve_user(username)
         cert = api.certificate_for(self.course_key, user.pk)
@@ -317,7 +383,13 @@ class CertificateDetailView(CourseView):
         parameters=[COURSE_ID, USERNAME],
         responses={200: s.CertificateSerializer, **ERR_R},
     )
-    def get(self, request, course_id: str, username: str) -> Response:
+    def get(self, request: Request, course_id: str, username: str) -> Response:
+        """
+        One learner's certificate in the course (``username`` may be the learner's email).
+
+        404 ``user_not_found`` when no learner of the course has that name, ``certificate_not_found`` when the
+        learner has no certificate.
+        """
         return Response(s.CertificateSerializer(self.certificate(username)).data)
 
     @documented(
@@ -326,7 +398,14 @@ class CertificateDetailView(CourseView):
         request=None,
         responses={**NO_CONTENT, **ERR_W},
     )
-    def delete(self, request, course_id: str, username: str) -> Response:
+    def delete(self, request: Request, course_id: str, username: str) -> Response:
+        """
+        Delete the learner's certificate: 204; it is no longer shown as valid anywhere.
+
+        It becomes ``deleted``, kept with its verify id and a new revision; an active invalidation stays active,
+        and a later job may issue it again. Recorded in the generation history. 404 ``user_not_found`` or
+        ``certificate_not_found`` (also for a certificate already deleted). Instructors and global staff only.
+        """
         self.check_learner(username)
         api.delete_certificate(self.course_key, username, deleted_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -342,14 +421,20 @@ class RevisionListView(CertificateDetailView):
         parameters=[COURSE_ID, USERNAME, *PAGE],
         responses={200: s.paginated(s.RevisionSerializer), **ERR_R},
     )
-    def get(self, request, course_id: str, username: str) -> Response:
+    def get(self, request: Request, course_id: str, username: str) -> Response:
+        """
+        The superseded states of the learner's certificate, newest first (paginated).
+
+        404 ``user_not_found`` or ``certificate_not_found``.
+        """
         return self.paginate(api.revisions(self.certificate(username)), s.RevisionSerializer)
 
 
 # --- jobs -----------------------------------------------------------------------------------------
 
 
-def job_response(job, request, code: int = status.HTTP_200_OK) -> Response:
+def job_response(job: api.GenerationJob, request: Request, code: int = status.HTTP_200_OK) -> Response:
+    """The job as JSON (``JobSerializer``), with ``code`` as the HTTP status."""
     return Response(s.JobSerializer(job, context={"request": request}).data, status=code)
 
 
@@ -359,7 +444,8 @@ class JobListView(CourseView):
     @documented(
         operation_id="jobs_list", parameters=[COURSE_ID, *PAGE], responses={200: s.paginated(s.JobSerializer), **ERR_R}
     )
-    def get(self, request, course_id: str) -> Response:
+    def get(self, request: Request, course_id: str) -> Response:
+        """The course's generation history (bulk jobs, exports, deletions), newest first (paginated)."""
         return self.paginate(api.jobs(self.course_key), s.JobSerializer)
 
     @documented(
@@ -368,7 +454,14 @@ class JobListView(CourseView):
         request=s.JobRequestSerializer,
         responses={202: s.JobSerializer, 200: s.DryRunSerializer, **ERR_W},
     )
-    def post(self, request, course_id: str) -> Response:
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Start a bulk job: 202 with the queued job; with ``dry_run``, 200 with what it would change.
+
+        ``generate_all``, ``regenerate`` (``statuses``: certificate statuses or regeneration groups) or
+        ``generate_exceptions`` (``scope``: ``new`` or ``all``). A dry run writes nothing. 409
+        ``job_already_running`` while the course has an active job. Instructors and global staff only.
+        """
         data = validated(s.JobRequestSerializer, request.data)
         result = api.submit_job(
             self.course_key,
@@ -387,7 +480,8 @@ class JobDetailView(CourseView):
     """One job's progress; DELETE cancels it."""
 
     @documented(operation_id="job_retrieve", parameters=[COURSE_ID, JOB_ID], responses={200: s.JobSerializer, **ERR_R})
-    def get(self, request, course_id: str, job_id: int) -> Response:
+    def get(self, request: Request, course_id: str, job_id: str) -> Response:
+        """One job's state and progress; 404 ``not_found`` for a job that is not the course's."""
         return job_response(api.get_job(self.course_key, object_id(job_id, "job")), request)
 
     @documented(
@@ -396,7 +490,12 @@ class JobDetailView(CourseView):
         request=None,
         responses={200: s.JobSerializer, **ERR_W},
     )
-    def delete(self, request, course_id: str, job_id: int) -> Response:
+    def delete(self, request: Request, course_id: str, job_id: str) -> Response:
+        """
+        Cancel a queued or running job: its running chunk finishes, the next ones do nothing; answers the job.
+
+        409 ``job_not_active`` when the job has already finished. Instructors and global staff only.
+        """
         return job_response(
             api.cancel_job(self.course_key, object_id(job_id, "job"), cancelled_by=request.user), request
         )
@@ -422,7 +521,13 @@ class JobDownloadView(CourseView):
             **ERR_R,
         },
     )
-    def get(self, request, course_id: str, job_id: int):
+    def get(self, request: Request, course_id: str, job_id: str) -> FileResponse | HttpResponseRedirect:
+        """
+        The file of a succeeded export job, as an attachment; or a 302 to it in a remote storage.
+
+        Streamed when the export storage keeps files on this machine's disk, else a redirect to the storage's
+        (signed, expiring) URL for it. 404 ``not_found`` until the file exists, and once it is gone.
+        """
         job = api.get_job(self.course_key, object_id(job_id, "job"))
         stored = api.stored_export(job.result) if job.kind == JobKind.EXPORT and job.state == "succeeded" else None
         missing = errors.NotFound(f"Job {job.pk} has no file to download (state: {job.state}).", job_id=job.pk)
@@ -449,7 +554,14 @@ class ExportView(CourseView):
         request=s.ExportRequestSerializer,
         responses={202: s.JobSerializer, **ERR_W},
     )
-    def post(self, request, course_id: str) -> Response:
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Start an export of the course's issued certificates into one file: 202 with the queued job.
+
+        ``pdf`` (one document, a page each) or ``zip`` (a PDF each); the job's ``download_url`` gives the file once
+        it succeeded. 409 ``nothing_to_export`` when no certificate is issued, ``job_already_running`` while the
+        course has an active job. Instructors and global staff only.
+        """
         data = validated(s.ExportRequestSerializer, request.data)
         options = {"format": data["format"]}
         if not api.base_url():  # no CERT_MANAGER_BASE_URL nor LMS_ROOT_URL: the PDF's links and QR codes use this
@@ -461,7 +573,8 @@ class ExportView(CourseView):
 # --- exceptions -----------------------------------------------------------------------------------
 
 
-def _names(page) -> dict[int, str]:
+def _names(page: Iterable[api.CertificateException]) -> dict[int, str]:
+    """The learners' display names for a page of exception-list entries (one query)."""
     return api.display_names({e.user_id for e in page})
 
 
@@ -473,7 +586,13 @@ class ExceptionListView(CourseView):
         parameters=[COURSE_ID, *PAGE],
         responses={200: s.paginated(s.ExceptionSerializer), **ERR_R},
     )
-    def get(self, request, course_id: str) -> Response:
+    def get(self, request: Request, course_id: str) -> Response:
+        """
+        The course's exception list, newest first (paginated).
+
+        Each learner's name, email, when granted and by whom, when the certificate was generated (null while it is
+        not issued) and the notes.
+        """
         return self.paginate(api.exceptions(self.course_key), s.ExceptionSerializer, names=_names)
 
     @documented(
@@ -482,7 +601,14 @@ class ExceptionListView(CourseView):
         request=s.ListEntryRequestSerializer,
         responses={201: s.ExceptionSerializer, **ERR_W},
     )
-    def post(self, request, course_id: str) -> Response:
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Add a learner (username or email) to the exception list: 201 with the entry.
+
+        The learner must be enrolled (409 ``not_enrolled``) and not invalidated (409 ``invalidated``); 409
+        ``already_listed`` when on the list already, 404 ``user_not_found`` for no learner of the course.
+        Instructors and global staff only.
+        """
         data = validated(s.ListEntryRequestSerializer, request.data)
         self.check_learner(data["user"])
         entry = api.grant_exception(self.course_key, data["user"], notes=data["notes"], granted_by=request.user)
@@ -501,7 +627,13 @@ class ExceptionDetailView(CourseView):
         request=None,
         responses={**NO_CONTENT, **ERR_W},
     )
-    def delete(self, request, course_id: str, username: str) -> Response:
+    def delete(self, request: Request, course_id: str, username: str) -> Response:
+        """
+        Remove a learner from the exception list and reconcile the certificate: 204.
+
+        A learner who passes keeps the certificate; one who held it only by the exception loses it. 404
+        ``not_found`` when the learner is not on the list. Instructors and global staff only.
+        """
         self.check_learner(username)
         api.remove_exception(self.course_key, username, removed_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -528,7 +660,15 @@ class ExceptionBulkView(CourseView):
         request={"multipart/form-data": s.BulkFileSerializer},
         responses={200: s.BulkResultSerializer, **ERR_W},
     )
-    def post(self, request, course_id: str) -> Response:
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Add the learners of a CSV file (``username_or_email,notes``) to the exception list; valid rows all at once.
+
+        Answers the rows added, the rows refused (line, kind, message) and a summary. 400 for the file itself:
+        ``csv_too_large``, ``csv_too_many_rows``, ``csv_encoding`` (not UTF-8) or ``invalid_input`` (not valid
+        CSV); 409 ``concurrent_change`` when the list changed meanwhile (nothing applied). Instructors and global
+        staff only.
+        """
         length, limit = content_length(request), api.csv_max_bytes()
         if length > limit + UPLOAD_OVERHEAD:
             raise api.CsvTooLarge(
@@ -544,7 +684,7 @@ class ExceptionBulkView(CourseView):
         return Response(result.as_dict())
 
 
-def content_length(request) -> int:
+def content_length(request: Request) -> int:
     """The request's ``Content-Length`` (0 when absent or malformed)."""
     try:
         return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
@@ -567,7 +707,12 @@ class InvalidationListView(CourseView):
         ],
         responses={200: s.paginated(s.InvalidationSerializer), **ERR_R},
     )
-    def get(self, request, course_id: str) -> Response:
+    def get(self, request: Request, course_id: str) -> Response:
+        """
+        The course's invalidations, newest first (paginated): active ones, or ``?active=false`` or ``all``.
+
+        400 ``invalid_input`` for any other ``active``.
+        """
         active = {"true": True, "false": False, "all": None}.get(request.query_params.get("active", "true").lower())
         if request.query_params.get("active", "true").lower() not in {"true", "false", "all"}:
             raise errors.InvalidInput("active must be true, false or all.", field_errors={"active": ["Invalid."]})
@@ -579,7 +724,13 @@ class InvalidationListView(CourseView):
         request=s.ListEntryRequestSerializer,
         responses={201: s.InvalidationSerializer, **ERR_W},
     )
-    def post(self, request, course_id: str) -> Response:
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Invalidate a learner's certificate (it becomes ``unavailable`` until re-validated): 201 with the entry.
+
+        404 ``certificate_not_found`` when the learner has none, 409 ``allowlisted`` for a learner on the
+        exception list, ``already_invalidated`` when it is already. Instructors and global staff only.
+        """
         data = validated(s.ListEntryRequestSerializer, request.data)
         self.check_learner(data["user"])
         entry = api.invalidate_certificate(
@@ -598,7 +749,12 @@ class InvalidationDetailView(CourseView):
         request=None,
         responses={**NO_CONTENT, **ERR_W},
     )
-    def delete(self, request, course_id: str, invalidation_id: int) -> Response:
+    def delete(self, request: Request, course_id: str, invalidation_id: str) -> Response:
+        """
+        Re-validate: lift the invalidation and reconcile that learner's certificate: 204.
+
+        404 ``not_found`` for no active invalidation with this id in the course. Instructors and global staff only.
+        """
         api.revalidate_certificate(
             self.course_key, object_id(invalidation_id, "invalidation"), revalidated_by=request.user
         )
@@ -620,7 +776,12 @@ class MyCertificatesView(BaseView):
             404: rest_errors.ErrorSerializer,
         },
     )
-    def get(self, request) -> Response:
+    def get(self, request: Request) -> Response:
+        """
+        The signed-in learner's certificates, newest first (paginated), with their links while issued.
+
+        Not those the course team deleted. 401 without sign-in.
+        """
         return self.paginate(api.learner_certificates(request.user), s.LearnerCertificateSerializer)
 
 
@@ -634,7 +795,12 @@ class MyCourseCertificateView(BaseView):
 
     permission_classes = [IsAuthenticated, LearnerCourseJwtApplicationAccess]
 
-    def check_permissions(self, request) -> None:
+    def check_permissions(self, request: Request) -> None:
+        """
+        The permission classes, then the course: 404 unless the caller is a learner of it or on its team.
+
+        Global staff reach any course that exists (404 ``course_not_found`` otherwise).
+        """
         super().check_permissions(request)
         course_id, user = self.kwargs["course_id"], request.user
         if api.is_global_staff(user):
@@ -648,7 +814,8 @@ class MyCourseCertificateView(BaseView):
             raise errors.NotFound(f"Course '{course_id}' does not exist or you are not in it.", course_id=course_id)
         self.course_key = course_key
 
-    def body(self, request, cert) -> dict:
+    def body(self, request: Request, cert: api.Certificate | None) -> dict:
+        """The answer: the course, whether self-generation is on, and the learner's status and certificate."""
         return {
             "course_id": str(self.course_key),
             "self_generation_enabled": api.get_course_settings(self.course_key).self_generation_enabled,
@@ -661,7 +828,13 @@ class MyCourseCertificateView(BaseView):
         parameters=[COURSE_ID],
         responses={200: s.MyCertificateSerializer, **ERR_R},
     )
-    def get(self, request, course_id: str) -> Response:
+    def get(self, request: Request, course_id: str) -> Response:
+        """
+        The signed-in learner's certificate status in the course, and whether the course lets learners request one.
+
+        ``status`` and ``certificate`` are null while the learner has none. 404 ``not_found`` for a course the
+        learner is not in.
+        """
         return Response(self.body(request, api.certificate_for(self.course_key, request.user.pk)))
 
     @documented(
@@ -670,7 +843,14 @@ class MyCourseCertificateView(BaseView):
         request=None,
         responses={200: s.MyCertificateSerializer, **ERR_W},
     )
-    def post(self, request, course_id: str) -> Response:
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Request a certificate (self-generation): the certificate as it now stands, when one is issued.
+
+        409 ``self_generation_refused`` with a ``reason`` otherwise: self-generation is off (``disabled``), the
+        course issues after its end (``held_until_course_end``), the learner is not enrolled in a certificate mode
+        (``not_enrolled``) or the certificate's status (``notpassing``, ``unavailable``, …).
+        """
         return Response(self.body(request, api.request_certificate(self.course_key, request.user)))
 
 
@@ -697,7 +877,13 @@ class VerifyView(BaseView):
         responses={200: s.VerifySerializer, 404: rest_errors.ErrorSerializer},
         auth=[],
     )
-    def get(self, request, verify_uuid) -> Response:
+    def get(self, request: Request, verify_uuid: str) -> Response:
+        """
+        Verify a certificate by its verify id, without sign-in: whether it is valid, for whom, in which course.
+
+        Also since when, why it was revoked, and the history of its valid revisions. Never a grade or an email.
+        404 ``certificate_not_found`` for an unknown id.
+        """
         try:
             cert = api.certificate_by_verify_uuid(uuid.UUID(str(verify_uuid)))
         except ValueError:
@@ -746,7 +932,8 @@ class NotFoundView(BaseView):
     permission_classes = [AllowAny]
 
     @documented(exclude=True)
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> NoReturn:
+        """A JSON 404 ``not_found`` for every method."""
         raise errors.NotFound(f"No API resource at {request.path}.")
 
     post = put = patch = delete = get
