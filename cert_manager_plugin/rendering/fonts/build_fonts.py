@@ -54,6 +54,7 @@ CJK_RANGES = [
 
 
 def options() -> subset.Options:
+    """fontTools subsetting options: outlines, cmap and names only (no hinting, no layout tables)."""
     opts = subset.Options()
     opts.layout_features = []  # no GSUB/GPOS: ReportLab does not shape
     opts.hinting = False
@@ -66,6 +67,7 @@ def options() -> subset.Options:
 
 
 def find(root: Path, name: str) -> Path:
+    """The first file called ``name`` under ``root`` (Debian's font package tree); exits when there is none."""
     found = sorted(root.rglob(name))
     if not found:
         raise SystemExit(f"{name} not found under {root}")
@@ -107,6 +109,7 @@ def cff_to_truetype(font: TTFont, tolerance: float = 1.0) -> None:
 
 
 def main(root: str) -> None:
+    """Rebuild every shipped font from the Noto fonts unpacked under ``root``, into this directory."""
     source = Path(root)
     for name in SMALL:
         font = TTFont(find(source, f"{name}.ttf"))
