@@ -54,7 +54,7 @@ CJK_RANGES = [
 
 
 def options() -> subset.Options:
-    """fontTools subsetting options: outlines, cmap and names only (no hinting, no layout tables)."""
+    """The subsetting options (fontTools): outlines, cmap and names only (no hinting, no layout tables)."""
     opts = subset.Options()
     opts.layout_features = []  # no GSUB/GPOS: ReportLab does not shape
     opts.hinting = False
