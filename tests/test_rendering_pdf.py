@@ -422,7 +422,7 @@ def test_the_unicode_font_setting_comes_first(course, settings):
         pdf.reset_fonts()
 
 
-@pytest.mark.parametrize(("language", "month"), [("ru", "Май"), ("ar", "مايو"), ("zh-hans", "五月")])
+@pytest.mark.parametrize(("language", "month"), [("ru", "мая"), ("ar", "مايو"), ("zh-hans", "5月")])
 def test_the_date_line_prints_in_the_active_language_in_both_writers(course, tmp_path, language, month):
     """The export writer fixes its fonts before the first page: the month names of the language are in them."""
     with translation.override(language):
@@ -436,9 +436,9 @@ def test_the_date_line_prints_in_the_active_language_in_both_writers(course, tmp
     for data in (one.getvalue(), path.read_bytes()):
         height = float(PdfReader(io.BytesIO(data)).pages[0].mediabox.height)
         line = [run.text for run in shown_text(data) if abs(run.y - height * 0.25) < 1]
-        words = {unicodedata.normalize("NFKC", w) for w in " ".join(line).split()}
-        assert month in words or month[::-1] in words, line
-        assert "2026" in words and "95%" in words
+        text = unicodedata.normalize("NFKC", " ".join(line))
+        assert month in text.replace(" ", "") or month[::-1] in text, line  # genitive in Russian
+        assert "2026" in text and "95%" in text.split()
 
 
 def test_an_unusable_unicode_font_setting_falls_back_to_the_bundled_fonts(course, settings, tmp_path, caplog):

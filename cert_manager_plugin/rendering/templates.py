@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format, number_format
 from opaque_keys.edx.keys import CourseKey
 
 from .. import labels, links, lms
@@ -78,20 +79,25 @@ def _language_matches(template_language: str, language: str) -> bool:
 
 
 def format_grade(grade: float | None) -> str | None:
-    """0.855 -> "85.5%"; None stays None."""
+    """0.855 -> "85.5%" (with the active language's decimal separator: "85,5%" in French); None stays None."""
     if grade is None:
         return None
     text = f"{grade * 100:.1f}".rstrip("0").rstrip(".")
-    return f"{text}%"
+    return f"{number_format(Decimal(text))}%"
 
 
 def format_date(value: datetime | None) -> str:
-    """A certificate date in the active language ("November 26, 2026"), in the host's time zone."""
+    """
+    A certificate date in the active language's own order and words, in the host's time zone.
+
+    The language's ``DATE_FORMAT`` with the month written out ("November 26, 2026", "26 novembre 2026",
+    "26. November 2026"): English's format abbreviates it ("Nov. 26, 2026"), which a certificate should not.
+    """
     if value is None:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return date_format(value.date(), "F j, Y")
+    return date_format(value.date(), get_format("DATE_FORMAT").replace("N", "F"))
 
 
 @dataclass
