@@ -19,15 +19,19 @@ import codecs
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import access, errors, lms, validation
 from .models import CertificateException, CertificateInvalidation
+from .sql import column, table
 
 HEADER_NAMES = frozenset({"username_or_email", "username", "email", "user", "username or email", "identifier"})
 NOTES_MAX = 10_000
@@ -258,7 +262,7 @@ def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
 
 
 def import_exceptions(
-    course_key: CourseKey, data: bytes, *, granted_by=None, reveal_accounts: bool = True
+    course_key: CourseKey, data: bytes, *, granted_by: object = None, reveal_accounts: bool = True
 ) -> BulkResult:
     """
     Add every valid row of the CSV to the course's exception list in one transaction.
@@ -270,9 +274,41 @@ def import_exceptions(
     account and one naming an account that is not a learner of the course (``access.learners_among``) get the
     same ``user_not_found`` row error, "no learner in this course", so a file of emails tells nobody which
     accounts exist. ``not_enrolled`` then means a learner of the course whose enrollment is not active.
+
+    The steps: ``parse`` the file, ``_find_learners`` (the users and enrollments, a query per chunk), then in
+    one transaction ``_course_lists`` (2 reads), ``_accept_rows`` (no query) and ``_insert_all``.
     """
     rows, bad = parse(data)
     result = BulkResult(errors=bad)
+    users, enrolled = _find_learners(course_key, rows, reveal_accounts=reveal_accounts)
+    connection = connections[router.db_for_write(CertificateException)]
+    with transaction.atomic(using=connection.alias):
+        listed, invalidated = _course_lists(course_key)
+        checks = _RowChecks(users, enrolled, listed, invalidated, reveal_accounts)
+        new = _accept_rows(rows, checks, result, _row_values(course_key, getattr(granted_by, "pk", None), connection))
+        _insert_all(connection, new)
+    result.errors.sort(key=lambda e: e.line)
+    return result
+
+
+@dataclass(frozen=True)
+class _RowChecks:
+    """What each row is checked against: the users the file names, and the course's learners and lists."""
+
+    users: dict[str, Any]  # identifier -> user (only the course's learners when accounts are not revealed)
+    enrolled: set[int]
+    listed: set[int]
+    invalidated: set[int]
+    reveal_accounts: bool
+
+
+def _find_learners(course_key: CourseKey, rows: list[CsvRow], *, reveal_accounts: bool) -> tuple[dict, set[int]]:
+    """
+    The users the rows name, by identifier, and which of them are actively enrolled.
+
+    ``lms.backend()`` answers with a query per chunk of identifiers. Without ``reveal_accounts``, accounts that
+    are not learners of the course are left out, as if they did not exist.
+    """
     backend = lms.backend()
     users = backend.find_users(r.user for r in rows)
     found_ids = {u.pk for u in users.values()}
@@ -280,81 +316,100 @@ def import_exceptions(
     if not reveal_accounts:
         learners = enrolled | access.learners_among(course_key, found_ids - set(enrolled))
         users = {ident: user for ident, user in users.items() if user.pk in learners}
+    return users, enrolled
 
-    connection = connections[router.db_for_write(CertificateException)]
-    with transaction.atomic(using=connection.alias):
-        listed = set(CertificateException.objects.filter(course_key=course_key).values_list("user_id", flat=True))
-        invalidated = set(
-            CertificateInvalidation.objects.filter(certificate__course_key=course_key, active=True).values_list(
-                "certificate__user_id", flat=True
-            )
+
+def _course_lists(course_key: CourseKey) -> tuple[set[int], set[int]]:
+    """The learners already on the course's exception list, and those with an active invalidation (2 reads)."""
+    listed = set(CertificateException.objects.filter(course_key=course_key).values_list("user_id", flat=True))
+    invalidated = set(
+        CertificateInvalidation.objects.filter(certificate__course_key=course_key, active=True).values_list(
+            "certificate__user_id", flat=True
         )
-        course_value = CertificateException._meta.get_field("course_key").get_db_prep_value(course_key, connection)
-        now = CertificateException._meta.get_field("created").get_db_prep_value(timezone.now(), connection)
-        granted_by_id = getattr(granted_by, "pk", None)
-        new: list[tuple] = []
-        seen: dict[int, int] = {}
-        for row in rows:
-            user = users.get(row.user)
-            if user is None:
-                missing = f"No user '{row.user}'." if reveal_accounts else f"No learner '{row.user}' in this course."
-                result.errors.append(RowError(row.line, row.user, RowErrorKind.USER_NOT_FOUND, missing))
-            elif user.pk not in enrolled:
-                result.errors.append(
-                    RowError(row.line, row.user, RowErrorKind.NOT_ENROLLED, f"'{row.user}' is not enrolled.")
-                )
-            elif user.pk in invalidated:
-                result.errors.append(
-                    RowError(
-                        row.line,
-                        row.user,
-                        RowErrorKind.INVALIDATED,
-                        f"'{row.user}' has an invalidated certificate; re-validate it first.",
-                    )
-                )
-            elif user.pk in listed:
-                result.errors.append(
-                    RowError(row.line, row.user, RowErrorKind.ALREADY_LISTED, f"'{row.user}' is already on the list.")
-                )
-            elif user.pk in seen:
-                result.errors.append(
-                    RowError(
-                        row.line,
-                        row.user,
-                        RowErrorKind.ALREADY_LISTED,
-                        f"'{row.user}' is listed twice in the file (first at line {seen[user.pk]}).",
-                    )
-                )
-            else:
-                seen[user.pk] = row.line
-                new.append((user.pk, course_value, row.notes, granted_by_id, now, now))
-                result.added.append(
-                    {
-                        "line": row.line,
-                        "user": row.user,
-                        "username": user.username,
-                        "email": user.email,
-                        "notes": row.notes,
-                    }
-                )
-        try:
-            with transaction.atomic(using=connection.alias):
-                insert_rows(connection, new)
-        except IntegrityError as exc:
-            raise BulkConflict(
-                "The exception list changed while the file was imported; nothing was added. Try again."
-            ) from exc
-    result.errors.sort(key=lambda e: e.line)
-    return result
+    )
+    return listed, invalidated
 
 
-def insert_rows(connection, rows: list[tuple]) -> None:
-    """INSERT exception rows (``INSERT_FIELDS`` order, database values) with one prepared statement."""
+def _row_values(course_key: CourseKey, granted_by_id: int | None, connection: BaseDatabaseWrapper) -> Callable:
+    """
+    A ``(user_id, notes) -> row`` function giving the ``INSERT_FIELDS`` database values of a new exception.
+
+    The course key and the time are prepared once for the whole file.
+    """
     meta = CertificateException._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in INSERT_FIELDS)
+    course_value = meta.get_field("course_key").get_db_prep_value(course_key, connection)
+    now = meta.get_field("created").get_db_prep_value(timezone.now(), connection)
+
+    def values(user_id: int, notes: str) -> tuple:
+        return (user_id, course_value, notes, granted_by_id, now, now)
+
+    return values
+
+
+def _row_error(row: CsvRow, user: Any, checks: _RowChecks, seen: dict[int, int]) -> RowError | None:
+    """Why the row's learner cannot be added (``seen``: user id -> the line that added it), or None."""
+    if user is None:
+        missing = f"No user '{row.user}'." if checks.reveal_accounts else f"No learner '{row.user}' in this course."
+        return RowError(row.line, row.user, RowErrorKind.USER_NOT_FOUND, missing)
+    if user.pk not in checks.enrolled:
+        return RowError(row.line, row.user, RowErrorKind.NOT_ENROLLED, f"'{row.user}' is not enrolled.")
+    if user.pk in checks.invalidated:
+        return RowError(
+            row.line,
+            row.user,
+            RowErrorKind.INVALIDATED,
+            f"'{row.user}' has an invalidated certificate; re-validate it first.",
+        )
+    if user.pk in checks.listed:
+        return RowError(row.line, row.user, RowErrorKind.ALREADY_LISTED, f"'{row.user}' is already on the list.")
+    if user.pk in seen:
+        return RowError(
+            row.line,
+            row.user,
+            RowErrorKind.ALREADY_LISTED,
+            f"'{row.user}' is listed twice in the file (first at line {seen[user.pk]}).",
+        )
+    return None
+
+
+def _accept_rows(rows: list[CsvRow], checks: _RowChecks, result: BulkResult, values: Callable) -> list[tuple]:
+    """
+    The database rows to insert (``values(user_id, notes)``), in file order.
+
+    Every row is recorded in ``result``, as added or as a row error.
+    """
+    new: list[tuple] = []
+    seen: dict[int, int] = {}
+    for row in rows:
+        user = checks.users.get(row.user)
+        error = _row_error(row, user, checks, seen)
+        if error is not None:
+            result.errors.append(error)
+            continue
+        seen[user.pk] = row.line
+        new.append(values(user.pk, row.notes))
+        result.added.append(
+            {"line": row.line, "user": row.user, "username": user.username, "email": user.email, "notes": row.notes}
+        )
+    return new
+
+
+def _insert_all(connection: BaseDatabaseWrapper, rows: list[tuple]) -> None:
+    """``insert_rows`` in a savepoint: a row another request added meanwhile is a ``BulkConflict``, nothing added."""
+    try:
+        with transaction.atomic(using=connection.alias):
+            insert_rows(connection, rows)
+    except IntegrityError as exc:
+        raise BulkConflict(
+            "The exception list changed while the file was imported; nothing was added. Try again."
+        ) from exc
+
+
+def insert_rows(connection: BaseDatabaseWrapper, rows: list[tuple]) -> None:
+    """INSERT exception rows (``INSERT_FIELDS`` order, database values) with one prepared statement."""
+    columns = ", ".join(column(CertificateException, name, connection) for name in INSERT_FIELDS)
     placeholders = ", ".join(["%s"] * len(INSERT_FIELDS))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names only)
+    sql = f"INSERT INTO {table(CertificateException, connection)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_CHUNK):
             cursor.executemany(sql, rows[start : start + INSERT_CHUNK])

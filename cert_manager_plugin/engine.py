@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -24,6 +24,7 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import events, links, lms, notifications
+from .courses import course_policy
 from .data import CertificateStatus
 from .eligibility import CoursePolicy, Decision, LearnerState, decide
 from .models import (
@@ -31,10 +32,9 @@ from .models import (
     CertificateException,
     CertificateInvalidation,
     CertificateRevision,
-    CourseCertificateSettings,
     LearnerRecord,
 )
-from .sql import dt_adapter, ids_in
+from .sql import column, dt_adapter, ids_in, table
 
 log = logging.getLogger(__name__)
 GRADE_PLACES = 4
@@ -102,22 +102,8 @@ class BatchResult:
         return {f"{before or 'new'}->{after}": n for (before, after), n in sorted(self.transitions.items(), key=str)}
 
 
-def course_policy(course_key: CourseKey) -> CoursePolicy:
-    """The course's policies (defaults when it has no settings row) and its end date from the adapter."""
-    row = CourseCertificateSettings.objects.filter(course_key=course_key).first()
-    overview = lms.backend().course_overview(course_key)
-    end = overview.end if overview else None
-    if row is None:
-        return CoursePolicy(course_end=end)
-    return CoursePolicy(
-        issue_policy=row.issue_policy,
-        revoke_on_grade_drop=row.revoke_on_grade_drop,
-        eligible_modes=frozenset(row.eligible_modes or ()),
-        course_end=end,
-    )
-
-
 def _grade(value: float | None) -> float | None:
+    """A grade as certificates store and compare it: rounded to ``GRADE_PLACES`` places (None stays None)."""
     return None if value is None else round(float(value), GRADE_PLACES)
 
 
@@ -143,6 +129,10 @@ def reconcile_batch(
 
     A ``deleted`` certificate counts as no certificate for the decision (a job may issue it again, with its
     verify id and history), while its active invalidation still counts: deleting never lifts one.
+
+    The steps, in one transaction: ``_load`` (4 reads), ``_plan`` (decide, no query), the printed names
+    (1 read, only when something may change and nothing is forced), ``_compose`` (the new states, no query),
+    ``_write`` (the LMS's rows, then at most three statements; announcements after the commit).
     """
     now = now or timezone.now()
     policy = policy or course_policy(course_key)
@@ -151,131 +141,256 @@ def reconcile_batch(
     if not ids:
         return result
     with transaction.atomic():
-        records = {
-            r[0]: LearnerState(mode=r[1], enrollment_active=r[2], percent_grade=r[3], passed=r[4])
-            for r in ids_in(
-                LearnerRecord.objects.filter(course_key=course_key), LearnerRecord, "user_id", ids
-            ).values_list("user_id", "mode", "is_active", "percent_grade", "passed")
-        }
-        allowlisted = set(
-            ids_in(
-                CertificateException.objects.filter(course_key=course_key), CertificateException, "user_id", ids
-            ).values_list("user_id", flat=True)
+        loaded = _load(course_key, ids, lock=not dry_run)
+        planned = _plan(
+            ids,
+            loaded,
+            result,
+            policy=policy,
+            now=now,
+            create_missing=create_missing,
+            dry_run=dry_run,
+            force_status=force_status,
         )
-        invalidated = set(
-            ids_in(
-                CertificateInvalidation.objects.filter(active=True, certificate__course_key=course_key),
-                Certificate,
-                "user_id",
-                ids,
-            ).values_list("certificate__user_id", flat=True)
-        )
-        certs_qs = ids_in(Certificate.objects.filter(course_key=course_key), Certificate, "user_id", ids)
-        if not dry_run and connection.features.has_select_for_update:
-            certs_qs = certs_qs.select_for_update()
-        certs = {row[1]: _Current(*row) for row in certs_qs.values_list(*_Current._fields)}
-
-        planned: list[tuple[int, _Current | None, Decision, LearnerState | None]] = []
-        for user_id in ids:
-            result.processed += 1
-            cert = certs.get(user_id)
-            record = records.get(user_id)
-            current = cert.status if cert and cert.status != CertificateStatus.DELETED else None
-            if force_status is not None:
-                if cert is None or cert.status == force_status:
-                    result.skipped += 1
-                    continue
-                decision = Decision(force_status, force_status)
-            else:
-                decision = decide(
-                    record,
-                    current_status=current,
-                    allowlisted=user_id in allowlisted,
-                    invalidated=user_id in invalidated,
-                    policy=policy,
-                    now=now,
-                )
-            if dry_run and (decision.status if not decision.keep else current) != CertificateStatus.DOWNLOADABLE:
-                result.not_issued.setdefault(decision.reason, []).append(user_id)
-            if decision.keep or decision.status is None:
-                result.skipped += 1
-                continue
-            if current is None and not create_missing and decision.status != CertificateStatus.DOWNLOADABLE:
-                result.skipped += 1  # the event path issues; it creates no other row (nor revives a deleted one)
-                continue
-            planned.append((user_id, cert, decision, record))
-
-        names = lms.backend().display_names([p[0] for p in planned]) if planned and force_status is None else {}
-        new_certs: list[WrittenCertificate] = []
-        updates: list[WrittenCertificate] = []
-        superseded: list[int] = []
-        for user_id, cert, decision, record in planned:
-            if force_status is not None:  # a deletion keeps what the certificate said
-                grade, mode, name = _grade(cert.grade), cert.mode, cert.name
-            else:
-                grade = _grade(record.percent_grade) if record else (cert.grade if cert else None)
-                mode = record.mode if record else (cert.mode if cert else "")
-                name = names.get(user_id, cert.name if cert else "")
-            status = decision.status
-            if cert is not None and (cert.status, cert.mode, _grade(cert.grade), cert.name, cert.error_reason) == (
-                status,
-                mode,
-                grade,
-                name,
-                "",
-            ):
-                continue
-            before = cert.status if cert else None
-            result.changed += 1
-            result.transitions[(before, status)] += 1
-            if dry_run:
-                continue
-            becomes_issued = status == CertificateStatus.DOWNLOADABLE and before != CertificateStatus.DOWNLOADABLE
-            if cert is not None:
-                superseded.append(cert.pk)
-                # issued_date None on an update means "unchanged" (the UPDATE keeps the stored one)
-                new = WrittenCertificate(
-                    cert.pk,
-                    user_id,
-                    course_key,
-                    None,  # verify_uuid: unchanged and not loaded
-                    None,
-                    cert.revision + 1,
-                    now if becomes_issued else None,
-                )
-                updates.append(new)
-            else:
-                new = WrittenCertificate(None, user_id, course_key, uuid.uuid4(), now, 1, None)
-                new_certs.append(new)
-            new.status = status
-            new.mode = mode
-            new.grade = grade
-            new.name = name
-            new.source = source
-            new.error_reason = ""
-            new.modified = now
-            if becomes_issued:
-                new.issued_date = now
-            result.changes.append(CertChange(user_id, before, new))
-
-        # the LMS's rows first: everything they need is decided already, and reading our verify ids before
-        # rewriting our rows in this transaction costs a tenth of reading them after (SQLite)
-        lms_changes = [] if dry_run else write_through(course_key, ids, certs, result.changes)
-        if superseded:  # before the UPDATE: the revisions copy the states it replaces
-            insert_revisions(superseded, superseded_at=now, source=source, actor_id=actor_id)
-        if updates:
-            update_certificates(updates)
-        if new_certs:
-            insert_certificates(new_certs)
-        if result.changes or lms_changes:
-            changes = list(result.changes)
-            announced = _lms_announced(course_key, certs, changes, lms_changes) if lms_changes else None
-            transaction.on_commit(lambda: after_commit(course_key, changes, lms_changes, announced))
+        forced = force_status is not None
+        names = lms.backend().display_names([p.user_id for p in planned]) if planned and not forced else {}
+        writes = _compose(course_key, planned, names, result, now=now, source=source, dry_run=dry_run, forced=forced)
+        if not dry_run:
+            _write(course_key, ids, loaded.certs, writes, result, now=now, source=source, actor_id=actor_id)
     return result
 
 
+class _Loaded(NamedTuple):
+    """What a batch reads before deciding: the learners' records, both lists, and their certificates."""
+
+    records: dict[int, LearnerState]
+    allowlisted: set[int]
+    invalidated: set[int]
+    certs: dict[int, _Current]
+
+
+class _Planned(NamedTuple):
+    """A learner whose certificate may change: its stored certificate and record, and the decision."""
+
+    user_id: int
+    cert: _Current | None
+    decision: Decision
+    record: LearnerState | None
+
+
+@dataclass
+class _Writes:
+    """The statements a batch runs: certificates to update (and the ids whose revisions they supersede), to insert."""
+
+    updates: list[WrittenCertificate] = field(default_factory=list)
+    inserts: list[WrittenCertificate] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+
+
+def _load(course_key: CourseKey, ids: list[int], *, lock: bool) -> _Loaded:
+    """
+    The batch's four reads: records, exception list, active invalidations, certificates, in this order.
+
+    The certificates are locked when ``lock`` and the database can (``SELECT … FOR UPDATE``).
+    """
+    record_rows = ids_in(LearnerRecord.objects.filter(course_key=course_key), LearnerRecord, "user_id", ids)
+    records = {
+        r[0]: LearnerState(mode=r[1], enrollment_active=r[2], percent_grade=r[3], passed=r[4])
+        for r in record_rows.values_list("user_id", "mode", "is_active", "percent_grade", "passed")
+    }
+    allowlisted = set(
+        ids_in(
+            CertificateException.objects.filter(course_key=course_key), CertificateException, "user_id", ids
+        ).values_list("user_id", flat=True)
+    )
+    invalidated = set(
+        ids_in(
+            CertificateInvalidation.objects.filter(active=True, certificate__course_key=course_key),
+            Certificate,
+            "user_id",
+            ids,
+        ).values_list("certificate__user_id", flat=True)
+    )
+    certs_qs = ids_in(Certificate.objects.filter(course_key=course_key), Certificate, "user_id", ids)
+    if lock and connection.features.has_select_for_update:
+        certs_qs = certs_qs.select_for_update()
+    certs = {row[1]: _Current(*row) for row in certs_qs.values_list(*_Current._fields)}
+    return _Loaded(records, allowlisted, invalidated, certs)
+
+
+def _plan(
+    ids: list[int],
+    loaded: _Loaded,
+    result: BatchResult,
+    *,
+    policy: CoursePolicy,
+    now: datetime,
+    create_missing: bool,
+    dry_run: bool,
+    force_status: str | None,
+) -> list[_Planned]:
+    """
+    Decide every learner (no query): the learners whose certificate may change, in ``ids`` order.
+
+    Counts every learner as processed and the others as skipped in ``result``; a dry run notes who would hold
+    no issued certificate (``result.not_issued``).
+    """
+    planned: list[_Planned] = []
+    for user_id in ids:
+        cert = loaded.certs.get(user_id)
+        record = loaded.records.get(user_id)
+        current = cert.status if cert and cert.status != CertificateStatus.DELETED else None
+        if force_status is None:
+            decision = decide(
+                record,
+                current_status=current,
+                allowlisted=user_id in loaded.allowlisted,
+                invalidated=user_id in loaded.invalidated,
+                policy=policy,
+                now=now,
+            )
+        else:
+            decision = _forced(cert, force_status)
+        if dry_run and decision is not None:
+            _note_not_issued(result, user_id, decision, current)
+        if decision is None or _writes_nothing(decision, current, create_missing=create_missing):
+            result.skipped += 1
+            continue
+        planned.append(_Planned(user_id, cert, decision, record))
+    result.processed += len(ids)
+    return planned
+
+
+def _forced(cert: _Current | None, force_status: str) -> Decision | None:
+    """A forced status (a deletion) for a certificate that exists and does not have it yet; else None (skipped)."""
+    if cert is None or cert.status == force_status:
+        return None
+    return Decision(force_status, force_status)
+
+
+def _note_not_issued(result: BatchResult, user_id: int, decision: Decision, current: str | None) -> None:
+    """Dry runs: file the learner under the decision's reason when it would hold no issued certificate."""
+    if (decision.status if not decision.keep else current) != CertificateStatus.DOWNLOADABLE:
+        result.not_issued.setdefault(decision.reason, []).append(user_id)
+
+
+def _writes_nothing(decision: Decision, current: str | None, *, create_missing: bool) -> bool:
+    """
+    Whether the decision leaves the certificate alone.
+
+    It does when kept, when it wants no certificate at all, or (the event path, ``create_missing`` False) when
+    a missing or deleted certificate would come back as anything but issued.
+    """
+    if decision.keep or decision.status is None:
+        return True
+    return current is None and not create_missing and decision.status != CertificateStatus.DOWNLOADABLE
+
+
+def _printed(planned: _Planned, names: dict[int, str], *, forced: bool) -> tuple[float | None, str, str]:
+    """
+    The grade, mode and name the certificate will hold.
+
+    A forced status (a deletion) keeps what it said; otherwise the record's grade and mode and the LMS's name,
+    falling back on the certificate's.
+    """
+    cert, record = planned.cert, planned.record
+    if forced:
+        return _grade(cert.grade), cert.mode, cert.name
+    if record is not None:
+        grade, mode = _grade(record.percent_grade), record.mode
+    elif cert is not None:
+        grade, mode = cert.grade, cert.mode
+    else:
+        grade, mode = None, ""
+    return grade, mode, names.get(planned.user_id, cert.name if cert else "")
+
+
+def _compose(
+    course_key: CourseKey,
+    planned: list[_Planned],
+    names: dict[int, str],
+    result: BatchResult,
+    *,
+    now: datetime,
+    source: str,
+    dry_run: bool,
+    forced: bool,
+) -> _Writes:
+    """
+    The new state of every planned certificate that actually changes (no query).
+
+    Each is counted in ``result`` (changed, transitions) and, unless a dry run, recorded in ``result.changes``
+    and in the statements to run.
+    """
+    writes = _Writes()
+    for p in planned:
+        grade, mode, name = _printed(p, names, forced=forced)
+        cert, status = p.cert, p.decision.status
+        if cert is not None and (cert.status, cert.mode, _grade(cert.grade), cert.name, cert.error_reason) == (
+            status,
+            mode,
+            grade,
+            name,
+            "",
+        ):
+            continue
+        before = cert.status if cert else None
+        result.changed += 1
+        result.transitions[(before, status)] += 1
+        if dry_run:
+            continue
+        # issued_date None on an update means "unchanged" (the UPDATE keeps the stored one)
+        issued = now if status == CertificateStatus.DOWNLOADABLE and before != CertificateStatus.DOWNLOADABLE else None
+        if cert is not None:
+            writes.superseded.append(cert.pk)
+            # verify_uuid None: unchanged and not loaded; created None: an update never rewrites it
+            pk, verify_uuid, created, revision, bucket = cert.pk, None, None, cert.revision + 1, writes.updates
+        else:
+            pk, verify_uuid, created, revision, bucket = None, uuid.uuid4(), now, 1, writes.inserts
+        new = WrittenCertificate(pk, p.user_id, course_key, verify_uuid, created, revision, issued)
+        new.status, new.mode, new.grade, new.name, new.source, new.modified = status, mode, grade, name, source, now
+        bucket.append(new)
+        result.changes.append(CertChange(p.user_id, before, new))
+    return writes
+
+
+def _write(
+    course_key: CourseKey,
+    ids: list[int],
+    certs: dict[int, _Current],
+    writes: _Writes,
+    result: BatchResult,
+    *,
+    now: datetime,
+    source: str,
+    actor_id: int | None,
+) -> None:
+    """
+    Run the batch's statements and queue its announcements for after the commit.
+
+    The LMS's rows first (``write_through``), then the revisions of the superseded states, the UPDATE, the
+    INSERT.
+    """
+    # the LMS's rows first: everything they need is decided already, and reading our verify ids before
+    # rewriting our rows in this transaction costs a tenth of reading them after (SQLite)
+    lms_changes = write_through(course_key, ids, certs, result.changes)
+    if writes.superseded:  # before the UPDATE: the revisions copy the states it replaces
+        insert_revisions(writes.superseded, superseded_at=now, source=source, actor_id=actor_id)
+    if writes.updates:
+        update_certificates(writes.updates)
+    if writes.inserts:
+        insert_certificates(writes.inserts)
+    if result.changes or lms_changes:
+        changes = list(result.changes)
+        announced = _lms_announced(course_key, certs, changes, lms_changes) if lms_changes else None
+        transaction.on_commit(lambda: after_commit(course_key, changes, lms_changes, announced))
+
+
 def _lms_announced(
-    course_key: CourseKey, certs: dict[int, _Current], changes: Sequence[CertChange], lms_changes
+    course_key: CourseKey,
+    certs: dict[int, _Current],
+    changes: Sequence[CertChange],
+    lms_changes: Sequence[lms.LmsTransition],
 ) -> list[CertChange]:
     """
     Inside the LMS the openedx-events follow its certificate record: one per ``GeneratedCertificate`` row the
@@ -331,18 +446,18 @@ def verify_ids(course_key: CourseKey, user_ids: Sequence[int]) -> dict[int, str]
     """
     if not user_ids:
         return {}
-    qn = connection.ops.quote_name
     ids = list(user_ids)
+    user = column(Certificate, "user")
     sql = (
-        f"SELECT {qn('user_id')}, {qn('verify_uuid')} FROM {qn(Certificate._meta.db_table)} "  # noqa: S608
-        f"WHERE {qn('course_key')} = %s AND {qn('user_id')} IN ({', '.join(['%s'] * len(ids))})"
+        f"SELECT {user}, {column(Certificate, 'verify_uuid')} FROM {table(Certificate)} "  # noqa: S608
+        f"WHERE {column(Certificate, 'course_key')} = %s AND {user} IN ({', '.join(['%s'] * len(ids))})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [str(course_key), *ids])
         return {user_id: _hex(value) for user_id, value in cursor.fetchall()}
 
 
-def _hex(value) -> str:
+def _hex(value: object) -> str:
     """A verify id as 32 hex digits, however the driver returns it (SQLite/MariaDB: text; PostgreSQL: UUID)."""
     return value.hex if isinstance(value, uuid.UUID) else str(value).replace("-", "")
 
@@ -382,15 +497,11 @@ class _Current(NamedTuple):
     revision: int
 
 
-def _sql(table: type, columns: Sequence[str]) -> tuple[str, list[str]]:
-    qn = connection.ops.quote_name
-    return qn(table._meta.db_table), [qn(c) for c in columns]
-
-
+#: The certificate fields a batch writes (field names: the columns come from ``Certificate._meta``).
 UPDATE_COLUMNS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
 
 
-def _written_values(c: WrittenCertificate, dt) -> tuple:
+def _written_values(c: WrittenCertificate, dt: Callable[[datetime | None], object]) -> tuple:
     """The values of ``UPDATE_COLUMNS``, in that order, as the driver takes them."""
     return (
         c.status,
@@ -412,20 +523,21 @@ def update_certificates(rows: list[WrittenCertificate]) -> None:
     ``issued_date`` is written only when the certificate becomes downloadable (``COALESCE`` keeps the stored
     date otherwise), so a batch never has to load it.
     """
-    table, cols = _sql(Certificate, UPDATE_COLUMNS)
-    qn = connection.ops.quote_name
-    assignments = ", ".join(f"{c} = COALESCE(%s, {c})" if c == qn("issued_date") else f"{c} = %s" for c in cols)
+    issued = column(Certificate, "issued_date")
+    cols = [column(Certificate, f) for f in UPDATE_COLUMNS]
+    assignments = ", ".join(f"{c} = COALESCE(%s, {c})" if c == issued else f"{c} = %s" for c in cols)
     # identifiers come from the model's meta, quoted; every value is a parameter
-    sql = f"UPDATE {table} SET {assignments} WHERE {qn('id')} = %s"  # noqa: S608
+    sql = f"UPDATE {table(Certificate)} SET {assignments} WHERE {column(Certificate, 'id')} = %s"  # noqa: S608
     _dt = dt_adapter()
     params = [(*_written_values(c, _dt), c.pk) for c in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
-#: Revision columns copied from the certificate row they supersede (``valid_from`` is its ``modified``).
+#: Revision fields copied from the certificate row they supersede (``valid_from`` is its ``modified``); field
+#: names of ``CertificateRevision`` → of ``Certificate`` (the columns come from their ``_meta``).
 REVISION_COPIED = {
-    "certificate_id": "id",
+    "certificate": "id",
     "revision": "revision",
     "status": "status",
     "mode": "mode",
@@ -442,20 +554,22 @@ def insert_revisions(certificate_ids: list[int], *, superseded_at: datetime, sou
     One ``INSERT … SELECT`` copying the current state of ``certificate_ids`` into revisions, run before the
     UPDATE that supersedes them: the stored states never travel through Python.
     """
-    qn = connection.ops.quote_name
-    targets = [*REVISION_COPIED, "superseded_at", "superseded_by_source", "superseded_by_id"]
-    copied = ", ".join(qn(c) for c in REVISION_COPIED.values())
+    targets = ", ".join(
+        column(CertificateRevision, f)
+        for f in (*REVISION_COPIED, "superseded_at", "superseded_by_source", "superseded_by")
+    )
+    copied = ", ".join(column(Certificate, f) for f in REVISION_COPIED.values())
     placeholders = ", ".join(["%s"] * len(certificate_ids))
     sql = (
-        f"INSERT INTO {qn(CertificateRevision._meta.db_table)} ({', '.join(qn(t) for t in targets)}) "  # noqa: S608
-        f"SELECT {copied}, %s, %s, %s FROM {qn(Certificate._meta.db_table)} WHERE {qn('id')} IN ({placeholders})"
+        f"INSERT INTO {table(CertificateRevision)} ({targets}) "  # noqa: S608 - identifiers from _meta, quoted
+        f"SELECT {copied}, %s, %s, %s FROM {table(Certificate)} WHERE {column(Certificate, 'id')} IN ({placeholders})"
     )
     params = [dt_adapter()(superseded_at), str(source), actor_id, *certificate_ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
-INSERT_COLUMNS = ("user_id", "course_key", "verify_uuid", "created", *UPDATE_COLUMNS)
+INSERT_COLUMNS = ("user", "course_key", "verify_uuid", "created", *UPDATE_COLUMNS)
 
 
 def insert_certificates(rows: list[WrittenCertificate]) -> None:
@@ -465,8 +579,8 @@ def insert_certificates(rows: list[WrittenCertificate]) -> None:
     A learner whose certificate another writer created since the batch read raises ``IntegrityError``
     (unique user+course): callers retry the batch, which then sees that row and updates it.
     """
-    table, cols = _sql(Certificate, INSERT_COLUMNS)
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+    cols = [column(Certificate, f) for f in INSERT_COLUMNS]
+    sql = f"INSERT INTO {table(Certificate)} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
     uuid_field = Certificate._meta.get_field("verify_uuid")
     _dt = dt_adapter()
     params = [

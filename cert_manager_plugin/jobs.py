@@ -32,6 +32,7 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import dispatch, engine, errors, lms
+from .conf import batch_size  # learners per chunk (CERT_MANAGER_BATCH_SIZE); services reads it here too
 from .courses import canonical_course_key, parse_course_key
 from .data import (
     GROUP_STATUS,
@@ -62,15 +63,9 @@ REGENERATE_STATUSES: tuple[str, ...] = tuple(s.value for s in GROUP_STATUS.value
 #: Open edX's passing statuses (``CertificateStatuses.PASSED_STATUSES``): a learner holding one has a certificate.
 PASSING_STATUSES = (CertificateStatus.DOWNLOADABLE.value, CertificateStatus.GENERATING.value)
 EXPORT_FORMATS = ("pdf", "zip")
-MIN_BATCH_SIZE = 1
 
 
 # --- settings ----------------------------------------------------------------------------------------
-
-
-def batch_size() -> int:
-    """Learners per chunk (``CERT_MANAGER_BATCH_SIZE``, default 1000)."""
-    return max(MIN_BATCH_SIZE, int(getattr(settings, "CERT_MANAGER_BATCH_SIZE", 1000) or 1000))
 
 
 def stale_seconds() -> int:

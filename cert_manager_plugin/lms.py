@@ -65,7 +65,8 @@ from django.utils.module_loading import import_string
 from opaque_keys.edx.keys import CourseKey
 
 from .data import CourseRole
-from .sql import dt_adapter, ids_in
+from .models import LearnerRecord, StandaloneCourse, StandaloneCourseRole
+from .sql import column, dt_adapter, ids_in, table
 
 log = logging.getLogger(__name__)
 
@@ -236,15 +237,13 @@ class StandaloneBackend:
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
         """The name printed on certificates: full name, else username."""
         User = get_user_model()
-        rows = ids_in(User.objects.all(), User, User._meta.pk.column, list(user_ids)).values_list(
+        rows = ids_in(User.objects.all(), User, User._meta.pk.name, list(user_ids)).values_list(
             "pk", "first_name", "last_name", "username"
         )
         return {pk: (f"{first} {last}".strip() or username) for pk, first, last, username in rows}
 
     def course_roles(self, user, course_key: CourseKey) -> set[str]:
         """The user's course team roles in the course."""
-        from .models import StandaloneCourseRole
-
         return set(StandaloneCourseRole.objects.filter(user=user, course_key=course_key).values_list("role", flat=True))
 
     def is_global_staff(self, user) -> bool:
@@ -253,8 +252,6 @@ class StandaloneBackend:
 
     def course_overview(self, course_key: CourseKey) -> CourseInfo | None:
         """The course (its own key, whatever the case of ``course_key``), or None when it does not exist."""
-        from .models import StandaloneCourse
-
         course = StandaloneCourse.objects.filter(course_key=course_key).first()
         if course is None:
             course = _one_in_any_case(StandaloneCourse.objects.all(), "course_key", course_key)
@@ -264,16 +261,12 @@ class StandaloneBackend:
 
     def enrolled_user_ids(self, course_key: CourseKey) -> set[int]:
         """Users actively enrolled in the course."""
-        from .models import LearnerRecord
-
         return set(
             LearnerRecord.objects.filter(course_key=course_key, is_active=True).values_list("user_id", flat=True)
         )
 
     def enrolled_among(self, course_key: CourseKey, user_ids: Iterable[int]) -> set[int]:
         """Which of ``user_ids`` are actively enrolled (one query a chunk)."""
-        from .models import LearnerRecord
-
         ids, found = list(user_ids), set()
         for start in range(0, len(ids), LOOKUP_CHUNK):
             found.update(
@@ -357,7 +350,7 @@ class EdxPlatformBackend(StandaloneBackend):
         from common.djangoapps.student.models import UserProfile
 
         ids = list(user_ids)
-        profiles = ids_in(UserProfile.objects.all(), UserProfile, "user_id", ids)
+        profiles = ids_in(UserProfile.objects.all(), UserProfile, "user", ids)
         names = dict(profiles.values_list("user_id", "name"))
         fallback = super().display_names(i for i in ids if not names.get(i))
         retired = getattr(settings, "RETIRED_USERNAME_PREFIX", "retired__user_")
@@ -508,7 +501,7 @@ class EdxPlatformBackend(StandaloneBackend):
             return 0  # as Django's Signal.send: nobody listens, so no user is loaded for them
         User = get_user_model()
         users = {
-            u.pk: u for u in ids_in(User.objects.all(), User, User._meta.pk.column, [t.user_id for t in transitions])
+            u.pk: u for u in ids_in(User.objects.all(), User, User._meta.pk.name, [t.user_id for t in transitions])
         }
         sent = 0
         for t in transitions:
@@ -575,8 +568,7 @@ def sync_model_rows(
     if not targets:
         return []
     meta = model._meta
-    user_col = meta.get_field("user").column
-    qs = ids_in(model.objects.filter(course_id=course_key), model, user_col, [t.user_id for t in targets])
+    qs = ids_in(model.objects.filter(course_id=course_key), model, "user", [t.user_id for t in targets])
     if connection.features.has_select_for_update:
         qs = qs.select_for_update()
     current = {row[1]: row for row in qs.values_list("pk", "user_id", "status", "mode", "grade", "name", "verify_uuid")}
@@ -606,19 +598,18 @@ def sync_model_rows(
         return (t.status, t.mode[:32], lms_grade(t.grade), t.name[:255], verify, url, "", "")
 
     qn = connection.ops.quote_name
-    table = qn(meta.db_table)
-    synced = [qn(meta.get_field(f).column) for f in SYNCED_FIELDS]
-    modified_col = qn(meta.get_field("modified_date").column)
+    db_table = table(model)
     updates = [(*values(t), dt(now), row[0]) for t, row in writes if row is not None]
     inserts = [t for t, row in writes if row is None]
     with connection.cursor() as cursor:
         if updates:
-            assignments = ", ".join(f"{c} = %s" for c in [*synced, modified_col])
-            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {qn(meta.pk.column)} = %s", updates)  # noqa: S608
+            assignments = ", ".join(f"{column(model, f)} = %s" for f in [*SYNCED_FIELDS, "modified_date"])
+            pk = column(model, meta.pk.name)
+            cursor.executemany(f"UPDATE {db_table} SET {assignments} WHERE {pk} = %s", updates)  # noqa: S608
         if inserts:
             columns, rows = _insert_rows(model, course_key, inserts, values, now)
             placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
+            sql = f"INSERT INTO {db_table} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
             cursor.executemany(sql, rows)
     _copy_history(model, course_key, [t.user_id for t, _ in writes], {t.user_id for t in inserts}, now)
     return [LmsTransition(t.user_id, row[2] if row else None, t.status, t.mode) for t, row in writes]
@@ -668,16 +659,17 @@ def _copy_history(model: type, course_key: CourseKey, user_ids: list[int], creat
         else:
             extra.append(f)
     qn = connection.ops.quote_name
-    user_col = qn(model._meta.get_field("user").column)
+    user_col = column(model, "user")
     ids = ", ".join(["%s"] * len(user_ids))
     new = ", ".join(["%s"] * len(created)) or "NULL"
-    targets = [*copied, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    bookkeeping = ("history_date", "history_change_reason", "history_type", "history_user")
+    targets = [*(qn(c) for c in copied), *(column(historical, f) for f in bookkeeping)]
     sql = (
-        f"INSERT INTO {qn(historical._meta.db_table)} ({', '.join(qn(c) for c in targets)}) "  # noqa: S608
+        f"INSERT INTO {table(historical)} ({', '.join(targets)}) "  # noqa: S608 - identifiers from _meta, quoted
         f"SELECT {', '.join(qn(c) for c in copied)}, %s, %s, "
         f"CASE WHEN {user_col} IN ({new}) THEN '+' ELSE '~' END, NULL "
-        f"FROM {qn(model._meta.db_table)} "
-        f"WHERE {qn(model._meta.get_field('course_id').column)} = %s AND {user_col} IN ({ids})"
+        f"FROM {table(model)} "
+        f"WHERE {column(model, 'course_id')} = %s AND {user_col} IN ({ids})"
     )
     params = [dt_adapter()(now), "cert_manager_plugin", *sorted(created), str(course_key), *user_ids]
     with connection.cursor() as cursor:

@@ -31,11 +31,12 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import dispatch, engine, errors
+from .conf import batch_size
 from .courses import parse_course_key
 from .data import Source
 from .eligibility import CoursePolicy
 from .models import CourseSweep, LearnerRecord
-from .sql import dt_adapter, ids_in
+from .sql import column, dt_adapter, ids_in, table
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,6 @@ def coalesce_seconds() -> float:
 def stale_after() -> timedelta:
     """An armed sweep older than this is taken as lost (its task never ran) and may be armed again."""
     return timedelta(seconds=max(60.0, coalesce_seconds() * 10))
-
-
-def batch_size() -> int:
-    """Learners per engine batch (``CERT_MANAGER_BATCH_SIZE``)."""
-    return max(1, int(getattr(settings, "CERT_MANAGER_BATCH_SIZE", 1000) or 1000))
 
 
 # --- 1. record ------------------------------------------------------------------------------------------
@@ -82,27 +78,29 @@ def _apply(
     """
     now = timezone.now()
     values = {**values, "reconcile_pending_since": now, "reconcile_source": str(source)}
-    qn = connection.ops.quote_name
     dt = dt_adapter()
 
     def param(value: object) -> object:
         return dt(value) if isinstance(value, datetime) else value
 
-    def newer(column: str) -> str:
-        return f"({qn(column)} IS NULL OR {qn(column)} <= %s)"
+    def col(field: str) -> str:  # the field's column, from LearnerRecord's _meta, quoted
+        return column(LearnerRecord, field)
+
+    def newer(field: str) -> str:
+        return f"({col(field)} IS NULL OR {col(field)} <= %s)"
 
     sets, params = [], []
-    for column, value in values.items():
-        sets.append(f"{qn(column)} = %s")
+    for field, value in values.items():
+        sets.append(f"{col(field)} = %s")
         params.append(param(value))
-    for column, value in (passing or {}).items():
-        sets.append(f"{qn(column)} = CASE WHEN {newer('passed_at')} THEN %s ELSE {qn(column)} END")
+    for field, value in (passing or {}).items():
+        sets.append(f"{col(field)} = CASE WHEN {newer('passed_at')} THEN %s ELSE {col(field)} END")
         params += [dt(at), param(value)]
-    sets.append(f"{qn('modified')} = %s")
+    sets.append(f"{col('modified')} = %s")
     params.append(dt(now))
     sql = (
-        f"UPDATE {qn(LearnerRecord._meta.db_table)} SET {', '.join(sets)} "  # noqa: S608 - identifiers quoted
-        f"WHERE {qn('user_id')} = %s AND {qn('course_key')} = %s AND {newer(guard)}"
+        f"UPDATE {table(LearnerRecord)} SET {', '.join(sets)} "  # noqa: S608 - identifiers from _meta, quoted
+        f"WHERE {col('user')} = %s AND {col('course_key')} = %s AND {newer(guard)}"
     )
     params += [user_id, str(course_key), dt(at)]
 
@@ -200,11 +198,10 @@ def _arm(course_key: CourseKey, now: datetime) -> bool:
     if course_id not in _SWEEP_ROWS:
         CourseSweep.objects.get_or_create(course_key=course_key)
         _SWEEP_ROWS.add(course_id)
-    qn = connection.ops.quote_name
-    col = qn("armed_at")
+    armed = column(CourseSweep, "armed_at")
     sql = (
-        f"UPDATE {qn(CourseSweep._meta.db_table)} SET {col} = %s "  # noqa: S608 - identifiers quoted
-        f"WHERE {qn('course_key')} = %s AND ({col} IS NULL OR {col} < %s)"
+        f"UPDATE {table(CourseSweep)} SET {armed} = %s "  # noqa: S608 - identifiers from _meta, quoted
+        f"WHERE {column(CourseSweep, 'course_key')} = %s AND ({armed} IS NULL OR {armed} < %s)"
     )
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:

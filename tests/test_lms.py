@@ -283,7 +283,11 @@ class FakeEdxPlatform:
             "common.djangoapps.student.models": {
                 "get_user_by_username_or_email": get_user_by_username_or_email,
                 "UserProfile": types.SimpleNamespace(
-                    objects=manager("UserProfile", "profiles"), _meta=types.SimpleNamespace(db_table="auth_userprofile")
+                    objects=manager("UserProfile", "profiles"),
+                    _meta=types.SimpleNamespace(
+                        db_table="auth_userprofile",
+                        get_field={"user": types.SimpleNamespace(column="user_id")}.__getitem__,
+                    ),
                 ),
                 "CourseEnrollment": types.SimpleNamespace(objects=manager("CourseEnrollment", "enrollments")),
             },

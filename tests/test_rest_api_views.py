@@ -8,7 +8,6 @@ import json
 import uuid
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.utils import timezone

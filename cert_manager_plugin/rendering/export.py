@@ -31,19 +31,25 @@ import re
 import secrets
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, InvalidStorageError, Storage, storages
+from django.db.models import QuerySet
 from django.utils.translation import override
 
 from .. import errors, links
 from ..data import CertificateStatus
 from ..models import Certificate
-from .templates import course_layout, format_date, format_grade
+from .templates import CourseLayout, course_layout, format_date, format_grade
+
+if TYPE_CHECKING:
+    from .pdf import PageData
 
 log = logging.getLogger(__name__)
 
@@ -218,20 +224,16 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "course"
 
 
-def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> dict:
+def run_export_job(job: Any, progress: Callable[[int, int], None] | None = None) -> dict:
     """
     Write every selected certificate of ``job.course_key`` into one file and save it to the export storage;
     returns ``{"file", "storage", "filename", "content_type", "count", "bytes", "format", "statuses"}`` for
     the job's result (``file`` is the name in the storage whose ``STORAGES`` alias is ``storage``).
-    """
-    from .pdf import CertificatePdfWriter, PageData, StreamingCertificatePdf  # ReportLab: only when exporting
 
-    options = dict((job.params or {}).get("options") or {})
-    fmt = options.get("format") or "pdf"
-    if fmt not in FORMATS:
-        raise errors.InvalidInput(f"format must be one of {', '.join(FORMATS)}.", field="format")
-    statuses = export_statuses(options)
-    root = export_base_url(options)
+    The steps: ``_export_request`` (the job's options, checked), count the certificates, render them into a
+    local temporary file (``_write_pdf`` or ``_write_zip``, pages from ``_PageSource``), ``_store`` it.
+    """
+    fmt, statuses, root = _export_request(job)
     course_key = job.course_key
     progress = progress or (lambda processed, total: None)
 
@@ -243,91 +245,16 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
     filename = f"certificates_{_safe(str(course_key))}_{job.pk}.{fmt}"
     alias, storage = export_storage()
     target = f"{STORAGE_PREFIX}/{_safe(str(course_key))}/{job.pk}-{secrets.token_hex(16)}.{fmt}"
-    verify_url = links.url_builder(links.WEB, root=root)  # the web certificate is the verify page; reverse() once
-    layouts: dict[str, object] = {}
-    dates: dict[object, str] = {}
-    grades: dict[float | None, str | None] = {}
-
-    def pages():
-        values = rows.order_by("id").values_list(
-            "verify_uuid", "name", "mode", "grade", "issued_date", "user__username"
-        )
-        for verify_uuid, name, mode, grade, issued, username in values.iterator(chunk_size=EXPORT_BATCH):
-            layout = layouts.get(mode)
-            if layout is None:
-                layout = layouts[mode] = course_layout(course_key, mode=mode, language=settings.LANGUAGE_CODE)
-            day = issued.date() if issued else None
-            issued_text = dates.get(day)
-            if issued_text is None:
-                issued_text = dates[day] = format_date(issued)
-            page = PageData(
-                learner_name=name or username,
-                issued=issued_text,
-                grade=(grades[grade] if grade in grades else grades.setdefault(grade, format_grade(grade)))
-                if layout.print_grade
-                else None,
-                verify_url=verify_url(verify_uuid),
-                certificate_id=str(verify_uuid),
-            )
-            yield mode, layout, page, username
-
-    count = 0
-    # Rendered into a local temporary file (FILE_UPLOAD_TEMP_DIR, else the system's temp dir), removed below.
-    handle, partial = tempfile.mkstemp(
-        prefix=f"cert_manager_export_{job.pk}_",
-        suffix=f".{fmt}.part",
-        dir=getattr(settings, "FILE_UPLOAD_TEMP_DIR", None),
-    )
-    os.close(handle)
+    # the web certificate is the verify page; reverse() once
+    source = _PageSource(course_key, rows, links.url_builder(links.WEB, root=root))
+    write = _write_pdf if fmt == "pdf" else _write_zip
+    partial = _temporary_file(job.pk, fmt)
     try:
         with override(settings.LANGUAGE_CODE):
-            if fmt == "pdf":
-                # First pass (two light queries): the layouts (one per mode) and the names that need a
-                # TrueType font, so the streaming writer can build every shared object up front.
-                modes = list(rows.order_by().values_list("mode", flat=True).distinct())
-                for mode in modes:
-                    layouts[mode] = course_layout(course_key, mode=mode, language=settings.LANGUAGE_CODE)
-                unicode_names = [
-                    name or username
-                    for name, username in rows.values_list("name", "user__username").iterator(chunk_size=EXPORT_BATCH)
-                    if not _winansi(name or username)
-                ]
-                writer = StreamingCertificatePdf(
-                    partial,
-                    layouts or {"": course_layout(course_key, language=settings.LANGUAGE_CODE)},
-                    unicode_names=unicode_names,
-                    title=f"Certificates - {course_key}",
-                )
-                try:
-                    for mode, _layout, page, _username in pages():
-                        writer.add_page(mode, page)
-                        count += 1
-                        if count % EXPORT_BATCH == 0:
-                            progress(count, total)
-                except BaseException:
-                    writer.abort()
-                    raise
-                if not count:  # every certificate went between the count and the read
-                    writer.abort()
-                    raise errors.NothingToExport(empty_export_message(statuses), statuses=statuses)
-                writer.close()
-            else:
-                with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
-                    for _mode, layout, page, username in pages():
-                        buffer = io.BytesIO()
-                        writer = CertificatePdfWriter(buffer, title=f"{page.learner_name} — {layout.course_name}")
-                        writer.add_page(layout, page)
-                        writer.close()
-                        archive.writestr(f"{_safe(username)}_{page.certificate_id[:8]}.pdf", buffer.getvalue())
-                        count += 1
-                        if count % EXPORT_BATCH == 0:
-                            progress(count, total)
-                if not count:
-                    raise errors.NothingToExport(empty_export_message(statuses), statuses=statuses)
-        size = os.path.getsize(partial)
-        # Only a complete file reaches the storage (a FileSystemStorage moves it, others upload it).
-        with open(partial, "rb") as complete:
-            name = storage.save(target, _LocalFile(complete, name=partial))
+            count = write(partial, source, lambda done: progress(done, total))
+        if not count:  # every certificate went between the count and the read
+            raise errors.NothingToExport(empty_export_message(statuses), statuses=statuses)
+        name, size = _store(storage, target, partial)
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
@@ -342,3 +269,152 @@ def run_export_job(job, progress: Callable[[int, int], None] | None = None) -> d
         "format": fmt,
         "statuses": statuses,
     }
+
+
+def _export_request(job: Any) -> tuple[str, list[str], str]:
+    """The job's format, statuses and base URL (``job.params["options"]``); a bad option raises ``InvalidInput``."""
+    options = dict((job.params or {}).get("options") or {})
+    fmt = options.get("format") or "pdf"
+    if fmt not in FORMATS:
+        raise errors.InvalidInput(f"format must be one of {', '.join(FORMATS)}.", field="format")
+    return fmt, export_statuses(options), export_base_url(options)
+
+
+class _PageSource:
+    """
+    The pages of an export, streamed from the database ``EXPORT_BATCH`` rows at a time.
+
+    Each course layout (one per mode), issue date and grade is formatted once, however many pages print it.
+    """
+
+    def __init__(self, course_key: Any, rows: QuerySet, verify_url: Callable[[Any], str]) -> None:
+        self.course_key = course_key
+        self.rows = rows
+        self.verify_url = verify_url
+        self.layouts: dict[str, CourseLayout] = {}
+        self._dates: dict[object, str] = {}
+        self._grades: dict[float | None, str | None] = {}
+
+    def layout(self, mode: str) -> CourseLayout:
+        """The course's layout for certificates of ``mode`` (built on first use)."""
+        layout = self.layouts.get(mode)
+        if layout is None:
+            layout = self.layouts[mode] = course_layout(self.course_key, mode=mode, language=settings.LANGUAGE_CODE)
+        return layout
+
+    def issued(self, issued: datetime | None) -> str:
+        """The printed issue date (formatted once per day)."""
+        day = issued.date() if issued else None
+        text = self._dates.get(day)
+        if text is None:
+            text = self._dates[day] = format_date(issued)
+        return text
+
+    def grade(self, grade: float | None) -> str | None:
+        """The printed grade (formatted once per value)."""
+        if grade in self._grades:
+            return self._grades[grade]
+        return self._grades.setdefault(grade, format_grade(grade))
+
+    def unicode_names(self) -> list[str]:
+        """The printed names that WinAnsi cannot show (they need a TrueType font), one light query."""
+        names = self.rows.values_list("name", "user__username").iterator(chunk_size=EXPORT_BATCH)
+        return [name or username for name, username in names if not _winansi(name or username)]
+
+    def pages(self) -> Iterator[tuple[str, CourseLayout, PageData, str]]:
+        """``(mode, layout, page, username)`` of every certificate, by id."""
+        from .pdf import PageData  # ReportLab: only when exporting
+
+        values = self.rows.order_by("id").values_list(
+            "verify_uuid", "name", "mode", "grade", "issued_date", "user__username"
+        )
+        for verify_uuid, name, mode, grade, issued, username in values.iterator(chunk_size=EXPORT_BATCH):
+            layout = self.layout(mode)
+            page = PageData(
+                learner_name=name or username,
+                issued=self.issued(issued),
+                grade=self.grade(grade) if layout.print_grade else None,
+                verify_url=self.verify_url(verify_uuid),
+                certificate_id=str(verify_uuid),
+            )
+            yield mode, layout, page, username
+
+
+def _write_pdf(path: str, source: _PageSource, progress: Callable[[int], None]) -> int:
+    """
+    Write every page into one PDF at ``path`` (the streaming writer); return the page count.
+
+    0 (and no file written) when no certificate was left to print. ``progress(count)`` every ``EXPORT_BATCH``
+    pages.
+    """
+    from .pdf import StreamingCertificatePdf  # ReportLab: only when exporting
+
+    # First pass (two light queries): the layouts (one per mode) and the names that need a TrueType font, so
+    # the streaming writer can build every shared object up front.
+    for mode in source.rows.order_by().values_list("mode", flat=True).distinct():
+        source.layout(mode)
+    writer = StreamingCertificatePdf(
+        path,
+        source.layouts or {"": course_layout(source.course_key, language=settings.LANGUAGE_CODE)},
+        unicode_names=source.unicode_names(),
+        title=f"Certificates - {source.course_key}",
+    )
+    count = 0
+    try:
+        for mode, _layout, page, _username in source.pages():
+            writer.add_page(mode, page)
+            count += 1
+            if count % EXPORT_BATCH == 0:
+                progress(count)
+    except BaseException:
+        writer.abort()
+        raise
+    if not count:
+        writer.abort()
+        return 0
+    writer.close()
+    return count
+
+
+def _write_zip(path: str, source: _PageSource, progress: Callable[[int], None]) -> int:
+    """
+    Write a ZIP at ``path`` of one PDF per learner (``<username>_<verify id prefix>.pdf``); return how many.
+
+    ``progress(count)`` every ``EXPORT_BATCH`` files.
+    """
+    from .pdf import CertificatePdfWriter  # ReportLab: only when exporting
+
+    count = 0
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        for _mode, layout, page, username in source.pages():
+            buffer = io.BytesIO()
+            writer = CertificatePdfWriter(buffer, title=f"{page.learner_name} — {layout.course_name}")
+            writer.add_page(layout, page)
+            writer.close()
+            archive.writestr(f"{_safe(username)}_{page.certificate_id[:8]}.pdf", buffer.getvalue())
+            count += 1
+            if count % EXPORT_BATCH == 0:
+                progress(count)
+    return count
+
+
+def _temporary_file(job_pk: int, fmt: str) -> str:
+    """A new empty local file to render into (``FILE_UPLOAD_TEMP_DIR``, else the system's temporary directory)."""
+    handle, path = tempfile.mkstemp(
+        prefix=f"cert_manager_export_{job_pk}_",
+        suffix=f".{fmt}.part",
+        dir=getattr(settings, "FILE_UPLOAD_TEMP_DIR", None),
+    )
+    os.close(handle)
+    return path
+
+
+def _store(storage: Storage, target: str, path: str) -> tuple[str, int]:
+    """
+    Hand the complete local file to the storage under ``target``; return the name it chose and the size.
+
+    A FileSystemStorage moves it, others upload it: only a complete file ever reaches the storage.
+    """
+    size = os.path.getsize(path)
+    with open(path, "rb") as complete:
+        return storage.save(target, _LocalFile(complete, name=path)), size

@@ -36,6 +36,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO, NamedTuple
 
 from django.conf import settings
@@ -49,7 +50,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from . import qr
-from .templates import CourseLayout, certificate_context, course_layout
+from .templates import CourseLayout, certificate_context, course_layout, format_date
 
 log = logging.getLogger(__name__)
 
@@ -441,21 +442,10 @@ def fit_text(
     """
     if standard is not None and bold and standard == "Helvetica":
         standard = "Helvetica-Bold"
-    if (
-        standard is not None
-        and text.isprintable()
-        and (not clean or ("  " not in text and text[:1] != " " != text[-1:]))
-    ):
-        # The common case, the export's hot path: clean WinAnsi text (no control, format or separator
-        # characters: isprintable) on one line, measured without the pipeline.
-        try:
-            data = text.encode("cp1252")
-        except UnicodeEncodeError:
-            data = None
-        if data is not None:
-            width = sum(map(_WIDTHS[standard].__getitem__, data)) / 1000
-            if 0 < width * min_size <= max_width:
-                return TextBlock((TextLine(((standard, text, False),), width),), min(size, max_width / width))
+    if standard is not None:
+        plain = _fit_plain(text, standard, max_width=max_width, size=size, min_size=min_size, clean=clean)
+        if plain is not None:
+            return plain
     logical = shape(clean_text(text) if clean else text)
     if not logical:
         return TextBlock((), size)
@@ -470,11 +460,52 @@ def fit_text(
 
     if max_height is None:
         return TextBlock((_line(_cut(logical, max_width / min_size, measure), bold, standard),), min_size)
+    lines, current = _wrap_to_height(
+        logical, measure, max_width=max_width, max_height=max_height, start=min(min_size, size), floor=floor
+    )
+    return TextBlock(tuple(_line(value, bold, standard) for value in lines), current)
 
+
+def _fit_plain(
+    text: str, standard: str, *, max_width: float, size: float, min_size: float, clean: bool
+) -> TextBlock | None:
+    """
+    The common case, the export's hot path, measured without the pipeline; None when the text needs it.
+
+    That is clean WinAnsi text (no control, format or separator characters: isprintable; with ``clean``, no
+    doubled, leading or trailing space) that fits on one line at ``min_size`` in the standard font.
+    """
+    if not text.isprintable() or (clean and ("  " in text or text[:1] == " " or text[-1:] == " ")):
+        return None
+    try:
+        data = text.encode("cp1252")
+    except UnicodeEncodeError:
+        return None
+    width = sum(map(_WIDTHS[standard].__getitem__, data)) / 1000
+    if 0 < width * min_size <= max_width:
+        return TextBlock((TextLine(((standard, text, False),), width),), min(size, max_width / width))
+    return None
+
+
+def _wrap_to_height(
+    logical: str,
+    measure: Callable[[str], float],
+    *,
+    max_width: float,
+    max_height: float,
+    start: float,
+    floor: float,
+) -> tuple[list[str], float]:
+    """
+    ``logical`` wrapped onto lines of ``max_width`` that fit ``max_height``: the lines and their size.
+
+    The lines start at ``start`` size and are set smaller by half points (not below ``floor``) until they fit;
+    even at the floor, what does not fit is cut with "…".
+    """
     words = logical.split(" ")
     widths = [measure(word) for word in words]
     space = measure(" ")
-    current = min(min_size, size)
+    current = start
     while True:
         lines = _wrap(words, widths, space, max_width / current, measure)
         if block_height(len(lines), current) <= max_height or current <= floor:
@@ -484,7 +515,7 @@ def fit_text(
     if len(lines) > fitting:  # even at the floor: keep what fits, cut the last line
         rest = " ".join(lines[fitting - 1 :])
         lines = [*lines[: fitting - 1], _cut(rest, max_width / current, measure)]
-    return TextBlock(tuple(_line(value, bold, standard) for value in lines), current)
+    return lines, current
 
 
 def place(block: TextBlock, baseline: float, bottom: float, top: float) -> float:
@@ -579,11 +610,26 @@ def block_operators(
     return b" ".join(out)
 
 
-def draw_block(canvas: Canvas, block: TextBlock, x: float, baseline: float, *, colour: tuple, align: str = "centre"):
+def canvas_document(canvas: Canvas) -> pdfdoc.PDFDocument:
+    """
+    The ``PDFDocument`` a ReportLab canvas writes: ReportLab's private ``Canvas._doc``.
+
+    ReportLab has no public accessor for it. The writers need it to register a font subset's characters
+    (``DocumentEncoder``), background and static-layer forms once per document, and to name those in the
+    operators they write themselves.
+    """
+    return canvas._doc  # noqa: SLF001 - ReportLab has no public accessor for a canvas's document
+
+
+def draw_block(
+    canvas: Canvas, block: TextBlock, x: float, baseline: float, *, colour: tuple, align: str = "centre"
+) -> None:
     """``block_operators`` onto a ReportLab canvas (or form)."""
-    ops = block_operators(block, x, baseline, encode=DocumentEncoder(canvas._doc), colour=colour, align=align)
+    ops = block_operators(
+        block, x, baseline, encode=DocumentEncoder(canvas_document(canvas)), colour=colour, align=align
+    )
     if ops:
-        canvas._code.append(ops.decode("ascii"))
+        canvas.addLiteral(ops.decode("ascii"))
 
 
 # --- background PDF ------------------------------------------------------------------------------------
@@ -697,6 +743,16 @@ class _Stream(pdfdoc.PDFObject):
         return self.dictionary.format(document) + b"\nstream\n" + self.data + b"\nendstream"
 
 
+def raw_stream_data(stream: StreamObject) -> bytes:
+    """
+    A pypdf stream's bytes as stored in the file, still encoded: pypdf's private ``StreamObject._data``.
+
+    The public ``get_data()`` decodes an ``EncodedStreamObject`` (applies its ``/Filter``), while the copies made
+    here keep the stream's dictionary, ``/Filter`` included, so they need the bytes that filter decodes.
+    """
+    return stream._data  # noqa: SLF001 - pypdf's only access to a stream's encoded bytes
+
+
 def _serialize(obj) -> bytes:
     buffer = io.BytesIO()
     obj.write_to_stream(buffer)
@@ -711,7 +767,7 @@ def _convert(obj, document, memo: dict):
             return memo[key]
         target = obj.get_object()
         if isinstance(target, StreamObject):
-            shell = _Stream([], target._data)  # the raw, still-encoded bytes
+            shell = _Stream([], raw_stream_data(target))
         elif isinstance(target, DictionaryObject):
             shell = _Dict()
         elif isinstance(target, ArrayObject):
@@ -722,7 +778,7 @@ def _convert(obj, document, memo: dict):
         _fill(shell, target, document, memo)
         return reference
     if isinstance(obj, StreamObject):
-        shell = _Stream([], obj._data)
+        shell = _Stream([], raw_stream_data(obj))
         _fill(shell, obj, document, memo)
         return shell
     if isinstance(obj, DictionaryObject):
@@ -750,7 +806,7 @@ def _fill(shell, source, document, memo: dict) -> None:
 def register_background(canvas: Canvas, background: Background) -> str:
     """Add the background page to the canvas's document as a Form XObject (once); return its form name."""
     name = f"cmbg_{background.key}"
-    document = canvas._doc
+    document = canvas_document(canvas)
     if document.hasForm(name):
         return name
     bbox = b"[%s %s %s %s]" % tuple(
@@ -920,11 +976,18 @@ class CertificatePdfWriter:
         self.canvas.setCreator("cert_manager_plugin")
         self.pages = 0
         self.labels = page_labels()
-        self._encode = DocumentEncoder(self.canvas._doc)
+        self._encode = DocumentEncoder(canvas_document(self.canvas))
+        self._page_size: tuple[float, float] | None = None  # what the canvas's next page is set to
         self._lines: dict = {}
         self._static: dict[tuple, tuple[str, Background | None, tuple[float, float]]] = {}
 
-    def _static_layer(self, layout: CourseLayout) -> tuple[str, Background | None, tuple[float, float]]:
+    def static_layer(self, layout: CourseLayout) -> tuple[str, Background | None, tuple[float, float]]:
+        """
+        The layout's static layer as a form on this writer's document: its name, background and page size.
+
+        The static layer is everything but the learner's lines (course name, labels, frame), drawn once per
+        layout.
+        """
         template = layout.template
         key = (
             layout.course_id,
@@ -951,7 +1014,7 @@ class CertificatePdfWriter:
 
     def add_page(self, layout: CourseLayout, page: PageData) -> None:
         """Draw one certificate page."""
-        static, background, (width, height) = self._static_layer(layout)
+        static, background, (width, height) = self.static_layer(layout)
         c = self.canvas
         operators = page_operators(
             width,
@@ -962,8 +1025,9 @@ class CertificatePdfWriter:
             encode=self._encode,
             cache=self._lines,
         )
-        if self.pages == 0 or (width, height) != tuple(c._pagesize):
+        if (width, height) != self._page_size:
             c.setPageSize((width, height))
+            self._page_size = (width, height)
         if background is not None:
             bg_name = register_background(c, background)
             if background.x0 or background.y0:
@@ -974,7 +1038,7 @@ class CertificatePdfWriter:
             else:
                 c.doForm(bg_name)
         c.doForm(static)
-        c._code.append(operators.decode("ascii"))
+        c.addLiteral(operators.decode("ascii"))
         c.showPage()
         self.pages += 1
 
@@ -1111,10 +1175,6 @@ class StreamingCertificatePdf:
 
     def _wording_sample(self) -> list[str]:
         """Every character the date, grade, URL and id lines can hold in the active language."""
-        from datetime import datetime
-
-        from .templates import format_date
-
         labels = self.labels
         dates = [format_date(datetime(2000, month, 28)) for month in range(1, 13)]
         return [
@@ -1129,10 +1189,10 @@ class StreamingCertificatePdf:
         buffer = io.BytesIO()
         proto = CertificatePdfWriter(buffer)
         c = proto.canvas
-        document = c._doc
+        document = canvas_document(c)
         meta = []
         for key, layout in layouts.items():
-            static, background, size = proto._static_layer(layout)
+            static, background, size = proto.static_layer(layout)
             c.setPageSize(size)
             bg_name = register_background(c, background) if background is not None else None
             if bg_name:
@@ -1206,7 +1266,7 @@ class StreamingCertificatePdf:
         while queue:
             number, obj = queue.pop()
             if isinstance(obj, StreamObject):
-                data = obj._data
+                data = raw_stream_data(obj)
                 head = self._copy_value(obj, memo, queue)[:-2] + b" /Length %d >>" % len(data)
                 self._object(number, head + b"\nstream\n" + data + b"\nendstream")
             else:

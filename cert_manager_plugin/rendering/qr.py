@@ -113,23 +113,30 @@ def _alignment_positions(version: int) -> list[int]:
     return sorted([6] + [size - 7 - i * step for i in range(count - 1)])
 
 
-@lru_cache(maxsize=32)
-def _layout(version: int, ec: str, mask: int) -> _Layout:
-    size = 17 + 4 * version
-    grid: list[list[int | None]] = [[None] * size for _ in range(size)]
+#: A matrix being built: None for a data module not placed yet, else 1 (dark) or 0 (light).
+_Grid = list[list[int | None]]
 
-    def put(r: int, c: int, dark: bool) -> None:
-        grid[r][c] = 1 if dark else 0
 
-    for i in range(size):  # timing patterns
-        put(6, i, i % 2 == 0)
-        put(i, 6, i % 2 == 0)
-    for cr, cc in ((3, 3), (3, size - 4), (size - 4, 3)):  # finders with separators
+def _put(grid: _Grid, r: int, c: int, dark: bool) -> None:
+    """Set one function-pattern module."""
+    grid[r][c] = 1 if dark else 0
+
+
+def _place_timing_and_finders(grid: _Grid, size: int) -> None:
+    """The timing patterns (row and column 6), then the three finder patterns with their separators."""
+    for i in range(size):
+        _put(grid, 6, i, i % 2 == 0)
+        _put(grid, i, 6, i % 2 == 0)
+    for cr, cc in ((3, 3), (3, size - 4), (size - 4, 3)):
         for dr in range(-4, 5):
             for dc in range(-4, 5):
                 r, c = cr + dr, cc + dc
                 if 0 <= r < size and 0 <= c < size:
-                    put(r, c, max(abs(dr), abs(dc)) not in (2, 4))
+                    _put(grid, r, c, max(abs(dr), abs(dc)) not in (2, 4))
+
+
+def _place_alignments(grid: _Grid, version: int) -> None:
+    """The alignment patterns: every pair of positions except the three corners that hold finders."""
     positions = _alignment_positions(version)
     last = len(positions) - 1
     for i, ar in enumerate(positions):
@@ -138,42 +145,59 @@ def _layout(version: int, ec: str, mask: int) -> _Layout:
                 continue
             for dr in range(-2, 3):
                 for dc in range(-2, 3):
-                    put(ar + dr, ac + dc, max(abs(dr), abs(dc)) != 1)
+                    _put(grid, ar + dr, ac + dc, max(abs(dr), abs(dc)) != 1)
 
-    # Format bits: EC level and mask, BCH(15,5), XOR 0x5412.
+
+def _format_bits(ec: str, mask: int) -> int:
+    """The 15 format bits: EC level and mask, BCH(15,5), XOR 0x5412."""
     fmt = (EC_LEVELS[ec][1] << 3) | mask
     rem = fmt
     for _ in range(10):
         rem = (rem << 1) ^ ((rem >> 9) * 0x537)
-    bits = ((fmt << 10) | rem) ^ 0x5412
+    return ((fmt << 10) | rem) ^ 0x5412
+
+
+def _place_format(grid: _Grid, size: int, bits: int) -> None:
+    """Both copies of the format bits (around the top-left finder, and split by the other two), the dark module."""
 
     def bit(n: int) -> bool:
         return (bits >> n) & 1 == 1
 
     for i in range(6):
-        put(i, 8, bit(i))
-    put(7, 8, bit(6))
-    put(8, 8, bit(7))
-    put(8, 7, bit(8))
+        _put(grid, i, 8, bit(i))
+    _put(grid, 7, 8, bit(6))
+    _put(grid, 8, 8, bit(7))
+    _put(grid, 8, 7, bit(8))
     for i in range(9, 15):
-        put(8, 14 - i, bit(i))
+        _put(grid, 8, 14 - i, bit(i))
     for i in range(8):
-        put(8, size - 1 - i, bit(i))
+        _put(grid, 8, size - 1 - i, bit(i))
     for i in range(8, 15):
-        put(size - 15 + i, 8, bit(i))
-    put(size - 8, 8, True)  # the dark module
+        _put(grid, size - 15 + i, 8, bit(i))
+    _put(grid, size - 8, 8, True)  # the dark module
 
-    if version >= 7:  # version bits, BCH(18,6)
-        rem = version
-        for _ in range(12):
-            rem = (rem << 1) ^ ((rem >> 11) * 0x1F25)
-        vbits = (version << 12) | rem
-        for i in range(18):
-            dark = (vbits >> i) & 1 == 1
-            a, b = size - 11 + i % 3, i // 3
-            put(b, a, dark)
-            put(a, b, dark)
 
+def _place_version(grid: _Grid, size: int, version: int) -> None:
+    """Versions 7 and up: both copies of the 18 version bits, BCH(18,6)."""
+    if version < 7:
+        return
+    rem = version
+    for _ in range(12):
+        rem = (rem << 1) ^ ((rem >> 11) * 0x1F25)
+    vbits = (version << 12) | rem
+    for i in range(18):
+        dark = (vbits >> i) & 1 == 1
+        a, b = size - 11 + i % 3, i // 3
+        _put(grid, b, a, dark)
+        _put(grid, a, b, dark)
+
+
+def _data_order(grid: _Grid, size: int) -> list[int]:
+    """
+    The flat indices of the data modules (those no pattern took) in placement order.
+
+    Two-module columns from the right, upwards and downwards in turn, skipping the vertical timing column.
+    """
     order: list[int] = []
     for right in range(size - 1, 0, -2):
         if right <= 6:
@@ -184,6 +208,19 @@ def _layout(version: int, ec: str, mask: int) -> _Layout:
             for c in (right, right - 1):
                 if grid[r][c] is None:
                     order.append(r * size + c)
+    return order
+
+
+@lru_cache(maxsize=32)
+def _layout(version: int, ec: str, mask: int) -> _Layout:
+    """Everything about a code of this version, level and mask that does not depend on its data."""
+    size = 17 + 4 * version
+    grid: _Grid = [[None] * size for _ in range(size)]
+    _place_timing_and_finders(grid, size)
+    _place_alignments(grid, version)
+    _place_format(grid, size, _format_bits(ec, mask))
+    _place_version(grid, size, version)
+    order = _data_order(grid, size)
     mask_fn = _MASKS[mask]
     mask_str = "".join("1" if mask_fn(p // size, p % size) else "0" for p in order)
     base = tuple("1" if v == 1 else "0" for row in grid for v in row)
@@ -352,78 +389,116 @@ def _tables(version: int, ec: str, mask: int) -> tuple[int, tuple[int, ...], tup
     size = layout.size
     stride = _stride(size)
     top = size * stride - 1
-    order = layout.order
-    bit_at = [1 << (top - (p // size * stride + p % size)) for p in order]
-
-    # Where each (block, data index) and (block, ecc index) codeword lands in the interleaved stream.
-    data_at: dict[tuple[int, int], int] = {}
-    ecc_at: dict[tuple[int, int], int] = {}
-    k = 0
-    for i in range(max(d for _, d in layout.blocks)):
-        for b, (_, count) in enumerate(layout.blocks):
-            if i < count:
-                data_at[(b, i)] = k
-                k += 1
-    for i in range(layout.blocks[0][0] - layout.blocks[0][1]):
-        for b in range(len(layout.blocks)):
-            ecc_at[(b, i)] = k
-            k += 1
-
-    def placed(stream_index: int, byte: int) -> int:
-        out = 0
-        first = stream_index * 8
-        for bit in range(8):
-            if byte & (0x80 >> bit) and first + bit < len(bit_at):
-                out |= bit_at[first + bit]
-        return out
-
-    zero = 0
-    for p, ch in enumerate(layout.base):
-        if ch == "1":
-            zero |= 1 << (top - (p // size * stride + p % size))
-    mask_bits = layout.mask_bits
-    for t in range(len(order)):
-        if (mask_bits >> (len(order) - 1 - t)) & 1:
-            zero ^= bit_at[t]
+    bit_at = [1 << (top - (p // size * stride + p % size)) for p in layout.order]
+    data_at, ecc_at = _stream_positions(layout.blocks)
 
     stream_index: list[int] = []
     tables: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     first = 0
     for b, (total, count) in enumerate(layout.blocks):
-        glog = _generator_logs(total - count)
-        # ECC of a block holding 1 at data index i and 0 elsewhere, from the last index backwards: each
-        # step feeds one more zero byte through the division.
-        response = [_EXP[g] for g in glog]
-        responses = [response]
-        for _ in range(count - 1):
-            factor = response[0]
-            response = [*response[1:], 0]
-            if factor:
-                lf = _LOG[factor]
-                response = [r ^ _EXP[lf + g] for r, g in zip(response, glog, strict=True)]
-            responses.append(response)
-        responses.reverse()
+        responses = _ecc_responses(total - count, count)
+        ecc_indices = [ecc_at[(b, e)] for e in range(total - count)]
         for i in range(count):
-            unit: list[int] = []  # matrix change of each single bit of this codeword, high bit first
-            for bit in range(8):
-                value = 0x80 >> bit
-                delta = placed(data_at[(b, i)], value)
-                lv = _LOG[value]
-                for e, one in enumerate(responses[i]):
-                    if one:
-                        delta ^= placed(ecc_at[(b, e)], _EXP[lv + _LOG[one]])
-                unit.append(delta)
-            high = [0] * 16
-            low = [0] * 16
-            for v in range(1, 16):
-                lowest = v & -v
-                n = lowest.bit_length() - 1
-                high[v] = high[v ^ lowest] ^ unit[3 - n]
-                low[v] = low[v ^ lowest] ^ unit[7 - n]
+            unit = _codeword_unit(bit_at, data_at[(b, i)], ecc_indices, responses[i])
             stream_index.append(first + i)
-            tables.append((tuple(high), tuple(low)))
+            tables.append(_nibble_tables(unit))
         first += count
-    return zero, tuple(stream_index), tuple(tables)
+    return _zero_matrix(layout, bit_at, top, stride), tuple(stream_index), tuple(tables)
+
+
+def _stream_positions(
+    blocks: tuple[tuple[int, int], ...],
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """Where each (block, data index) and each (block, ecc index) codeword lands in the interleaved stream."""
+    data_at: dict[tuple[int, int], int] = {}
+    ecc_at: dict[tuple[int, int], int] = {}
+    k = 0
+    for i in range(max(d for _, d in blocks)):
+        for b, (_, count) in enumerate(blocks):
+            if i < count:
+                data_at[(b, i)] = k
+                k += 1
+    for i in range(blocks[0][0] - blocks[0][1]):
+        for b in range(len(blocks)):
+            ecc_at[(b, i)] = k
+            k += 1
+    return data_at, ecc_at
+
+
+def _placed(bit_at: list[int], stream_index: int, byte: int) -> int:
+    """The matrix bits of codeword ``byte`` at ``stream_index`` of the stream (remainder modules dropped)."""
+    out = 0
+    first = stream_index * 8
+    for bit in range(8):
+        if byte & (0x80 >> bit) and first + bit < len(bit_at):
+            out |= bit_at[first + bit]
+    return out
+
+
+def _zero_matrix(layout: _Layout, bit_at: list[int], top: int, stride: int) -> int:
+    """The code of all-zero data: the function patterns, format and version bits, and the mask over the data."""
+    size = layout.size
+    zero = 0
+    for p, ch in enumerate(layout.base):
+        if ch == "1":
+            zero |= 1 << (top - (p // size * stride + p % size))
+    order_length = len(layout.order)
+    for t in range(order_length):
+        if (layout.mask_bits >> (order_length - 1 - t)) & 1:
+            zero ^= bit_at[t]
+    return zero
+
+
+def _ecc_responses(degree: int, count: int) -> list[list[int]]:
+    """
+    For each data index ``i`` of a block, the ECC codewords of a block holding 1 at ``i`` and 0 elsewhere.
+
+    Built from the last of the ``count`` data indices backwards, each step feeding one more zero byte through
+    the division.
+    """
+    glog = _generator_logs(degree)
+    response = [_EXP[g] for g in glog]
+    responses = [response]
+    for _ in range(count - 1):
+        factor = response[0]
+        response = [*response[1:], 0]
+        if factor:
+            lf = _LOG[factor]
+            response = [r ^ _EXP[lf + g] for r, g in zip(response, glog, strict=True)]
+        responses.append(response)
+    responses.reverse()
+    return responses
+
+
+def _codeword_unit(bit_at: list[int], data_index: int, ecc_indices: list[int], response: list[int]) -> list[int]:
+    """
+    The matrix change caused by each single bit of one data codeword, high bit first.
+
+    That is the bit itself, and the ECC codewords it changes (``response`` times the bit's value, in GF(256)) at
+    ``ecc_indices``.
+    """
+    unit: list[int] = []
+    for bit in range(8):
+        value = 0x80 >> bit
+        delta = _placed(bit_at, data_index, value)
+        lv = _LOG[value]
+        for e, one in enumerate(response):
+            if one:
+                delta ^= _placed(bit_at, ecc_indices[e], _EXP[lv + _LOG[one]])
+        unit.append(delta)
+    return unit
+
+
+def _nibble_tables(unit: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """From the eight single-bit changes of a codeword: the change of each value of its high and low nibble."""
+    high = [0] * 16
+    low = [0] * 16
+    for v in range(1, 16):
+        lowest = v & -v
+        n = lowest.bit_length() - 1
+        high[v] = high[v ^ lowest] ^ unit[3 - n]
+        low[v] = low[v ^ lowest] ^ unit[7 - n]
+    return tuple(high), tuple(low)
 
 
 def _check(text: str | bytes, ec: str, mask: int, version: int | None) -> tuple[bytes, int]:
