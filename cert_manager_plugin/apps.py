@@ -57,11 +57,11 @@ class CertManagerConfig(AppConfig):
 
     def ready(self) -> None:
         """
-        Register the plugin's Celery tasks and connect the receivers of the LMS's own Django signals.
+        Register the plugin's Celery tasks, system checks and the receivers of the LMS's own Django signals.
 
-        The tasks go on the host's Celery app (jobs hand them over by name); the LMS's signals are user
-        retirement (nothing outside the LMS).
+        The tasks go on the host's Celery app (jobs hand them over by name); the checks (``conf``: the batch
+        size) run with ``manage.py check``; the LMS's signals are user retirement (nothing outside the LMS).
         """
-        from . import receivers, tasks  # noqa: F401
+        from . import conf, receivers, tasks  # noqa: F401
 
         receivers.connect_lms_signals()

@@ -53,6 +53,7 @@ from .models import (
     GenerationJobChunk,
     LearnerRecord,
 )
+from .rendering import export  # ReportLab itself loads only when an export runs (rendering.export)
 
 log = logging.getLogger(__name__)
 
@@ -380,11 +381,7 @@ def run_job(job_id: int, *, raise_operational: bool = False) -> None:
 
 def _check_export(course_key: CourseKey, options: dict) -> None:
     """A clear answer now rather than a job that fails: nothing to print, no absolute base URL (rendering's rule)."""
-    try:
-        from .rendering.export import check_export
-    except ImportError:  # the job says "export is not available" when it runs
-        return
-    check_export(course_key, options)
+    export.check_export(course_key, options)
 
 
 def _run_export(job: GenerationJob) -> None:
@@ -400,12 +397,7 @@ def _run_export(job: GenerationJob) -> None:
         GenerationJob.objects.filter(pk=job.pk).update(processed=processed, total=total, heartbeat=timezone.now())
 
     try:
-        from .rendering.export import run_export_job
-    except ImportError as exc:
-        _finish(job.pk, JobState.FAILED, error=f"export is not available: {exc}")
-        return
-    try:
-        result = run_export_job(job, progress)
+        result = export.run_export_job(job, progress)
     except errors.CertManagerError as exc:  # refused with a reason (e.g. the certificates were deleted since)
         _finish(job.pk, JobState.FAILED, error=exc.message)
         return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import timedelta
 
 import pytest
@@ -643,14 +641,6 @@ def test_queries_per_batch_do_not_grow_with_the_number_of_learners(
 # --- export ---------------------------------------------------------------------------------------------
 
 
-def test_export_without_the_rendering_module_fails_clearly(course, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setitem(sys.modules, "cert_manager_plugin.rendering.export", None)
-    job = submit(django_capture_on_commit_callbacks, "export", options={"format": "zip"})
-    assert (job.state, job.params) == ("failed", {"options": {"format": "zip"}})
-    assert "export is not available" in job.error
-    assert job.active_course_key is None
-
-
 def test_export_runs_the_rendering_export_with_progress(course, monkeypatch, django_capture_on_commit_callbacks):
     seen = []
 
@@ -660,9 +650,8 @@ def test_export_runs_the_rendering_export_with_progress(course, monkeypatch, dja
         progress(10, 10)
         return {"file": "cert.pdf", "count": 10}
 
-    module = types.ModuleType("cert_manager_plugin.rendering.export")
-    module.run_export_job = run_export_job
-    monkeypatch.setitem(sys.modules, "cert_manager_plugin.rendering.export", module)
+    monkeypatch.setattr(jobs.export, "check_export", lambda course_key, options: None)
+    monkeypatch.setattr(jobs.export, "run_export_job", run_export_job)
 
     job = submit(django_capture_on_commit_callbacks, "export")
 
@@ -676,15 +665,14 @@ def test_export_runs_the_rendering_export_with_progress(course, monkeypatch, dja
 
 
 def test_a_failing_export_fails_the_job(course, monkeypatch, django_capture_on_commit_callbacks):
-    module = types.ModuleType("cert_manager_plugin.rendering.export")
-
     def run_export_job(job, progress):
         raise OSError("disk full")
 
-    module.run_export_job = run_export_job
-    monkeypatch.setitem(sys.modules, "cert_manager_plugin.rendering.export", module)
-    job = submit(django_capture_on_commit_callbacks, "export")
-    assert job.state == "failed" and "disk full" in job.error
+    monkeypatch.setattr(jobs.export, "check_export", lambda course_key, options: None)
+    monkeypatch.setattr(jobs.export, "run_export_job", run_export_job)
+    job = submit(django_capture_on_commit_callbacks, "export", options={"format": "zip"})
+    assert (job.state, job.params) == ("failed", {"options": {"format": "zip"}})
+    assert job.error == "export failed: disk full" and job.active_course_key is None
 
 
 # --- hold until course end ---------------------------------------------------------------------------------
