@@ -18,11 +18,12 @@ from contextlib import contextmanager
 
 
 def _population(n: int, tag: str):
-    """n learners: records at 0.9, our certificates and the LMS's rows at 0.5, all downloadable."""
+    """n learners: records at 0.9, our certificates and the LMS's rows (as we wrote them) at 0.5, all downloadable."""
     from django.utils import timezone
     from opaque_keys.edx.keys import CourseKey
 
     from benchmarks import population
+    from cert_manager_plugin import links
     from cert_manager_plugin.models import Certificate, LearnerRecord
     from lms.djangoapps.certificates.models import GeneratedCertificate
     from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
@@ -50,6 +51,7 @@ def _population(n: int, tag: str):
     )
     population.issued_certificates(course_key, ids, grade=lambda i: 0.5, name=lambda i: f"L {i}")
     verify = dict(Certificate.objects.filter(course_key=course_key).values_list("user_id", "verify_uuid"))
+    pdf_url = links.url_builder(links.PDF)
     GeneratedCertificate.objects.bulk_create(
         [
             GeneratedCertificate(
@@ -60,6 +62,7 @@ def _population(n: int, tag: str):
                 grade="0.5",
                 name=f"L {i}",
                 verify_uuid=verify[u].hex,
+                download_url=pdf_url(verify[u]),  # as the plugin wrote them at the previous change
             )
             for i, u in enumerate(ids)
         ],

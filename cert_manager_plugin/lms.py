@@ -571,58 +571,86 @@ def sync_model_rows(
     qs = ids_in(model.objects.filter(course_id=course_key), model, "user", [t.user_id for t in targets])
     if connection.features.has_select_for_update:
         qs = qs.select_for_update()
-    current = {row[1]: row for row in qs.values_list("pk", "user_id", "status", "mode", "grade", "name", "verify_uuid")}
-    writes: list[tuple[LmsCertificate, tuple | None]] = []
+    fields = ("pk", "user_id", "status", "mode", "grade", "name", "verify_uuid", "download_url", "download_uuid")
+    current = {row[1]: row for row in qs.values_list(*fields)}
+    writes: list[tuple[LmsCertificate, tuple | None, str]] = []
     for t in targets:
+        grade = lms_grade(t.grade)
         row = current.get(t.user_id)
         if (
             row is not None
             and row[6]
-            and (row[2], row[3], row[4], row[5]) == (t.status, t.mode, lms_grade(t.grade), t.name)
+            and row[2] == t.status
+            and row[3] == t.mode
+            and row[4] == grade
+            and row[5] == t.name
         ):
             continue
-        writes.append((t, row))
+        writes.append((t, row, grade))
     if not writes:
         return []
-    missing = [t.user_id for t, _ in writes if not t.verify_uuid]
+    missing = [t.user_id for t, _, _ in writes if not t.verify_uuid]
     known = verify_ids(missing) if missing else {}
     now = timezone.now()
-    dt = dt_adapter()
-
     url_limit = meta.get_field("download_url").max_length
 
-    def values(t: LmsCertificate) -> tuple:
+    def values(t: LmsCertificate, grade: str) -> tuple:
         verify = (t.verify_uuid or known.get(t.user_id) or "").replace("-", "")
         url = download_url(verify) if verify and t.status in LMS_PASSING else ""
         url = url if len(url) <= url_limit else ""
-        return (t.status, t.mode[:32], lms_grade(t.grade), t.name[:255], verify, url, "", "")
+        return (t.status, t.mode[:32], grade, t.name[:255], verify, url, "", "")
 
-    qn = connection.ops.quote_name
-    db_table = table(model)
-    updates = [(*values(t), dt(now), row[0]) for t, row in writes if row is not None]
-    inserts = [t for t, row in writes if row is None]
-    with connection.cursor() as cursor:
-        if updates:
-            assignments = ", ".join(f"{column(model, f)} = %s" for f in [*SYNCED_FIELDS, "modified_date"])
-            pk = column(model, meta.pk.name)
-            cursor.executemany(f"UPDATE {db_table} SET {assignments} WHERE {pk} = %s", updates)  # noqa: S608
-        if inserts:
-            columns, rows = _insert_rows(model, course_key, inserts, values, now)
-            placeholders = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO {db_table} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
+    _update_rows(model, [(values(t, grade), row) for t, row, grade in writes if row is not None], now)
+    inserts = [(t, grade) for t, row, grade in writes if row is None]
+    if inserts:
+        columns, rows = _insert_rows(model, course_key, [(t, values(t, grade)) for t, grade in inserts], now)
+        qn = connection.ops.quote_name
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table(model)} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
+        with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
-    _copy_history(model, course_key, [t.user_id for t, _ in writes], {t.user_id for t in inserts}, now)
-    return [LmsTransition(t.user_id, row[2] if row else None, t.status, t.mode) for t, row in writes]
+    created = {t.user_id for t, _ in inserts}
+    _copy_history(model, course_key, [t.user_id for t, _, _ in writes], created, now)
+    return [LmsTransition(t.user_id, row[2] if row else None, t.status, t.mode) for t, row, _ in writes]
 
 
-def _insert_rows(model: type, course_key: CourseKey, targets, values, now) -> tuple[list[str], list[tuple]]:
-    """Column names and parameter rows for new rows: our fields, and every other field's default."""
-    ours = dict.fromkeys(SYNCED_FIELDS)
+#: What ``_update_rows`` sets when the verify id and the download fields stay as they are (most updates: a new
+#: grade or status); leaving them out spares the ``verify_uuid`` index an update per row.
+SHORT_FIELDS = ("status", "mode", "grade", "name", "error_reason")
+
+
+def _update_rows(model: type, updates: list[tuple[tuple, tuple]], now: datetime) -> None:
+    """
+    UPDATE the rows of ``updates`` (new ``SYNCED_FIELDS`` values, current row) by primary key.
+
+    At most two ``executemany`` statements: one for rows whose verify id and link change, one for the rest.
+    """
+    if not updates:
+        return
+    stamp = dt_adapter()(now)
+    full, short = [], []
+    for new, row in updates:  # new: status, mode, grade, name, verify_uuid, download_url, download_uuid, error
+        if new[4] == row[6] and new[5] == row[7] and new[6] == row[8]:
+            short.append((*new[:4], new[7], stamp, row[0]))
+        else:
+            full.append((*new, stamp, row[0]))
+    pk = column(model, model._meta.pk.name)
+    with connection.cursor() as cursor:
+        for names, params in ((SYNCED_FIELDS, full), (SHORT_FIELDS, short)):
+            if params:
+                assignments = ", ".join(f"{column(model, f)} = %s" for f in [*names, "modified_date"])
+                cursor.executemany(f"UPDATE {table(model)} SET {assignments} WHERE {pk} = %s", params)  # noqa: S608
+
+
+def _insert_rows(
+    model: type, course_key: CourseKey, targets: list[tuple[LmsCertificate, tuple]], now: datetime
+) -> tuple[list[str], list[tuple]]:
+    """Column names and parameter rows for new rows: our fields (``SYNCED_FIELDS`` values), every other's default."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = [f.column for f in fields]
     rows = []
-    for t in targets:
-        mine = dict(zip(ours, values(t), strict=True))
+    for t, synced in targets:
+        mine = dict(zip(SYNCED_FIELDS, synced, strict=True))
         mine.update(user=t.user_id, course_id=course_key, created_date=now, modified_date=now)
         row = []
         for f in fields:

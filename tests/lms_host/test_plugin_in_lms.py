@@ -340,6 +340,26 @@ def test_a_change_the_lms_makes_to_its_row_is_put_back(course, course_key, heard
     assert heard.counts()["CERTIFICATE_CREATED"] == 1
 
 
+def test_download_fields_the_lms_set_are_replaced_by_ours_on_the_next_change(course, course_key, on_commit):
+    """A row whose verify id and link are already ours gets only its new grade; any other download field is redone."""
+    from lms.djangoapps.certificates.models import GeneratedCertificate
+
+    learner = make_user("sam")
+    on_commit(enroll, learner, course_key)
+    on_commit(grade_update, learner, course_key, 0.9)
+    ours_link = lms_certificate(learner, course_key).download_url
+    on_commit(grade_update, learner, course_key, 0.92)
+    row = lms_certificate(learner, course_key)
+    assert (row.grade, row.download_url, row.download_uuid) == ("0.92", ours_link, "")
+    GeneratedCertificate.objects.filter(pk=row.pk).update(
+        download_uuid="f" * 32, download_url="https://old.example/c.pdf"
+    )
+    on_commit(grade_update, learner, course_key, 0.95)
+    row = lms_certificate(learner, course_key)
+    assert (row.grade, row.download_url, row.download_uuid) == ("0.95", ours_link, "")
+    assert row.verify_uuid == ours(learner, course_key).verify_uuid.hex
+
+
 # --- jobs: eager on the LMS's Celery app, set-based write-through -----------------------------------------
 
 
