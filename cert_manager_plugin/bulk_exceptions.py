@@ -21,7 +21,7 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
@@ -33,6 +33,9 @@ from . import access, errors, lms, validation
 from .models import CertificateException, CertificateInvalidation
 from .sql import column, table
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 HEADER_NAMES = frozenset({"username_or_email", "username", "email", "user", "username or email", "identifier"})
 NOTES_MAX = 10_000
 INSERT_CHUNK = 5_000
@@ -40,18 +43,26 @@ INSERT_FIELDS = ("user", "course_key", "notes", "granted_by", "created", "modifi
 
 
 class CsvEncodingError(errors.InvalidInput):
+    """The file is not UTF-8 (UTF-16, UTF-32 or another encoding); nothing was read."""
+
     code = "csv_encoding"
 
 
 class CsvTooLarge(errors.InvalidInput):
+    """The file has more bytes than ``CERT_MANAGER_CSV_MAX_BYTES``; it was refused before being read."""
+
     code = "csv_too_large"
 
 
 class CsvTooManyRows(errors.InvalidInput):
+    """The file has more data rows than ``CERT_MANAGER_CSV_MAX_ROWS``; it was refused before any lookup."""
+
     code = "csv_too_many_rows"
 
 
 class CsvEmpty(errors.InvalidInput):
+    """The code for a file without data rows; nothing raises it now (such a file adds nothing, with no error)."""
+
     code = "csv_empty"
 
 
@@ -160,10 +171,12 @@ SNIFF_BYTES = 256
 
 def wide_encoding(data: bytes) -> str | None:
     """
-    The UTF-16/UTF-32 variant ``data`` is written in, by its byte order mark, else by where its NUL bytes fall
-    in the first ``SNIFF_BYTES`` bytes (without a BOM such a file is valid UTF-8 full of NUL characters: every
-    other byte for UTF-16, three bytes in four for UTF-32). None for anything else, including UTF-8 text with
-    a stray NUL in a note (that row is refused on its own).
+    The UTF-16/UTF-32 variant ``data`` is written in, or None.
+
+    Found by its byte order mark, else by where its NUL bytes fall in the first ``SNIFF_BYTES`` bytes (without a
+    BOM such a file is valid UTF-8 full of NUL characters: every other byte for UTF-16, three bytes in four for
+    UTF-32). None for anything else, including UTF-8 text with a stray NUL in a note (that row is refused on its
+    own).
     """
     for bom, name in WIDE_BOMS:
         if data.startswith(bom):
@@ -183,8 +196,10 @@ def wide_encoding(data: bytes) -> str | None:
 
 def decode(data: bytes) -> str:
     """
-    UTF-8 text (a leading BOM is dropped); UTF-16/UTF-32 (with or without a BOM) and any other encoding are a
-    clear error (the latter naming the first bad byte).
+    The file's UTF-8 text (a leading BOM is dropped).
+
+    UTF-16/UTF-32 (with or without a BOM) and any other encoding are a clear error (the latter naming the first
+    bad byte): ``CsvEncodingError``.
     """
     wide = wide_encoding(data)
     if wide:
@@ -211,9 +226,11 @@ def _shown(value: str) -> str:
 
 def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
     """
-    Rows and format errors of a CSV file: header row optional (detected), blank lines skipped, one or two
-    columns (``username_or_email[,notes]``), each cell valid for the JSON endpoint's field (``row_text_error``);
-    limits on bytes and rows raise before any lookup.
+    The rows and the format errors of a CSV file.
+
+    Header row optional (detected), blank lines skipped, one or two columns (``username_or_email[,notes]``), each
+    cell valid for the JSON endpoint's field (``row_text_error``); limits on bytes and rows raise before any
+    lookup.
     """
     check_size(len(data))
     text = decode(data)
@@ -295,7 +312,7 @@ def import_exceptions(
 class _RowChecks:
     """What each row is checked against: the users the file names, and the course's learners and lists."""
 
-    users: dict[str, Any]  # identifier -> user (only the course's learners when accounts are not revealed)
+    users: dict[str, AbstractBaseUser]  # identifier -> user (only the course's learners when accounts are not revealed)
     enrolled: set[int]
     listed: set[int]
     invalidated: set[int]
@@ -346,7 +363,7 @@ def _row_values(course_key: CourseKey, granted_by_id: int | None, connection: Ba
     return values
 
 
-def _row_error(row: CsvRow, user: Any, checks: _RowChecks, seen: dict[int, int]) -> RowError | None:
+def _row_error(row: CsvRow, user: AbstractBaseUser | None, checks: _RowChecks, seen: dict[int, int]) -> RowError | None:
     """Why the row's learner cannot be added (``seen``: user id -> the line that added it), or None."""
     if user is None:
         missing = f"No user '{row.user}'." if checks.reveal_accounts else f"No learner '{row.user}' in this course."

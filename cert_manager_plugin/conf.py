@@ -14,8 +14,10 @@ to the default. The system check ``check_batch_size`` (run by ``manage.py check`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
@@ -30,7 +32,7 @@ BATCH_SIZE_CLAMPED = "cert_manager.W001"
 BATCH_SIZE_INVALID = "cert_manager.W002"
 
 
-def _as_int(value: Any) -> int | None:
+def _as_int(value: object) -> int | None:
     """``value`` as an integer: ints, integral floats and strings of digits; None for anything else (bools)."""
     if isinstance(value, bool):
         return None
@@ -46,7 +48,7 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def resolve_batch_size(value: Any) -> tuple[int, str | None]:
+def resolve_batch_size(value: object) -> tuple[int, str | None]:
     """
     The batch size a configured ``value`` gives and, when it is not used as written, the check id saying why.
 
@@ -68,7 +70,7 @@ def batch_size() -> int:
 
 
 @checks.register("cert_manager")
-def check_batch_size(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+def check_batch_size(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """A warning when ``CERT_MANAGER_BATCH_SIZE`` is not used as written, naming the value used instead."""
     value = getattr(settings, BATCH_SIZE_SETTING, None)
     used, problem = resolve_batch_size(value)

@@ -393,9 +393,10 @@ def _lms_announced(
     lms_changes: Sequence[lms.LmsTransition],
 ) -> list[CertChange]:
     """
-    Inside the LMS the openedx-events follow its certificate record: one per ``GeneratedCertificate`` row the
-    batch wrote, from the row's previous status. A change the LMS had already made itself (and announced, from
-    ``save()``) is not announced again; a row the batch repaired is.
+    The certificate changes to announce inside the LMS, where the openedx-events follow its certificate record.
+
+    One per ``GeneratedCertificate`` row the batch wrote, from the row's previous status. A change the LMS had
+    already made itself (and announced, from ``save()``) is not announced again; a row the batch repaired is.
     """
     ours = {c.user_id: c for c in changes}
     out = []
@@ -416,8 +417,10 @@ def write_through(
     course_key: CourseKey, ids: Sequence[int], certs: dict[int, _Current], changes: Sequence[CertChange]
 ) -> list[lms.LmsTransition]:
     """
-    Inside the LMS, make its ``GeneratedCertificate`` rows show the batch's certificates: the changed ones
-    and any the LMS changed behind our back (a constant number of statements, in the batch's transaction).
+    Inside the LMS, make its ``GeneratedCertificate`` rows show the batch's certificates.
+
+    Both the changed ones and any the LMS changed behind our back are written (a constant number of statements,
+    in the batch's transaction).
     """
     backend = lms.backend()
     if not backend.writes_lms_certificates:
@@ -441,8 +444,9 @@ def write_through(
 
 def verify_ids(course_key: CourseKey, user_ids: Sequence[int]) -> dict[int, str]:
     """
-    The verify ids (32 hex) of these learners' certificates in the course, one query. Read raw: building 1,000
-    UUID objects only to print them again cost more than the query.
+    The verify ids (32 hex) of these learners' certificates in the course, in one query.
+
+    Read raw: building 1,000 UUID objects only to print them again cost more than the query.
     """
     if not user_ids:
         return {}
@@ -469,9 +473,11 @@ def after_commit(
     announced: list[CertChange] | None = None,
 ) -> None:
     """
-    Once a batch is committed: openedx-events for the changed certificates (inside the LMS: for the
-    ``GeneratedCertificate`` rows written, ``announced``), the LMS's certificate signals for those rows, then
-    learner emails (if on) are queued.
+    Announce a committed batch's changes: events, the LMS's signals, then learner emails.
+
+    In that order: openedx-events for the changed certificates (inside the LMS: for the ``GeneratedCertificate``
+    rows written, ``announced``), the LMS's certificate signals for those rows, then learner emails (if on) are
+    queued.
     """
     events.emit_certificate_events(course_key, changes if announced is None else announced)
     try:
@@ -551,8 +557,9 @@ REVISION_COPIED = {
 
 def insert_revisions(certificate_ids: list[int], *, superseded_at: datetime, source: str, actor_id: int | None) -> None:
     """
-    One ``INSERT … SELECT`` copying the current state of ``certificate_ids`` into revisions, run before the
-    UPDATE that supersedes them: the stored states never travel through Python.
+    One ``INSERT … SELECT`` copying the current state of ``certificate_ids`` into revisions.
+
+    Run before the UPDATE that supersedes them: the stored states never travel through Python.
     """
     targets = ", ".join(
         column(CertificateRevision, f)

@@ -21,8 +21,9 @@ import sys
 import traceback
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -55,6 +56,9 @@ from .models import (
 )
 from .rendering import export  # ReportLab itself loads only when an export runs (rendering.export)
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
 log = logging.getLogger(__name__)
 
 TASK_RUN_JOB = dispatch.TASK_RUN_JOB
@@ -77,7 +81,7 @@ def stale_seconds() -> int:
 # --- input ---------------------------------------------------------------------------------------------
 
 
-def _statuses(statuses) -> list[str]:
+def _statuses(statuses: object) -> list[str]:
     """Status or group names → the certificate statuses a regenerate job selects (order kept, no repeats)."""
     if statuses is None or isinstance(statuses, str) or not isinstance(statuses, list | tuple) or not statuses:
         raise errors.InvalidInput(
@@ -97,7 +101,13 @@ def _statuses(statuses) -> list[str]:
     return out
 
 
-def validate(kind, statuses=None, scope=None, dry_run: bool = False, options=None) -> dict:
+def validate(
+    kind: str,
+    statuses: object = None,
+    scope: str | None = None,
+    dry_run: bool = False,
+    options: object = None,
+) -> dict:
     """Check a job request; return the ``params`` stored on the job. Bad input raises ``InvalidInput``."""
     kinds = [k.value for k in JobKind if k != JobKind.DELETE]  # deletions have their own endpoints
     if kind not in kinds:
@@ -195,10 +205,10 @@ def _not_issued(by_reason: dict[str, list[int]]) -> dict[str, dict]:
 
 
 def submit_job(
-    course_key,
+    course_key: CourseKey | str,
     kind: str,
     *,
-    requested_by=None,
+    requested_by: AbstractBaseUser | None = None,
     statuses: list[str] | None = None,
     scope: str | None = None,
     dry_run: bool = False,
@@ -235,10 +245,14 @@ def submit_job(
     return job
 
 
-def start_inline_job(course_key: CourseKey, kind: str, *, requested_by=None, params: dict) -> GenerationJob:
+def start_inline_job(
+    course_key: CourseKey, kind: str, *, requested_by: AbstractBaseUser | None = None, params: dict
+) -> GenerationJob:
     """
-    A job the caller runs itself, now (a deletion): running at once, holding the course's one active job
-    (``JobAlreadyRunning`` while another runs), so it shows in the generation history with who and how many.
+    Start a job the caller runs itself, now (a deletion).
+
+    The job is running at once and holds the course's one active job (``JobAlreadyRunning`` while another
+    runs), so it shows in the generation history with who and how many.
     """
     now = timezone.now()
     try:
@@ -296,7 +310,7 @@ def _send_coordinator(job_id: int) -> None:
 # --- queries for callers -----------------------------------------------------------------------------
 
 
-def get_job(course_key, job_id) -> GenerationJob:
+def get_job(course_key: CourseKey | str, job_id: int | str) -> GenerationJob:
     """One job of the course, or ``NotFound``."""
     course_key = parse_course_key(course_key)
     try:
@@ -312,7 +326,7 @@ def get_job(course_key, job_id) -> GenerationJob:
 # --- coordinator ---------------------------------------------------------------------------------------
 
 
-def _finish(job_id: int, state: str, *, error: str = "", only_active: bool = True, **extra) -> int:
+def _finish(job_id: int, state: str, *, error: str = "", only_active: bool = True, **extra: object) -> int:
     """Close a job: final state, finish time, and the course is free for the next job."""
     qs = GenerationJob.objects.filter(pk=job_id)
     if only_active:
@@ -528,7 +542,9 @@ def _close_if_done(job_id: int) -> bool:
 # --- cancel, stale, resume -----------------------------------------------------------------------------
 
 
-def cancel_job(course_key, job_id, *, cancelled_by=None) -> GenerationJob:
+def cancel_job(
+    course_key: CourseKey | str, job_id: int | str, *, cancelled_by: AbstractBaseUser | None = None
+) -> GenerationJob:
     """
     Cancel a queued or running job; a running chunk finishes, the next ones do nothing.
 
@@ -564,7 +580,7 @@ def fail_stale_jobs(now: datetime | None = None) -> list[int]:
     return failed
 
 
-def resume_job(course_key, job_id) -> GenerationJob:
+def resume_job(course_key: CourseKey | str, job_id: int | str) -> GenerationJob:
     """
     Re-run a failed or cancelled job: only its pending and failed chunks run again.
 
@@ -623,7 +639,7 @@ def resume_stale_jobs() -> list[int]:
 # --- hold until course end -------------------------------------------------------------------------------
 
 
-def issue_held_certificates(now: datetime | None = None, course_key=None) -> dict[str, int]:
+def issue_held_certificates(now: datetime | None = None, course_key: CourseKey | str | None = None) -> dict[str, int]:
     """
     Issue the certificates held by "hold until course end" in courses whose end has passed.
 
@@ -665,10 +681,17 @@ def issue_held_certificates(now: datetime | None = None, course_key=None) -> dic
 # --- backfill ------------------------------------------------------------------------------------------
 
 
-def backfill_learner_records(course_key, *, rows=None, progress: Callable[[int], None] | None = None) -> dict:
+def backfill_learner_records(
+    course_key: CourseKey | str,
+    *,
+    rows: Iterable[lms.BackfillRow] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
     """
-    Create or refresh LearnerRecords from the LMS (``lms.backend().backfill_rows``), in batches, then seed
-    the plugin's certificates, exceptions and invalidations from the LMS's own (``seed_from_lms``).
+    Create or refresh LearnerRecords from the LMS, then seed certificates and lists from the LMS's own.
+
+    The records come from ``lms.backend().backfill_rows``, in batches; then the plugin's certificates,
+    exceptions and invalidations are seeded from the LMS's (``seed_from_lms``).
 
     Existing records keep newer event data: only records without an enrollment event time are filled.
     Returns ``{"created": n, "updated": n, "certificates": n, "exceptions": n, "invalidations": n,
@@ -729,13 +752,19 @@ def backfill_learner_records(course_key, *, rows=None, progress: Callable[[int],
 SEEDED_STATUSES = frozenset(s.value for s in CertificateStatus)
 
 
-def seed_from_lms(course_key: CourseKey, *, certificates=None, allowlist=None) -> dict:
+def seed_from_lms(
+    course_key: CourseKey,
+    *,
+    certificates: Iterable[lms.LmsCertificateRow] | None = None,
+    allowlist: Iterable[lms.LmsAllowlistRow] | None = None,
+) -> dict:
     """
-    Installing into a running LMS keeps every certificate learners hold: each ``GeneratedCertificate``
-    without a certificate of ours becomes one with the same verify id (shared links keep working), the same
-    status, mode, grade and name; the LMS's allowlist and active invalidations become ours, so no job
-    re-issues an invalidated certificate. Learners who already have ours are left alone. Batches of
-    ``CERT_MANAGER_BATCH_SIZE``; idempotent.
+    Keep every certificate learners hold when the plugin is installed into a running LMS.
+
+    Each ``GeneratedCertificate`` without a certificate of ours becomes one with the same verify id (shared
+    links keep working), the same status, mode, grade and name; the LMS's allowlist and active invalidations
+    become ours, so no job re-issues an invalidated certificate. Learners who already have ours are left
+    alone. Batches of ``CERT_MANAGER_BATCH_SIZE``; idempotent.
     """
     backend = lms.backend()
     certificates = backend.lms_certificates(course_key) if certificates is None else certificates
@@ -763,7 +792,8 @@ def seed_from_lms(course_key: CourseKey, *, certificates=None, allowlist=None) -
     return counts
 
 
-def _batches(rows, size: int) -> Iterator[list]:
+def _batches(rows: Iterable, size: int) -> Iterator[list]:
+    """``rows`` in lists of ``size`` (the last one shorter)."""
     batch: list = []
     for row in rows:
         batch.append(row)

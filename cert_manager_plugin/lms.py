@@ -53,11 +53,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -67,6 +69,9 @@ from opaque_keys.edx.keys import CourseKey
 from .data import CourseRole
 from .models import LearnerRecord, StandaloneCourse, StandaloneCourseRole
 from .sql import column, dt_adapter, ids_in, table
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +166,7 @@ def parse_lms_grade(value: str | None) -> float | None:
 LOOKUP_CHUNK = 900  # below SQLite's host-parameter limit
 
 
-def _one_in_any_case(queryset, field: str, key):
+def _one_in_any_case(queryset: QuerySet, field: str, key: object) -> Model | None:
     """The one row whose ``field`` equals ``key`` in any case (None when none, or when two differ only in case)."""
     rows = list(queryset.annotate(_key_lower=Lower(field)).filter(_key_lower=str(key).lower())[:2])
     return rows[0] if len(rows) == 1 else None
@@ -209,7 +214,7 @@ def _users_by_identifier(identifiers: Iterable[str]) -> dict[str, object]:
 class StandaloneBackend:
     """The plugin's own tables: the demo host and the tests."""
 
-    def find_user(self, identifier: str):
+    def find_user(self, identifier: str) -> AbstractBaseUser | None:
         """
         A user by username or email, or None.
 
@@ -242,11 +247,11 @@ class StandaloneBackend:
         )
         return {pk: (f"{first} {last}".strip() or username) for pk, first, last, username in rows}
 
-    def course_roles(self, user, course_key: CourseKey) -> set[str]:
+    def course_roles(self, user: AbstractBaseUser, course_key: CourseKey) -> set[str]:
         """The user's course team roles in the course."""
         return set(StandaloneCourseRole.objects.filter(user=user, course_key=course_key).values_list("role", flat=True))
 
-    def is_global_staff(self, user) -> bool:
+    def is_global_staff(self, user: AbstractBaseUser) -> bool:
         """Global staff manage every course."""
         return bool(getattr(user, "is_staff", False))
 
@@ -305,7 +310,7 @@ class StandaloneBackend:
         """Standalone: nobody listens for the LMS's certificate signals."""
         return 0
 
-    def connect_lms_certificate_writes(self, handler, dispatch_uid: str) -> bool:
+    def connect_lms_certificate_writes(self, handler: Callable[..., None], dispatch_uid: str) -> bool:
         """Standalone: the LMS writes no certificate row of its own. False: nothing connected."""
         return False
 
@@ -321,8 +326,10 @@ class StandaloneBackend:
 class EdxPlatformBackend(StandaloneBackend):
     """Inside the LMS: every method imports edx-platform lazily (see the module docstring)."""
 
-    def find_user(self, identifier: str):
+    def find_user(self, identifier: str) -> AbstractBaseUser | None:
         """
+        A user by username or email through the LMS's own lookup, or None.
+
         ``get_user_by_username_or_email`` (exact; refuses accounts with a retirement request), then, as the
         standalone adapter does, an email in another case or an unambiguous username in another case, checked
         again through the LMS's function under its exact username so its refusals still apply.
@@ -357,7 +364,8 @@ class EdxPlatformBackend(StandaloneBackend):
         fallback = {i: name for i, name in fallback.items() if not name.startswith(retired)}
         return {i: names.get(i) or fallback.get(i, "") for i in ids}
 
-    def course_roles(self, user, course_key: CourseKey) -> set[str]:
+    def course_roles(self, user: AbstractBaseUser, course_key: CourseKey) -> set[str]:
+        """The LMS's course team roles (``CourseInstructorRole``, ``CourseStaffRole``) of the user."""
         from common.djangoapps.student.roles import CourseInstructorRole, CourseStaffRole
 
         roles = set()
@@ -367,12 +375,14 @@ class EdxPlatformBackend(StandaloneBackend):
             roles.add(CourseRole.STAFF.value)
         return roles
 
-    def is_global_staff(self, user) -> bool:
+    def is_global_staff(self, user: AbstractBaseUser) -> bool:
+        """Django staff, or the LMS's ``GlobalStaff`` role."""
         from common.djangoapps.student.roles import GlobalStaff
 
         return bool(getattr(user, "is_staff", False)) or GlobalStaff().has_user(user)
 
     def course_overview(self, course_key: CourseKey) -> CourseInfo | None:
+        """The course's name, organization and dates from the LMS's ``CourseOverview`` (None when unknown)."""
         from openedx.core.djangoapps.content.course_overviews.api import (
             get_course_overview_or_none,
         )
@@ -387,6 +397,7 @@ class EdxPlatformBackend(StandaloneBackend):
         return CourseInfo(overview.id, overview.display_name, overview.org, overview.start, overview.end)
 
     def enrolled_user_ids(self, course_key: CourseKey) -> set[int]:
+        """Ids of the learners actively enrolled in the course (the LMS's ``CourseEnrollment``)."""
         from common.djangoapps.student.models import CourseEnrollment
 
         return set(
@@ -394,6 +405,7 @@ class EdxPlatformBackend(StandaloneBackend):
         )
 
     def enrolled_among(self, course_key: CourseKey, user_ids: Iterable[int]) -> set[int]:
+        """Which of ``user_ids`` are actively enrolled in the course (the LMS's ``CourseEnrollment``)."""
         from common.djangoapps.student.models import CourseEnrollment
 
         ids, found = list(user_ids), set()
@@ -406,6 +418,7 @@ class EdxPlatformBackend(StandaloneBackend):
         return found
 
     def backfill_rows(self, course_key: CourseKey) -> Iterator[BackfillRow]:
+        """Every enrollment of the course with the learner's persisted grade (``PersistentCourseGrade``)."""
         from common.djangoapps.student.models import CourseEnrollment
         from lms.djangoapps.grades.models import PersistentCourseGrade
 
@@ -432,6 +445,7 @@ class EdxPlatformBackend(StandaloneBackend):
     writes_lms_certificates = True
 
     def lms_allowlist(self, course_key: CourseKey) -> Iterator[LmsAllowlistRow]:
+        """The LMS's certificate allowlist of the course (``CertificateAllowlist``, ``allowlist=True``)."""
         from lms.djangoapps.certificates.models import CertificateAllowlist
 
         rows = CertificateAllowlist.objects.filter(course_id=course_key, allowlist=True).values_list("user_id", "notes")
@@ -439,6 +453,7 @@ class EdxPlatformBackend(StandaloneBackend):
             yield LmsAllowlistRow(user_id, notes or "")
 
     def lms_certificates(self, course_key: CourseKey) -> Iterator[LmsCertificateRow]:
+        """The course's ``GeneratedCertificate`` rows, each with whether the LMS invalidated it and why."""
         from lms.djangoapps.certificates.models import CertificateInvalidation, GeneratedCertificate
 
         invalidated = dict(
@@ -470,11 +485,13 @@ class EdxPlatformBackend(StandaloneBackend):
         download_url: Callable[[str], str],
     ) -> list[LmsTransition]:
         """
-        Make the ``GeneratedCertificate`` rows of ``targets`` show our state, set-based: one read (rows
-        locked where the database can), at most one verify-id lookup, one ``executemany`` UPDATE, one
-        ``executemany`` INSERT and one ``INSERT … SELECT`` into the history table, whatever the batch size.
-        Rows that already agree (status, mode, grade, name) are not written: that also repairs rows the LMS
-        changed behind our back (its failing-grade handler's ``mark_notpassing``) when a learner is reconciled.
+        Make the ``GeneratedCertificate`` rows of ``targets`` show our state, set-based.
+
+        One read (rows locked where the database can), at most one verify-id lookup, at most two
+        ``executemany`` UPDATEs, one ``executemany`` INSERT and one ``INSERT … SELECT`` into the history
+        table, whatever the batch size. Rows that already agree (status, mode, grade, name) are not written:
+        that also repairs rows the LMS changed behind our back (its failing-grade handler's
+        ``mark_notpassing``) when a learner is reconciled.
         """
         from lms.djangoapps.certificates.models import GeneratedCertificate
 
@@ -482,7 +499,8 @@ class EdxPlatformBackend(StandaloneBackend):
 
     def announce_lms_changes(self, course_key: CourseKey, transitions: Sequence[LmsTransition]) -> int:
         """
-        After commit, what ``GeneratedCertificate.save()`` would have announced, once per change:
+        Send, after commit, what ``GeneratedCertificate.save()`` would have announced, once per change.
+
         ``COURSE_CERT_CHANGED`` always, ``COURSE_CERT_AWARDED`` when the row becomes passing (not on every
         save of a passing row), ``COURSE_CERT_REVOKED`` when it stops being passing. Programs and
         Credentials listen to these.
@@ -518,10 +536,11 @@ class EdxPlatformBackend(StandaloneBackend):
             sent += 1
         return sent
 
-    def connect_lms_certificate_writes(self, handler, dispatch_uid: str) -> bool:
+    def connect_lms_certificate_writes(self, handler: Callable[..., None], dispatch_uid: str) -> bool:
         """
-        ``handler`` on the ``post_save`` of ``GeneratedCertificate``: only the LMS's own ``save()`` sends it (the
-        plugin writes the table set-based, without ``save()``).
+        Connect ``handler`` to the ``post_save`` of ``GeneratedCertificate``.
+
+        Only the LMS's own ``save()`` sends it (the plugin writes the table set-based, without ``save()``).
         """
         from lms.djangoapps.certificates.models import GeneratedCertificate
 
@@ -530,12 +549,14 @@ class EdxPlatformBackend(StandaloneBackend):
 
     def silence_lms_certificate_handlers(self) -> list[str]:
         """
-        Disconnect edx-platform's failing-grade handler (``lms.djangoapps.certificates.signals``
-        ``_listen_for_failing_grade``, dispatch_uid ``new_failing_learner`` on ``COURSE_GRADE_NOW_FAILED``): on
-        every failing grade update it ``mark_notpassing()``-es a passing ``GeneratedCertificate`` of a learner off
-        the LMS's allowlist, neither behind ``CertificateCreationRequested`` nor behind the auto-generation
-        switch, so it would revoke (and announce the revocation of) certificates the plugin keeps: a learner on
-        the plugin's exception list, or any learner in a course that keeps certificates on a grade drop.
+        Disconnect edx-platform's failing-grade handler, which revokes what the plugin keeps.
+
+        The handler is ``lms.djangoapps.certificates.signals._listen_for_failing_grade`` (dispatch_uid
+        ``new_failing_learner`` on ``COURSE_GRADE_NOW_FAILED``): on every failing grade update it
+        ``mark_notpassing()``-es a passing ``GeneratedCertificate`` of a learner off the LMS's allowlist,
+        neither behind ``CertificateCreationRequested`` nor behind the auto-generation switch, so it would
+        revoke (and announce the revocation of) certificates the plugin keeps: a learner on the plugin's
+        exception list, or any learner in a course that keeps certificates on a grade drop.
         Returns the handlers disconnected.
         """
         from openedx.core.djangoapps.signals.signals import COURSE_GRADE_NOW_FAILED
@@ -562,7 +583,8 @@ def sync_model_rows(
     download_url: Callable[[str], str],
 ) -> list[LmsTransition]:
     """
-    ``EdxPlatformBackend.sync_lms_certificates`` on any model shaped like ``GeneratedCertificate``;
+    ``EdxPlatformBackend.sync_lms_certificates`` on any model shaped like ``GeneratedCertificate``.
+
     ``download_url`` gives the PDF link stored on passing rows (the learner dashboard's download button).
     """
     if not targets:
@@ -664,11 +686,12 @@ def _insert_rows(
 HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user")
 
 
-def _copy_history(model: type, course_key: CourseKey, user_ids: list[int], created: set[int], now) -> None:
+def _copy_history(model: type, course_key: CourseKey, user_ids: list[int], created: set[int], now: datetime) -> None:
     """
-    One ``INSERT … SELECT`` of the written rows into the model's django-simple-history table, as ``save()``
-    would have recorded them (``+`` created, ``~`` changed). No history table (or one with columns this
-    does not know): nothing.
+    Copy the written rows into the model's django-simple-history table, as ``save()`` would have recorded them.
+
+    One ``INSERT … SELECT`` (``+`` created, ``~`` changed). No history table (or one with columns this does not
+    know): nothing.
     """
     history = getattr(model, "history", None)
     historical = getattr(history, "model", None)
@@ -718,8 +741,9 @@ def _backend_for(name: str) -> StandaloneBackend:
 
 def backend_name() -> str:
     """
-    The adapter's name: ``CERT_MANAGER_LMS_BACKEND``, with ``"auto"`` (the default) resolved from the
-    installed apps, so the LMS gets ``edx_platform`` in every settings order and the demo ``standalone``.
+    Name the adapter in use: ``CERT_MANAGER_LMS_BACKEND``, with ``"auto"`` resolved from the installed apps.
+
+    ``"auto"`` (the default) gives the LMS ``edx_platform`` in every settings order and the demo ``standalone``.
     """
     name = getattr(settings, "CERT_MANAGER_LMS_BACKEND", AUTO) or AUTO
     if name == AUTO:
@@ -739,7 +763,7 @@ def inside_lms() -> bool:
     return isinstance(backend(), EdxPlatformBackend)
 
 
-def connect_lms_certificate_writes(handler, dispatch_uid: str) -> bool:
+def connect_lms_certificate_writes(handler: Callable[..., None], dispatch_uid: str) -> bool:
     """Inside the LMS, call ``handler`` (a ``post_save`` receiver) whenever the LMS saves a certificate row itself."""
     return backend().connect_lms_certificate_writes(handler, dispatch_uid)
 

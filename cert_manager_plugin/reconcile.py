@@ -68,8 +68,9 @@ def _apply(
     passing: dict | None = None,
 ) -> bool:
     """
-    Apply an event to the learner's record unless newer state is stored, marking the learner pending; then arm
-    the course's sweep. True when the record took the event.
+    Apply an event to the learner's record unless newer state is stored; True when the record took the event.
+
+    The learner is marked pending, then the course's sweep is armed.
 
     One parameterized UPDATE (this runs for every LMS event): ``values`` are written when the ``guard``
     timestamp column is empty or not newer than ``at``; ``passing`` values (a grade event's passed fields) only
@@ -166,8 +167,9 @@ def record_passing_status(user_id: int, course_key: CourseKey, *, is_passing: bo
 
 def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
     """
-    Something about a learner changed outside the LMS events (the LMS rewrote its certificate row, say): mark the
-    learner pending and arm the course's sweep. True when the learner has a record (one to reconcile).
+    Mark the learner pending and arm the course's sweep: something about them changed outside the LMS events.
+
+    The LMS rewrote its certificate row, say. True when the learner has a record (one to reconcile).
     """
     marked = LearnerRecord.objects.filter(user_id=user_id, course_key=course_key).update(
         reconcile_pending_since=timezone.now(), reconcile_source=str(source)
@@ -182,8 +184,10 @@ def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
 
 def schedule_sweep(course_key: CourseKey, *, countdown: float = 0) -> bool:
     """
-    Arm the course's sweep; when this call armed it, hand a ``sweep_course`` task to Celery after commit (in
-    ``countdown`` seconds). One UPDATE (plus, once per course and process, making sure its row exists).
+    Arm the course's sweep; True when this call armed it.
+
+    When this call armed it, a ``sweep_course`` task is handed to Celery after commit (in ``countdown``
+    seconds). One UPDATE (plus, once per course and process, making sure its row exists).
     """
     if not _arm(course_key, timezone.now()):
         return False
@@ -211,8 +215,9 @@ def _arm(course_key: CourseKey, now: datetime) -> bool:
 
 def sweep_forgotten_courses(now: datetime | None = None) -> list[str]:
     """
-    Periodic safety net: arm the sweep of every course whose learners have waited longer than ``stale_after``
-    (a sweep message lost with its broker, say). Returns the courses armed.
+    Arm the sweep of every course whose learners have waited longer than ``stale_after``; returns those armed.
+
+    A periodic safety net (for a sweep message lost with its broker, say).
     """
     now = now or timezone.now()
     waiting = (
@@ -242,8 +247,9 @@ def _send_sweep(course_id: str, countdown: float) -> None:
 
 def sweep_course(course_id: str) -> engine.BatchResult:
     """
-    The ``sweep_course`` task: reconcile every learner of the course marked pending before it started, in
-    set-based batches per change source; then disarm, and arm again (trailing edge) if learners were marked
+    The ``sweep_course`` task: reconcile every learner of the course marked pending before it started.
+
+    In set-based batches per change source; then disarm, and arm again (trailing edge) if learners were marked
     meanwhile. Safe to run twice (an unmarked learner is not reconciled again; the engine writes only changes).
     """
     course_key = parse_course_key(course_id)
@@ -329,9 +335,7 @@ def reconcile_learner(
 
 
 def reconcile_pending(user_id: int, course_id: str, source: str) -> engine.BatchResult:
-    """
-    The former per-learner task (messages queued before an upgrade): unmark the learner and reconcile it now.
-    """
+    """The former per-learner task (messages queued before an upgrade): unmark the learner and reconcile it now."""
     course_key = parse_course_key(course_id)
     LearnerRecord.objects.filter(user_id=user_id, course_key=course_key).update(reconcile_pending_since=None)
     return reconcile_learner(user_id, course_key, source=source)

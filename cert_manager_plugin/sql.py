@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
+
+#: What ``retry_on_deadlock``'s function returns (handed back unchanged).
+_T = TypeVar("_T")
 
 
 def table(model: type[Model], using: BaseDatabaseWrapper = connection) -> str:
@@ -21,8 +25,10 @@ def table(model: type[Model], using: BaseDatabaseWrapper = connection) -> str:
 
 def column(model: type[Model], field: str, using: BaseDatabaseWrapper = connection) -> str:
     """
-    The column of ``model``'s field ``field`` (a field name, or its attname: ``user`` or ``user_id``), from
-    ``_meta`` (a ``db_column`` is honoured), quoted for hand-written SQL on ``using``.
+    The column of ``model``'s field ``field``, quoted for hand-written SQL on ``using``.
+
+    ``field`` is a field name or its attname (``user`` or ``user_id``); the column comes from ``_meta`` (a
+    ``db_column`` is honoured).
     """
     return using.ops.quote_name(model._meta.get_field(field).column)
 
@@ -44,13 +50,15 @@ def ids_in(queryset: QuerySet, model: type[Model], field: str, ids: Sequence[int
 
 def dt_adapter() -> Callable[[datetime | None], object]:
     """
-    A datetime → driver value function for one statement's rows, memoized: a batch repeats its ``now``
-    thousands of times, and the connection is resolved once, not per value through the proxy.
+    A datetime → driver value function for one statement's rows, memoized.
+
+    A batch repeats its ``now`` thousands of times, and the connection is resolved once, not per value through
+    the proxy.
     """
     adapt = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value
     cache: dict[datetime, object] = {}
 
-    def dt(value: datetime | None):
+    def dt(value: datetime | None) -> object:
         if value is None:
             return None
         adapted = cache.get(value)
@@ -75,10 +83,11 @@ def is_deadlock(exc: BaseException) -> bool:
     return code in DEADLOCK_CODES or state in DEADLOCK_STATES
 
 
-def retry_on_deadlock(func: Callable, attempts: int = 4):
+def retry_on_deadlock(func: Callable[[], _T], attempts: int = 4) -> _T:
     """
-    ``func()`` (which runs its own transaction), run again when the database chose it as a deadlock victim;
-    outside any caller's transaction only (inside one, the whole transaction is gone: re-raise).
+    ``func()`` (which runs its own transaction), run again when the database chose it as a deadlock victim.
+
+    Only outside any caller's transaction: inside one, the whole transaction is gone, so the error is re-raised.
     """
     for attempt in range(1, attempts + 1):
         try:

@@ -34,7 +34,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -49,6 +49,11 @@ from ..models import Certificate
 from .templates import CourseLayout, course_layout, format_date, format_grade
 
 if TYPE_CHECKING:
+    import uuid
+
+    from opaque_keys.edx.keys import CourseKey
+
+    from ..models import GenerationJob
     from .pdf import PageData
 
 log = logging.getLogger(__name__)
@@ -72,9 +77,10 @@ def warn_export_dir_deprecated() -> None:
 
 def export_storage() -> tuple[str, Storage]:
     """
-    The storage new export files are saved to, and the alias recorded with them: the ``STORAGES`` entry
-    named by ``CERT_MANAGER_EXPORT_STORAGE`` (``"default"``: ``default_storage``). The deprecated
-    ``CERT_MANAGER_EXPORT_DIR``, when set, still wins: a ``FileSystemStorage`` on that directory.
+    The storage new export files are saved to, and the alias recorded with them.
+
+    That is the ``STORAGES`` entry named by ``CERT_MANAGER_EXPORT_STORAGE`` (``"default"``: ``default_storage``).
+    The deprecated ``CERT_MANAGER_EXPORT_DIR``, when set, still wins: a ``FileSystemStorage`` on that directory.
     """
     directory = getattr(settings, "CERT_MANAGER_EXPORT_DIR", None)
     if directory:
@@ -107,6 +113,7 @@ class StoredExport:
     content_type: str
 
     def exists(self) -> bool:
+        """Whether the storage holds the file (False for an empty name or one the storage refuses)."""
         try:
             return bool(self.name) and self.storage.exists(self.name)
         except (OSError, ValueError):  # e.g. a name outside a FileSystemStorage's directory
@@ -123,9 +130,10 @@ class StoredExport:
 
 def stored_export(result: dict | None) -> StoredExport | None:
     """
-    The file an export job's ``result`` names, or None when it names none. ``result["storage"]`` is the
-    ``STORAGES`` alias the file was saved to; a result without it (written before exports used the
-    storage API) holds an absolute local path in ``file`` (anything else names no file).
+    The file an export job's ``result`` names, or None when it names none.
+
+    ``result["storage"]`` is the ``STORAGES`` alias the file was saved to; a result without it (written before
+    exports used the storage API) holds an absolute local path in ``file`` (anything else names no file).
     """
     result = result or {}
     name = result.get("file")
@@ -176,9 +184,11 @@ def export_statuses(options: dict) -> list[str]:
 
 def export_base_url(options: dict) -> str:
     """
-    The scheme and host of the links and QR codes an export prints: ``CERT_MANAGER_BASE_URL`` or
-    ``LMS_ROOT_URL``, else the ``base_url`` option (the REST API records the base URL of the request that
-    started the export). With none, the export is refused: a relative link on paper opens nothing.
+    The scheme and host of the links and QR codes an export prints.
+
+    ``CERT_MANAGER_BASE_URL`` or ``LMS_ROOT_URL``, else the ``base_url`` option (the REST API records the base URL
+    of the request that started the export). With none, the export is refused: a relative link on paper opens
+    nothing.
     """
     configured = links.base_url()
     if configured:
@@ -197,14 +207,16 @@ def export_base_url(options: dict) -> str:
 
 
 def empty_export_message(statuses: list[str]) -> str:
+    """The error of an export with no certificate of ``statuses`` to print."""
     return f"No certificates to export (statuses: {', '.join(statuses)})."
 
 
-def check_export(course_key, options: dict) -> None:
+def check_export(course_key: CourseKey, options: dict) -> None:
     """
-    Refuse, before a job exists, an export that cannot make a file: statuses other than valid ones or no
-    absolute base URL (``InvalidInput``), or no certificate to print (``NothingToExport``). The job checks
-    again when it runs: certificates may be deleted in between.
+    Refuse, before a job exists, an export that cannot make a file.
+
+    Statuses other than valid ones or no absolute base URL raise ``InvalidInput``; no certificate to print raises
+    ``NothingToExport``. The job checks again when it runs: certificates may be deleted in between.
     """
     statuses = export_statuses(options)
     export_base_url(options)
@@ -224,10 +236,11 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "course"
 
 
-def run_export_job(job: Any, progress: Callable[[int, int], None] | None = None) -> dict:
+def run_export_job(job: GenerationJob, progress: Callable[[int, int], None] | None = None) -> dict:
     """
-    Write every selected certificate of ``job.course_key`` into one file and save it to the export storage;
-    returns ``{"file", "storage", "filename", "content_type", "count", "bytes", "format", "statuses"}`` for
+    Write every selected certificate of ``job.course_key`` into one file and save it to the export storage.
+
+    Returns ``{"file", "storage", "filename", "content_type", "count", "bytes", "format", "statuses"}`` for
     the job's result (``file`` is the name in the storage whose ``STORAGES`` alias is ``storage``).
 
     The steps: ``_export_request`` (the job's options, checked), count the certificates, render them into a
@@ -271,7 +284,7 @@ def run_export_job(job: Any, progress: Callable[[int, int], None] | None = None)
     }
 
 
-def _export_request(job: Any) -> tuple[str, list[str], str]:
+def _export_request(job: GenerationJob) -> tuple[str, list[str], str]:
     """The job's format, statuses and base URL (``job.params["options"]``); a bad option raises ``InvalidInput``."""
     options = dict((job.params or {}).get("options") or {})
     fmt = options.get("format") or "pdf"
@@ -287,7 +300,9 @@ class _PageSource:
     Each course layout (one per mode), issue date and grade is formatted once, however many pages print it.
     """
 
-    def __init__(self, course_key: Any, rows: QuerySet, verify_url: Callable[[Any], str]) -> None:
+    def __init__(
+        self, course_key: CourseKey, rows: QuerySet[Certificate], verify_url: Callable[[uuid.UUID | str], str]
+    ) -> None:
         self.course_key = course_key
         self.rows = rows
         self.verify_url = verify_url

@@ -37,12 +37,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject, StreamObject
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -51,6 +51,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import qr
 from .templates import CourseLayout, certificate_context, course_layout, format_date
+
+if TYPE_CHECKING:
+    from arabic_reshaper import ArabicReshaper
+    from django.http import HttpRequest
+
+    from ..models import Certificate, CertificateTemplate
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +95,10 @@ FAKE_BOLD_STROKE = 0.045  # em: Noto Sans CJK Regular stroked this much is close
 
 class _MappedFont:
     """
-    A font file handed to ReportLab mapped rather than read: only the tables it parses and the glyphs it
-    embeds are paged in (the CJK font's 9 MB are not all resident memory), and the pages are shared by every
-    worker process that maps the file.
+    A font file handed to ReportLab mapped rather than read.
+
+    Only the tables it parses and the glyphs it embeds are paged in (the CJK font's 9 MB are not all resident
+    memory), and the pages are shared by every worker process that maps the file.
     """
 
     def __init__(self, path: str):
@@ -130,6 +137,7 @@ class Face:
         return self._chars
 
     def has(self, code: int) -> bool:
+        """Whether this font can draw code point ``code`` (within its ``ranges``); a broken file has nothing."""
         if self.ranges is not None and not any(low <= code <= high for low, high in self.ranges):
             return False
         try:
@@ -224,9 +232,11 @@ _ORPHAN_JOINER = re.compile(r"(?<!\w)[\u200c\u200d]+|[\u200c\u200d]+(?!\w)")
 
 def clean_text(text: str) -> str:
     """
-    ``text`` as it can be printed: NFC; line breaks, tabs and other separators as single spaces; control,
-    format, private-use and unassigned characters removed; emoji — and any other symbol no font has —
-    removed with the selectors and modifiers that go with them; no leading, trailing or double spaces.
+    ``text`` as it can be printed.
+
+    NFC; line breaks, tabs and other separators as single spaces; control, format, private-use and unassigned
+    characters removed; emoji — and any other symbol no font has — removed with the selectors and modifiers that
+    go with them; no leading, trailing or double spaces.
     """
     if text.isascii() and text.isprintable():  # the common case, in C
         return " ".join(text.split()) if "  " in text or text[:1] == " " or text[-1:] == " " else text
@@ -258,8 +268,10 @@ def clean_text(text: str) -> str:
 
 
 @functools.cache
-def _reshaper():
+def _reshaper() -> ArabicReshaper:
     """
+    The Arabic reshaper, made once (``arabic_reshaper`` is imported on first use).
+
     Arabic shaping: ``arabic_reshaper`` replaces each letter with its contextual presentation form (and
     lam-alef with its ligature), which the bundled Noto Sans Arabic maps, so the text then needs no OpenType
     shaping. Chosen over ReportLab's own HarfBuzz shaping because that needs ``uharfbuzz`` and ReportLab's
@@ -311,8 +323,10 @@ Run = tuple[str, str, bool]  # (font, text, fake bold)
 
 def text_runs(text: str, *, bold: bool, standard: str | None) -> list[Run]:
     """
-    ``text`` (one line, display order) split by font: one run in ``standard`` (a standard PDF font) when
-    WinAnsi can show it all, else runs of the first font of the chain that has each character.
+    ``text`` (one line, display order) split by font.
+
+    One run in ``standard`` (a standard PDF font) when WinAnsi can show it all, else runs of the first font of
+    the chain that has each character.
     """
     if standard is not None and _winansi(text):
         return [(standard, text, False)]
@@ -349,6 +363,8 @@ def runs_width(runs: list[Run]) -> float:
 
 
 class TextLine(NamedTuple):  # (a NamedTuple: built for every text of every page, it must be cheap)
+    """One line of text in display order: its runs by font, and its width at 1 pt."""
+
     runs: tuple[Run, ...]
     width: float  # at 1 pt
 
@@ -361,10 +377,12 @@ class TextBlock(NamedTuple):
 
     @property
     def leading(self) -> float:
+        """The distance between baselines (``LEADING`` em at this size)."""
         return self.size * LEADING
 
     @property
     def height(self) -> float:
+        """The block's height from the first line's top to the last line's bottom (``block_height``)."""
         return block_height(len(self.lines), self.size)
 
 
@@ -372,6 +390,7 @@ ASCENT, DESCENT, LEADING = 0.95, 0.25, 1.15  # em: room above and below a line, 
 
 
 def block_height(lines: int, size: float) -> float:
+    """The height of ``lines`` lines at ``size``: ascent and descent, plus a leading per further line; 0 if none."""
     return (ASCENT + DESCENT + (lines - 1) * LEADING) * size if lines else 0.0
 
 
@@ -380,7 +399,9 @@ def _line(logical: str, bold: bool, standard: str | None) -> TextLine:
     return TextLine(tuple(runs), runs_width(runs))
 
 
-def _wrap(words: list[str], widths: list[float], space: float, limit: float, char_width) -> list[str]:
+def _wrap(
+    words: list[str], widths: list[float], space: float, limit: float, char_width: Callable[[str], float]
+) -> list[str]:
     """Greedy wrap of ``words`` (widths at 1 pt) into lines of at most ``limit``; a longer word is split."""
     lines: list[str] = []
     current, used = "", 0.0
@@ -405,7 +426,7 @@ def _wrap(words: list[str], widths: list[float], space: float, limit: float, cha
     return lines
 
 
-def _cut(logical: str, limit: float, measure) -> str:
+def _cut(logical: str, limit: float, measure: Callable[[str], float]) -> str:
     """``logical`` shortened (from its logical end) with "…" so it measures at most ``limit``."""
     if measure(logical) <= limit:
         return logical
@@ -432,8 +453,9 @@ def fit_text(
     clean: bool = True,
 ) -> TextBlock:
     """
-    ``text`` laid out to fit ``max_width``: one line at ``size``, shrunk as far as ``min_size``. When it needs
-    less and ``max_height`` is given, it is wrapped at ``min_size`` (at word breaks; a word longer than a
+    ``text`` laid out to fit ``max_width``: one line at ``size``, shrunk as far as ``min_size``.
+
+    When it needs less and ``max_height`` is given, it is wrapped at ``min_size`` (at word breaks; a word longer than a
     line, as CJK text without spaces, anywhere) onto as many lines as fit ``max_height``, set smaller (not
     below ``floor``) until it fits; whatever still does not fit is cut with "…". Without ``max_height``
     the text stays on one line and is cut at ``min_size``. ``standard`` is the standard PDF font used when
@@ -557,10 +579,11 @@ Encoder = Callable[[str, str], list[tuple[bytes, bytes]]]  # (font, text) -> [(i
 class DocumentEncoder:
     """Encodes text for a ReportLab document: TrueType subset codes are assigned as characters come."""
 
-    def __init__(self, document):
+    def __init__(self, document: pdfdoc.PDFDocument):
         self.document = document
 
     def __call__(self, font_name: str, text: str) -> list[tuple[bytes, bytes]]:
+        """``text`` in ``font_name`` as (internal font name, bytes) pieces: one per TrueType subset it spans."""
         font = pdfmetrics.getFont(font_name)
         document = self.document
         if getattr(font, "_dynamicFont", 0):
@@ -677,7 +700,7 @@ def parse_background(data: bytes, key: str = "background") -> Background:
     )
 
 
-def background_for(template) -> Background | None:
+def background_for(template: CertificateTemplate | None) -> Background | None:
     """The template's parsed background (cached per template version), or None."""
     if template is None or not template.background_pdf:
         return None
@@ -707,7 +730,7 @@ class _Raw(pdfdoc.PDFObject):
     def __init__(self, data: bytes):
         self.data = data
 
-    def format(self, document) -> bytes:
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
         return self.data
 
 
@@ -715,16 +738,16 @@ class _Dict(pdfdoc.PDFObject):
     def __init__(self, items: list | None = None):
         self.items: list[tuple[bytes, object]] = items or []
 
-    def format(self, document) -> bytes:
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
         body = b" ".join(key + b" " + pdfdoc.format(value, document) for key, value in self.items)
         return b"<< " + body + b" >>"
 
 
 class _Array(pdfdoc.PDFObject):
-    def __init__(self):
+    def __init__(self) -> None:
         self.values: list[object] = []
 
-    def format(self, document) -> bytes:
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
         return b"[" + b" ".join(pdfdoc.format(v, document) for v in self.values) + b"]"
 
 
@@ -737,7 +760,7 @@ class _Stream(pdfdoc.PDFObject):
         self.dictionary = _Dict(items)
         self.data = data
 
-    def format(self, document) -> bytes:
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
         self.dictionary.items = [(k, v) for k, v in self.dictionary.items if k != b"/Length"]
         self.dictionary.items.append((b"/Length", _Raw(b"%d" % len(self.data))))
         return self.dictionary.format(document) + b"\nstream\n" + self.data + b"\nendstream"
@@ -753,13 +776,13 @@ def raw_stream_data(stream: StreamObject) -> bytes:
     return stream._data  # noqa: SLF001 - pypdf's only access to a stream's encoded bytes
 
 
-def _serialize(obj) -> bytes:
+def _serialize(obj: PdfObject) -> bytes:
     buffer = io.BytesIO()
     obj.write_to_stream(buffer)
     return buffer.getvalue()
 
 
-def _convert(obj, document, memo: dict):
+def _convert(obj: PdfObject, document: pdfdoc.PDFDocument, memo: dict) -> pdfdoc.PDFObject:
     """A pypdf object as ReportLab document objects; indirect objects are registered once per document."""
     if isinstance(obj, IndirectObject):
         key = (obj.idnum, obj.generation)
@@ -792,7 +815,7 @@ def _convert(obj, document, memo: dict):
     return _Raw(_serialize(obj))
 
 
-def _fill(shell, source, document, memo: dict) -> None:
+def _fill(shell: pdfdoc.PDFObject, source: PdfObject, document: pdfdoc.PDFDocument, memo: dict) -> None:
     if isinstance(shell, _Stream):
         shell.dictionary.items = [
             (_serialize(k), _convert(v, document, memo)) for k, v in source.items() if k != "/Length"
@@ -873,8 +896,9 @@ def page_operators(
     cache: dict | None = None,
 ) -> bytes:
     """
-    The per-learner part of a page (name, date and grade, QR code, verify URL, id) as PDF operators: the one
-    layout both writers use, each with its own ``encode``. The verify URL must be absolute (a phone that
+    The per-learner part of a page (name, date and grade, QR code, verify URL, id) as PDF operators.
+
+    The one layout both writers use, each with its own ``encode``. The verify URL must be absolute (a phone that
     scans the code or a reader who types the link has no page to resolve a relative one against). ``cache``
     (one per document) keeps the date and grade lines already drawn: a course has few of them.
     """
@@ -959,8 +983,10 @@ def draw_static_layer(c: Canvas, layout: CourseLayout, width: float, height: flo
 
 class CertificatePdfWriter:
     """
-    Writes certificate pages into one PDF on one canvas. Static layers and backgrounds are registered
-    on first use and reused by every later page with the same layout.
+    Writes certificate pages into one PDF on one canvas.
+
+    Static layers and backgrounds are registered on first use and reused by every later page with the same
+    layout.
 
         writer = CertificatePdfWriter(fileobj, title="…")
         writer.add_page(layout, page_data)
@@ -1067,7 +1093,9 @@ def page_data(context: dict) -> PageData:
     )
 
 
-def render_certificate_pdf(certificate, *, request=None, layout: CourseLayout | None = None) -> bytes:
+def render_certificate_pdf(
+    certificate: Certificate, *, request: HttpRequest | None = None, layout: CourseLayout | None = None
+) -> bytes:
     """The certificate as a one-page PDF (its links absolute: a base URL setting or ``request`` is needed)."""
     layout = layout or course_layout(certificate.course_key, mode=certificate.mode)
     context = certificate_context(certificate, layout=layout, request=request)
@@ -1094,8 +1122,9 @@ def render_pages(layout: CourseLayout, pages: Iterable[PageData], output: Binary
 
 class FrozenEncoder:
     """
-    Encodes text with the TrueType subsets a finished prototype document assigned (``StreamingCertificatePdf``):
-    every character the pages print was drawn into the prototype before it was saved.
+    Encodes text with the TrueType subsets a finished prototype document assigned (``StreamingCertificatePdf``).
+
+    Every character the pages print was drawn into the prototype before it was saved.
     """
 
     def __init__(self, standard: dict[str, bytes], truetype: dict[str, tuple[bytes, dict[int, int]]]):
@@ -1103,6 +1132,7 @@ class FrozenEncoder:
         self.truetype = truetype
 
     def __call__(self, font_name: str, text: str) -> list[tuple[bytes, bytes]]:
+        """``text`` in ``font_name`` as (internal font name, bytes) pieces, with the prototype's subset codes."""
         internal = self.standard.get(font_name)
         if internal is not None:
             return [(internal, text.encode("cp1252"))]
@@ -1129,8 +1159,10 @@ class FrozenEncoder:
 
 class StreamingCertificatePdf:
     """
-    Writes certificate pages straight to a file, one page at a time, so memory does not grow with the
-    page count (ReportLab keeps every page until ``save``).
+    Writes certificate pages straight to a file, one page at a time.
+
+    Memory does not grow with the page count, as it would if ReportLab wrote them (it keeps every page until
+    ``save``).
 
     ReportLab still draws everything shared: a one-page prototype document per layout holds the
     background and static Form XObjects and every font the pages use (for names that WinAnsi cannot
@@ -1246,7 +1278,7 @@ class StreamingCertificatePdf:
                 "prefix": self._prefix(static, bg_name, background),
             }
 
-    def _copy_value(self, obj, memo: dict, queue: list) -> bytes:
+    def _copy_value(self, obj: PdfObject, memo: dict, queue: list) -> bytes:
         if isinstance(obj, IndirectObject):
             key = (obj.idnum, obj.generation)
             if key not in memo:
@@ -1314,6 +1346,7 @@ class StreamingCertificatePdf:
 
     @property
     def pages(self) -> int:
+        """How many pages were written so far."""
         return len(self.kids)
 
     def abort(self) -> None:

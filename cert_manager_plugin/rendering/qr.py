@@ -291,8 +291,10 @@ def _stride(size: int) -> int:
 
 class QrMatrix:
     """
-    A QR code without quiet zone. ``value`` holds the modules as one integer, row after row, each row
-    padded to ``stride`` bits (whole bytes), first module in the highest bit; 1 = dark.
+    A QR code without quiet zone.
+
+    ``value`` holds the modules as one integer, row after row, each row padded to ``stride`` bits (whole bytes),
+    first module in the highest bit; 1 = dark.
     """
 
     __slots__ = ("size", "stride", "value", "version")
@@ -377,6 +379,8 @@ def _xml_escape(text: str) -> str:
 @lru_cache(maxsize=16)
 def _tables(version: int, ec: str, mask: int) -> tuple[int, tuple[int, ...], tuple[tuple[tuple[int, ...], ...], ...]]:
     """
+    The precomputed encoding tables of one (version, level, mask).
+
     The code is an affine function of its data codewords (Reed-Solomon, interleaving, placement and the
     mask are all linear over GF(2)), so precompute it once per (version, level, mask): the matrix for
     all-zero data (function patterns, format and version bits, the mask over the data area) and, for each
