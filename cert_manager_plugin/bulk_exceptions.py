@@ -61,7 +61,7 @@ class CsvTooManyRows(errors.InvalidInput):
 
 
 class CsvEmpty(errors.InvalidInput):
-    """The code for a file without data rows; nothing raises it now (such a file adds nothing, with no error)."""
+    """The file names no learner: only a header, blank lines or empty rows."""
 
     code = "csv_empty"
 
@@ -285,7 +285,7 @@ def import_exceptions(
     Add every valid row of the CSV to the course's exception list in one transaction.
 
     Row errors (kinds in ``RowErrorKind``) are reported, not raised; file-level problems (encoding, size,
-    row limit, CSV syntax) raise ``InvalidInput`` subclasses and change nothing.
+    row limit, CSV syntax, no row at all) raise ``InvalidInput`` subclasses and change nothing.
 
     ``reveal_accounts=False`` (the REST API, for callers who are not global staff): an identifier naming no
     account and one naming an account that is not a learner of the course (``access.learners_among``) get the
@@ -296,6 +296,10 @@ def import_exceptions(
     one transaction ``_course_lists`` (2 reads), ``_accept_rows`` (no query) and ``_insert_all``.
     """
     rows, bad = parse(data)
+    if not rows and not bad:
+        raise CsvEmpty(
+            "The file names no learner: it has no row with a username or email (only a header or blank lines)."
+        )
     result = BulkResult(errors=bad)
     users, enrolled = _find_learners(course_key, rows, reveal_accounts=reveal_accounts)
     connection = connections[router.db_for_write(CertificateException)]

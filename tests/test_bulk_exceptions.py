@@ -307,3 +307,13 @@ def test_without_revealing_accounts_an_account_outside_the_course_is_no_learner(
 def test_revealing_accounts_is_the_default_of_the_python_api(world):  # noqa: F811
     result = import_exceptions(COURSE_KEY, b"staffer\nnobody\n")
     assert [(e.user, e.kind) for e in result.errors] == [("staffer", "not_enrolled"), ("nobody", "user_not_found")]
+
+
+@pytest.mark.parametrize("data", [b"username_or_email,notes\n", b"\n\n  \n", b"username_or_email,notes\n,\n\n"])
+def test_a_file_that_names_no_learner_is_refused_as_empty(world, data):  # noqa: F811
+    """A header alone or blank lines: a clear ``csv_empty``, not a silent "0 added"."""
+    from cert_manager_plugin.bulk_exceptions import CsvEmpty, import_exceptions
+
+    with pytest.raises(CsvEmpty) as refused:
+        import_exceptions(COURSE_KEY, data)
+    assert refused.value.code == "csv_empty" and "names no learner" in refused.value.message
