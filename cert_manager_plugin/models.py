@@ -19,6 +19,7 @@ from .data import (
     JobState,
     Source,
 )
+from .eligibility import LearnerState
 
 STATUS_CHOICES = CertificateStatus.choices()
 SOURCE_CHOICES = [(s.value, s.value) for s in Source]
@@ -89,6 +90,12 @@ class LearnerRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.course_key}"
+
+    def learner_state(self) -> LearnerState:
+        """This record as the eligibility rules read it (``eligibility.decide``)."""
+        return LearnerState(
+            mode=self.mode, enrollment_active=self.is_active, percent_grade=self.percent_grade, passed=self.passed
+        )
 
 
 class CourseSweep(models.Model):

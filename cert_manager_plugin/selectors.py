@@ -12,7 +12,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from .courses import course_policy
 from .data import CertificateStatus
-from .eligibility import LearnerState, decide
+from .eligibility import decide
 from .models import (
     Certificate,
     CertificateException,
@@ -142,14 +142,7 @@ def exception_eligibility(course_key: CourseKey) -> dict[str, ExceptionEligibili
     out = {}
     for user_id, username in entries:
         record = records.get(user_id)
-        learner = None
-        if record is not None:
-            learner = LearnerState(
-                mode=record.mode,
-                enrollment_active=record.is_active,
-                percent_grade=record.percent_grade,
-                passed=record.passed,
-            )
+        learner = record.learner_state() if record is not None else None
         current = statuses.get(user_id)
         decision = decide(
             learner,

@@ -13,7 +13,7 @@ from opaque_keys.edx.keys import CourseKey
 from . import engine, errors, jobs, lms, validation
 from .courses import canonical_course_key, parse_course_key, resolve_course  # noqa: F401 - re-exported
 from .data import ALL_MODES, CertificateStatus, IssuePolicy, JobKind, JobState, Source
-from .eligibility import CoursePolicy, Decision, LearnerState, decide
+from .eligibility import CoursePolicy, Decision, decide
 from .models import (
     Certificate,
     CertificateException,
@@ -296,11 +296,7 @@ def update_course_settings(
 def _decision(course_key: CourseKey, user_id: int) -> tuple[Decision, CoursePolicy]:
     """The eligibility decision for one learner, from the same inputs the engine reads."""
     row = LearnerRecord.objects.filter(course_key=course_key, user_id=user_id).first()
-    learner = None
-    if row is not None:
-        learner = LearnerState(
-            mode=row.mode, enrollment_active=row.is_active, percent_grade=row.percent_grade, passed=row.passed
-        )
+    learner = row.learner_state() if row is not None else None
     cert = Certificate.objects.filter(course_key=course_key, user_id=user_id).first()
     policy = engine.course_policy(course_key)
     decision = decide(

@@ -108,3 +108,14 @@ def test_certificate_str_names_learner_and_course():
     user = UserFactory()
     cert = CertificateFactory(user=user)
     assert str(user.pk) in str(cert) and str(COURSE_KEY) in str(cert)
+
+
+@pytest.mark.django_db
+def test_a_learner_record_reads_as_the_eligibility_rules_state():
+    from cert_manager_plugin.eligibility import LearnerState
+    from tests.factories import LearnerRecordFactory
+
+    record = LearnerRecordFactory(mode="verified", is_active=False, percent_grade=0.72, passed=True)
+    assert record.learner_state() == LearnerState(
+        mode="verified", enrollment_active=False, percent_grade=0.72, passed=True
+    )

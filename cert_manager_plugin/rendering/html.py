@@ -31,7 +31,7 @@ from django.utils.translation import pgettext
 from .. import labels, links, lms
 from ..courses import course_policy
 from ..data import CertificateStatus
-from ..eligibility import CoursePolicy, Decision, LearnerState, decide
+from ..eligibility import CoursePolicy, Decision, decide
 from ..models import (
     Certificate,
     CertificateException,
@@ -210,16 +210,8 @@ def dashboard_rows(user: AbstractBaseUser) -> list[DashboardRow]:
         can_request, reason = False, ""
         if not valid:
             policy = course_policy(key)
-            learner = None
-            if record is not None:
-                learner = LearnerState(
-                    mode=record.mode,
-                    enrollment_active=record.is_active,
-                    percent_grade=record.percent_grade,
-                    passed=record.passed,
-                )
             decision = decide(
-                learner,
+                record.learner_state() if record is not None else None,
                 current_status=cert.status if cert else None,
                 allowlisted=key in allowlisted,
                 invalidated=key in invalidated,
