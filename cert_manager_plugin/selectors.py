@@ -10,8 +10,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
+from . import errors
 from .courses import course_policy
-from .data import CertificateStatus
+from .data import IDENTIFIER_MAX_LENGTH, CertificateStatus
 from .eligibility import decide
 from .models import (
     Certificate,
@@ -31,8 +32,14 @@ def certificates(course_key: CourseKey, *, search: str = "", status: str | None 
     """
     The course's certificates with their users, searchable by username, email or name.
 
-    Deleted ones only when the status filter asks for them (``status=deleted``).
+    Deleted ones only when the status filter asks for them (``status=deleted``). A search longer than any
+    name, username or email (``IDENTIFIER_MAX_LENGTH``) is refused with ``InvalidInput``: it cannot match, and a
+    20,000-character LIKE pattern over every row is work for nothing.
     """
+    if len(search or "") > IDENTIFIER_MAX_LENGTH:
+        raise errors.InvalidInput(
+            f"search must be at most {IDENTIFIER_MAX_LENGTH} characters.", field_errors={"search": ["Too long."]}
+        )
     qs = Certificate.objects.filter(course_key=course_key).select_related("user").order_by("user__username", "id")
     if status:
         qs = qs.filter(status__in=[s.strip() for s in status.split(",") if s.strip()])

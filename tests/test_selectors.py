@@ -152,3 +152,12 @@ def test_learner_record_and_jobs(learner):
     first, second = GenerationJobFactory(), GenerationJobFactory()
     GenerationJobFactory(course_key=OTHER)
     assert list(api.jobs(COURSE_KEY)) == [second, first]
+
+
+def test_a_search_longer_than_any_identifier_is_refused(certs):
+    from cert_manager_plugin import errors
+    from cert_manager_plugin.data import IDENTIFIER_MAX_LENGTH
+
+    assert list(api.certificates(COURSE_KEY, search="x" * IDENTIFIER_MAX_LENGTH)) == []
+    with pytest.raises(errors.InvalidInput, match="search must be at most 254 characters"):
+        api.certificates(COURSE_KEY, search="x" * (IDENTIFIER_MAX_LENGTH + 1))
