@@ -199,6 +199,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CERT_MANAGER_VISIBILITY_TIMEOUT", "3600")),
     "unacked_restore_interval": int(os.environ.get("CERT_MANAGER_RESTORE_INTERVAL", "10")),
+    # kombu 5.7 scans only every Nth interval (default 10): 1 makes the interval above the whole delay.
+    "unacked_restore_throttle": 1,
+    # A worker killed while it holds the restore lock blocks every restore until the lock expires
+    # (kombu default 300 s): keep it a little above the visibility timeout.
+    "unacked_mutex_expire": int(os.environ.get("CERT_MANAGER_RESTORE_LOCK_SECONDS", "300")),
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The demo's broker (scripts/demo.sh): kombu's filesystem transport, a real worker and no server. Messages

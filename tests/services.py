@@ -49,3 +49,19 @@ def require_database(vendor: str) -> None:
     # (and fails it when that database is unreachable), so a vendor mismatch skips even under CI.
     if connection.vendor != vendor:
         pytest.skip(f"this run uses {connection.vendor}; the CERT_MANAGER_DB={vendor} run covers it")
+
+
+def die_with_parent() -> None:
+    """
+    ``preexec_fn`` for worker subprocesses: the kernel kills the child when the test process dies.
+
+    A test run that is interrupted (Ctrl-C twice, a CI timeout, a killed session) would otherwise leave its
+    Celery workers consuming from the shared Redis, where they take the next run's messages and answer them
+    against a database that no longer exists. Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere a no-op.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG

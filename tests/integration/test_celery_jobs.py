@@ -30,7 +30,7 @@ from cert_manager_plugin.models import (
     StandaloneCourse,
 )
 from tests.factories import COURSE_KEY
-from tests.services import require_database, require_redis
+from tests.services import die_with_parent, require_database, require_redis
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +40,8 @@ REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 LEARNERS = 10_000
 BATCH = 500
 CONNECTIONS = 40
+# A queue of this run's own: a worker left over from another run on the same Redis cannot take its messages.
+QUEUE = f"cert-manager-it-{os.getpid()}-{time.monotonic_ns()}"
 
 
 @pytest.fixture
@@ -66,18 +68,27 @@ class Workers:
             "CERT_MANAGER_DB_NAME": db["NAME"],
             "CERT_MANAGER_BROKER_URL": REDIS_URL,
             "CERT_MANAGER_RESULT_BACKEND": REDIS_URL,
-            "DEVSITE_EXTRA_SETTINGS": json.dumps({"CERT_MANAGER_BATCH_SIZE": BATCH}),
+            "DEVSITE_EXTRA_SETTINGS": json.dumps(
+                {"CERT_MANAGER_BATCH_SIZE": BATCH, "CERT_MANAGER_CELERY_QUEUE": QUEUE}
+            ),
             "CERT_MANAGER_VISIBILITY_TIMEOUT": "10",
             "CERT_MANAGER_RESTORE_INTERVAL": "1",
+            "CERT_MANAGER_RESTORE_LOCK_SECONDS": "15",
             "CERT_MANAGER_LOG": "WARNING",
         }
 
     def start(self, name: str) -> None:
         log = (self.tmp_path / f"{name}.log").open("w")
         cmd = [sys.executable, "-m", "celery", "-A", "devsite", "worker", "--pool=solo", "-n", f"{name}@%h"]
-        cmd += ["--without-gossip", "--without-mingle", "-l", "info"]
+        cmd += ["-Q", QUEUE, "--without-gossip", "--without-mingle", "-l", "info"]
         self.procs[name] = subprocess.Popen(
-            cmd, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl, before exec
         )
 
     def wait_ready(self, name: str, timeout: float = 60) -> None:
@@ -90,6 +101,14 @@ class Workers:
                 break
             time.sleep(0.2)
         raise AssertionError(f"worker {name} did not start:\n{path.read_text()[-3000:]}")
+
+    def logs(self, lines: int = 40) -> str:
+        """The last lines of every worker's log (for a failure message)."""
+        parts = []
+        for name in self.procs:
+            text = (self.tmp_path / f"{name}.log").read_text(errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {name} (exit {self.procs[name].poll()}) ---\n" + "\n".join(text))
+        return "\n".join(parts)
 
     def kill(self, name: str) -> None:
         os.killpg(self.procs[name].pid, signal.SIGKILL)
@@ -122,6 +141,7 @@ def broker(services, settings):
     app.set_current()
     app.set_default()  # threads see the default app, not the thread-local current one
     settings.CERT_MANAGER_BATCH_SIZE = BATCH
+    settings.CERT_MANAGER_CELERY_QUEUE = QUEUE
     yield app
     old_current.set_current()
     _state.set_default_app(old_default)
@@ -211,7 +231,14 @@ def test_regenerate_survives_a_killed_worker(workers):
     workers.start("w3")
     workers.wait_ready("w3")
 
-    _wait(lambda: GenerationJob.objects.get(pk=job.pk).state not in ("queued", "running"), 150, "job end", 0.5)
+    try:
+        _wait(lambda: GenerationJob.objects.get(pk=job.pk).state not in ("queued", "running"), 150, "job end", 0.5)
+    except AssertionError as exc:
+        chunks = list(GenerationJobChunk.objects.filter(job=job).values_list("number", "state", "attempts"))
+        job.refresh_from_db()
+        raise AssertionError(
+            f"{exc}: job {job.state} {job.chunks_done}/{job.chunks_total}, chunks {chunks}\n{workers.logs()}"
+        ) from None
     job.refresh_from_db()
 
     assert (job.state, job.error) == ("succeeded", "")

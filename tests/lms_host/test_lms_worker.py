@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.services import require, require_redis
+from tests.services import die_with_parent, require, require_redis
 
 pytestmark = [pytest.mark.lms_host, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,15 @@ def worker(services, tmp_path):
     log = (tmp_path / "worker.log").open("w")
     cmd = [sys.executable, "-m", "celery", "-A", "lms.celery", "worker", "--pool=solo", "-Q", "edx.lms.core.default"]
     cmd += ["--without-gossip", "--without-mingle", "-l", "info", "-n", "lms-worker@%h"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl, before exec
+    )
     yield proc
     os.killpg(proc.pid, signal.SIGTERM)
     try:
