@@ -1,7 +1,8 @@
 """
 Write-through to the LMS's ``GeneratedCertificate`` inside the LMS-shaped host (``lms_host/``): queries per batch
 and the regenerate time with it on and off, in one run (bar: at most 1.5x). Runs ``benchmarks/lms_write_through.py``
-in a subprocess with the host's settings and a fresh SQLite file.
+in a subprocess with the host's settings and a fresh database: a SQLite file, or with ``BENCH_WT_DB=mysql`` (the
+database of a Tutor LMS) or ``postgresql`` a server database made for the run and dropped after.
 """
 
 from __future__ import annotations
@@ -11,20 +12,53 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+DB = os.environ.get("BENCH_WT_DB", "sqlite")  # sqlite, mysql (MariaDB, as in a Tutor LMS) or postgresql
+
+
+@contextmanager
+def _fresh_database(tmp: str):
+    """Environment for one run on a database of its own: a SQLite file, or a server database made and dropped."""
+    if DB == "sqlite":
+        yield {"CERT_MANAGER_DB": "sqlite", "CERT_MANAGER_SQLITE_PATH": str(Path(tmp) / "lms.sqlite3")}
+        return
+    name = f"cm_bench_wt_{os.getpid()}"
+    if DB == "mysql":
+        import pymysql
+
+        conn = pymysql.connect(host="127.0.0.1", port=3306, user="root", autocommit=True)
+        run = conn.cursor().execute
+        create = f"CREATE DATABASE {name} CHARACTER SET utf8mb4"
+    elif DB == "postgresql":
+        import psycopg
+
+        conn = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True)
+        run = conn.execute
+        create = f"CREATE DATABASE {name}"
+    else:
+        raise ValueError(f"BENCH_WT_DB must be sqlite, mysql or postgresql, not {DB!r}")
+    run(f"DROP DATABASE IF EXISTS {name}")
+    run(create)
+    try:
+        yield {"CERT_MANAGER_DB": DB, "CERT_MANAGER_DB_NAME": name}
+    finally:
+        run(f"DROP DATABASE IF EXISTS {name}")
+        conn.close()
+
+
 def _run(size: str, mode: str) -> dict:
-    """One regenerate of ``size`` learners with the write-through ``mode`` (on/off), on a fresh SQLite file."""
-    with tempfile.TemporaryDirectory(prefix="cert_manager_wt_") as tmp:
+    """One regenerate of ``size`` learners with the write-through ``mode`` (on/off), on a fresh database."""
+    with tempfile.TemporaryDirectory(prefix="cert_manager_wt_") as tmp, _fresh_database(tmp) as db_env:
         env = {
             **os.environ,
             "PYTHONPATH": f"{ROOT / 'lms_host'}{os.pathsep}{ROOT}",
             "DJANGO_SETTINGS_MODULE": "lms.envs.test",
-            "CERT_MANAGER_DB": "sqlite",
-            "CERT_MANAGER_SQLITE_PATH": str(Path(tmp) / "lms.sqlite3"),
+            **db_env,
         }
         out = subprocess.run(
             [sys.executable, "-m", "benchmarks.lms_write_through", size, mode],
@@ -71,7 +105,7 @@ def regenerate_write_through(args) -> list[dict]:
                 "queries_per_batch_without": round(off["queries"] / max(1, off["batches"]), 1),
                 "write_through_queries_per_batch": round((on["queries"] - off["queries"]) / max(1, on["batches"]), 1),
                 "batches": on["batches"],
-                "sqlite": "WAL",
+                "database": "sqlite (WAL)" if DB == "sqlite" else DB,
                 "bars": {"ratio_max": 1.5},
                 "meets_bar": ratio <= 1.5,
             }
