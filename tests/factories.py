@@ -69,6 +69,7 @@ def lms_enrollment(user_id: int, course_key, mode: str, is_active: bool) -> None
 class StandaloneCourseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.StandaloneCourse
+        skip_postgeneration_save = True  # the hook below writes the LMS's row, not this one
         django_get_or_create = ("course_key",)
 
     course_key = COURSE_KEY
@@ -84,6 +85,7 @@ class StandaloneCourseFactory(factory.django.DjangoModelFactory):
 class CourseRoleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.StandaloneCourseRole
+        skip_postgeneration_save = True  # the hook below writes the LMS's row, not this one
 
     user = factory.SubFactory(UserFactory)
     course_key = COURSE_KEY
@@ -98,6 +100,7 @@ class CourseRoleFactory(factory.django.DjangoModelFactory):
 class LearnerRecordFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.LearnerRecord
+        skip_postgeneration_save = True  # the hook below writes the LMS's row, not this one
 
     user = factory.SubFactory(UserFactory)
     course_key = COURSE_KEY
