@@ -34,7 +34,7 @@ from .models import (
     CertificateRevision,
     LearnerRecord,
 )
-from .sql import column, dt_adapter, ids_in, table
+from .sql import column, dt_adapter, ids_in, table, update_rows
 
 log = logging.getLogger(__name__)
 GRADE_PLACES = 4
@@ -524,20 +524,14 @@ def _written_values(c: WrittenCertificate, dt: Callable[[datetime | None], objec
 
 def update_certificates(rows: list[WrittenCertificate]) -> None:
     """
-    One ``executemany`` UPDATE by primary key for the batch's changed existing certificates (rows locked).
+    UPDATE by primary key the batch's changed existing certificates (rows locked): ``sql.update_rows``.
 
     ``issued_date`` is written only when the certificate becomes downloadable (``COALESCE`` keeps the stored
     date otherwise), so a batch never has to load it.
     """
-    issued = column(Certificate, "issued_date")
-    cols = [column(Certificate, f) for f in UPDATE_COLUMNS]
-    assignments = ", ".join(f"{c} = COALESCE(%s, {c})" if c == issued else f"{c} = %s" for c in cols)
-    # identifiers come from the model's meta, quoted; every value is a parameter
-    sql = f"UPDATE {table(Certificate)} SET {assignments} WHERE {column(Certificate, 'id')} = %s"  # noqa: S608
     _dt = dt_adapter()
     params = [(*_written_values(c, _dt), c.pk) for c in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    update_rows(Certificate, UPDATE_COLUMNS, params, keep_when_null={"issued_date"})
 
 
 #: Revision fields copied from the certificate row they supersede (``valid_from`` is its ``modified``); field

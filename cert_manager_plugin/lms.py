@@ -68,7 +68,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from .data import CourseRole
 from .models import LearnerRecord, StandaloneCourse, StandaloneCourseRole
-from .sql import column, dt_adapter, ids_in, table
+from .sql import column, dt_adapter, ids_in, table, update_rows
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -645,7 +645,7 @@ def _update_rows(model: type, updates: list[tuple[tuple, tuple]], now: datetime)
     """
     UPDATE the rows of ``updates`` (new ``SYNCED_FIELDS`` values, current row) by primary key.
 
-    At most two ``executemany`` statements: one for rows whose verify id and link change, one for the rest.
+    At most two ``sql.update_rows`` calls: one for rows whose verify id and link change, one for the rest.
     """
     if not updates:
         return
@@ -656,12 +656,8 @@ def _update_rows(model: type, updates: list[tuple[tuple, tuple]], now: datetime)
             short.append((*new[:4], new[7], stamp, row[0]))
         else:
             full.append((*new, stamp, row[0]))
-    pk = column(model, model._meta.pk.name)
-    with connection.cursor() as cursor:
-        for names, params in ((SYNCED_FIELDS, full), (SHORT_FIELDS, short)):
-            if params:
-                assignments = ", ".join(f"{column(model, f)} = %s" for f in [*names, "modified_date"])
-                cursor.executemany(f"UPDATE {table(model)} SET {assignments} WHERE {pk} = %s", params)  # noqa: S608
+    for names, params in ((SYNCED_FIELDS, full), (SHORT_FIELDS, short)):
+        update_rows(model, [*names, "modified_date"], params)
 
 
 def _insert_rows(

@@ -6,7 +6,7 @@ Every identifier comes from a model's meta, quoted by the backend; every value i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -46,6 +46,75 @@ def ids_in(queryset: QuerySet, model: type[Model], field: str, ids: Sequence[int
     placeholders = ", ".join(["%s"] * len(ids))
     where = f"{table(model)}.{column(model, field)} IN ({placeholders})"
     return queryset.extra(where=[where], params=[int(i) for i in ids])  # noqa: S610 - parameters only
+
+
+#: Rows per statement of ``update_rows`` on a server database: 1,000 rows of ten values stay far below
+#: PostgreSQL's 65,535 parameters a statement and MariaDB's packet limit.
+ROWS_PER_UPDATE = 1000
+
+
+def update_rows(
+    model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[object]], *, keep_when_null: Collection[str] = ()
+) -> int:
+    """
+    UPDATE ``model``'s rows by primary key; each row is the new values of ``fields`` (names), then the key.
+
+    A field in ``keep_when_null`` keeps its stored value where the new one is NULL. Returns the statements run.
+    SQLite: one ``executemany`` (in-process, no round trip). PostgreSQL and MariaDB/MySQL: one statement per
+    ``ROWS_PER_UPDATE`` rows, the table joined to the rows as a derived table: PyMySQL runs an ``executemany``
+    UPDATE as one statement and round trip per row (psycopg pipelines them), most of a batch's time on MariaDB.
+    """
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        if connection.vendor not in ("postgresql", "mysql"):
+            cursor.executemany(_update_by_key_sql(model, fields, keep_when_null), rows)
+            return 1
+        statements = 0
+        for start in range(0, len(rows), ROWS_PER_UPDATE):
+            part = rows[start : start + ROWS_PER_UPDATE]
+            sql = _update_joined_sql(model, fields, keep_when_null, len(part))
+            cursor.execute(sql, [value for row in part for value in row])
+            statements += 1
+        return statements
+
+
+def _update_by_key_sql(model: type[Model], fields: Sequence[str], keep_when_null: Collection[str]) -> str:
+    """``UPDATE t SET a = %s, b = COALESCE(%s, b) WHERE pk = %s``: one row's statement, for ``executemany``."""
+    assignments = []
+    for name in fields:
+        col = column(model, name)
+        assignments.append(f"{col} = COALESCE(%s, {col})" if name in keep_when_null else f"{col} = %s")
+    pk = column(model, model._meta.pk.name)
+    return f"UPDATE {table(model)} SET {', '.join(assignments)} WHERE {pk} = %s"  # noqa: S608 - names from _meta
+
+
+def _update_joined_sql(model: type[Model], fields: Sequence[str], keep_when_null: Collection[str], n: int) -> str:
+    """One statement updating ``n`` rows: PostgreSQL ``UPDATE … FROM (VALUES …)``, MariaDB ``UPDATE … JOIN``."""
+    t, pk = table(model), column(model, model._meta.pk.name)
+    width = len(fields) + 1
+    if connection.vendor == "postgresql":
+        # VALUES columns have no declared type: each is cast to its column's type
+        types = [model._meta.get_field(name).cast_db_type(connection) for name in fields]
+        new = [f"CAST(v.c{i} AS {db_type})" for i, db_type in enumerate(types)]
+        target = [column(model, name) for name in fields]  # PostgreSQL's SET names bare columns
+        row = "(" + ", ".join(["%s"] * width) + ")"
+        aliases = ", ".join([*(f"c{i}" for i in range(len(fields))), "k"])
+        key = f"CAST(v.k AS {model._meta.pk.cast_db_type(connection)})"
+        source = f"FROM (VALUES {', '.join([row] * n)}) AS v({aliases}) WHERE {t}.{pk} = {key}"
+    else:
+        new = [f"v.c{i}" for i in range(len(fields))]
+        target = [f"{t}.{column(model, name)}" for name in fields]
+        first = "SELECT " + ", ".join([*(f"%s AS c{i}" for i in range(len(fields))), "%s AS k"])
+        rest = " UNION ALL SELECT " + ", ".join(["%s"] * width)
+        t = f"{t} JOIN ({first}{rest * (n - 1)}) AS v ON {t}.{pk} = v.k"
+        source = ""
+    stored = {name: f"{table(model)}.{column(model, name)}" for name in keep_when_null}
+    assignments = ", ".join(
+        f"{col} = COALESCE({value}, {stored[name]})" if name in stored else f"{col} = {value}"
+        for name, col, value in zip(fields, target, new, strict=True)
+    )
+    return f"UPDATE {t} SET {assignments} {source}".rstrip()  # noqa: S608 - names from _meta, values parameters
 
 
 def dt_adapter() -> Callable[[datetime | None], object]:

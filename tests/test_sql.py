@@ -51,3 +51,43 @@ def test_dt_adapter_gives_the_backend_value_and_memoizes():
     assert dt(None) is None
     assert dt(moment) == connection.ops.adapt_datetimefield_value(moment)
     assert dt(moment) is dt(moment)
+
+
+def test_update_rows_writes_each_row_by_key_and_keeps_stored_values_where_asked(monkeypatch, django_assert_num_queries):
+    from cert_manager_plugin import sql
+    from tests.factories import CertificateFactory
+
+    monkeypatch.setattr(sql, "ROWS_PER_UPDATE", 2)  # five rows: three statements on a server database
+    issued = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    certs = [CertificateFactory(grade=0.5, name=f"before {i}", issued_date=issued) for i in range(5)]
+    untouched = CertificateFactory(grade=0.5, name="untouched")
+    later = datetime(2026, 6, 1, 12, 0, 0, 123456, tzinfo=UTC)
+    dt = dt_adapter()
+    rows = [
+        # grade, name (a quote, a %, non-Latin text), revision, issued_date (None keeps the stored one), key
+        (0.91 + i / 100, f"O'Brien 100% 李 {i}", 7 + i, dt(later) if i == 3 else None, c.pk)
+        for i, c in enumerate(certs)
+    ]
+    expected = 1 if connection.vendor == "sqlite" else 3
+    with django_assert_num_queries(expected):
+        statements = sql.update_rows(
+            Certificate, ["grade", "name", "revision", "issued_date"], rows, keep_when_null={"issued_date"}
+        )
+    assert statements == expected
+    for i, c in enumerate(certs):
+        c.refresh_from_db()
+        assert (c.grade, c.name, c.revision) == (pytest.approx(0.91 + i / 100), f"O'Brien 100% 李 {i}", 7 + i)
+        assert c.issued_date == (later if i == 3 else issued)  # row 3 follows a NULL in its statement
+    untouched.refresh_from_db()
+    assert (untouched.grade, untouched.name) == (0.5, "untouched")
+    assert sql.update_rows(Certificate, ["grade"], []) == 0
+
+
+def test_update_rows_sets_a_column_to_null_when_not_asked_to_keep_it():
+    from cert_manager_plugin import sql
+    from tests.factories import CertificateFactory
+
+    cert = CertificateFactory(grade=0.5)
+    sql.update_rows(Certificate, ["grade", "error_reason"], [(None, "", cert.pk)])
+    cert.refresh_from_db()
+    assert cert.grade is None
