@@ -63,29 +63,12 @@ def _course(n: int) -> CourseKey:
 
 def _population(n: int) -> tuple[CourseKey, list[int]]:
     """n learners with an issued certificate at 0.5 whose record now says 0.9: every certificate changes."""
-    from cert_manager_plugin.models import LearnerRecord, StandaloneCourse
+    from cert_manager_plugin.models import StandaloneCourse
 
     course_key = _course(n)
     StandaloneCourse.objects.create(course_key=course_key, display_name=f"Bench {n}")
     ids = population.users(n, f"b{course_key.run}_")
-    now = timezone.now()
-    LearnerRecord.objects.bulk_create(
-        [
-            LearnerRecord(
-                user_id=u,
-                course_key=course_key,
-                mode="verified",
-                is_active=True,
-                percent_grade=0.9,
-                passed=True,
-                enrollment_at=now,
-                grade_at=now,
-                passed_at=now,
-            )
-            for u in ids
-        ],
-        batch_size=2000,
-    )
+    population.passing_records(course_key, ids)
     population.issued_certificates(course_key, ids, grade=lambda i: 0.5, name=lambda i: f"L {i}")
     return course_key, ids
 

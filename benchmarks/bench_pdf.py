@@ -74,6 +74,21 @@ def _setup_course(course_key: CourseKey, media: str):
     return template
 
 
+def _rate_row(measure: str, n: int, wall: float, cpu: float, size: int) -> dict:
+    """One PDF-rate result: ``n`` pages of ``size`` bytes in all, written in ``wall`` / ``cpu`` seconds."""
+    return {
+        "measure": measure,
+        "certificates": n,
+        "seconds": round(wall, 3),
+        "cpu_seconds": round(cpu, 3),
+        "per_second": round(n / wall, 1),
+        "per_cpu_second": round(n / cpu, 1),
+        "bytes_per_page": round(size / n),
+        "bar_per_core": PDF_BAR,
+        "meets_bar": n / cpu >= PDF_BAR,
+    }
+
+
 def measure_pdf_render(args) -> list[dict]:
     """Pages per second on one canvas (the export path) and one-page documents per second."""
     from cert_manager_plugin.rendering import pdf
@@ -102,19 +117,7 @@ def measure_pdf_render(args) -> list[dict]:
         wall, cpu = time.perf_counter(), time.process_time()
         pdf.render_pages(layout, pages, out)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        rows.append(
-            {
-                "measure": "pdf_pages_with_background_and_qr",
-                "certificates": n,
-                "seconds": round(wall, 3),
-                "cpu_seconds": round(cpu, 3),
-                "per_second": round(n / wall, 1),
-                "per_cpu_second": round(n / cpu, 1),
-                "bytes_per_page": round(len(out.getvalue()) / n),
-                "bar_per_core": PDF_BAR,
-                "meets_bar": n / cpu >= PDF_BAR,
-            }
-        )
+        rows.append(_rate_row("pdf_pages_with_background_and_qr", n, wall, cpu, len(out.getvalue())))
         with tempfile.NamedTemporaryFile(suffix=".pdf") as target:
             wall, cpu = time.perf_counter(), time.process_time()
             writer = pdf.StreamingCertificatePdf(target.name, {"": layout})
@@ -123,19 +126,7 @@ def measure_pdf_render(args) -> list[dict]:
             writer.close()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             size = os.path.getsize(target.name)
-        rows.append(
-            {
-                "measure": "pdf_streamed_pages_with_background_and_qr",
-                "certificates": n,
-                "seconds": round(wall, 3),
-                "cpu_seconds": round(cpu, 3),
-                "per_second": round(n / wall, 1),
-                "per_cpu_second": round(n / cpu, 1),
-                "bytes_per_page": round(size / n),
-                "bar_per_core": PDF_BAR,
-                "meets_bar": n / cpu >= PDF_BAR,
-            }
-        )
+        rows.append(_rate_row("pdf_streamed_pages_with_background_and_qr", n, wall, cpu, size))
         # Names in other scripts take the TrueType path: cleaned, shaped (Arabic), put in display order and
         # split into runs by font (CJK, Arabic, Latin Extended), subsets announced up front as an export does.
         scripts = ["李小龍 {i}", "محمد بن عبد الله {i}", "Łukasz Żółć {i}", "김민준 {i}", "Дмитрий Иванов {i}"]
@@ -153,19 +144,7 @@ def measure_pdf_render(args) -> list[dict]:
             writer.close()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             size = os.path.getsize(target.name)
-        rows.append(
-            {
-                "measure": "pdf_streamed_pages_in_other_scripts",
-                "certificates": n,
-                "seconds": round(wall, 3),
-                "cpu_seconds": round(cpu, 3),
-                "per_second": round(n / wall, 1),
-                "per_cpu_second": round(n / cpu, 1),
-                "bytes_per_page": round(size / n),
-                "bar_per_core": PDF_BAR,
-                "meets_bar": n / cpu >= PDF_BAR,
-            }
-        )
+        rows.append(_rate_row("pdf_streamed_pages_in_other_scripts", n, wall, cpu, size))
         docs = pages[: max(100, n // 10)]
         wall, cpu = time.perf_counter(), time.process_time()
         for page in docs:

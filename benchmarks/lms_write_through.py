@@ -19,36 +19,18 @@ from contextlib import contextmanager
 
 def _population(n: int, tag: str):
     """n learners: records at 0.9, our certificates and the LMS's rows (as we wrote them) at 0.5, all downloadable."""
-    from django.utils import timezone
     from opaque_keys.edx.keys import CourseKey
 
     from benchmarks import population
     from cert_manager_plugin import links
-    from cert_manager_plugin.models import Certificate, LearnerRecord
+    from cert_manager_plugin.models import Certificate
     from lms.djangoapps.certificates.models import GeneratedCertificate
     from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
 
     course_key = CourseKey.from_string(f"course-v1:Bench+WT{n}{tag}+{int(time.time() * 1000) % 10**9}")
     CourseOverview.objects.create(id=course_key, org="Bench", display_name=f"Bench {n}")
     ids = population.users(n, f"{tag}{course_key.run}_")
-    now = timezone.now()
-    LearnerRecord.objects.bulk_create(
-        [
-            LearnerRecord(
-                user_id=u,
-                course_key=course_key,
-                mode="verified",
-                is_active=True,
-                percent_grade=0.9,
-                passed=True,
-                enrollment_at=now,
-                grade_at=now,
-                passed_at=now,
-            )
-            for u in ids
-        ],
-        batch_size=2000,
-    )
+    population.passing_records(course_key, ids)
     population.issued_certificates(course_key, ids, grade=lambda i: 0.5, name=lambda i: f"L {i}")
     verify = dict(Certificate.objects.filter(course_key=course_key).values_list("user_id", "verify_uuid"))
     pdf_url = links.url_builder(links.PDF)

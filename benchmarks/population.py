@@ -53,3 +53,27 @@ def issued_certificates(
         ],
         batch_size=BATCH,
     )
+
+
+def passing_records(course_key: CourseKey, user_ids: Sequence[int], *, grade: float = 0.9) -> None:
+    """An active verified enrollment record for each learner, passed at ``grade`` (what the engine reads)."""
+    from cert_manager_plugin.models import LearnerRecord
+
+    now = timezone.now()
+    LearnerRecord.objects.bulk_create(
+        [
+            LearnerRecord(
+                user_id=u,
+                course_key=course_key,
+                mode="verified",
+                is_active=True,
+                percent_grade=grade,
+                passed=True,
+                enrollment_at=now,
+                grade_at=now,
+                passed_at=now,
+            )
+            for u in user_ids
+        ],
+        batch_size=BATCH,
+    )
