@@ -13,6 +13,7 @@ before); course staff still get 403 on writes (their own course: nothing to hide
 
 from __future__ import annotations
 
+import jwt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -453,3 +454,101 @@ def test_my_course_certificate_for_the_team_and_global_staff(world, outsiders): 
     assert client_for(world.global_staff).get(course_url("me/certificate", OTHER_ID)).status_code == 200
     missing = client_for(world.global_staff).get(course_url("me/certificate", MISSING_ID))
     assert (missing.status_code, missing.json()["code"]) == (404, "course_not_found")
+
+
+# --- the content_org filter names the course the view acts on (issue 13, item 5) ---------------------------
+
+# Other spellings of COURSE_ID: the course lookup finds the course in any case, the view acts on it.
+CASE_VARIANTS = ["course-v1:testx+cm101+2026", "course-v1:TESTX+CM101+2026", "course-v1:tEsTx+Cm101+2026"]
+
+
+def org_of(course_id: str) -> str:
+    """The organization as spelled in a course id (``course-v1:<org>+…``)."""
+    return course_id.split(":", 1)[1].split("+", 1)[0]
+
+
+@pytest.mark.parametrize("variant", CASE_VARIANTS, ids=["lower", "upper", "mixed"])
+def test_a_filter_for_the_urls_spelling_of_the_org_does_not_reach_the_course(world, variant):  # noqa: F811
+    """The reported hole: ``content_org:testx`` changed the settings of ``TestX`` through a lower-case URL."""
+    client = jwt_client(world.instructor, scopes=[READ_SCOPE, WRITE_SCOPE], filters=[f"content_org:{org_of(variant)}"])
+    url = course_url("settings", variant)
+    assert_denied(client.get(url), mentions=f"content_org:{ORG}")
+    assert_denied(client.patch(url, {"print_grade": False}, format="json"), mentions=f"content_org:{ORG}")
+    assert_denied(client.post(course_url("jobs", variant), {"kind": "generate_all"}, format="json"))
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).print_grade is True
+    assert not GenerationJob.objects.filter(course_key=COURSE_KEY).exists()
+
+
+@pytest.mark.parametrize("variant", CASE_VARIANTS, ids=["lower", "upper", "mixed"])
+def test_the_courses_own_org_filter_works_through_any_spelling(world, variant):  # noqa: F811
+    client = jwt_client(world.instructor, scopes=[READ_SCOPE, WRITE_SCOPE], filters=[f"content_org:{ORG}"])
+    url = course_url("settings", variant)
+    assert client.get(url).status_code == 200
+    assert client.patch(url, {"print_grade": False}, format="json").status_code == 200
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).print_grade is False
+
+
+def test_the_canonical_url_still_needs_the_courses_org(world):  # noqa: F811
+    scopes = [READ_SCOPE, WRITE_SCOPE]
+    wrong = jwt_client(world.instructor, scopes=scopes, filters=[f"content_org:{ORG.lower()}"])
+    assert_denied(wrong.get(SETTINGS), mentions=f"content_org:{ORG}")
+    assert_denied(wrong.patch(SETTINGS, {"print_grade": False}, format="json"), mentions=f"content_org:{ORG}")
+    right = jwt_client(world.instructor, scopes=scopes, filters=[f"content_org:{ORG}"])
+    assert right.get(SETTINGS).status_code == 200
+    assert right.patch(SETTINGS, {"print_grade": False}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("variant", CASE_VARIANTS, ids=["lower", "upper", "mixed"])
+def test_the_learners_course_certificate_needs_the_courses_own_org(world, variant):  # noqa: F811
+    scopes = [READ_SCOPE, WRITE_SCOPE]
+    url = course_url("me/certificate", variant)
+    spelled = jwt_client(world.learner, scopes=scopes, filters=["user:me", f"content_org:{org_of(variant)}"])
+    assert_denied(spelled.get(url), mentions=f"content_org:{ORG}")
+    assert_denied(spelled.post(url), mentions=f"content_org:{ORG}")
+    own = jwt_client(world.learner, scopes=scopes, filters=["user:me", f"content_org:{ORG}"])
+    assert own.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("filters", [["content_org:testx"], ["content_org:OtherX"]], ids=["url-spelling", "other"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_restricted_token_cannot_tell_whether_a_course_exists(world, outsiders, filters, method):  # noqa: F811
+    """A course the caller is not in and a missing one get the same answer, whatever the token's org filter."""
+    client = jwt_client(outsiders[1], scopes=[READ_SCOPE, WRITE_SCOPE], filters=["user:me", *filters])
+    existing_id, missing_id = "course-v1:testx+cm101+2026", "course-v1:testx+nope+2026"
+    existing = getattr(client, method)(course_url("me/certificate", existing_id))
+    missing = getattr(client, method)(course_url("me/certificate", missing_id))
+    assert (existing.status_code, existing.json()["code"]) == (404, "not_found")
+    assert told(existing, existing_id) == told(missing, missing_id)
+
+
+# --- a JWT the server cannot check is a 401, never a 500 (issue 13, item 5) ----------------------------------
+
+
+@pytest.mark.parametrize("key_set", ['{"keys": []}', '{"keys":[]}', "not json", '{"keys": [{"kty": "nope"}]}'])
+def test_an_unusable_public_key_set_refuses_a_correctly_signed_token(world, settings, caplog, key_set):  # noqa: F811
+    """``{"keys": []}`` made edx-drf-extensions raise ``PyJWKSetError``: a 500 for every JWT."""
+    settings.JWT_AUTH = {**settings.JWT_AUTH, "JWT_PUBLIC_SIGNING_JWK_SET": key_set}
+    with caplog.at_level("WARNING"):
+        response = jwt_client(world.instructor, restricted=False).get(SETTINGS)
+    assert response.status_code == 401, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "authentication_failed"
+    assert body["message"].startswith("The token could not be verified")
+    assert response["WWW-Authenticate"].startswith("JWT")
+    assert any("JWT_PUBLIC_SIGNING_JWK_SET" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+
+
+@pytest.mark.parametrize("key_set", [None, "", '{"keys": []}'])
+def test_without_a_usable_public_key_a_forged_token_is_refused(world, settings, key_set):  # noqa: F811
+    """The guard: an empty key set never lets a token through unchecked."""
+    settings.JWT_AUTH = {**settings.JWT_AUTH, "JWT_PUBLIC_SIGNING_JWK_SET": key_set}
+    issuer = settings.JWT_AUTH["JWT_ISSUERS"][0]
+    claims = jwt.decode(
+        generate_jwt(world.global_staff), issuer["SECRET_KEY"], algorithms=["HS256"], audience=issuer["AUDIENCE"]
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"JWT {jwt.encode(claims, 'someone-elses-key-' * 2, algorithm='HS256')}")
+    response = client.patch(SETTINGS, {"print_grade": False}, format="json")
+    assert (response.status_code, response.json()["code"]) == (401, "authentication_failed")
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).print_grade is True

@@ -9,8 +9,9 @@ enforced on unsafe methods).
 OAuth applications: a JWT whose ``is_restricted`` claim is set comes from a *restricted* application (an
 edx-platform ``RestrictedApplication``, e.g. a partner's client-credentials app). As edx-platform's APIs that
 accept JWTs, such a token must carry the view's ``required_scopes`` and, for course resources, a
-``content_org:<org>`` filter naming the course's organization (``JwtApplicationAccess`` below). Sessions and
-the LMS's own, unrestricted JWTs are not limited by scopes.
+``content_org:<org>`` filter naming the course's organization (``JwtApplicationAccess`` below). That filter is
+compared with the course the view acts on, not with the URL's spelling of it (``JwtHasContentOrgFilterForCourse``).
+Sessions and the LMS's own, unrestricted JWTs are not limited by scopes.
 
 Permissions, on top: global staff and course instructors manage (every method), course staff read (safe
 methods), learners reach only their own ``me`` resources, anonymous users only ``verify``.
@@ -18,9 +19,11 @@ methods), learners reach only their own ``me`` resources, anonymous users only `
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from edx_rest_framework_extensions.auth.jwt.decoder import decode_jwt_filters
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from edx_rest_framework_extensions.permissions import (
     JwtHasContentOrgFilterForRequestedCourse,
@@ -36,8 +39,12 @@ from cert_manager_plugin import api
 from .authentication import VerifiedJwtAuthentication
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from opaque_keys.edx.keys import CourseKey
     from rest_framework.request import Request
     from rest_framework.views import APIView
+
+log = logging.getLogger(__name__)
 
 AUTHENTICATION_CLASSES = [VerifiedJwtAuthentication, SessionAuthenticationAllowInactiveUser]
 
@@ -100,6 +107,53 @@ class JwtHasUserFilterForRequestUser(JwtHasUserFilterForRequestedUser):
         return not user_filter or user_filter == request.user.username.lower()
 
 
+def _may_see_course(user: AbstractBaseUser, course_key: CourseKey) -> bool:
+    """Whether the learner's course views show the course to ``user``: global staff, its learners, its team."""
+    if api.is_global_staff(user) or user.pk in api.learners_among(course_key, [user.pk]):
+        return True
+    return api.course_access(user, course_key) is not None
+
+
+def course_in_view(request: Request, view: APIView) -> CourseKey | None:
+    """
+    The course's own key, which the view acts on whatever the URL's case; None when the view answers 404 for it.
+
+    ``CourseView`` resolves the course and the caller's access before its permission classes (``view.course_key``);
+    the learner's course views do it after them, so the same lookup is made here (``MyCourseCertificateView``).
+    """
+    resolved = getattr(view, "course_key", None)
+    if resolved is not None:
+        return resolved
+    info = api.course_info(api.parse_course_key(view.kwargs.get("course_id")))
+    if info is None or not _may_see_course(request.user, info.course_key):
+        return None
+    return info.course_key
+
+
+class JwtHasContentOrgFilterForCourse(JwtHasContentOrgFilterForRequestedCourse):
+    """
+    edx-drf-extensions' ``content_org`` check, on the course the view acts on instead of the URL's spelling.
+
+    The course lookup finds a course in any case (``course-v1:secx+a101+2026`` reaches ``course-v1:SecX+A101+2026``),
+    so upstream's check of the URL's org let ``content_org:secx`` act on SecX's course. The filter is compared, as
+    upstream does (case-sensitive), with the org of the course's own key. A course the caller cannot see (unknown,
+    or not theirs) passes here and gets the view's 404, alike for both: no course oracle.
+    """
+
+    course_key: CourseKey | None = None
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """Whether a ``content_org`` filter of the token names the org of the course the view acts on."""
+        self.course_key = course_in_view(request, view)
+        if self.course_key is None:
+            return True  # the view answers 404, as for any course the caller cannot see
+        orgs = {value for kind, value in decode_jwt_filters(request.auth) if kind == "content_org"}
+        if self.course_key.org in orgs:
+            return True
+        log.warning("Permission JwtHasContentOrgFilterForCourse: no filter found for %s.", self.course_key.org)
+        return False
+
+
 def _check_course_key(view: APIView) -> None:
     """A malformed ``course_id`` is a 400 ``invalid_course_key`` (edx-drf-extensions would raise a 500)."""
     api.parse_course_key(view.kwargs.get("course_id"))
@@ -135,7 +189,7 @@ class JwtApplicationAccess(NotJwtRestrictedApplication):
         """
         if not JwtRestrictedApplication().has_permission(request, view):
             return True  # NotJwtRestrictedApplication
-        if JwtHasContentOrgFilterForRequestedCourse in self.restricted_permissions:
+        if JwtHasContentOrgFilterForCourse in self.restricted_permissions:
             _check_course_key(view)
         for permission_class in self.restricted_permissions:
             permission = permission_class()
@@ -149,15 +203,15 @@ def _hint(permission: BasePermission, view: APIView) -> str:
     """What the refused token lacks, in words an integrator can act on."""
     if isinstance(permission, JwtHasScope):
         return f"This request needs the scope {', '.join(getattr(view, 'required_scopes', []))}."
-    if isinstance(permission, JwtHasContentOrgFilterForRequestedCourse):
-        return f"This course needs the filter content_org:{api.parse_course_key(view.kwargs['course_id']).org}."
+    if isinstance(permission, JwtHasContentOrgFilterForCourse):
+        return f"This course needs the filter content_org:{permission.course_key.org}."
     return "A user filter must name the token's own user (user:me)."
 
 
 class CourseJwtApplicationAccess(JwtApplicationAccess):
     """Course resources: a restricted application needs the scope and the course's ``content_org`` filter."""
 
-    restricted_permissions = (JwtHasScope, JwtHasContentOrgFilterForRequestedCourse)
+    restricted_permissions = (JwtHasScope, JwtHasContentOrgFilterForCourse)
 
 
 class LearnerJwtApplicationAccess(JwtApplicationAccess):
@@ -169,7 +223,7 @@ class LearnerJwtApplicationAccess(JwtApplicationAccess):
 class LearnerCourseJwtApplicationAccess(JwtApplicationAccess):
     """The learner's own resource in a course: the scope, the course's ``content_org`` filter, the user."""
 
-    restricted_permissions = (JwtHasScope, JwtHasContentOrgFilterForRequestedCourse, JwtHasUserFilterForRequestUser)
+    restricted_permissions = (JwtHasScope, JwtHasContentOrgFilterForCourse, JwtHasUserFilterForRequestUser)
 
 
 class IsCourseTeam(BasePermission):
