@@ -192,3 +192,23 @@ def test_the_refusal_names_the_way_out():
     with pytest.raises(ImproperlyConfigured) as info:
         production.plugin_settings(_settings(SECRET_KEY=production.PUBLIC_DEMO_SECRET_KEY))
     assert "public" in str(info.value) and "DJANGO_SECRET_KEY" in str(info.value)
+
+
+# --- the Mako templates directory (edxmako's lookup is MAKO_TEMPLATE_DIRS_BASE only) ---------------------------
+
+
+@pytest.mark.parametrize("order", LMS_ORDERS)
+def test_the_templates_dir_is_appended_in_place_once_in_every_order(order):
+    """In place: the Mako backend's DIRS are the same list object, so a new list would never reach the lookup."""
+    lms_dirs = ["/edx/app/edxapp/lms/templates"]
+    host = _apply(_settings(MAKO_TEMPLATE_DIRS_BASE=lms_dirs, SECRET_KEY="k" * 50), LMS_ORDERS[order])
+    assert host.MAKO_TEMPLATE_DIRS_BASE is lms_dirs
+    assert lms_dirs == ["/edx/app/edxapp/lms/templates", common.TEMPLATES_DIR]
+    assert (common.TEMPLATES_DIR / "cert_manager_plugin/instructor_dashboard/cert_manager.html").is_file()
+
+
+def test_a_host_without_mako_dirs_gets_none():
+    """The demo host is not an LMS: no MAKO_TEMPLATE_DIRS_BASE is invented."""
+    host = SimpleNamespace()
+    common.plugin_settings(host)
+    assert not hasattr(host, "MAKO_TEMPLATE_DIRS_BASE")

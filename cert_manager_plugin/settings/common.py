@@ -9,7 +9,12 @@ them depends on the settings type, and the adapter is chosen at run time (``"aut
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import ModuleType
+
+#: The package's templates directory: the legacy instructor dashboard's Mako ``<%include>`` of our section
+#: (``/cert_manager_plugin/instructor_dashboard/cert_manager.html``) is looked up there.
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 #: Filter steps the plugin adds to ``OPEN_EDX_FILTERS_CONFIG`` (openedx-filters), keeping the operator's.
 FILTER_STEPS: dict[str, str] = {
@@ -95,7 +100,25 @@ def add_filter_steps(settings: ModuleType) -> None:
     settings.OPEN_EDX_FILTERS_CONFIG = config
 
 
+def add_mako_templates(settings: ModuleType) -> None:
+    """
+    Append the package's templates directory to the LMS's ``MAKO_TEMPLATE_DIRS_BASE``, in place, once.
+
+    edxmako's lookup (``EdxMakoConfig.ready``) is built from the Mako backend's ``DIRS`` only, with ``APP_DIRS``
+    off, and those ``DIRS`` are ``MAKO_TEMPLATE_DIRS_BASE`` itself (``make_mako_template_dirs`` in
+    openedx/envs/common.py, openedx/openedx-platform 0012533516d08010c876256ef79c33ca166783c5): an in-place append
+    reaches the lookup, a new list would not. openedx/platform-plugin-aspects does the same in its COMMON hook.
+    A host without the setting (the demo host, not an LMS) is left alone.
+    """
+    dirs = getattr(settings, "MAKO_TEMPLATE_DIRS_BASE", None)
+    if not isinstance(dirs, list):
+        return
+    if all(not isinstance(d, str | Path) or Path(d) != TEMPLATES_DIR for d in dirs):
+        dirs.append(TEMPLATES_DIR)
+
+
 def plugin_settings(settings: ModuleType) -> None:
-    """Set the plugin's defaults on the host's settings module (keeping the host's values) and its filter steps."""
+    """Set the plugin's defaults (keeping the host's values), its filter steps and its Mako templates directory."""
     set_defaults(settings)
     add_filter_steps(settings)
+    add_mako_templates(settings)

@@ -10,7 +10,7 @@ from types import ModuleType
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .common import DEFAULTS, add_filter_steps, set_defaults
+from .common import DEFAULTS, add_filter_steps, add_mako_templates, set_defaults
 
 #: Every plugin setting may come from the operator's YAML (``lms.yml`` → ``ENV_TOKENS``).
 OVERRIDABLE = tuple(DEFAULTS)
@@ -53,3 +53,4 @@ def plugin_settings(settings: ModuleType) -> None:
         if name in env_tokens:
             setattr(settings, name, env_tokens[name])
     add_filter_steps(settings)
+    add_mako_templates(settings)

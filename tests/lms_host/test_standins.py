@@ -467,14 +467,21 @@ def test_instructor_dashboard_course_staff_sees_no_certificates_section(client, 
     assert [s["section_key"] for s in response.context["sections"]] == ["course_info", "membership"]
 
 
-def test_instructor_dashboard_renders_filter_fragment_section(settings, client, global_staff, course, certs_enabled):
+def test_instructor_dashboard_renders_filter_fragment_section(
+    monkeypatch, settings, client, global_staff, course, certs_enabled
+):
     from pathlib import Path
 
     from waffle.testutils import override_flag
 
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]}
-    ]
+    from common.djangoapps.edxmako import LOOKUP
+    from common.djangoapps.edxmako.paths import add_lookup
+
+    # as EdxMakoConfig.ready builds it after a plugin's hook appended to MAKO_TEMPLATE_DIRS_BASE (a fresh lookup:
+    # mako caches the templates it found)
+    monkeypatch.delitem(LOOKUP, "main")
+    for directory in [*settings.MAKO_TEMPLATE_DIRS_BASE, Path(__file__).parent / "templates"]:
+        add_lookup("main", directory)
     settings.OPEN_EDX_FILTERS_CONFIG = _pipeline(
         "org.openedx.learning.instructor.dashboard.render.started.v1", AddFragmentSection
     )
@@ -490,6 +497,20 @@ def test_instructor_dashboard_renders_filter_fragment_section(settings, client, 
     assert '<section id="host_fragment_section" class="idash-section"' in body
     assert "<p id='host-fragment-body'>fragment body</p>" in body
     assert body.index("fragment body") < body.index("window.hostFragmentLoaded = true;")
+
+
+def test_a_section_template_outside_the_mako_lookup_breaks_the_dashboard(settings, client, global_staff, course):
+    """As edxmako: an app's templates directory is not on the lookup, so the include (and the page) fails."""
+    from mako.exceptions import TopLevelLookupException
+    from waffle.testutils import override_flag
+
+    settings.OPEN_EDX_FILTERS_CONFIG = _pipeline(
+        "org.openedx.learning.instructor.dashboard.render.started.v1", AddFragmentSection
+    )
+    client.force_login(global_staff)
+    client.raise_request_exception = True
+    with override_flag("instructor.legacy_instructor_dashboard", active=True), pytest.raises(TopLevelLookupException):
+        client.get(f"/courses/{COURSE_ID}/instructor")
 
 
 def test_instructor_dashboard_filter_redirect(settings, client, global_staff, course):

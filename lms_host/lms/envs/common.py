@@ -74,6 +74,15 @@ REPO_ROOT = PROJECT_ROOT.parent
 COMMON_ROOT = REPO_ROOT / "common"
 OPENEDX_ROOT = REPO_ROOT / "openedx"
 
+# edx-platform: openedx/envs/common.py builds MAKO_TEMPLATE_DIRS_BASE (PROJECT_ROOT/templates, COMMON_ROOT/templates,
+# pipeline_mako, cors_csrf, dark_lang, license templates) and lms_mako_template_dirs_base (+ teams and
+# course_experience templates); lms/envs/common.py (0191bfd216e9bf220f9c5cdda34cef073d0718db) sets
+# MAKO_TEMPLATE_DIRS_BASE = lms_mako_template_dirs_base. The host has only the first two directories.
+MAKO_TEMPLATE_DIRS_BASE = [
+    Derived(lambda settings: settings.PROJECT_ROOT / "templates"),
+    COMMON_ROOT / "templates",
+]
+
 ############################ Global Database Configuration #####################
 
 # THE ONLY DEVIATION: CI's databases (edx-platform: MySQL "edxapp" from openedx/envs/common.py).
@@ -166,6 +175,8 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     # edx-platform: openedx.core.djangoapps.staticfiles.apps.EdxPlatformStaticFilesConfig
     "django.contrib.staticfiles",
+    # Mako (edx-platform: 'common.djangoapps.edxmako.apps.EdxMakoConfig'): builds the template lookups
+    "common.djangoapps.edxmako.apps.EdxMakoConfig",
     "django_celery_results",
     # History tables
     "simple_history",

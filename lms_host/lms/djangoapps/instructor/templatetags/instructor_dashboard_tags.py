@@ -7,33 +7,21 @@
 edx-platform's page does ``<%include file="${ section_data.get('template_path_prefix', '') }${
 section_data['section_key'] }.html" args="section_data=section_data" />``. Mako resolves a relative name against
 the including page's directory (built-in sections: ``instructor/instructor_dashboard_2/<section_key>.html``) and an
-absolute one (a plugin's ``template_path_prefix`` such as ``/instructor_dashboard/``) against the template
-directories, which in the LMS include every installed app's ``templates`` directory. So a plugin ships a *Mako*
-template there, and this tag renders it with Mako too (the rest of the host's pages are Django templates).
+absolute one (a plugin's ``template_path_prefix``) by stripping the leading ``/`` and trying each directory of the
+page's lookup, ``edxmako.LOOKUP["main"]``: built by ``EdxMakoConfig.ready`` from ``MAKO_TEMPLATE_DIRS_BASE`` only
+(mako ``TemplateLookup.get_template``; edxmako ``paths.lookup_template``). An app's ``templates`` directory is not
+on it: a plugin must append its own to ``MAKO_TEMPLATE_DIRS_BASE`` from its settings hook, or the include fails and
+the whole page fails with it (mako ``TopLevelLookupException``).
 """
 
-from functools import cache
-
 from django import template
-from django.conf import settings
-from django.template.utils import get_app_template_dirs
 from django.utils.safestring import mark_safe
-from mako.lookup import TemplateLookup
+
+from common.djangoapps.edxmako.paths import lookup_template
 
 register = template.Library()
 
 INCLUDING_TEMPLATE_DIR = "/instructor/instructor_dashboard_2/"
-
-
-def _lookup() -> TemplateLookup:
-    dirs = [str(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
-    dirs += [str(d) for d in get_app_template_dirs("templates")]
-    return _lookup_for(tuple(dirs))
-
-
-@cache
-def _lookup_for(dirs: tuple[str, ...]) -> TemplateLookup:
-    return TemplateLookup(directories=list(dirs), default_filters=["str"])
 
 
 def section_template_name(section_data) -> str:
@@ -45,4 +33,4 @@ def section_template_name(section_data) -> str:
 @register.simple_tag
 def idash_section(section_data):
     """The section's HTML, rendered by Mako with ``section_data`` as the page argument."""
-    return mark_safe(_lookup().get_template(section_template_name(section_data)).render(section_data=section_data))  # noqa: S308
+    return mark_safe(lookup_template("main", section_template_name(section_data)).render(section_data=section_data))  # noqa: S308
