@@ -27,7 +27,8 @@ from .reconcile import (
     sweep_course,
     sweep_forgotten_courses,
 )
-from .lms import connect_lms_certificate_writes, inside_lms, silence_lms_certificate_handlers
+from .lms import connect_lms_writes, inside_lms, silence_lms_certificate_handlers
+from .lms_sync import lms_certificate_saved, lms_lists_changed, lms_self_generation_changed, name_may_have_changed
 from .selectors import (
     certificate_by_verify_uuid,
     certificate_for,
@@ -140,3 +141,11 @@ from .lms import retirement_signals  # noqa: E402 (after the rendering helpers)
 from .retirement import retire_user  # noqa: E402
 
 # --- end retirement ---
+
+# --- the operator's check (cert_manager_check) ---
+# isort: split
+from .operator_check import Finding as OperatorFinding  # noqa: E402
+from .operator_check import level_rank as operator_level_rank  # noqa: E402
+from .operator_check import operator_check  # noqa: E402
+
+# --- end operator's check ---

@@ -30,6 +30,7 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import access, errors, lms, validation
+from .data import ListSource
 from .models import CertificateException, CertificateInvalidation
 from .sql import column, table
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 HEADER_NAMES = frozenset({"username_or_email", "username", "email", "user", "username or email", "identifier"})
 NOTES_MAX = 10_000
 INSERT_CHUNK = 5_000
-INSERT_FIELDS = ("user", "course_key", "notes", "granted_by", "created", "modified")
+INSERT_FIELDS = ("user", "course_key", "notes", "granted_by", "source", "created", "modified")
 
 
 class CsvEncodingError(errors.InvalidInput):
@@ -362,7 +363,7 @@ def _row_values(course_key: CourseKey, granted_by_id: int | None, connection: Ba
     now = meta.get_field("created").get_db_prep_value(timezone.now(), connection)
 
     def values(user_id: int, notes: str) -> tuple:
-        return (user_id, course_value, notes, granted_by_id, now, now)
+        return (user_id, course_value, notes, granted_by_id, ListSource.COURSE_TEAM.value, now, now)
 
     return values
 

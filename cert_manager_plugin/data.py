@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -125,6 +126,15 @@ class Source(StrEnum):
     BACKFILL = "backfill"
     LMS = "lms"  # the LMS changed its own certificate record; the reconcile puts it back in line
     DELETION = "deletion"  # the course team deleted it
+    NAME_CHANGE = "name_change"  # the name the LMS prints changed (profile, verified name)
+
+
+class ListSource(StrEnum):
+    """Who put a learner on the exception or invalidation list (the panel shows it)."""
+
+    COURSE_TEAM = "course_team"  # through the plugin (panel, API, CSV)
+    LMS_LIST = "lms_list"  # mirrors the LMS's own list (CertificateAllowlist / CertificateInvalidation)
+    LMS_CERTIFICATE = "lms_certificate"  # the LMS invalidated its certificate row itself (a rejected proctored exam)
 
 
 class CourseRole(StrEnum):
@@ -177,3 +187,18 @@ def transition(before: str | None, after: str) -> Transition:
     if was_valid:
         return Transition.WITHDRAWN if after == CertificateStatus.DELETED else Transition.REVOKED
     return Transition.OTHER
+
+
+def passing_now(letter_grade: str | None, passed_timestamp: datetime | None) -> bool:
+    """
+    Whether an LMS persisted grade passes now: a ``passed_timestamp`` and a non-empty ``letter_grade``.
+
+    edx-platform's ``PersistentCourseGrade.update_or_create`` sets ``passed_timestamp`` the first time a learner
+    passes and never clears it (lms/djangoapps/grades/models.py, openedx/openedx-platform
+    3b7eee77d13ce639d136eaa68b74d9b51e1a8a1a); the LMS reads "passing now" from ``letter_grade`` (empty exactly
+    when the percent is below the lowest passing cutoff). ``letter_grade`` None (not known) falls back on the
+    timestamp alone.
+    """
+    if passed_timestamp is None:
+        return False
+    return letter_grade is None or bool(letter_grade.strip())

@@ -382,35 +382,7 @@ def _write(
         insert_certificates(writes.inserts)
     if result.changes or lms_changes:
         changes = list(result.changes)
-        announced = _lms_announced(course_key, certs, changes, lms_changes) if lms_changes else None
-        transaction.on_commit(lambda: after_commit(course_key, changes, lms_changes, announced))
-
-
-def _lms_announced(
-    course_key: CourseKey,
-    certs: dict[int, _Current],
-    changes: Sequence[CertChange],
-    lms_changes: Sequence[lms.LmsTransition],
-) -> list[CertChange]:
-    """
-    The certificate changes to announce inside the LMS, where the openedx-events follow its certificate record.
-
-    One per ``GeneratedCertificate`` row the batch wrote, from the row's previous status. A change the LMS had
-    already made itself (and announced, from ``save()``) is not announced again; a row the batch repaired is.
-    """
-    ours = {c.user_id: c for c in changes}
-    out = []
-    for t in lms_changes:
-        change = ours.get(t.user_id)
-        if change is not None:
-            out.append(CertChange(t.user_id, t.before, change.certificate))
-            continue
-        cert = certs[t.user_id]
-        state = WrittenCertificate(cert.pk, t.user_id, course_key, None, None, cert.revision, None)
-        state.status, state.mode, state.grade, state.name = cert.status, cert.mode, cert.grade, cert.name
-        state.modified = timezone.now()
-        out.append(CertChange(t.user_id, t.before, state))
-    return out
+        transaction.on_commit(lambda: after_commit(course_key, changes, lms_changes))
 
 
 def write_through(
@@ -467,21 +439,20 @@ def _hex(value: object) -> str:
 
 
 def after_commit(
-    course_key: CourseKey,
-    changes: list[CertChange],
-    lms_changes: Sequence[lms.LmsTransition] = (),
-    announced: list[CertChange] | None = None,
+    course_key: CourseKey, changes: list[CertChange], lms_changes: Sequence[lms.LmsTransition] = ()
 ) -> None:
     """
-    Announce a committed batch's changes: events, the LMS's signals, then learner emails.
+    Announce a committed batch's changes, then queue learner emails.
 
-    In that order: openedx-events for the changed certificates (inside the LMS: for the ``GeneratedCertificate``
-    rows written, ``announced``), the LMS's certificate signals for those rows, then learner emails (if on) are
-    queued.
+    Standalone: one openedx-event per changed certificate (``events``). Inside the LMS, where the outside world
+    hears certificates through its ``GeneratedCertificate`` row: for each row written, exactly what its ``save()``
+    (or ``_revoke_certificate``) would have sent, Django signals and openedx-events (``lms.announce_lms_changes``).
     """
-    events.emit_certificate_events(course_key, changes if announced is None else announced)
+    backend = lms.backend()
+    if not backend.writes_lms_certificates:
+        events.emit_certificate_events(course_key, changes)
     try:
-        lms.backend().announce_lms_changes(course_key, lms_changes)
+        backend.announce_lms_changes(course_key, lms_changes)
     except Exception:  # a listener's failure must never undo or break certificate processing
         log.exception("cert_manager: announcing %s LMS certificate changes of %s failed", len(lms_changes), course_key)
     try:  # queued in batches for a Celery task: a 100k job sends no mail inline

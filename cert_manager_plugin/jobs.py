@@ -43,6 +43,7 @@ from .data import (
     IssuePolicy,
     JobKind,
     JobState,
+    ListSource,
     Source,
 )
 from .models import (
@@ -782,7 +783,7 @@ def seed_from_lms(
             ).values_list("user_id", flat=True)
         )
         new = [
-            CertificateException(user_id=r.user_id, course_key=course_key, notes=r.notes)
+            CertificateException(user_id=r.user_id, course_key=course_key, notes=r.notes, source=ListSource.LMS_LIST)
             for r in rows
             if r.user_id not in have
         ]
@@ -845,6 +846,9 @@ def _seed_certificates(course_key: CourseKey, rows: list, now: datetime, skipped
         "pk", "user_id"
     )
     made = CertificateInvalidation.objects.bulk_create(
-        [CertificateInvalidation(certificate_id=pk, notes=invalidated[uid]) for pk, uid in certs]
+        [
+            CertificateInvalidation(certificate_id=pk, notes=invalidated[uid], source=ListSource.LMS_LIST)
+            for pk, uid in certs
+        ]
     )
     return len(new), len(made)

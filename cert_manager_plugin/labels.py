@@ -18,7 +18,17 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .data import CertificateStatus, CourseMode, ExceptionScope, IssuePolicy, JobKind, JobState, LearnerGroup, Source
+from .data import (
+    CertificateStatus,
+    CourseMode,
+    ExceptionScope,
+    IssuePolicy,
+    JobKind,
+    JobState,
+    LearnerGroup,
+    ListSource,
+    Source,
+)
 
 S = CertificateStatus
 # Codes written as strings below ("deleted", "delete", "deletion") name the deletion record of issue 8.
@@ -97,6 +107,14 @@ SOURCE_LABELS = {
     Source.BACKFILL: _("Copied from the LMS"),
     Source.LMS: _("LMS certificate record"),
     "deletion": _("Deleted by the course team"),
+    Source.NAME_CHANGE: _("Name change"),
+}
+
+#: Who put a learner on the exception or invalidation list (``ListSource``).
+LIST_SOURCE_LABELS = {
+    ListSource.COURSE_TEAM: _("Course team"),
+    ListSource.LMS_LIST: _("The LMS's own list"),
+    ListSource.LMS_CERTIFICATE: _("Invalidated in the LMS (for example, a rejected proctored exam attempt)"),
 }
 
 MODE_LABELS = {

@@ -12,7 +12,9 @@ inside the LMS, whatever settings module it runs) and ``"standalone"`` otherwise
   ===========================  ==================================================================
   ``find_user``                ``common.djangoapps.student.models.get_user_by_username_or_email``
   ``find_users``               ``django.contrib.auth`` User ``username__in`` / ``email__in``
-  ``display_names``            ``common.djangoapps.student.models.UserProfile`` (``name``)
+  ``display_names``            ``common.djangoapps.student.models.UserProfile`` (``name``), and
+                               ``lms.djangoapps.certificates.utils.get_preferred_certificate_name`` when
+                               ``openedx.features.name_affirmation_api.utils.get_name_affirmation_service()``
   ``course_roles``             ``common.djangoapps.student.roles.CourseInstructorRole`` /
                                ``CourseStaffRole`` (``has_user``)
   ``is_global_staff``          ``common.djangoapps.student.roles.GlobalStaff`` (``has_user``)
@@ -32,8 +34,12 @@ inside the LMS, whatever settings module it runs) and ``"standalone"`` otherwise
   ``announce_lms_changes``     ``openedx.core.djangoapps.signals.signals`` ``COURSE_CERT_CHANGED`` /
                                ``COURSE_CERT_AWARDED`` / ``COURSE_CERT_REVOKED`` (``send_robust``, as
                                ``GeneratedCertificate.save()`` / ``_revoke_certificate()`` send them)
-  ``connect_lms_certificate_`` ``GeneratedCertificate``'s ``post_save`` (the LMS's own writes to its row)
-  ``writes``
+  ``connect_lms_writes``       ``post_save`` of ``GeneratedCertificate``, ``CertificateAllowlist``,
+                               ``CertificateInvalidation``, ``CertificateGenerationCourseSetting``,
+                               ``UserProfile``; ``post_delete`` of ``CertificateAllowlist`` (the LMS's own writes)
+  ``lms_learner_lists``        ``CertificateAllowlist`` (``allowlist``) and active ``CertificateInvalidation``
+  ``redact_lms_certificate_``  ``GeneratedCertificate.history`` (name), behind ``lms.djangoapps.certificates.config``
+  ``history``                  ``ENABLE_REDACT_HISTORICAL_PII_RETIREMENT``
   ``preferred_languages``      ``openedx.core.djangoapps.user_api.models.UserPreference`` (``pref-lang``)
   ``silence_lms_certificate_`` ``COURSE_GRADE_NOW_FAILED``: disconnects ``lms.djangoapps.certificates.signals``
   ``handlers``                 ``_listen_for_failing_grade`` (dispatch_uid ``new_failing_learner``)
@@ -49,7 +55,7 @@ inside the LMS, whatever settings module it runs) and ``"standalone"`` otherwise
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -61,12 +67,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from opaque_keys.edx.keys import CourseKey
 
-from .data import CourseRole
+from .data import CourseRole, passing_now
 from .models import LearnerRecord, StandaloneCourse, StandaloneCourseRole
 from .sql import column, dt_adapter, ids_in, table, update_rows
 
@@ -113,12 +119,35 @@ class LmsCertificate:
 
 @dataclass(frozen=True, slots=True)
 class LmsTransition:
-    """A ``GeneratedCertificate`` row the plugin wrote: its status before (None: created) and after."""
+    """A ``GeneratedCertificate`` row the plugin wrote: its status before (None: created) and what it shows now."""
 
     user_id: int
     before: str | None
     after: str
     mode: str
+    grade: str = ""  # as the row stores it ("0.95")
+    name: str = ""
+    download_url: str = ""
+
+    @property
+    def revoked(self) -> bool:
+        """
+        Whether the write is one ``_revoke_certificate`` would make (and announce as a revocation).
+
+        edx-platform revokes an existing row into unavailable (``invalidate``), notpassing (``mark_notpassing``) or
+        unverified (``mark_unverified``), and only from another status; a row it creates is a plain ``save()``.
+        """
+        return self.before is not None and self.before != self.after and self.after in LMS_REVOKED
+
+
+@dataclass(frozen=True, slots=True)
+class LmsLearnerLists:
+    """A learner's entries in the LMS's own lists: ``CertificateAllowlist`` and ``CertificateInvalidation``."""
+
+    allowlisted: bool
+    allowlist_notes: str
+    invalidated: bool
+    invalidation_notes: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +175,21 @@ class LmsAllowlistRow:
 
 #: edx-platform's passing statuses (``CertificateStatuses.PASSED_STATUSES``: downloadable, generating).
 LMS_PASSING = frozenset({"downloadable", "generating"})
+#: The statuses ``GeneratedCertificate._revoke_certificate`` writes (``invalidate``, ``mark_notpassing``,
+#: ``mark_unverified``): lms/djangoapps/certificates/models.py, openedx/openedx-platform 2579a6d6aca7f65e8dbdda58066f.
+LMS_REVOKED = frozenset({"unavailable", "notpassing", "unverified"})
+#: Statuses whose row keeps no grade: ``invalidate()`` and ``mark_unverified()`` pass none, so ``grade = ''``.
+LMS_GRADELESS = frozenset({"unavailable", "unverified"})
 
 
-def lms_grade(grade: float | None) -> str:
-    """A grade as ``GeneratedCertificate.grade`` stores it: the decimal string of a 0-1 fraction ("0.95")."""
-    if grade is None:
+def lms_grade(grade: float | None, status: str = "") -> str:
+    """
+    A grade as ``GeneratedCertificate.grade`` stores it: the decimal string of a 0-1 fraction ("0.95").
+
+    For a status the LMS writes through ``_revoke_certificate`` it is what that leaves: '' for unavailable and
+    unverified (no grade passed), and for notpassing with a falsy grade (``if not grade: grade = ''``).
+    """
+    if grade is None or status in LMS_GRADELESS or (status in LMS_REVOKED and not grade):
         return ""
     return str(round(float(grade), 2))[:5]
 
@@ -310,9 +349,21 @@ class StandaloneBackend:
         """Standalone: nobody listens for the LMS's certificate signals."""
         return 0
 
-    def connect_lms_certificate_writes(self, handler: Callable[..., None], dispatch_uid: str) -> bool:
-        """Standalone: the LMS writes no certificate row of its own. False: nothing connected."""
-        return False
+    def connect_lms_writes(self, receivers: Mapping[str, Callable[..., None]], dispatch_prefix: str) -> list[str]:
+        """Standalone: the LMS writes no certificate, list or setting of its own. Nothing connected."""
+        return []
+
+    def lms_learner_lists(self, course_key: CourseKey, user_id: int) -> LmsLearnerLists:
+        """Standalone: no LMS lists."""
+        return LmsLearnerLists(allowlisted=False, allowlist_notes="", invalidated=False, invalidation_notes="")
+
+    def lms_certificate(self, course_key: CourseKey, user_id: int) -> LmsCertificateRow | None:
+        """Standalone: no LMS certificate row."""
+        return None
+
+    def redact_lms_certificate_history(self, user_id: int) -> int:
+        """Standalone: no LMS history table."""
+        return 0
 
     def silence_lms_certificate_handlers(self) -> list[str]:
         """Standalone: the LMS's certificate handlers do not exist."""
@@ -353,16 +404,30 @@ class EdxPlatformBackend(StandaloneBackend):
             return None
 
     def display_names(self, user_ids: Iterable[int]) -> dict[int, str]:
-        """The profile name, else the username, except for retired accounts (their username is a hash)."""
+        """
+        The name the LMS prints on certificates: ``get_preferred_certificate_name``, else the username.
+
+        ``lms.djangoapps.certificates.utils.get_preferred_certificate_name`` (openedx/openedx-platform
+        e57a655d77b614f19223984e9805b1fb940ab192) is the verified name when name affirmation says to use it for
+        certificates, else the profile name. Set-based (one profile query) unless the name-affirmation plugin is
+        installed, when the LMS's function answers for each learner. A retired account prints nothing: its
+        username is a hash and its name is gone, whatever a profile row still says.
+        """
         from common.djangoapps.student.models import UserProfile
 
         ids = list(user_ids)
-        profiles = ids_in(UserProfile.objects.all(), UserProfile, "user", ids)
-        names = dict(profiles.values_list("user_id", "name"))
-        fallback = super().display_names(i for i in ids if not names.get(i))
+        names = dict(ids_in(UserProfile.objects.all(), UserProfile, "user", ids).values_list("user_id", "name"))
+        preferred = _preferred_names(ids)
+        if preferred is not None:
+            names.update(preferred)
+        User = get_user_model()
+        accounts = ids_in(User.objects.all(), User, User._meta.pk.name, ids).values_list("pk", "username")
         retired = getattr(settings, "RETIRED_USERNAME_PREFIX", "retired__user_")
-        fallback = {i: name for i, name in fallback.items() if not name.startswith(retired)}
-        return {i: names.get(i) or fallback.get(i, "") for i in ids}
+        usernames = dict(accounts)
+        return {
+            i: "" if str(usernames.get(i, "")).startswith(retired) else (names.get(i) or usernames.get(i, ""))
+            for i in ids
+        }
 
     def course_roles(self, user: AbstractBaseUser, course_key: CourseKey) -> set[str]:
         """The LMS's course team roles (``CourseInstructorRole``, ``CourseStaffRole``) of the user."""
@@ -418,14 +483,21 @@ class EdxPlatformBackend(StandaloneBackend):
         return found
 
     def backfill_rows(self, course_key: CourseKey) -> Iterator[BackfillRow]:
-        """Every enrollment of the course with the learner's persisted grade (``PersistentCourseGrade``)."""
+        """
+        Every enrollment of the course with the learner's persisted grade (``PersistentCourseGrade``).
+
+        "Passing now" is a non-empty ``letter_grade``, as the LMS's ``CourseGrade`` reads it: edx-platform's
+        ``PersistentCourseGrade.update_or_create`` sets ``passed_timestamp`` on the first pass and never clears
+        it (lms/djangoapps/grades/models.py, openedx/openedx-platform 3b7eee77d13ce639d136eaa68b74d9b51e1a8a1a),
+        so a learner who passed once and has since dropped below the cutoff still has one.
+        """
         from common.djangoapps.student.models import CourseEnrollment
         from lms.djangoapps.grades.models import PersistentCourseGrade
 
         grades = {
             g["user_id"]: g
             for g in PersistentCourseGrade.objects.filter(course_id=course_key).values(
-                "user_id", "percent_grade", "passed_timestamp"
+                "user_id", "percent_grade", "letter_grade", "passed_timestamp"
             )
         }
         enrollments = CourseEnrollment.objects.filter(course_id=course_key).values_list("user_id", "mode", "is_active")
@@ -436,7 +508,7 @@ class EdxPlatformBackend(StandaloneBackend):
                 mode=mode,
                 is_active=is_active,
                 percent_grade=grade.get("percent_grade"),
-                passed=grade.get("passed_timestamp") is not None,
+                passed=passing_now(grade.get("letter_grade"), grade.get("passed_timestamp")),
                 passed_timestamp=grade.get("passed_timestamp"),
             )
 
@@ -454,16 +526,21 @@ class EdxPlatformBackend(StandaloneBackend):
 
     def lms_certificates(self, course_key: CourseKey) -> Iterator[LmsCertificateRow]:
         """The course's ``GeneratedCertificate`` rows, each with whether the LMS invalidated it and why."""
-        from lms.djangoapps.certificates.models import CertificateInvalidation, GeneratedCertificate
+        from lms.djangoapps.certificates.models import GeneratedCertificate
 
-        invalidated = dict(
-            CertificateInvalidation.objects.filter(
-                generated_certificate__course_id=course_key, active=True
-            ).values_list("generated_certificate__user_id", "notes")
-        )
-        rows = GeneratedCertificate.objects.filter(course_id=course_key).values_list(
-            "user_id", "status", "mode", "grade", "name", "verify_uuid", "created_date"
-        )
+        return self._lms_certificate_rows(course_key, GeneratedCertificate.objects.filter(course_id=course_key))
+
+    def _lms_certificate_rows(
+        self, course_key: CourseKey, queryset: QuerySet, only_user: int | None = None
+    ) -> Iterator[LmsCertificateRow]:
+        """``queryset``'s rows (of ``course_key``; of ``only_user``, when given) with their active invalidation."""
+        from lms.djangoapps.certificates.models import CertificateInvalidation
+
+        active = CertificateInvalidation.objects.filter(generated_certificate__course_id=course_key, active=True)
+        if only_user is not None:
+            active = active.filter(generated_certificate__user_id=only_user)
+        invalidated = dict(active.values_list("generated_certificate__user_id", "notes"))
+        rows = queryset.values_list("user_id", "status", "mode", "grade", "name", "verify_uuid", "created_date")
         for user_id, status, mode, grade, name, verify_uuid, created in rows.iterator(chunk_size=2000):
             yield LmsCertificateRow(
                 user_id=user_id,
@@ -499,12 +576,16 @@ class EdxPlatformBackend(StandaloneBackend):
 
     def announce_lms_changes(self, course_key: CourseKey, transitions: Sequence[LmsTransition]) -> int:
         """
-        Send, after commit, what ``GeneratedCertificate.save()`` would have announced, once per change.
+        Send, after commit, exactly what the ``save()`` of each written row would have sent, in its order.
 
-        ``COURSE_CERT_CHANGED`` always, ``COURSE_CERT_AWARDED`` when the row becomes passing (not on every
-        save of a passing row), ``COURSE_CERT_REVOKED`` when it stops being passing. Programs and
-        Credentials listen to these.
+        ``GeneratedCertificate.save()`` (lms/djangoapps/certificates/models.py, openedx/openedx-platform
+        2579a6d6aca7f65e8dbdda58066f294790808986) sends ``COURSE_CERT_CHANGED`` then openedx-events
+        ``CERTIFICATE_CHANGED`` on every save, and ``COURSE_CERT_AWARDED`` then ``CERTIFICATE_CREATED`` on every save
+        of a passing row (not only the first); ``_revoke_certificate`` saves, then sends ``COURSE_CERT_REVOKED`` and
+        ``CERTIFICATE_REVOKED``. Programs and Credentials listen to these. Returns the rows announced.
         """
+        from openedx_events.learning.signals import CERTIFICATE_CHANGED, CERTIFICATE_CREATED, CERTIFICATE_REVOKED
+
         from lms.djangoapps.certificates.models import GeneratedCertificate
         from openedx.core.djangoapps.signals.signals import (
             COURSE_CERT_AWARDED,
@@ -514,38 +595,108 @@ class EdxPlatformBackend(StandaloneBackend):
 
         if not transitions:
             return 0
-        signals = (COURSE_CERT_CHANGED, COURSE_CERT_AWARDED, COURSE_CERT_REVOKED)
-        if not any(signal.has_listeners(GeneratedCertificate) for signal in signals):
+        pairs = (
+            (COURSE_CERT_CHANGED, CERTIFICATE_CHANGED),
+            (COURSE_CERT_AWARDED, CERTIFICATE_CREATED),
+            (COURSE_CERT_REVOKED, CERTIFICATE_REVOKED),
+        )
+        heard = [(s.has_listeners(GeneratedCertificate), e.has_listeners()) for s, e in pairs]
+        if not any(a or b for a, b in heard):
             return 0  # as Django's Signal.send: nobody listens, so no user is loaded for them
-        User = get_user_model()
-        users = {
-            u.pk: u for u in ids_in(User.objects.all(), User, User._meta.pk.name, [t.user_id for t in transitions])
-        }
+        people = _LmsPeople(t.user_id for t in transitions)
+        when = timezone.now()
         sent = 0
         for t in transitions:
-            user = users.get(t.user_id)
+            user = people.users.get(t.user_id)
             if user is None:
                 continue
             kwargs = {"user": user, "course_key": course_key, "mode": t.mode, "status": t.after}
-            COURSE_CERT_CHANGED.send_robust(sender=GeneratedCertificate, **kwargs)
-            was, now = t.before in LMS_PASSING, t.after in LMS_PASSING
-            if now and not was:
-                COURSE_CERT_AWARDED.send_robust(sender=GeneratedCertificate, **kwargs)
-            elif was and not now:
-                COURSE_CERT_REVOKED.send_robust(sender=GeneratedCertificate, **kwargs)
+            data = people.certificate_data(user, course_key, t)
+            steps = [0, *([1] if t.after in LMS_PASSING else []), *([2] if t.revoked else [])]
+            for step in steps:
+                signal, event = pairs[step]
+                if heard[step][0]:
+                    signal.send_robust(sender=GeneratedCertificate, **kwargs)
+                if heard[step][1]:
+                    _send_event(event, data, when)
             sent += 1
         return sent
 
-    def connect_lms_certificate_writes(self, handler: Callable[..., None], dispatch_uid: str) -> bool:
+    def connect_lms_writes(self, receivers: Mapping[str, Callable[..., None]], dispatch_prefix: str) -> list[str]:
         """
-        Connect ``handler`` to the ``post_save`` of ``GeneratedCertificate``.
+        Connect each receiver to the Django model signal its name in ``LMS_WRITES`` names; returns those connected.
 
-        Only the LMS's own ``save()`` sends it (the plugin writes the table set-based, without ``save()``).
+        These are the LMS's own writes (its ``save()``/``update_or_create``/``delete()``; the plugin writes the LMS's
+        tables set-based, without signals): its certificate row, its allowlist and invalidation lists, the course's
+        self-generation setting, and the learner's profile (the printed name).
         """
+        from common.djangoapps.student.models import UserProfile
+        from lms.djangoapps.certificates import models as certificates
+
+        senders = {
+            "certificate_saved": (post_save, certificates.GeneratedCertificate),
+            "allowlist_saved": (post_save, certificates.CertificateAllowlist),
+            "allowlist_deleted": (post_delete, certificates.CertificateAllowlist),
+            "invalidation_saved": (post_save, certificates.CertificateInvalidation),
+            "generation_setting_saved": (post_save, getattr(certificates, "CertificateGenerationCourseSetting", None)),
+            "profile_saved": (post_save, UserProfile),
+        }
+        connected = []
+        for name, receiver in receivers.items():
+            signal, sender = senders.get(name, (None, None))
+            if sender is None:
+                continue
+            signal.connect(receiver, sender=sender, dispatch_uid=f"{dispatch_prefix}.{name}")
+            connected.append(name)
+        return connected
+
+    def lms_learner_lists(self, course_key: CourseKey, user_id: int) -> LmsLearnerLists:
+        """The learner's entries in the course's ``CertificateAllowlist`` and active ``CertificateInvalidation``."""
+        from lms.djangoapps.certificates.models import CertificateAllowlist, CertificateInvalidation
+
+        allowed = CertificateAllowlist.objects.filter(course_id=course_key, user_id=user_id, allowlist=True)
+        allow_notes = allowed.values_list("notes", flat=True).first()
+        invalid = CertificateInvalidation.objects.filter(
+            generated_certificate__course_id=course_key, generated_certificate__user_id=user_id, active=True
+        )
+        invalid_notes = invalid.values_list("notes", flat=True).first()
+        return LmsLearnerLists(
+            allowlisted=allow_notes is not None or allowed.exists(),
+            allowlist_notes=allow_notes or "",
+            invalidated=invalid_notes is not None or invalid.exists(),
+            invalidation_notes=invalid_notes or "",
+        )
+
+    def lms_certificate(self, course_key: CourseKey, user_id: int) -> LmsCertificateRow | None:
+        """The learner's ``GeneratedCertificate`` in the course, with its invalidation, or None."""
         from lms.djangoapps.certificates.models import GeneratedCertificate
 
-        post_save.connect(handler, sender=GeneratedCertificate, dispatch_uid=dispatch_uid)
-        return True
+        rows = GeneratedCertificate.objects.filter(course_id=course_key, user_id=user_id)
+        if not rows.exists():
+            return None
+        return next(self._lms_certificate_rows(course_key, rows, user_id), None)
+
+    def redact_lms_certificate_history(self, user_id: int) -> int:
+        """
+        Blank ``name`` on the user's ``GeneratedCertificate`` history rows when the LMS's flag says so.
+
+        As ``clear_pii_from_certificate_records_for_user`` (lms/djangoapps/certificates/api.py,
+        openedx/openedx-platform 21572afe319f6742dac1c181f6ca9b74d77b2e86) does with waffle flag
+        ``certificates.enable_redact_historical_pii_retirement`` on (config.py at
+        a29f936c07e9c748765d9200f07e5d416934f69a; another stored version names it
+        ``ENABLE_HISTORICAL_PII_RETIREMENT``): the history rows the plugin wrote follow the LMS's decision.
+        Returns the rows changed.
+        """
+        from lms.djangoapps.certificates import config
+        from lms.djangoapps.certificates.models import GeneratedCertificate
+
+        flag = getattr(config, "ENABLE_REDACT_HISTORICAL_PII_RETIREMENT", None) or getattr(
+            config, "ENABLE_HISTORICAL_PII_RETIREMENT", None
+        )
+        history = getattr(GeneratedCertificate, "history", None)
+        if flag is None or history is None or not flag.is_enabled():
+            return 0
+        return history.filter(user_id=user_id).exclude(name="").update(name="")
 
     def silence_lms_certificate_handlers(self) -> list[str]:
         """
@@ -569,6 +720,68 @@ class EdxPlatformBackend(StandaloneBackend):
 
         rows = UserPreference.objects.filter(user_id__in=list(user_ids), key="pref-lang")
         return {user_id: value for user_id, value in rows.values_list("user_id", "value") if value}
+
+
+def _preferred_names(user_ids: list[int]) -> dict[int, str] | None:
+    """
+    ``get_preferred_certificate_name`` of each user when name affirmation is installed; None when it is not.
+
+    Without the service the LMS's function is the profile name, which ``display_names`` reads set-based.
+    """
+    try:
+        from openedx.features.name_affirmation_api.utils import get_name_affirmation_service
+    except ImportError:
+        return None
+    if get_name_affirmation_service() is None:
+        return None
+    from lms.djangoapps.certificates.utils import get_preferred_certificate_name
+
+    User = get_user_model()
+    return {
+        u.pk: get_preferred_certificate_name(u) for u in ids_in(User.objects.all(), User, User._meta.pk.name, user_ids)
+    }
+
+
+class _LmsPeople:
+    """The users of a batch of written rows and their profile names, two queries (what ``save()`` reads per row)."""
+
+    def __init__(self, user_ids: Iterable[int]) -> None:
+        from common.djangoapps.student.models import UserProfile
+
+        User = get_user_model()
+        ids = list(dict.fromkeys(user_ids))
+        self.users = {u.pk: u for u in ids_in(User.objects.all(), User, User._meta.pk.name, ids)}
+        self.profile_names = dict(
+            ids_in(UserProfile.objects.all(), UserProfile, "user", ids).values_list("user_id", "name")
+        )
+
+    def certificate_data(self, user: AbstractBaseUser, course_key: CourseKey, t: LmsTransition) -> object:
+        """The ``CertificateData`` ``save()`` builds: the user's profile name in ``pii``, the row's own fields."""
+        from openedx_events.learning.data import CertificateData, CourseData, UserData, UserPersonalData
+
+        return CertificateData(
+            user=UserData(
+                pii=UserPersonalData(
+                    username=user.username, email=user.email, name=self.profile_names.get(user.pk) or ""
+                ),
+                id=user.pk,
+                is_active=user.is_active,
+            ),
+            course=CourseData(course_key=course_key),
+            mode=t.mode,
+            grade=t.grade,
+            current_status=t.after,
+            download_url=t.download_url,
+            name=t.name,
+        )
+
+
+def _send_event(event: object, data: object, when: datetime) -> None:
+    """``event.send_event`` as ``save()`` does; a failing receiver or bus is logged, never raised into the batch."""
+    try:
+        event.send_event(time=when, certificate=data)
+    except Exception:
+        log.exception("cert_manager: sending the certificate event %s failed", getattr(event, "event_type", event))
 
 
 #: Columns of the LMS's certificate row the plugin writes (field names; columns come from the model's meta).
@@ -597,7 +810,7 @@ def sync_model_rows(
     current = {row[1]: row for row in qs.values_list(*fields)}
     writes: list[tuple[LmsCertificate, tuple | None, str]] = []
     for t in targets:
-        grade = lms_grade(t.grade)
+        grade = lms_grade(t.grade, t.status)
         row = current.get(t.user_id)
         if (
             row is not None
@@ -633,7 +846,11 @@ def sync_model_rows(
             cursor.executemany(sql, rows)
     created = {t.user_id for t, _ in inserts}
     _copy_history(model, course_key, [t.user_id for t, _, _ in writes], created, now)
-    return [LmsTransition(t.user_id, row[2] if row else None, t.status, t.mode) for t, row, _ in writes]
+    transitions = []
+    for t, row, grade in writes:
+        shown = values(t, grade)
+        transitions.append(LmsTransition(t.user_id, row[2] if row else None, *shown[:3], shown[3], shown[5]))
+    return transitions
 
 
 #: What ``_update_rows`` sets when the verify id and the download fields stay as they are (most updates: a new
@@ -759,9 +976,9 @@ def inside_lms() -> bool:
     return isinstance(backend(), EdxPlatformBackend)
 
 
-def connect_lms_certificate_writes(handler: Callable[..., None], dispatch_uid: str) -> bool:
-    """Inside the LMS, call ``handler`` (a ``post_save`` receiver) whenever the LMS saves a certificate row itself."""
-    return backend().connect_lms_certificate_writes(handler, dispatch_uid)
+def connect_lms_writes(receivers: Mapping[str, Callable[..., None]], dispatch_prefix: str) -> list[str]:
+    """Inside the LMS, connect receivers to its own writes (``EdxPlatformBackend.connect_lms_writes``)."""
+    return backend().connect_lms_writes(receivers, dispatch_prefix)
 
 
 def silence_lms_certificate_handlers() -> list[str]:

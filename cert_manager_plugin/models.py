@@ -17,6 +17,7 @@ from .data import (
     IssuePolicy,
     JobKind,
     JobState,
+    ListSource,
     Source,
 )
 from .eligibility import LearnerState
@@ -199,6 +200,9 @@ class CertificateException(TimeStampedModel):
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    source = models.CharField(
+        max_length=16, choices=[(s.value, s.value) for s in ListSource], default=ListSource.COURSE_TEAM
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cm_exception_user_course")]
@@ -228,6 +232,9 @@ class CertificateInvalidation(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revalidated_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(
+        max_length=16, choices=[(s.value, s.value) for s in ListSource], default=ListSource.COURSE_TEAM
+    )
 
     class Meta:
         indexes = [models.Index(fields=["certificate", "active"], name="cm_invalidation_cert_active")]

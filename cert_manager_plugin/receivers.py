@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.utils import timezone
 
 from . import api
-from .data import Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -162,43 +161,79 @@ def on_user_retired(sender: object, user: AbstractBaseUser | None = None, **kwar
     log.info("cert_manager: retired user %s: %s", user_id, counts)
 
 
-# --- the LMS's own writes to GeneratedCertificate ----------------------------------------------------------
+# --- the LMS's own writes: its certificate row, its lists, its course setting, the learner's profile ---------------
 
-LMS_CERTIFICATE_DISPATCH_UID = "cert_manager_plugin.on_lms_certificate_saved"
+LMS_WRITES_DISPATCH_PREFIX = "cert_manager_plugin.lms_writes"
 
 
-class LmsGeneratedCertificate(Protocol):
-    """What ``on_lms_certificate_saved`` reads of the LMS's ``GeneratedCertificate`` (edx-platform's model)."""
+class LmsRow(Protocol):
+    """What the receivers read of the LMS's rows (``GeneratedCertificate``, ``CertificateAllowlist``, …)."""
 
     user_id: int
-    course_id: CourseKey | str
+
+
+def _course_of(instance: object) -> CourseKey | None:
+    """The course of an LMS row: its ``course_id`` or ``course_key``, or its certificate's (an invalidation)."""
+    raw = getattr(instance, "course_id", None) or getattr(instance, "course_key", None)
+    if raw is None:
+        raw = getattr(getattr(instance, "generated_certificate", None), "course_id", None)
+    return api.parse_course_key(raw) if raw is not None else None
 
 
 @_safe
-def on_lms_certificate_saved(sender: type, instance: LmsGeneratedCertificate | None = None, **kwargs: Any) -> None:
-    """
-    ``post_save`` of the LMS's ``GeneratedCertificate``: reconcile that learner.
+def on_lms_certificate_saved(sender: type, instance: LmsRow | None = None, **kwargs: Any) -> None:
+    """``post_save`` of ``GeneratedCertificate`` (only the LMS's own ``save()``): honour or repair (``lms_sync``)."""
+    if instance is not None:
+        api.lms_certificate_saved(instance.user_id, _course_of(instance), getattr(instance, "status", ""))
 
-    Only the LMS's own ``save()`` sends it (the plugin writes the table set-based), e.g. an ``invalidate()`` from
-    another LMS feature. The reconcile puts the LMS's row back in line with our certificate.
-    """
+
+@_safe
+def on_lms_list_written(sender: type, instance: LmsRow | None = None, **kwargs: Any) -> None:
+    """``post_save``/``post_delete`` of the LMS's allowlist, ``post_save`` of its invalidations: mirror them."""
     if instance is None:
         return
-    api.learner_changed(instance.user_id, api.parse_course_key(instance.course_id), Source.LMS)
+    user_id = getattr(instance, "user_id", None)
+    if user_id is None:
+        user_id = getattr(getattr(instance, "generated_certificate", None), "user_id", None)
+    api.lms_lists_changed(user_id, _course_of(instance))
+
+
+@_safe
+def on_lms_generation_setting_saved(sender: type, instance: object | None = None, **kwargs: Any) -> None:
+    """``post_save`` of ``CertificateGenerationCourseSetting``: the LMS's self-generation switch becomes ours."""
+    if instance is not None:
+        api.lms_self_generation_changed(_course_of(instance), instance.self_generation_enabled)
+
+
+@_safe
+def on_lms_profile_saved(sender: type, instance: LmsRow | None = None, **kwargs: Any) -> None:
+    """``post_save`` of ``UserProfile``: the printed name may have changed; certificates that show another follow."""
+    if instance is not None:
+        api.name_may_have_changed(instance.user_id)
+
+
+LMS_WRITE_RECEIVERS = {
+    "certificate_saved": on_lms_certificate_saved,
+    "allowlist_saved": on_lms_list_written,
+    "allowlist_deleted": on_lms_list_written,
+    "invalidation_saved": on_lms_list_written,
+    "generation_setting_saved": on_lms_generation_setting_saved,
+    "profile_saved": on_lms_profile_saved,
+}
 
 
 def connect_lms_signals() -> list[Signal]:
     """
     Connect to edx-platform's Django signals (none outside the LMS); returns the retirement signals connected.
 
-    They are retirement (``on_user_retired``) and the LMS's own certificate writes (``on_lms_certificate_saved``,
-    on the ``post_save`` of its model). They cannot go in ``plugin_app["signals_config"]``: edx-django-utils
-    imports every signal path listed there, and the demo host and the tests have no edx-platform.
+    They are retirement (``on_user_retired``) and the LMS's own writes (``LMS_WRITE_RECEIVERS``, on the model
+    signals of its tables). They cannot go in ``plugin_app["signals_config"]``: edx-django-utils imports every
+    signal path listed there, and the demo host and the tests have no edx-platform.
     """
     signals = api.retirement_signals()
     for signal in signals:
         signal.connect(on_user_retired, dispatch_uid=RETIREMENT_DISPATCH_UID)
-    api.connect_lms_certificate_writes(on_lms_certificate_saved, LMS_CERTIFICATE_DISPATCH_UID)
+    api.connect_lms_writes(LMS_WRITE_RECEIVERS, LMS_WRITES_DISPATCH_PREFIX)
     silenced = api.silence_lms_certificate_handlers()
     if silenced:
         log.info(

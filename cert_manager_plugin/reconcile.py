@@ -33,7 +33,7 @@ from opaque_keys.edx.keys import CourseKey
 from . import dispatch, engine, errors
 from .conf import batch_size
 from .courses import parse_course_key
-from .data import Source
+from .data import Source, passing_now
 from .eligibility import CoursePolicy
 from .models import CourseSweep, LearnerRecord
 from .sql import column, dt_adapter, ids_in, table
@@ -150,7 +150,7 @@ def record_grade(
     passed_timestamp and, when the event carries one, a non-empty letter grade" — unless a newer
     passing-status event set it.
     """
-    passed = passed_timestamp is not None and (letter_grade is None or bool(letter_grade.strip()))
+    passed = passing_now(letter_grade, passed_timestamp)
     # passed_at last: MariaDB evaluates SET assignments left to right, so the CASEs must read the old one
     passing = {"passed": passed, "passed_timestamp": passed_timestamp, "passed_at": at}
     values = {"percent_grade": float(percent_grade), "grade_at": at}

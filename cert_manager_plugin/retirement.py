@@ -19,7 +19,13 @@ answers whether the certificate is valid without naming anyone.
 
 Jobs (``GenerationJob``/``GenerationJobChunk``) hold nothing that names a learner: ``params`` are statuses,
 scope and export options, ``result`` counts and the export file's name (course and job id), ``error``
-exception text, ``user_ids`` numeric ids. Nothing to scrub there.
+exception text, ``user_ids`` numeric ids. But an export *file* (one PDF or a zip of PDFs) prints every selected
+learner's name: each export file of a course where the learner has a certificate is deleted from its storage and
+its job's result says so (``file`` empty, ``removed`` "retirement"); the course team can export again.
+
+Inside the LMS, the ``GeneratedCertificate`` history rows (django-simple-history; the plugin writes some of them)
+follow the LMS's own decision: with its waffle flag ``certificates.enable_redact_historical_pii_retirement`` on, their
+``name`` is blanked (``lms.redact_lms_certificate_history``), as ``clear_pii_from_certificate_records_for_user`` does.
 
 Every statement is one set-based ``UPDATE`` filtered on the user id: the query count is the same whatever
 the number of certificates, revisions or list entries. Running it again changes nothing (idempotent).
@@ -27,9 +33,16 @@ the number of certificates, revisions or list entries. Running it again changes 
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 
-from .models import Certificate, CertificateException, CertificateInvalidation, CertificateRevision
+from . import lms
+from .data import JobKind, JobState
+from .models import Certificate, CertificateException, CertificateInvalidation, CertificateRevision, GenerationJob
+from .rendering.export import stored_export
+
+log = logging.getLogger(__name__)
 
 
 def retire_user(user_id: int) -> dict[str, int]:
@@ -37,20 +50,51 @@ def retire_user(user_id: int) -> dict[str, int]:
     Scrub the PII of user ``user_id`` from the plugin's tables, in one transaction.
 
     Returns the number of rows changed per table: ``{"certificates", "revisions", "exceptions",
-    "invalidations"}`` (all 0 on a second run).
+    "invalidations", "lms_history", "export_files"}`` (all 0 on a second run). A storage that fails to delete an
+    export file raises: the LMS's retirement driver retries the step rather than leave a file that names them.
     """
     user_id = int(user_id)
     # certificate_id IN (subquery), not certificate__user_id: no join in the UPDATE, so it stays one
     # statement on every database (MySQL cannot UPDATE with a join on itself; Django would SELECT first).
     certificate_ids = Certificate.objects.filter(user_id=user_id).values("pk")
     with transaction.atomic():
-        return {
-            "certificates": Certificate.objects.filter(user_id=user_id).exclude(name="").update(name=""),
-            "revisions": CertificateRevision.objects.filter(certificate_id__in=certificate_ids)
-            .exclude(name="")
-            .update(name=""),
-            "exceptions": CertificateException.objects.filter(user_id=user_id).exclude(notes="").update(notes=""),
-            "invalidations": CertificateInvalidation.objects.filter(certificate_id__in=certificate_ids)
-            .exclude(notes="")
-            .update(notes=""),
-        }
+        counts = _scrub_rows(user_id, certificate_ids)
+        counts["lms_history"] = lms.backend().redact_lms_certificate_history(user_id)
+    counts["export_files"] = remove_export_files(user_id)
+    return counts
+
+
+def remove_export_files(user_id: int) -> int:
+    """
+    Delete the export files of every course where the learner has a certificate; returns how many were deleted.
+
+    Each job keeps its row (the generation history) with ``file`` emptied and ``removed`` set to "retirement".
+    """
+    courses = Certificate.objects.filter(user_id=user_id).values("course_key")
+    jobs = GenerationJob.objects.filter(kind=JobKind.EXPORT, state=JobState.SUCCEEDED, course_key__in=courses)
+    removed = 0
+    for job in jobs.iterator():
+        if not (job.result or {}).get("file"):
+            continue
+        stored = stored_export(job.result)
+        if stored is not None and stored.name and stored.storage.exists(stored.name):
+            stored.storage.delete(stored.name)
+            removed += 1
+        job.result = {**(job.result or {}), "file": "", "removed": "retirement"}
+        job.save(update_fields=["result"])
+        log.info("cert_manager: export file of job %s removed (a learner in it was retired)", job.pk)
+    return removed
+
+
+def _scrub_rows(user_id: int, certificate_ids: object) -> dict[str, int]:
+    """The set-based UPDATEs of ``retire_user``: names and notes about the learner become ``""``."""
+    return {
+        "certificates": Certificate.objects.filter(user_id=user_id).exclude(name="").update(name=""),
+        "revisions": CertificateRevision.objects.filter(certificate_id__in=certificate_ids)
+        .exclude(name="")
+        .update(name=""),
+        "exceptions": CertificateException.objects.filter(user_id=user_id).exclude(notes="").update(notes=""),
+        "invalidations": CertificateInvalidation.objects.filter(certificate_id__in=certificate_ids)
+        .exclude(notes="")
+        .update(notes=""),
+    }

@@ -409,17 +409,36 @@ def test_edx_backfill_rows_join_enrollments_and_persistent_grades(edx, platform)
         {"user_id": 2, "course_id": COURSE_KEY, "mode": "audit", "is_active": False},
         {"user_id": 3, "course_id": lms.CourseKey.from_string("course-v1:O+X+1"), "mode": "honor", "is_active": True},
     ]
+    edx.enrollments.append({"user_id": 4, "course_id": COURSE_KEY, "mode": "honor", "is_active": True})
     edx.grades = [
-        {"user_id": 1, "course_id": COURSE_KEY, "percent_grade": 0.91, "passed_timestamp": passed_at},
-        {"user_id": 3, "course_id": COURSE_KEY, "percent_grade": 0.5, "passed_timestamp": None},
+        {
+            "user_id": 1,
+            "course_id": COURSE_KEY,
+            "percent_grade": 0.91,
+            "letter_grade": "A",
+            "passed_timestamp": passed_at,
+        },
+        {"user_id": 3, "course_id": COURSE_KEY, "percent_grade": 0.5, "letter_grade": "", "passed_timestamp": None},
+        # passed once, failing now: the LMS never clears passed_timestamp; letter_grade says "not passing"
+        {
+            "user_id": 4,
+            "course_id": COURSE_KEY,
+            "percent_grade": 0.3,
+            "letter_grade": "",
+            "passed_timestamp": passed_at,
+        },
     ]
     rows = list(platform.backfill_rows(COURSE_KEY))
     assert rows == [
         lms.BackfillRow(1, "verified", True, 0.91, True, passed_at),
         lms.BackfillRow(2, "audit", False, None, False, None),
+        lms.BackfillRow(4, "honor", True, 0.3, False, passed_at),
     ]
     assert ("PersistentCourseGrade.filter", {"course_id": COURSE_KEY}) in edx.calls
-    assert ("PersistentCourseGrade.values", ("user_id", "percent_grade", "passed_timestamp")) in edx.calls
+    assert (
+        "PersistentCourseGrade.values",
+        ("user_id", "percent_grade", "letter_grade", "passed_timestamp"),
+    ) in edx.calls
     assert ("CourseEnrollment.values_list", ("user_id", "mode", "is_active")) in edx.calls
     assert ("CourseEnrollment.iterator", 2000) in edx.calls
 
@@ -496,10 +515,10 @@ def test_only_lms_py_touches_edx_platform_and_only_lazily():
     offenders = {}
     for path in sorted(root.rglob("*.py")):
         mentions = _platform_mentions(path)
-        if path.name == "lms.py" and path.parent == root:
+        if path.name in ("lms.py", "lms_inspect.py") and path.parent == root:  # the adapter, the operator's check
             eager = [line for line, in_function in mentions if not in_function]
-            assert not eager, f"lms.py imports edx-platform at module level on lines {eager}"
-            assert len(mentions) >= 8, "the scan finds the adapter's lazy imports"
+            assert not eager, f"{path.name} imports edx-platform at module level on lines {eager}"
+            assert path.name != "lms.py" or len(mentions) >= 8, "the scan finds the adapter's lazy imports"
         elif mentions:
             offenders[str(path.relative_to(root))] = [line for line, _ in mentions]
     assert not offenders, offenders

@@ -66,6 +66,9 @@ def other(db):
     return UserFactory(username="sam", first_name="Samwise", last_name="Gamgee", email="sam@example.com")
 
 
+NOTHING = {"certificates": 0, "revisions": 0, "exceptions": 0, "invalidations": 0, "lms_history": 0, "export_files": 0}
+
+
 def test_retire_scrubs_one_learner_and_keeps_the_rest(course, learner, other):
     cert = learner_with_history(learner)
     before = Certificate.objects.values("verify_uuid", "status", "mode", "grade", "issued_date", "revision").get(
@@ -75,7 +78,14 @@ def test_retire_scrubs_one_learner_and_keeps_the_rest(course, learner, other):
 
     counts = api.retire_user(learner.pk)
 
-    assert counts == {"certificates": 1, "revisions": 2, "exceptions": 1, "invalidations": 1}
+    assert counts == {
+        "certificates": 1,
+        "revisions": 2,
+        "exceptions": 1,
+        "invalidations": 1,
+        "lms_history": 0,
+        "export_files": 0,
+    }
     cert.refresh_from_db()
     assert cert.name == ""
     assert {
@@ -99,13 +109,13 @@ def test_retire_scrubs_one_learner_and_keeps_the_rest(course, learner, other):
 def test_retire_is_idempotent(course, learner):
     cert = learner_with_history(learner)
     api.retire_user(learner.pk)
-    assert api.retire_user(learner.pk) == {"certificates": 0, "revisions": 0, "exceptions": 0, "invalidations": 0}
+    assert api.retire_user(learner.pk) == NOTHING
     cert.refresh_from_db()
     assert cert.name == ""
 
 
 def test_retire_a_user_without_rows(learner):
-    assert api.retire_user(learner.pk) == {"certificates": 0, "revisions": 0, "exceptions": 0, "invalidations": 0}
+    assert api.retire_user(learner.pk) == NOTHING
 
 
 def test_retire_leaves_jobs_alone(course, learner):
@@ -126,9 +136,40 @@ def test_query_count_does_not_grow_with_the_learners_rows(learner, other):
         learner_with_history(learner, course_key=f"course-v1:TestX+R{n}+2026", revisions=4)
     with CaptureQueriesContext(connection) as many:
         counts = api.retire_user(learner.pk)
-    assert counts == {"certificates": 6, "revisions": 24, "exceptions": 6, "invalidations": 6}
+    assert counts == {**NOTHING, "certificates": 6, "revisions": 24, "exceptions": 6, "invalidations": 6}
     assert len(many) == len(few), [q["sql"] for q in many]
-    assert [q["sql"].split()[0] for q in many if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))] == ["UPDATE"] * 4
+    # four UPDATEs, then reads only: the export jobs of the learner's courses (inside the LMS also its history flag)
+    statements = [q["sql"].split()[0] for q in many if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert statements[:4] == ["UPDATE"] * 4 and set(statements[4:]) == {"SELECT"}
+
+
+def test_retirement_deletes_the_export_files_that_print_the_learner(course, learner, other, tmp_path, settings):
+    """An export (one PDF of every certificate) made before retirement names them: it is deleted, the job says so."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    learner_with_history(learner)
+    (tmp_path / "export.pdf").write_bytes(b"%PDF Bilbo Baggins")
+    (tmp_path / "elsewhere.pdf").write_bytes(b"%PDF someone else")
+    made = GenerationJobFactory(
+        kind="export", state="succeeded", result={"file": "export.pdf", "storage": "default", "count": 1}
+    )
+    elsewhere = GenerationJobFactory(
+        course_key="course-v1:Other+X+2026",
+        kind="export",
+        state="succeeded",
+        result={"file": "elsewhere.pdf", "storage": "default", "count": 1},
+    )
+
+    assert api.retire_user(learner.pk)["export_files"] == 1
+
+    assert not (tmp_path / "export.pdf").exists() and (tmp_path / "elsewhere.pdf").exists()
+    made.refresh_from_db()
+    assert (made.result["file"], made.result["removed"]) == ("", "retirement")
+    elsewhere.refresh_from_db()
+    assert elsewhere.result["file"] == "elsewhere.pdf"
+    assert api.retire_user(learner.pk)["export_files"] == 0
 
 
 def test_verify_web_certificate_and_pdf_then_show_no_name(course, learner):

@@ -168,7 +168,18 @@ class StopLmsCertificateGeneration(PipelineStep):
         grade: float,
         generation_mode: str,
     ) -> NoReturn:
-        """Always raise ``PreventCertificateCreation`` (logged): the LMS must not write the certificate."""
+        """
+        Always raise ``PreventCertificateCreation`` (logged): the LMS must not write the certificate.
+
+        Before that, the learner's entries in the LMS's lists are mirrored: the v2 re-validation endpoint lifts the
+        LMS's invalidation with a queryset ``update`` (no signal) and then asks the LMS to generate, so this is
+        where that lift is heard. A failure there is logged: this step must raise the filter's exception whatever
+        happens, or the LMS would generate.
+        """
+        try:
+            api.lms_lists_changed(user.id, course_key)
+        except Exception:
+            log.exception("cert_manager: mirroring the LMS's lists of user %s in %s failed", user.id, course_key)
         log.info(
             "cert_manager: LMS certificate generation for user %s in %s stopped", getattr(user, "id", None), course_key
         )

@@ -269,6 +269,10 @@ def test_every_lms_settings_module_gets_the_edx_platform_adapter_and_the_filter_
 # --- the temporary score, inside the LMS ---------------------------------------------------------------------
 
 
+#: What ``GeneratedCertificate.save()`` of a passing row sends (openedx-platform 2579a6d6, models.py).
+SAVED_PASSING = {"COURSE_CERT_CHANGED": 1, "CERTIFICATE_CHANGED": 1, "COURSE_CERT_AWARDED": 1, "CERTIFICATE_CREATED": 1}
+
+
 def test_85_95_40_our_certificate_and_the_lms_record_agree_at_every_step(course, course_key, heard, on_commit):
     learner = make_user("bilbo")
     on_commit(enroll, learner, course_key)
@@ -279,7 +283,7 @@ def test_85_95_40_our_certificate_and_the_lms_record_agree_at_every_step(course,
     assert (row.status, row.grade, row.mode, row.name) == ("downloadable", "0.85", "verified", "Bilbo Baggins")
     assert row.verify_uuid == cert.verify_uuid.hex and len(row.verify_uuid) == 32
     assert row.download_url.endswith(f"/cert_manager/certificates/{cert.verify_uuid}.pdf")
-    assert heard.counts() == {"COURSE_CERT_CHANGED": 1, "COURSE_CERT_AWARDED": 1, "CERTIFICATE_CREATED": 1}
+    assert heard.counts() == SAVED_PASSING, "what save() of a passing row sends"
     [award] = heard.calls["COURSE_CERT_AWARDED"]
     assert (award["user"], award["course_key"], award["mode"], award["status"]) == (
         learner,
@@ -293,7 +297,7 @@ def test_85_95_40_our_certificate_and_the_lms_record_agree_at_every_step(course,
     cert, row = ours(learner, course_key), lms_certificate(learner, course_key)
     assert (cert.status, cert.grade, cert.revision) == ("downloadable", 0.95, 2)
     assert (row.status, row.grade, row.verify_uuid) == ("downloadable", "0.95", cert.verify_uuid.hex)
-    assert heard.counts() == {"COURSE_CERT_CHANGED": 1, "CERTIFICATE_CHANGED": 1}, "no second award for a new grade"
+    assert heard.counts() == SAVED_PASSING, "save() of a passing row awards again: programs rely on it"
     heard.reset()
 
     on_commit(grade_update, learner, course_key, 0.40)
@@ -301,7 +305,12 @@ def test_85_95_40_our_certificate_and_the_lms_record_agree_at_every_step(course,
     assert (cert.status, cert.grade, cert.revision) == ("notpassing", 0.4, 3)
     assert (row.status, row.grade, row.download_url) == ("notpassing", "0.4", "")
     assert row.verify_uuid == cert.verify_uuid.hex, "the same certificate, revoked"
-    assert heard.counts() == {"COURSE_CERT_CHANGED": 1, "COURSE_CERT_REVOKED": 1, "CERTIFICATE_REVOKED": 1}
+    assert heard.counts() == {
+        "COURSE_CERT_CHANGED": 1,
+        "CERTIFICATE_CHANGED": 1,
+        "COURSE_CERT_REVOKED": 1,
+        "CERTIFICATE_REVOKED": 1,
+    }, "what mark_notpassing() (_revoke_certificate) sends"
     # the LMS's history of its row has every state, as save() would have recorded it
     assert list(row.history.order_by("history_id").values_list("history_type", "status", "grade")) == [
         ("+", "downloadable", "0.85"),
@@ -327,15 +336,15 @@ def test_the_lms_failing_grade_handler_no_longer_revokes_what_the_plugin_keeps(c
 
 
 def test_a_change_the_lms_makes_to_its_row_is_put_back(course, course_key, heard, on_commit):
-    """Whatever else writes GeneratedCertificate (an LMS handler, the admin): the next reconcile repairs it."""
+    """A write the plugin repairs (generation_handler's mark_notpassing): the next reconcile puts its row back."""
     learner = make_user("pippin")
     on_commit(enroll, learner, course_key)
     on_commit(grade_update, learner, course_key, 0.9)
     heard.reset()
     row = lms_certificate(learner, course_key)
-    on_commit(row.invalidate, mode="verified", source="somewhere in the LMS")  # save() + its own signals
+    on_commit(row.mark_notpassing, mode="verified", grade=0.9, source="certificate_generation")  # save() + signals
     assert lms_certificate(learner, course_key).status == "downloadable", "repaired after that commit"
-    # the LMS announced its revocation itself (save()); the repair is announced once, as an award
+    # the LMS announced its revocation itself (save()); the repair is announced as the save() that makes it
     assert heard.counts()["COURSE_CERT_REVOKED"] == 1 and heard.counts()["COURSE_CERT_AWARDED"] == 1
     assert heard.counts()["CERTIFICATE_CREATED"] == 1
 

@@ -67,6 +67,18 @@ SESSION_COOKIE_NAME = "sessionid"
 
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
+
+def make_mako_template_dirs(settings):
+    """
+    The Mako backend's ``DIRS``: ``settings.MAKO_TEMPLATE_DIRS_BASE`` itself (not a copy), as edx-platform returns it.
+
+    edx-platform first inserts each comprehensive theme's templates directory at index 0 (theming: omitted here).
+    So a plugin that appends to ``MAKO_TEMPLATE_DIRS_BASE`` in place from its settings hook reaches the lookup
+    ``EdxMakoConfig.ready`` builds; an app's own ``templates`` directory never does (``APP_DIRS`` is off).
+    """
+    return settings.MAKO_TEMPLATE_DIRS_BASE
+
+
 TEMPLATES = [
     {
         "NAME": "django",
@@ -87,21 +99,11 @@ TEMPLATES = [
         # Don't look for template source files inside installed applications.
         "APP_DIRS": False,
         # Instead, look for template source files in these dirs.
-        "DIRS": Derived(lambda settings: make_mako_template_dirs(settings)),
+        "DIRS": Derived(make_mako_template_dirs),
         "OPTIONS": {"context_processors": Derived(lambda settings: settings.CONTEXT_PROCESSORS), "debug": False},
     },
 ]
 
-
-def make_mako_template_dirs(settings):
-    """
-    The Mako backend's ``DIRS``: ``settings.MAKO_TEMPLATE_DIRS_BASE`` itself (not a copy), as edx-platform returns it.
-
-    edx-platform first inserts each comprehensive theme's templates directory at index 0 (theming: omitted here).
-    So a plugin that appends to ``MAKO_TEMPLATE_DIRS_BASE`` in place from its settings hook reaches the lookup
-    ``EdxMakoConfig.ready`` builds; an app's own ``templates`` directory never does (``APP_DIRS`` is off).
-    """
-    return settings.MAKO_TEMPLATE_DIRS_BASE
 
 CONTEXT_PROCESSORS = [
     "django.template.context_processors.request",

@@ -29,7 +29,7 @@ Also ``CertificateAllowlist``, ``CertificateInvalidation`` (both with history) a
 ``CertificateGenerationConfiguration`` (edx-platform: a config_models ConfigurationModel; here a table with
 ``enabled``/``change_date`` whose ``current()`` is the latest row, or an unsaved disabled one).
 
-Omitted: name-affirmation verified names, the ``edx.certificate.revoked`` tracking event, milestones, the other
+Omitted: the ``edx.certificate.revoked`` tracking event, milestones, the other
 certificate models (templates, HTML view configuration, example certificates, generation history/course settings).
 """
 
@@ -48,7 +48,7 @@ from openedx_events.learning.signals import CERTIFICATE_CHANGED, CERTIFICATE_CRE
 from simple_history.models import HistoricalRecords
 
 from common.djangoapps.course_modes.models import CourseMode
-from common.djangoapps.student.models import CourseEnrollment, UserProfile
+from common.djangoapps.student.models import CourseEnrollment
 from lms.djangoapps.certificates.data import CertificateStatuses
 from openedx.core.djangoapps.signals.signals import COURSE_CERT_AWARDED, COURSE_CERT_CHANGED, COURSE_CERT_REVOKED
 
@@ -280,11 +280,10 @@ class GeneratedCertificate(models.Model):
         )
 
     def _get_preferred_certificate_name(self, user):
-        """The user's profile name, or '' (edx-platform may prefer a verified name; omitted)."""
-        name_to_use = UserProfile.objects.filter(user_id=user.id).values_list("name", flat=True).first()
-        if not name_to_use:
-            name_to_use = ""
-        return name_to_use
+        """Copy of ``get_preferred_certificate_name`` from utils.py (edx-platform's own comment)."""
+        from lms.djangoapps.certificates.utils import get_preferred_certificate_name
+
+        return get_preferred_certificate_name(user)
 
     def is_valid(self):
         """Return True if certificate is valid else return False."""
@@ -377,3 +376,46 @@ class CertificateGenerationConfiguration(models.Model):
     def current(cls):
         """The latest configuration row, or an unsaved disabled one."""
         return cls.objects.order_by("-change_date", "-id").first() or cls(enabled=False)
+
+
+# Copied from lms/djangoapps/certificates/models.py at openedx/openedx-platform
+# 2579a6d6aca7f65e8dbdda58066f294790808986 (fields, Meta, the three classmethods). Its writes are
+# ``update_or_create`` (``set_self_generation_enabled_for_course``): a post_save each time.
+class CertificateGenerationCourseSetting(TimeStampedModel):
+    """Enable or disable certificate generation for a particular course (self-generation by learners)."""
+
+    course_key = CourseKeyField(max_length=255, db_index=True)
+    self_generation_enabled = models.BooleanField(default=False)
+    language_specific_templates_enabled = models.BooleanField(default=False)
+    include_hours_of_effort = models.BooleanField(default=None, null=True)
+
+    class Meta:
+        get_latest_by = "created"
+        app_label = "certificates"
+
+    def __str__(self):
+        return f"Certificate Generation Course Setting: {self.course_key}, {self.self_generation_enabled}"
+
+    @classmethod
+    def get(cls, course_key):
+        """The latest setting of the course, or None."""
+        try:
+            return cls.objects.filter(course_key=course_key).latest()
+        except cls.DoesNotExist:
+            return None
+
+    @classmethod
+    def is_self_generation_enabled_for_course(cls, course_key):
+        """Whether learners may generate their own certificates in the course."""
+        try:
+            latest = cls.objects.filter(course_key=course_key).latest()
+        except cls.DoesNotExist:
+            return False
+        else:
+            return latest.self_generation_enabled
+
+    @classmethod
+    def set_self_generation_enabled_for_course(cls, course_key, is_enabled):
+        """Enable or disable self-generated certificates for a course (``update_or_create``)."""
+        default = {"self_generation_enabled": is_enabled}
+        CertificateGenerationCourseSetting.objects.update_or_create(course_key=course_key, defaults=default)

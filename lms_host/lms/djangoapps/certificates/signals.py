@@ -8,15 +8,22 @@ Reproduced exactly: ``listen_for_passing_grade`` (behind the ``certificates.auto
 generation through ``generate_certificate_task``, which runs the ``CertificateCreationRequested`` filter, its
 ``CertificateGenerationNotAllowed`` caught and logged) and ``_listen_for_failing_grade`` (NOT behind the switch or
 the filter: a passing ``GeneratedCertificate`` of a learner off the LMS's allowlist is ``mark_notpassing()``-ed).
-Omitted: pacing, allowlist-append, ID-verification, enrollment-track and exam-rejection handlers.
+Also reproduced exactly (same commit): ``_listen_for_enrollment_mode_change`` (``ENROLLMENT_TRACK_UPDATED``, not
+behind the switch: generation through ``generate_certificate_task`` when the new mode is certificate-eligible) and
+``handle_exam_attempt_rejected_event`` (openedx-events ``EXAM_ATTEMPT_REJECTED``: ``certificates.api
+.invalidate_certificate(user_id, course_key, source='exam_event')``, which ``invalidate()``-s the row and creates no
+``CertificateInvalidation``). Omitted: pacing, allowlist-append and ID-verification handlers.
 """
 
 import logging
 
 from django.dispatch import receiver
+from openedx_events.learning.signals import EXAM_ATTEMPT_REJECTED
 
+from common.djangoapps.course_modes import api as modes_api
 from common.djangoapps.student.models import CourseEnrollment
-from lms.djangoapps.certificates.api import auto_certificate_generation_enabled
+from common.djangoapps.student.signals import ENROLLMENT_TRACK_UPDATED
+from lms.djangoapps.certificates.api import auto_certificate_generation_enabled, invalidate_certificate
 from lms.djangoapps.certificates.data import CertificateStatuses
 from lms.djangoapps.certificates.generation_handler import (
     CertificateGenerationNotAllowed,
@@ -76,3 +83,34 @@ def _listen_for_failing_grade(sender, user, course_id, grade, **kwargs):
             enrollment_mode, __ = CourseEnrollment.enrollment_mode_for_user(user, course_id)
             cert.mark_notpassing(mode=enrollment_mode, grade=grade.percent, source="notpassing_signal")
             log.info(f"Certificate marked not passing for {user.id} : {course_id} via failing grade")
+
+
+@receiver(ENROLLMENT_TRACK_UPDATED)
+def _listen_for_enrollment_mode_change(sender, user, course_key, mode, **kwargs):
+    """
+    Listen for the signal indicating that a user's enrollment mode has changed.
+
+    If possible, grant the user a course certificate. Note that we intentionally do not revoke certificates here,
+    even if the user has moved to the audit track.
+    """
+    if modes_api.is_eligible_for_certificate(mode):
+        try:
+            return generate_certificate_task(user, course_key)
+        except CertificateGenerationNotAllowed:
+            log.exception(
+                "Certificate generation not allowed for user %s in course %s",
+                str(user),
+                course_key,
+            )
+            return False
+
+
+@receiver(EXAM_ATTEMPT_REJECTED)
+def handle_exam_attempt_rejected_event(sender, signal, **kwargs):
+    """Consume `EXAM_ATTEMPT_REJECTED` events from the event bus: invalidate the learner's certificate."""
+    event_data = kwargs.get("exam_attempt")
+    user_data = event_data.student_user
+    course_key = event_data.course_key
+
+    # Note that the course_key is the same as the course_id, just a different name
+    invalidate_certificate(user_data.id, course_key, source="exam_event")

@@ -8,9 +8,12 @@ Reproduced with edx-platform's names: ``render_cert_by_uuid(request, certificate
 status=downloadable)`` (else Http404) and calls ``render_html_view(request, str(certificate.course_id),
 certificate)``. ``render_html_view(request, course_id, certificate=None)`` (the user is ``certificate.user``, else
 ``request.user``) renders the invalid page when ``CERTIFICATES_HTML_VIEW`` is off, the course is unknown, the
-course's ``cert_html_view_enabled`` is off, the user has no downloadable certificate or there is no active
-configuration; otherwise it builds the context and runs ``CertificateRenderStarted.run_filter(context=context,
-custom_template=custom_template)`` exactly as edx-platform does:
+course's ``cert_html_view_enabled`` is off, no learner may see the course's certificates yet
+(``certificates_viewable_for_course(course_overview)``: its display behavior, available date, end, pacing), the
+user has no downloadable certificate, or the course has no active web certificate configuration
+(``get_active_web_certificate(course, preview_mode)``: the course's ``certificates`` field); otherwise it builds
+the context and runs ``CertificateRenderStarted.run_filter(context=context, custom_template=custom_template)``
+exactly as edx-platform does:
 
 * ``RenderAlternativeInvalidCertificate`` -> the invalid page rendered from ``exc.template_name`` or
   ``certificates/invalid.html``;

@@ -13,6 +13,10 @@ Reproduced with edx-platform's field names and types: ``id`` (CourseKeyField pri
 Fields without a default in edx-platform (version, display_number_with_default, display_org_with_default,
 cert names) get defaults here so tests can create rows directly.
 
+Host-only: ``certificates``, a read-only property standing for the course block's ``certificates`` field (the
+host's ``get_course_by_id`` hands out the overview, and ``get_active_web_certificate`` reads that field from the
+course); it holds one active configuration when ``has_any_active_web_certificate`` is true, else nothing.
+
 Omitted: building overviews from the modulestore (``load_from_module_store``: an unknown course simply does not
 exist here), ``_location``, images, tabs, and the catalog/proctoring/entrance-exam fields.
 """
@@ -104,6 +108,35 @@ class CourseOverview(TimeStampedModel):
     def pacing(self):
         """'self' or 'instructor'."""
         return "self" if self.self_paced else "instructor"
+
+    @property
+    def certificates(self):
+        """
+        Host-only: the course block's ``certificates`` field, derived from ``has_any_active_web_certificate``.
+
+        edx-platform: a Dict field of ``CourseBlock`` (xmodule/course_block.py at openedx/edx-platform
+        03f00d535e0a5d5c1831c33dfea7441ed0a2d2fd, "Certificate Configuration"), written by Studio's Settings →
+        Certificates page: ``{"certificates": [...]}``, each configuration as ``CertificateManager.parse`` /
+        ``assign_id`` store it (cms/djangoapps/contentstore/views/certificate_manager.py at openedx/openedx-platform
+        5af5f01fa9480258a5001852cd7498fe3e4cd2fb: ``id`` from 100, ``name``, ``description``, ``is_active``,
+        ``version`` 1, ``signatories``, ``editing``; ``course_title`` optional). ``CourseOverview._create_or_update``
+        (this file's commit) stores ``has_any_active_web_certificate = (get_active_web_certificate(course) is not
+        None)``; the host, which has no course blocks, goes the other way: one active configuration when that field
+        is true, else ``{}``. So a course with only an inactive configuration (previewable in Studio) cannot be
+        expressed here.
+        """
+        if not self.has_any_active_web_certificate:
+            return {}
+        configuration = {
+            "id": 100,
+            "name": "Certificate",
+            "description": "",
+            "is_active": True,
+            "version": 1,
+            "signatories": [],
+            "editing": False,
+        }
+        return {"certificates": [configuration]}
 
     @property
     def location(self):

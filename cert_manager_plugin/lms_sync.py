@@ -1,0 +1,150 @@
+"""
+The LMS's own writes flow into the plugin: one truth whichever page the course team uses.
+
+Inside the LMS, its certificate row, its allowlist and invalidation lists and its self-generation setting can be
+written by the LMS itself: the instructor MFE's built-in Certificates page (v2 endpoints), the legacy dashboard's
+(v1), a rejected proctored exam, the LMS's generator. ``receivers`` connects the Django model signals of those writes
+(``lms.connect_lms_writes``) to the functions here. What each upstream write path means to the plugin, honoured or
+repaired, is decided in docs/decisions/0007-lms-write-paths.rst:
+
+* an ``invalidate()`` of the LMS's row (status ``unavailable``) is an invalidation: the LMS's own list entry when it
+  has one (its notes), else the row itself (``ListSource.LMS_CERTIFICATE``: a rejected proctored exam through
+  ``certificates.api.invalidate_certificate``); except while the learner is still on the LMS's allowlist, which is
+  ``remove_allowlist_entry`` (the entry's deletion follows and says what happened);
+* the LMS's allowlist and invalidation list are mirrored (``ListSource.LMS_LIST``): an entry added there is added
+  here, one lifted or removed there is lifted or removed here, if it came from there;
+* its course setting ``self_generation_enabled`` becomes ours;
+* any other write to its row (``mark_notpassing``, ``mark_unverified``, a generation) is repaired: the learner is
+  reconciled and the row shows the plugin's certificate again;
+* a profile save may change the printed name: the learner's certificates are reconciled (a new revision).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import lms
+from .data import CertificateStatus, ListSource, Source
+from .models import Certificate, CertificateException, CertificateInvalidation, CourseCertificateSettings
+from .reconcile import learner_changed, reconcile_learner
+
+if TYPE_CHECKING:
+    from opaque_keys.edx.keys import CourseKey
+
+log = logging.getLogger(__name__)
+
+#: The status ``GeneratedCertificate.invalidate()`` writes.
+LMS_INVALIDATED = "unavailable"
+
+
+def lms_certificate_saved(user_id: int, course_key: CourseKey, status: str) -> None:
+    """The LMS saved its certificate row itself: honour an invalidation, repair anything else."""
+    if status == LMS_INVALIDATED:
+        lists = lms.backend().lms_learner_lists(course_key, user_id)
+        if lists.invalidated:
+            _ensure_invalidation(user_id, course_key, lists.invalidation_notes, ListSource.LMS_LIST)
+        elif not lists.allowlisted:
+            notes = _("Invalidated in the LMS (for example, a rejected proctored exam attempt).")
+            _ensure_invalidation(user_id, course_key, notes, ListSource.LMS_CERTIFICATE)
+        else:
+            log.info(
+                "cert_manager: LMS invalidation of allowlisted user %s in %s: its removal follows", user_id, course_key
+            )
+    _reconcile(user_id, course_key, Source.LMS)
+
+
+def lms_lists_changed(user_id: int, course_key: CourseKey) -> None:
+    """The LMS's allowlist or invalidation list may have changed for the learner: mirror it, then reconcile."""
+    lists = lms.backend().lms_learner_lists(course_key, user_id)
+    with transaction.atomic():
+        _mirror_allowlist(user_id, course_key, lists)
+        if lists.invalidated:
+            _ensure_invalidation(user_id, course_key, lists.invalidation_notes, ListSource.LMS_LIST)
+        else:
+            _lift_lms_invalidation(user_id, course_key)
+    _reconcile(user_id, course_key, Source.LMS)
+
+
+def lms_self_generation_changed(course_key: CourseKey, enabled: bool) -> None:
+    """The LMS's ``CertificateGenerationCourseSetting.self_generation_enabled`` of the course becomes ours."""
+    row, _created = CourseCertificateSettings.objects.get_or_create(course_key=course_key)
+    if row.self_generation_enabled != bool(enabled):
+        row.self_generation_enabled = bool(enabled)
+        row.save(update_fields=["self_generation_enabled", "modified"])
+
+
+def name_may_have_changed(user_id: int) -> list[str]:
+    """The printed name of the learner may have changed: reconcile each certificate that shows another."""
+    name = lms.backend().display_names([user_id]).get(user_id, "")
+    courses = list(
+        Certificate.objects.filter(user_id=user_id)
+        .exclude(name=name)
+        .exclude(status=CertificateStatus.DELETED)
+        .values_list("course_key", flat=True)
+    )
+    for course_key in courses:
+        learner_changed(user_id, course_key, Source.NAME_CHANGE)
+    return [str(c) for c in courses]
+
+
+def _reconcile(user_id: int, course_key: CourseKey, source: str) -> None:
+    """Reconcile now when the learner has a certificate (keeps the LMS row true at once), else mark them pending."""
+    if Certificate.objects.filter(user_id=user_id, course_key=course_key).exists():
+        reconcile_learner(user_id, course_key, source=source)
+    else:
+        learner_changed(user_id, course_key, source)
+
+
+def _certificate(user_id: int, course_key: CourseKey) -> Certificate | None:
+    """The learner's certificate, seeded from the LMS's row (same verify id) when the plugin has none yet."""
+    cert = Certificate.objects.filter(user_id=user_id, course_key=course_key).first()
+    if cert is not None:
+        return cert
+    row = lms.backend().lms_certificate(course_key, user_id)
+    if row is None:
+        return None
+    from .jobs import seed_from_lms  # the backfill's seeding, for one learner
+
+    seed_from_lms(course_key, certificates=[row], allowlist=[])
+    return Certificate.objects.filter(user_id=user_id, course_key=course_key).first()
+
+
+def _ensure_invalidation(user_id: int, course_key: CourseKey, notes: str, source: ListSource) -> None:
+    """An active invalidation of the learner's certificate, from ``source`` (notes kept in step with the LMS's)."""
+    cert = _certificate(user_id, course_key)
+    if cert is None:
+        return
+    active = CertificateInvalidation.objects.filter(certificate=cert, active=True).first()
+    if active is None:
+        CertificateInvalidation.objects.create(certificate=cert, notes=notes or "", source=source)
+    elif source == ListSource.LMS_LIST and active.source != ListSource.COURSE_TEAM:
+        # the LMS's list entry: its notes win over ours or over the row's own invalidation it explains
+        if (active.source, active.notes) != (source, notes or ""):
+            active.source, active.notes = source, notes or ""
+            active.save(update_fields=["source", "notes", "modified"])
+
+
+def _lift_lms_invalidation(user_id: int, course_key: CourseKey) -> None:
+    """The LMS lifted its list entry: lift ours that mirrors it (never one the course team made here)."""
+    CertificateInvalidation.objects.filter(
+        certificate__user_id=user_id, certificate__course_key=course_key, active=True, source=ListSource.LMS_LIST
+    ).update(active=False, revalidated_at=timezone.now(), modified=timezone.now())
+
+
+def _mirror_allowlist(user_id: int, course_key: CourseKey, lists: lms.LmsLearnerLists) -> None:
+    """Add, update or remove the learner's exception that mirrors the LMS's allowlist entry."""
+    mine = CertificateException.objects.filter(user_id=user_id, course_key=course_key).first()
+    if lists.allowlisted and mine is None:
+        CertificateException.objects.create(
+            user_id=user_id, course_key=course_key, notes=lists.allowlist_notes, source=ListSource.LMS_LIST
+        )
+    elif lists.allowlisted and mine.source == ListSource.LMS_LIST and mine.notes != lists.allowlist_notes:
+        mine.notes = lists.allowlist_notes
+        mine.save(update_fields=["notes", "modified"])
+    elif not lists.allowlisted and mine is not None and mine.source == ListSource.LMS_LIST:
+        mine.delete()
