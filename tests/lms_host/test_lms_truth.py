@@ -171,7 +171,7 @@ def _invalidated(user, course_key) -> list[tuple]:
     )
 
 
-def test_a_rejected_proctored_exam_invalidates_for_good(course, course_key, on_commit):
+def test_a_rejected_proctored_exam_invalidates_for_good(client, course, course_key, on_commit):
     """EXAM_ATTEMPT_REJECTED → certificates.api.invalidate_certificate → invalidate(): no later grade undoes it."""
     from opaque_keys.edx.keys import UsageKey
     from openedx_events.learning.data import ExamAttemptData, UserData, UserPersonalData
@@ -194,6 +194,10 @@ def test_a_rejected_proctored_exam_invalidates_for_good(course, course_key, on_c
         on_commit(grade_update, cheat, course_key, percent)
         assert ours(cheat, course_key).status == "unavailable"
         assert lms_certificate(cheat, course_key).status == "unavailable"
+    client.force_login(make_user("eru", is_staff=True))  # the panel's list says where it came from
+    [entry] = client.get(f"/api/cert_manager/v1/courses/{COURSE_ID}/invalidations").json()["results"]
+    assert (entry["username"], entry["source"]) == ("gollum", "lms_certificate")
+    assert entry["source_label"].startswith("Invalidated in the LMS")
 
 
 def test_an_lms_invalidation_is_ours_with_its_notes_and_lifting_it_there_lifts_ours(course, course_key, on_commit):

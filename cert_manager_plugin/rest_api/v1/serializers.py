@@ -11,7 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cert_manager_plugin import api
+from cert_manager_plugin import api, labels
 from cert_manager_plugin.data import (
     ALL_MODES,
     GROUP_STATUS,
@@ -296,6 +296,12 @@ class ExceptionSerializer(serializers.Serializer):
     certificate_generated = serializers.DateTimeField(allow_null=True, default=None)
     notes = serializers.CharField()
     granted_by = serializers.CharField(source="granted_by.username", allow_null=True, default=None)
+    source = serializers.CharField(help_text="course_team, or lms_list: the LMS's own allowlist put them there.")
+    source_label = serializers.SerializerMethodField(help_text="Who put them on the list, in words.")
+
+    def get_source_label(self, obj: api.CertificateException) -> str:
+        """Who put the learner on the list, in words."""
+        return str(labels.label(labels.LIST_SOURCE_LABELS, obj.source))
 
     def get_name(self, obj: api.CertificateException) -> str:
         """The learner's full name (the LMS's profile name inside the LMS), else the username."""
@@ -315,6 +321,15 @@ class InvalidationSerializer(serializers.Serializer):
     active = serializers.BooleanField()
     revalidated_by = serializers.CharField(source="revalidated_by.username", allow_null=True, default=None)
     revalidated_at = serializers.DateTimeField(allow_null=True)
+    source = serializers.CharField(
+        help_text="course_team; lms_list (the LMS's invalidation list); lms_certificate (the LMS invalidated its "
+        "certificate itself, e.g. a rejected proctored exam attempt)."
+    )
+    source_label = serializers.SerializerMethodField(help_text="Who invalidated it, in words.")
+
+    def get_source_label(self, obj: api.CertificateInvalidation) -> str:
+        """Who invalidated the certificate, in words."""
+        return str(labels.label(labels.LIST_SOURCE_LABELS, obj.source))
 
 
 class BulkFileSerializer(serializers.Serializer):

@@ -715,7 +715,7 @@
           h("td", {}, [entry.email || ""]),
           h("td", {}, [time(entry.granted) || ""]),
           h("td", {}, exceptionCertificateCell(entry, learners)),
-          h("td", { className: "cm-notes" }, [entry.notes || ""]),
+          h("td", { className: "cm-notes" }, sourced(entry)),
           h("td", { className: "cm-row-actions" }, [remove])
         ]);
       }), gettext("Nobody is on the exception list."), 6);
@@ -801,6 +801,15 @@
     });
   });
 
+  // The notes of a list entry, with where it came from when that is the LMS (its own list, or its own invalidation).
+  function sourced(entry) {
+    var notes = [entry.notes || ""];
+    if (entry.source && entry.source !== "course_team") {
+      notes.unshift(h("span", { className: "cm-source" }, [entry.source_label]), " ");
+    }
+    return notes;
+  }
+
   // --- invalidations ---------------------------------------------------------------------------------------
   function loadInvalidations() {
     return api("GET", "invalidations?page_size=500").then(function (data) {
@@ -812,9 +821,9 @@
         }, [gettext("Re-validate")]) : null;
         return h("tr", { "data-username": entry.username }, [
           h("td", {}, [who]),
-          h("td", {}, [entry.invalidated_by || ""]),
+          h("td", {}, [entry.invalidated_by || (entry.source !== "course_team" ? entry.source_label : "")]),
           h("td", {}, [time(entry.created) || ""]),
-          h("td", { className: "cm-notes" }, [entry.notes || ""]),
+          h("td", { className: "cm-notes" }, sourced(entry)),
           h("td", { className: "cm-row-actions" }, [action])
         ]);
       }), gettext("No certificate is invalidated."), 5);
