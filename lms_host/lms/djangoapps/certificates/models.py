@@ -30,8 +30,8 @@ Also ``CertificateAllowlist``, ``CertificateInvalidation`` (both with history) a
 ``enabled``/``change_date`` whose ``current()`` is the latest row, or an unsaved disabled one).
 
 And ``CertificateGenerationCourseSetting`` (the course's self-generation switch, at
-2579a6d6aca7f65e8dbdda58066f294790808986). ``_get_preferred_certificate_name`` calls ``utils.get_preferred_certificate_name``
-(the verified name when name affirmation says so).
+2579a6d6aca7f65e8dbdda58066f294790808986). ``_get_preferred_certificate_name`` calls
+``utils.get_preferred_certificate_name`` (the verified name when name affirmation says so).
 
 Omitted: the ``edx.certificate.revoked`` tracking event, milestones, the other certificate models (templates, HTML
 view configuration, example certificates, generation history, date overrides).
