@@ -73,7 +73,7 @@ def remove_export_files(user_id: int) -> int:
     courses = Certificate.objects.filter(user_id=user_id).values("course_key")
     jobs = GenerationJob.objects.filter(kind=JobKind.EXPORT, state=JobState.SUCCEEDED, course_key__in=courses)
     removed = 0
-    for job in jobs.iterator():
+    for job in list(jobs):  # a handful of export jobs per course (no server-side cursor)
         if not (job.result or {}).get("file"):
             continue
         stored = stored_export(job.result)
