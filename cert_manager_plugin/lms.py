@@ -655,16 +655,16 @@ class EdxPlatformBackend(StandaloneBackend):
         from lms.djangoapps.certificates.models import CertificateAllowlist, CertificateInvalidation
 
         allowed = CertificateAllowlist.objects.filter(course_id=course_key, user_id=user_id, allowlist=True)
-        allow_notes = allowed.values_list("notes", flat=True).first()
+        allow = allowed.values_list("notes").first()  # ("notes",), (None,) or None: one read each
         invalid = CertificateInvalidation.objects.filter(
             generated_certificate__course_id=course_key, generated_certificate__user_id=user_id, active=True
         )
-        invalid_notes = invalid.values_list("notes", flat=True).first()
+        invalidation = invalid.values_list("notes").first()
         return LmsLearnerLists(
-            allowlisted=allow_notes is not None or allowed.exists(),
-            allowlist_notes=allow_notes or "",
-            invalidated=invalid_notes is not None or invalid.exists(),
-            invalidation_notes=invalid_notes or "",
+            allowlisted=allow is not None,
+            allowlist_notes=(allow or ("",))[0] or "",
+            invalidated=invalidation is not None,
+            invalidation_notes=(invalidation or ("",))[0] or "",
         )
 
     def lms_certificate(self, course_key: CourseKey, user_id: int) -> LmsCertificateRow | None:

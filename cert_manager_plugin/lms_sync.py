@@ -58,16 +58,23 @@ def lms_certificate_saved(user_id: int, course_key: CourseKey, status: str) -> N
     _reconcile(user_id, course_key, Source.LMS)
 
 
-def lms_lists_changed(user_id: int, course_key: CourseKey) -> None:
-    """The LMS's allowlist or invalidation list may have changed for the learner: mirror it, then reconcile."""
+def lms_lists_changed(user_id: int, course_key: CourseKey) -> bool:
+    """
+    The LMS's allowlist or invalidation list may have changed for the learner: mirror it; reconcile if ours changed.
+
+    Four statements when nothing changed (the creation filter calls it on every LMS generation attempt, i.e. on every
+    passing grade update while the LMS's auto-generation switch is on). True when ours changed.
+    """
     lists = lms.backend().lms_learner_lists(course_key, user_id)
     with transaction.atomic():
-        _mirror_allowlist(user_id, course_key, lists)
+        changed = _mirror_allowlist(user_id, course_key, lists)
         if lists.invalidated:
-            _ensure_invalidation(user_id, course_key, lists.invalidation_notes, ListSource.LMS_LIST)
+            changed |= _ensure_invalidation(user_id, course_key, lists.invalidation_notes, ListSource.LMS_LIST)
         else:
-            _lift_lms_invalidation(user_id, course_key)
-    _reconcile(user_id, course_key, Source.LMS)
+            changed |= _lift_lms_invalidation(user_id, course_key)
+    if changed:
+        _reconcile(user_id, course_key, Source.LMS)
+    return changed
 
 
 def lms_self_generation_changed(course_key: CourseKey, enabled: bool) -> None:
@@ -114,37 +121,45 @@ def _certificate(user_id: int, course_key: CourseKey) -> Certificate | None:
     return Certificate.objects.filter(user_id=user_id, course_key=course_key).first()
 
 
-def _ensure_invalidation(user_id: int, course_key: CourseKey, notes: str, source: ListSource) -> None:
-    """An active invalidation of the learner's certificate, from ``source`` (notes kept in step with the LMS's)."""
+def _ensure_invalidation(user_id: int, course_key: CourseKey, notes: str, source: ListSource) -> bool:
+    """An active invalidation of the learner's certificate, from ``source``; True when ours changed."""
     cert = _certificate(user_id, course_key)
     if cert is None:
-        return
+        return False
     active = CertificateInvalidation.objects.filter(certificate=cert, active=True).first()
     if active is None:
         CertificateInvalidation.objects.create(certificate=cert, notes=notes or "", source=source)
-    elif source == ListSource.LMS_LIST and active.source != ListSource.COURSE_TEAM:
-        # the LMS's list entry: its notes win over ours or over the row's own invalidation it explains
+        return True
+    # the LMS's list entry: its notes win over those of its mirror or of the row's own invalidation it explains
+    if source == ListSource.LMS_LIST and active.source != ListSource.COURSE_TEAM:
         if (active.source, active.notes) != (source, notes or ""):
             active.source, active.notes = source, notes or ""
             active.save(update_fields=["source", "notes", "modified"])
+    return False
 
 
-def _lift_lms_invalidation(user_id: int, course_key: CourseKey) -> None:
-    """The LMS lifted its list entry: lift ours that mirrors it (never one the course team made here)."""
-    CertificateInvalidation.objects.filter(
-        certificate__user_id=user_id, certificate__course_key=course_key, active=True, source=ListSource.LMS_LIST
-    ).update(active=False, revalidated_at=timezone.now(), modified=timezone.now())
+def _lift_lms_invalidation(user_id: int, course_key: CourseKey) -> bool:
+    """The LMS lifted its list entry: lift ours that mirrors it (never one made here); True when one was."""
+    now = timezone.now()
+    return bool(
+        CertificateInvalidation.objects.filter(
+            certificate__user_id=user_id, certificate__course_key=course_key, active=True, source=ListSource.LMS_LIST
+        ).update(active=False, revalidated_at=now, modified=now)
+    )
 
 
-def _mirror_allowlist(user_id: int, course_key: CourseKey, lists: lms.LmsLearnerLists) -> None:
-    """Add, update or remove the learner's exception that mirrors the LMS's allowlist entry."""
+def _mirror_allowlist(user_id: int, course_key: CourseKey, lists: lms.LmsLearnerLists) -> bool:
+    """Add, update or remove the exception that mirrors the LMS's allowlist entry; True when one came or went."""
     mine = CertificateException.objects.filter(user_id=user_id, course_key=course_key).first()
     if lists.allowlisted and mine is None:
         CertificateException.objects.create(
             user_id=user_id, course_key=course_key, notes=lists.allowlist_notes, source=ListSource.LMS_LIST
         )
-    elif lists.allowlisted and mine.source == ListSource.LMS_LIST and mine.notes != lists.allowlist_notes:
+        return True
+    if lists.allowlisted and mine.source == ListSource.LMS_LIST and mine.notes != lists.allowlist_notes:
         mine.notes = lists.allowlist_notes
         mine.save(update_fields=["notes", "modified"])
     elif not lists.allowlisted and mine is not None and mine.source == ListSource.LMS_LIST:
         mine.delete()
+        return True
+    return False

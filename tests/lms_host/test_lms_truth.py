@@ -417,3 +417,20 @@ def test_after_retirement_no_file_page_answer_or_history_row_names_the_learner(
     assert response.status_code == 200 and "Smeagol" not in page and "Smeagol" not in body
     on_commit(api.submit_job, course_key, "generate_all")  # no later job writes the name back
     assert ours(learner, course_key).name == "" and lms_certificate(learner, course_key).name == ""
+
+
+def test_mirroring_the_lms_lists_costs_four_statements_when_nothing_changed(course, course_key, on_commit):
+    """The creation filter mirrors on every LMS generation attempt (every passing grade with auto-generation on)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cert_manager_plugin import api
+
+    learner = make_user("elanor")
+    on_commit(enroll, learner, course_key)
+    on_commit(grade_update, learner, course_key, 0.9)
+    with CaptureQueriesContext(connection) as queries:
+        assert api.lms_lists_changed(learner.id, course_key) is False
+    statements = [q["sql"].split()[0] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    # the LMS's two lists, our exception, and the UPDATE that lifts no mirrored invalidation
+    assert statements == ["SELECT", "SELECT", "SELECT", "UPDATE"], statements
