@@ -29,7 +29,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import access, errors, lms, validation
+from . import access, errors, lms, lms_sync, validation
 from .data import ListSource
 from .models import CertificateException, CertificateInvalidation
 from .sql import column, table
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 HEADER_NAMES = frozenset({"username_or_email", "username", "email", "user", "username or email", "identifier"})
 NOTES_MAX = 10_000
 INSERT_CHUNK = 5_000
-INSERT_FIELDS = ("user", "course_key", "notes", "granted_by", "source", "created", "modified")
+INSERT_FIELDS = ("user", "course_key", "notes", "granted_by", "source", "in_lms", "created", "modified")
 
 
 class CsvEncodingError(errors.InvalidInput):
@@ -309,6 +309,7 @@ def import_exceptions(
         checks = _RowChecks(users, enrolled, listed, invalidated, reveal_accounts)
         new = _accept_rows(rows, checks, result, _row_values(course_key, getattr(granted_by, "pk", None), connection))
         _insert_all(connection, new)
+        lms_sync.push_exceptions(course_key, [row[0] for row in new])  # inside the LMS: its allowlist lists them too
     result.errors.sort(key=lambda e: e.line)
     return result
 
@@ -363,7 +364,7 @@ def _row_values(course_key: CourseKey, granted_by_id: int | None, connection: Ba
     now = meta.get_field("created").get_db_prep_value(timezone.now(), connection)
 
     def values(user_id: int, notes: str) -> tuple:
-        return (user_id, course_value, notes, granted_by_id, ListSource.COURSE_TEAM.value, now, now)
+        return (user_id, course_value, notes, granted_by_id, ListSource.COURSE_TEAM.value, False, now, now)
 
     return values
 

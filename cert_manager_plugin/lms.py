@@ -365,6 +365,16 @@ class StandaloneBackend:
         """Standalone: no LMS history table."""
         return 0
 
+    def push_allowlist(self, course_key: CourseKey, entries: Mapping[int, str | None]) -> set[int]:
+        """Standalone: no LMS allowlist to write. Nothing pushed."""
+        return set()
+
+    def push_invalidation(
+        self, course_key: CourseKey, user_id: int, notes: str | None, invalidated_by: int | None
+    ) -> bool:
+        """Standalone: no LMS invalidation list to write. Nothing pushed."""
+        return False
+
     def silence_lms_certificate_handlers(self) -> list[str]:
         """Standalone: the LMS's certificate handlers do not exist."""
         return []
@@ -675,6 +685,73 @@ class EdxPlatformBackend(StandaloneBackend):
         if not rows.exists():
             return None
         return next(self._lms_certificate_rows(course_key, rows, user_id), None)
+
+    def push_allowlist(self, course_key: CourseKey, entries: Mapping[int, str | None]) -> set[int]:
+        """
+        Make the LMS's ``CertificateAllowlist`` show the plugin's exception list for these learners, set-based.
+
+        ``entries`` maps a learner to the notes of their exception, or to None when they have none (the LMS's entry
+        is then turned off, ``allowlist=False``, as its list reads only ``allowlist=True``). Written with queryset
+        ``update``/``bulk_create`` (no ``post_save``), like the LMS's own v2 re-validation: nothing echoes back into
+        the plugin. Returns the learners whose LMS entry now lists them. One read, at most three writes per
+        chunk of ``LOOKUP_CHUNK``.
+        """
+        from lms.djangoapps.certificates.models import CertificateAllowlist
+
+        now, listed = timezone.now(), set()
+        items = list(entries.items())
+        for start in range(0, len(items), LOOKUP_CHUNK):
+            chunk = dict(items[start : start + LOOKUP_CHUNK])
+            rows = CertificateAllowlist.objects.filter(course_id=course_key, user_id__in=list(chunk))
+            have = set(rows.values_list("user_id", flat=True))
+            on = [u for u, notes in chunk.items() if notes is not None]
+            off = [u for u, notes in chunk.items() if notes is None and u in have]
+            for user_id in [u for u in on if u in have]:  # notes differ per learner: one UPDATE each
+                rows.filter(user_id=user_id).update(allowlist=True, notes=chunk[user_id], modified=now)
+            CertificateAllowlist.objects.bulk_create(
+                [
+                    CertificateAllowlist(user_id=u, course_id=course_key, allowlist=True, notes=chunk[u])
+                    for u in on
+                    if u not in have
+                ]
+            )
+            if off:
+                rows.filter(user_id__in=off, allowlist=True).update(allowlist=False, modified=now)
+            listed.update(on)
+        return listed
+
+    def push_invalidation(
+        self, course_key: CourseKey, user_id: int, notes: str | None, invalidated_by: int | None
+    ) -> bool:
+        """
+        Make the LMS's ``CertificateInvalidation`` of the learner's row show the plugin's (active, or lifted).
+
+        As ``create_certificate_invalidation_entry`` (one row per certificate, ``update_or_create``) but without
+        signals. ``notes`` None lifts it (``active=False``, as the LMS's v2 re-validation). An active entry needs
+        the LMS's row and an invalidating user (the LMS's column is not nullable): without them nothing is written.
+        True when the LMS's list now holds the invalidation.
+        """
+        from lms.djangoapps.certificates.models import CertificateInvalidation, GeneratedCertificate
+
+        now = timezone.now()
+        row = GeneratedCertificate.objects.filter(course_id=course_key, user_id=user_id).values_list("pk").first()
+        if row is None:
+            return False
+        entries = CertificateInvalidation.objects.filter(generated_certificate_id=row[0])
+        if notes is None:
+            entries.filter(active=True).update(active=False, modified=now)
+            return False
+        fields = {"active": True, "notes": notes}
+        if invalidated_by is not None:
+            fields["invalidated_by_id"] = invalidated_by
+        if entries.update(**fields, modified=now):
+            return True
+        if invalidated_by is None:
+            return False
+        CertificateInvalidation.objects.bulk_create(
+            [CertificateInvalidation(generated_certificate_id=row[0], **fields)]
+        )
+        return True
 
     def redact_lms_certificate_history(self, user_id: int) -> int:
         """

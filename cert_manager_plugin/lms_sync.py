@@ -17,6 +17,11 @@ repaired, is decided in docs/decisions/0007-lms-write-paths.rst:
 * any other write to its row (``mark_notpassing``, ``mark_unverified``, a generation) is repaired: the learner is
   reconciled and the row shows the plugin's certificate again;
 * a profile save may change the printed name: the learner's certificates are reconciled (a new revision).
+
+And the other way (``push_learner_lists``, ``push_exceptions``): what the course team puts on or takes off the
+plugin's lists is written to the LMS's (``CertificateAllowlist``, ``CertificateInvalidation``, without signals), so the
+LMS's built-in Certificates page lists it too. An entry the LMS's list holds (``in_lms``: pushed there or mirrored
+from there) that the LMS then removes is removed here; one never pushed (made before this version) is kept.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,22 +134,26 @@ def _ensure_invalidation(user_id: int, course_key: CourseKey, notes: str, source
         return False
     active = CertificateInvalidation.objects.filter(certificate=cert, active=True).first()
     if active is None:
-        CertificateInvalidation.objects.create(certificate=cert, notes=notes or "", source=source)
+        in_lms = source == ListSource.LMS_LIST
+        CertificateInvalidation.objects.create(certificate=cert, notes=notes or "", source=source, in_lms=in_lms)
         return True
     # the LMS's list entry: its notes win over those of its mirror or of the row's own invalidation it explains
     if source == ListSource.LMS_LIST and active.source != ListSource.COURSE_TEAM:
-        if (active.source, active.notes) != (source, notes or ""):
-            active.source, active.notes = source, notes or ""
-            active.save(update_fields=["source", "notes", "modified"])
+        if (active.source, active.notes, active.in_lms) != (source, notes or "", True):
+            active.source, active.notes, active.in_lms = source, notes or "", True
+            active.save(update_fields=["source", "notes", "in_lms", "modified"])
     return False
 
 
 def _lift_lms_invalidation(user_id: int, course_key: CourseKey) -> bool:
-    """The LMS lifted its list entry: lift ours that mirrors it (never one made here); True when one was."""
+    """The LMS lifted its list entry: lift ours that its list held (never one it did not); True when one was."""
     now = timezone.now()
     return bool(
         CertificateInvalidation.objects.filter(
-            certificate__user_id=user_id, certificate__course_key=course_key, active=True, source=ListSource.LMS_LIST
+            Q(source=ListSource.LMS_LIST) | Q(in_lms=True),
+            certificate__user_id=user_id,
+            certificate__course_key=course_key,
+            active=True,
         ).update(active=False, revalidated_at=now, modified=now)
     )
 
@@ -153,13 +163,55 @@ def _mirror_allowlist(user_id: int, course_key: CourseKey, lists: lms.LmsLearner
     mine = CertificateException.objects.filter(user_id=user_id, course_key=course_key).first()
     if lists.allowlisted and mine is None:
         CertificateException.objects.create(
-            user_id=user_id, course_key=course_key, notes=lists.allowlist_notes, source=ListSource.LMS_LIST
+            user_id=user_id,
+            course_key=course_key,
+            notes=lists.allowlist_notes,
+            source=ListSource.LMS_LIST,
+            in_lms=True,
         )
         return True
     if lists.allowlisted and mine.source == ListSource.LMS_LIST and mine.notes != lists.allowlist_notes:
         mine.notes = lists.allowlist_notes
         mine.save(update_fields=["notes", "modified"])
-    elif not lists.allowlisted and mine is not None and mine.source == ListSource.LMS_LIST:
+    elif not lists.allowlisted and mine is not None and (mine.source == ListSource.LMS_LIST or mine.in_lms):
         mine.delete()
         return True
     return False
+
+
+# --- the other way: the plugin's lists written to the LMS's ------------------------------------------------------
+
+
+def push_learner_lists(user_id: int, course_key: CourseKey) -> None:
+    """Write the learner's exception and active invalidation (or their absence) to the LMS's lists."""
+    backend = lms.backend()
+    if not backend.writes_lms_certificates:
+        return
+    push_exceptions(course_key, [user_id])
+    active = (
+        CertificateInvalidation.objects.filter(
+            certificate__user_id=user_id, certificate__course_key=course_key, active=True
+        )
+        .values_list("pk", "notes", "invalidated_by_id")
+        .first()
+    )
+    notes, by = (active[1] or "", active[2]) if active else (None, None)
+    if backend.push_invalidation(course_key, user_id, notes, by) and active:
+        CertificateInvalidation.objects.filter(pk=active[0]).update(in_lms=True)
+
+
+def push_exceptions(course_key: CourseKey, user_ids: list[int]) -> int:
+    """Write these learners' exceptions (or their absence) to the LMS's allowlist, set-based; returns how many."""
+    backend = lms.backend()
+    if not backend.writes_lms_certificates:
+        return 0
+    pushed = 0
+    for start in range(0, len(user_ids), lms.LOOKUP_CHUNK):  # below SQLite's host-parameter limit
+        chunk = user_ids[start : start + lms.LOOKUP_CHUNK]
+        exceptions = CertificateException.objects.filter(course_key=course_key, user_id__in=chunk)
+        mine = dict(exceptions.values_list("user_id", "notes"))
+        listed = backend.push_allowlist(course_key, {u: (mine[u] or "") if u in mine else None for u in chunk})
+        if listed:
+            exceptions.filter(user_id__in=list(listed)).update(in_lms=True)
+        pushed += len(listed)
+    return pushed

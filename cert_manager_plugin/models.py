@@ -203,6 +203,8 @@ class CertificateException(TimeStampedModel):
     source = models.CharField(
         max_length=16, choices=[(s.value, s.value) for s in ListSource], default=ListSource.COURSE_TEAM
     )
+    #: The LMS's own allowlist holds it too (pushed there, or mirrored from there): its removal there removes this.
+    in_lms = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cm_exception_user_course")]
@@ -235,6 +237,8 @@ class CertificateInvalidation(TimeStampedModel):
     source = models.CharField(
         max_length=16, choices=[(s.value, s.value) for s in ListSource], default=ListSource.COURSE_TEAM
     )
+    #: The LMS's own invalidation list holds it too (pushed there, or mirrored from there): lifted there, lifted here.
+    in_lms = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["certificate", "active"], name="cm_invalidation_cert_active")]

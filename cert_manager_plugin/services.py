@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import engine, errors, jobs, lms, validation
+from . import engine, errors, jobs, lms, lms_sync, validation
 from .courses import canonical_course_key, parse_course_key, resolve_course  # noqa: F401 - re-exported
 from .data import ALL_MODES, CertificateStatus, IssuePolicy, JobKind, JobState, Source
 from .eligibility import CoursePolicy, Decision, decide
@@ -66,9 +66,11 @@ def grant_exception(
         )
     try:
         with transaction.atomic():
-            return CertificateException.objects.create(
+            exception = CertificateException.objects.create(
                 user=user, course_key=course_key, notes=notes or "", granted_by=granted_by
             )
+            lms_sync.push_exceptions(course_key, [user.pk])  # the LMS's built-in page lists it too
+            return exception
     except IntegrityError as exc:
         raise errors.AlreadyListed(f"'{identifier}' is already on the exception list.", user=identifier) from exc
 
@@ -91,9 +93,11 @@ def remove_exception(
         if not deleted:
             raise errors.NotFound(f"'{identifier}' is not on the exception list.", user=identifier)
         strict = replace(engine.course_policy(course_key), revoke_on_grade_drop=True)
-        return reconcile_learner(
+        result = reconcile_learner(
             user.pk, course_key, source=Source.EXCEPTION, actor_id=getattr(removed_by, "pk", None), policy=strict
         )
+        lms_sync.push_exceptions(course_key, [user.pk])
+        return result
 
 
 # --- invalidations -------------------------------------------------------------------------------
@@ -124,6 +128,7 @@ def invalidate_certificate(
             certificate=cert, notes=notes or "", invalidated_by=invalidated_by
         )
         reconcile_learner(user.pk, course_key, source=Source.INVALIDATION, actor_id=getattr(invalidated_by, "pk", None))
+        lms_sync.push_learner_lists(user.pk, course_key)  # after the reconcile wrote the LMS's row it refers to
     return invalidation
 
 
@@ -144,13 +149,15 @@ def revalidate_certificate(
         invalidation.revalidated_by = revalidated_by
         invalidation.revalidated_at = timezone.now()
         invalidation.save(update_fields=["active", "revalidated_by", "revalidated_at", "modified"])
-        return reconcile_learner(
+        result = reconcile_learner(
             invalidation.certificate.user_id,
             course_key,
             source=Source.REVALIDATION,
             actor_id=getattr(revalidated_by, "pk", None),
             create_missing=True,
         )
+        lms_sync.push_learner_lists(invalidation.certificate.user_id, course_key)
+        return result
 
 
 # --- deletes ---------------------------------------------------------------------------------------

@@ -434,3 +434,59 @@ def test_mirroring_the_lms_lists_costs_four_statements_when_nothing_changed(cour
     statements = [q["sql"].split()[0] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     # the LMS's two lists, our exception, and the UPDATE that lifts no mirrored invalidation
     assert statements == ["SELECT", "SELECT", "SELECT", "UPDATE"], statements
+
+
+# --- the plugin's lists written to the LMS's: one truth on both pages --------------------------------------------
+
+
+def test_the_panels_exceptions_are_on_the_lms_list_and_leave_it_with_them(course, course_key, on_commit):
+    from cert_manager_plugin import api
+    from lms.djangoapps.certificates import api as certs_api
+
+    boss, friend, other = make_user("elrond", is_staff=True), make_user("arwen"), make_user("aragorn")
+    for user in (friend, other):
+        on_commit(enroll, user, course_key)
+    on_commit(api.grant_exception, course_key, "arwen", notes="approved by the dean", granted_by=boss)
+    on_commit(api.import_exceptions, course_key, b"aragorn,by CSV\n", granted_by=boss)
+    listed = {e["user_name"]: e["notes"] for e in certs_api.get_allowlist(course_key)}
+    assert listed == {"arwen": "approved by the dean", "aragorn": "by CSV"}, "the MFE's built-in page lists them"
+
+    on_commit(api.remove_exception, course_key, "arwen", removed_by=boss)
+    assert [e["user_name"] for e in certs_api.get_allowlist(course_key)] == ["aragorn"]
+
+    on_commit(certs_api.remove_allowlist_entry, other, course_key)  # removed on the LMS's page: gone here too
+    assert not api.exceptions(course_key).filter(user=other).exists()
+
+
+def test_the_panels_invalidations_are_on_the_lms_list_and_lifting_either_lifts_both(course, course_key, on_commit):
+    from cert_manager_plugin import api
+    from lms.djangoapps.certificates import api as certs_api
+    from lms.djangoapps.certificates.models import CertificateInvalidation as LmsInvalidation
+
+    boss, learner = make_user("denethor", is_staff=True), make_user("faramir")
+    on_commit(enroll, learner, course_key)
+    on_commit(grade_update, learner, course_key, 0.9)
+    invalidation = on_commit(api.invalidate_certificate, course_key, "faramir", notes="plagiarism", invalidated_by=boss)
+    assert [(e["user"], e["notes"]) for e in certs_api.get_cert_invalidations_for_course(course_key)] == [
+        ("faramir", "plagiarism")
+    ]
+    on_commit(api.revalidate_certificate, course_key, invalidation.pk, revalidated_by=boss)
+    assert certs_api.get_cert_invalidations_for_course(course_key) == []
+    assert lms_certificate(learner, course_key).status == "downloadable"
+
+    on_commit(api.invalidate_certificate, course_key, "faramir", notes="again", invalidated_by=boss)
+    on_commit(LmsInvalidation.objects.get(active=True).deactivate)  # re-validated on the LMS's page
+    assert _invalidated(learner, course_key) == []
+    assert ours(learner, course_key).status == "downloadable"
+
+
+def test_an_entry_never_written_to_the_lms_survives_its_absence_there(course, course_key, on_commit):
+    """Exceptions made before the plugin wrote the LMS's list are not lost when the LMS's list is read."""
+    from cert_manager_plugin import api
+    from cert_manager_plugin.models import CertificateException
+
+    learner = make_user("beregond")
+    on_commit(enroll, learner, course_key)
+    CertificateException.objects.create(user=learner, course_key=course_key, notes="old", in_lms=False)
+    assert api.lms_lists_changed(learner.id, course_key) is False
+    assert CertificateException.objects.filter(user=learner, course_key=course_key, notes="old").exists()
