@@ -57,10 +57,11 @@ def lms_certificate_saved(user_id: int, course_key: CourseKey, status: str) -> N
         elif not lists.allowlisted:
             notes = _("Invalidated in the LMS (for example, a rejected proctored exam attempt).")
             _ensure_invalidation(user_id, course_key, notes, ListSource.LMS_CERTIFICATE)
-        else:
+        else:  # remove_allowlist_entry: the entry's delete() follows and reconciles; a repair now would be undone
             log.info(
                 "cert_manager: LMS invalidation of allowlisted user %s in %s: its removal follows", user_id, course_key
             )
+            return
     _reconcile(user_id, course_key, Source.LMS)
 
 

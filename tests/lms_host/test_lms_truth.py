@@ -282,7 +282,13 @@ def test_the_lms_allowlist_is_ours_and_removing_it_there_removes_ours_without_in
     assert (mine.source, mine.notes) == ("lms_list", "family emergency")
     assert ours(friend, course_key).status == "downloadable"
 
-    on_commit(certs_api.remove_allowlist_entry, friend, course_key)  # invalidate(), then the entry's delete()
+    heard = Sequence()
+    try:
+        on_commit(certs_api.remove_allowlist_entry, friend, course_key)  # invalidate(), then the entry's delete()
+    finally:
+        heard.close()
+    # the LMS's own invalidate() is heard; no repair to "downloadable" in between (awarded, then revoked again)
+    assert [name for name, *_ in heard.take()].count("COURSE_CERT_AWARDED") == 0
     assert not CertificateException.objects.filter(user=friend, course_key=course_key).exists()
     assert _invalidated(friend, course_key) == [], "a removal from the list is not an invalidation"
     assert ours(friend, course_key).status == "notpassing", "the grade decides again"
