@@ -10,8 +10,9 @@ account and for an account that is not in the course; ``is_global_staff`` tells 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from django.contrib.auth import get_user_model
 from opaque_keys.edx.keys import CourseKey
 
 from . import lms
@@ -51,6 +52,28 @@ def course_access(user: AbstractBaseUser | AnonymousUser | None, course_key: Cou
 def display_names(user_ids: Iterable[int]) -> dict[int, str]:
     """Learners' full names (one query for the whole set)."""
     return lms.backend().display_names(user_ids)
+
+
+class LearnerName(NamedTuple):
+    """How the course team reads a learner: the username and the name (the username when there is none)."""
+
+    username: str
+    name: str
+
+
+def learner_names(user_ids: Iterable[int]) -> dict[int, LearnerName]:
+    """
+    Username and name of each account in ``user_ids``, read now (the generation history names learners so).
+
+    Read when shown, never copied into a job: a retired account shows what the LMS left of it. No query for no
+    id; otherwise the usernames (one query) and the names (the LMS adapter's, one query for the set).
+    """
+    ids = sorted({int(i) for i in user_ids})
+    if not ids:
+        return {}
+    usernames = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+    names = display_names(list(usernames))
+    return {pk: LearnerName(username, names.get(pk) or username) for pk, username in usernames.items()}
 
 
 def is_global_staff(user: AbstractBaseUser | AnonymousUser | None) -> bool:

@@ -32,6 +32,7 @@ from .lms_sync import lms_certificate_saved, lms_lists_changed, lms_self_generat
 from .selectors import (
     certificate_by_verify_uuid,
     certificate_for,
+    certificate_status_counts,
     certificates,
     exception_eligibility,
     exceptions,
@@ -97,7 +98,16 @@ from .jobs import (
 
 # --- bulk exceptions CSV and exports (REST issue) ---
 # isort: split
-from .access import course_access, course_info, course_learner, display_names, is_global_staff, learners_among
+from .access import (
+    LearnerName,
+    course_access,
+    course_info,
+    course_learner,
+    display_names,
+    is_global_staff,
+    learner_names,
+    learners_among,
+)
 from .bulk_exceptions import BulkResult, CsvTooLarge, RowErrorKind, check_size, import_exceptions
 from .bulk_exceptions import max_bytes as csv_max_bytes
 from .csv_export import CONTENT_TYPE as CSV_CONTENT_TYPE
@@ -109,7 +119,7 @@ from .csv_export import escape_cell, iter_csv, to_csv
 # isort: split
 from .notifications import enqueue_notifications, notify_certificate_change, notify_changes, send_certificate_emails
 from .rendering.export import stored_export
-from .rendering.html import dashboard_rows, time_html, web_certificate_context
+from .rendering.html import dashboard_rows, local_percent, time_html, web_certificate_context
 from .rendering.templates import CourseLayout, certificate_context, template_for
 
 

@@ -78,9 +78,9 @@ class WrittenCertificate:
 class BatchResult:
     """What a batch did (or, for a dry run, would do)."""
 
-    processed: int = 0
+    processed: int = 0  # always changed + skipped + failed
     changed: int = 0
-    skipped: int = 0
+    skipped: int = 0  # left as they were: nothing to write, or already right
     failed: int = 0
     transitions: Counter = field(default_factory=Counter)
     changes: list[CertChange] = field(default_factory=list)
@@ -320,7 +320,8 @@ def _compose(
     The new state of every planned certificate that actually changes (no query).
 
     Each is counted in ``result`` (changed, transitions) and, unless a dry run, recorded in ``result.changes``
-    and in the statements to run.
+    and in the statements to run; one that is already right counts as skipped (left as it was), so that
+    ``processed == changed + skipped + failed``.
     """
     writes = _Writes()
     for p in planned:
@@ -333,6 +334,7 @@ def _compose(
             name,
             "",
         ):
+            result.skipped += 1  # already right: left as it was
             continue
         before = cert.status if cert else None
         result.changed += 1

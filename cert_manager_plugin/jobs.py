@@ -29,10 +29,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Case, F, Q, Sum, Value, When
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from opaque_keys.edx.keys import CourseKey
 
-from . import dispatch, engine, errors, lms
+from . import dispatch, engine, errors, labels, lms
 from .conf import batch_size  # learners per chunk (CERT_MANAGER_BATCH_SIZE); services reads it here too
 from .courses import canonical_course_key, parse_course_key
 from .data import (
@@ -273,12 +274,29 @@ def start_inline_job(
 
 
 def already_running(course_key: CourseKey) -> errors.JobAlreadyRunning:
-    """The 409 for a course whose one active job slot is taken, naming that job."""
-    active = GenerationJob.objects.filter(active_course_key=str(course_key)).values_list("pk", "kind").first()
-    return errors.JobAlreadyRunning(
-        f"Another job is already running for {course_key}" + (f" (job {active[0]}, {active[1]})." if active else "."),
-        job_id=active[0] if active else None,
-    )
+    """
+    The 409 for a course whose one active job slot is taken, naming that job in words (never its codes).
+
+    "Generate all certificates, started by instructor at 10:02 AM, is already running (40% done)." The job's id
+    stays in the details (``job_id``) for scripts.
+    """
+    active = GenerationJob.objects.filter(active_course_key=str(course_key)).select_related("requested_by").first()
+    if active is None:  # it finished between the refusal and this read
+        return errors.JobAlreadyRunning(gettext("Another job is running for this course. Try again in a moment."))
+    return errors.JobAlreadyRunning(running_job_message(active), job_id=active.pk)
+
+
+def running_job_message(job: GenerationJob) -> str:
+    """What a job holding the course's slot is, who started it when, and how far it is, in the active language."""
+    values = {
+        "job": labels.job_title(job.kind, job.params),
+        "user": job.requested_by.username if job.requested_by else gettext("the system"),
+        "time": formats.time_format(timezone.localtime(job.started or job.created)),
+        "percent": formats.number_format(int(100 * job.processed / job.total) if job.total else 0),
+    }
+    if job.state == JobState.QUEUED:
+        return gettext("%(job)s, asked for by %(user)s at %(time)s, is already waiting to start.") % values
+    return gettext("%(job)s, started by %(user)s at %(time)s, is already running (%(percent)s%% done).") % values
 
 
 def finish_inline_job(job: GenerationJob, result: engine.BatchResult, *, error: str = "") -> None:
@@ -497,7 +515,11 @@ def _lock_chunk(chunk_id: int) -> GenerationJobChunk | None:
 
 
 def chunk_failed(job_id: int, chunk_id: int, what: str, *, exc_info: bool = False, error: str = "") -> None:
-    """Mark a pending chunk failed (its learners count as failed) and let the job close if it was the last."""
+    """
+    Mark a pending chunk failed and let the job close if it was the last.
+
+    Its learners count as processed and failed, so that the job's ``processed == changed + skipped + failed``.
+    """
     if exc_info:
         etype, value, _ = sys.exc_info()
         error = error or "".join(traceback.format_exception_only(etype, value)).strip()
@@ -508,9 +530,17 @@ def chunk_failed(job_id: int, chunk_id: int, what: str, *, exc_info: bool = Fals
             return
         n = len(chunk.user_ids)
         GenerationJobChunk.objects.filter(pk=chunk_id).update(
-            state=ChunkState.FAILED, attempts=F("attempts") + 1, failed=n, error=error[:4000], finished=timezone.now()
+            state=ChunkState.FAILED,
+            attempts=F("attempts") + 1,
+            processed=n,
+            changed=0,
+            skipped=0,
+            failed=n,
+            error=error[:4000],
+            finished=timezone.now(),
         )
         GenerationJob.objects.filter(pk=job_id).update(
+            processed=F("processed") + n,
             failed=F("failed") + n,
             chunks_done=F("chunks_done") + 1,
             heartbeat=timezone.now(),
@@ -597,7 +627,7 @@ def resume_job(course_key: CourseKey | str, job_id: int | str) -> GenerationJob:
     try:
         with transaction.atomic():
             GenerationJobChunk.objects.filter(job_id=job.pk, state=ChunkState.FAILED).update(
-                state=ChunkState.PENDING, failed=0, error="", finished=None
+                state=ChunkState.PENDING, processed=0, failed=0, error="", finished=None
             )
             done = GenerationJobChunk.objects.filter(job_id=job.pk, state=ChunkState.DONE)
             sums = done.aggregate(p=Sum("processed"), c=Sum("changed"), s=Sum("skipped"), f=Sum("failed"))
@@ -615,7 +645,7 @@ def resume_job(course_key: CourseKey | str, job_id: int | str) -> GenerationJob:
                 chunks_done=done.count(),
             )
     except IntegrityError as exc:
-        raise errors.JobAlreadyRunning(f"Another job is already running for {job.course_key}.") from exc
+        raise already_running(job.course_key) from exc
     if not updated:
         job.refresh_from_db()
         raise errors.JobNotActive(f"Job {job.pk} is {job.state}; it cannot be resumed.", job_id=job.pk)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .data import (
+    GROUP_STATUS,
     CertificateStatus,
     CourseMode,
     ExceptionScope,
@@ -45,11 +46,10 @@ STATUS_LABELS = {
     "deleted": _("Deleted by the course team"),
 }
 
-#: What a public page (web certificate, verification) says about a certificate: never why it was not earned.
+#: What a public page (web certificate, verification) says about a certificate: never why it is not valid.
 PUBLIC_VALID = pgettext_lazy("certificate status", "Valid")
-PUBLIC_REVOKED = pgettext_lazy("certificate status", "Revoked")
+PUBLIC_NO_LONGER_VALID = pgettext_lazy("certificate status", "No longer valid")
 PUBLIC_NOT_ISSUED = pgettext_lazy("certificate status", "Not issued")
-PUBLIC_DELETED = pgettext_lazy("certificate status", "Deleted")
 
 #: A dry run's "before" side for a learner who has no certificate yet.
 NO_CERTIFICATE = _("No certificate")
@@ -77,6 +77,11 @@ JOB_KIND_LABELS = {
     JobKind.EXPORT: _("Export to PDF"),
     "delete": _("Delete certificates"),
 }
+
+DELETE_ALL_TITLE = _("Delete all certificates of the course")
+DELETE_ONE_TITLE = _("Delete the certificate of one learner")
+#: The status each regeneration group selects (``data.GROUP_STATUS``), by code.
+GROUP_STATUS_CODES = {str(group): str(status) for group, status in GROUP_STATUS.items()}
 
 JOB_STATE_LABELS = {
     JobState.QUEUED: _("Waiting to start"),
@@ -162,15 +167,8 @@ EXCEPTION_REASONS = {
     "pending": _("Not generated yet: use “Generate exception certificates”."),
 }
 
-#: Why a certificate that was valid is no longer, for its public page, by the source of the change.
-REVOKED_REASONS = {
-    Source.INVALIDATION: _("It was invalidated by the course team."),
-    Source.GRADE_EVENT: _("The learner no longer meets the course's requirements."),
-    Source.PASSING_STATUS_EVENT: _("The learner no longer meets the course's requirements."),
-    Source.ENROLLMENT_EVENT: _("The learner's enrollment no longer qualifies for a certificate."),
-    Source.EXCEPTION: _("The exception that granted it was removed."),
-    "deletion": _("It was deleted by the course team."),
-}
+#: What a public page (web certificate, verification page and API) says of a certificate that was valid and is no
+#: longer: never why (a grade, an invalidation, a deletion are the learner's and the course team's business).
 REVOKED_DEFAULT = _("It is no longer valid.")
 
 #: Column names of the certificates CSV export (``certificates?format=csv``), for a human-readable header.
@@ -184,6 +182,9 @@ CSV_COLUMN_LABELS = {
     "issued_date": _("Issued"),
     "verify_uuid": _("Certificate ID"),
     "modified": _("Last changed"),
+    "status_code": _("Status code"),
+    "mode_code": _("Mode code"),
+    "grade_value": _("Grade (0 to 1)"),
 }
 
 
@@ -194,14 +195,35 @@ def label(mapping: Mapping, code: str | None) -> str:
     return str(mapping.get(code, code))
 
 
+def job_title(kind: str, params: dict | None) -> str:
+    """
+    A job in words with its scope, as the panel's history names it (``jobWhat``): never a code.
+
+    Regenerate names its groups, exception certificates their scope, a deletion all certificates or one learner.
+    """
+    params = params or {}
+    if kind == "delete":
+        return str(DELETE_ALL_TITLE if params.get("scope") == "all" else DELETE_ONE_TITLE)
+    title = label(JOB_KIND_LABELS, kind)
+    if params.get("statuses"):
+        by_status = {GROUP_STATUS_CODES.get(g, g): words for g, words in GROUP_LABELS.items()}
+        groups = ", ".join(str(by_status.get(s) or label(STATUS_LABELS, s)) for s in params["statuses"])
+        return str(_("%(kind)s: %(groups)s") % {"kind": title, "groups": groups})
+    if params.get("scope"):
+        return str(_("%(kind)s: %(scope)s") % {"kind": title, "scope": label(SCOPE_LABELS, params["scope"])})
+    return title
+
+
 def public_status_label(status: str, *, was_issued: bool) -> str:
-    """Valid, Revoked (it was valid once) or Not issued: what anyone holding the link may read."""
+    """
+    Valid, No longer valid (it was valid once) or Not issued: what anyone holding the link may read.
+
+    The same words whatever made it stop being valid (a grade, an invalidation, a deletion): never why.
+    """
     if status == S.DOWNLOADABLE:
         return str(PUBLIC_VALID)
-    if status == "deleted":
-        return str(PUBLIC_DELETED)
     if status == S.UNAVAILABLE or was_issued:
-        return str(PUBLIC_REVOKED)
+        return str(PUBLIC_NO_LONGER_VALID)
     return str(PUBLIC_NOT_ISSUED)
 
 

@@ -242,6 +242,7 @@ def _record_deletion(course_key: CourseKey, deleted_by: AbstractBaseUser | None,
         total=1,
         processed=1,
         changed=changed,
+        skipped=1 - min(changed, 1),  # processed == changed + skipped + failed, as every job
         chunks_total=0,
     )
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from cert_manager_plugin.models import (
     CertificateRevision,
     CertificateTemplate,
     CourseCertificateSettings,
+    StandaloneCourse,
 )
 from tests.factories import (
     COURSE_ID,
@@ -78,12 +80,28 @@ def test_grade_hidden_when_not_printed(client, course):
     assert "87%" not in client.get(web(cert)).content.decode()
 
 
-def test_revoked_certificate_says_so(client, course):
+def test_revoked_certificate_says_so_but_never_why(client, course):
     cert = CertificateFactory(status="unavailable", source="invalidation")
     html = client.get(web(cert)).content.decode()
-    assert "This certificate has been revoked" in html
-    assert "invalidated by the course team" in html
+    assert "This certificate is no longer valid" in html and "No longer valid" in html
+    assert "invalidated" not in html.lower()
     assert "Valid certificate" not in html and pdf(cert) not in html
+
+
+@pytest.mark.parametrize("source", ["grade_event", "passing_status_event", "enrollment_event", "exception", "job"])
+@pytest.mark.parametrize("status", ["notpassing", "unavailable", "audit_passing", "deleted"])
+def test_a_once_valid_record_reads_the_same_on_every_public_page_whatever_the_cause(client, course, status, source):
+    """No "It is no longer valid." twice, no "Revoked" against the panel's "Not earned", never the reason."""
+    cert = CertificateFactory(status=status, source=source, grade=0.2)  # issued once: issued_date set
+    for url in (web(cert), verify(cert)):
+        html = client.get(url).content.decode()
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        assert "This certificate is no longer valid" in text and "Status No longer valid" in text, url
+        assert text.count("no longer valid") == 1, (url, text)
+        for why in ("requirements", "Revoked", "revoked", "below passing", "Not earned", "enrollment", "exception"):
+            assert why not in text, (url, why)
+    body = client.get(f"/api/cert_manager/v1/verify/{cert.verify_uuid}").json()
+    assert (body["valid"], body["revoked_reason"]) == (False, "It is no longer valid.")
 
 
 def test_revision_history_is_shown(client, course):
@@ -152,6 +170,21 @@ def test_dashboard_lists_only_my_certificates(client, course):
     html = client.get(DASHBOARD).content.decode()
     assert web(mine) in html and pdf(mine) in html
     assert web(other) not in html
+
+
+def test_learners_read_the_course_name_never_its_id(client, course):
+    mine = CertificateFactory()
+    client.force_login(mine.user)
+    html = client.get(DASHBOARD).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert course.display_name in text and COURSE_ID not in text, text
+    StandaloneCourse.objects.filter(course_key=COURSE_KEY).update(display_name="")  # no name: the course number
+    if django_apps.is_installed("openedx.core.djangoapps.content.course_overviews"):  # inside the LMS host
+        django_apps.get_model("course_overviews", "CourseOverview").objects.filter(id=COURSE_KEY).update(
+            display_name=""
+        )
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get(DASHBOARD).content.decode()).split())
+    assert COURSE_KEY.course in text and COURSE_ID not in text, text
 
 
 def test_request_button_only_where_a_request_would_succeed(client, course):
@@ -380,7 +413,7 @@ def test_a_custom_template_is_not_rendered_for_a_certificate_that_is_not_valid(c
     cert = CertificateFactory(status="unavailable", source="invalidation", grade=0.91)
     html = client.get(web(cert)).content.decode()
     assert "class='custom'" not in html and "passed with" not in html
-    assert "This certificate has been revoked" in html and "Revoked" in html
+    assert "This certificate is no longer valid" in html and "No longer valid" in html
 
 
 def test_a_never_issued_certificate_says_not_issued_without_the_reason(client, course):

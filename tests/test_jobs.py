@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone
 from opaque_keys.edx.keys import CourseKey
 
 from cert_manager_plugin import api, dispatch, engine, errors, jobs, lms, reconcile, tasks
@@ -95,9 +95,27 @@ def test_generate_all_twice_writes_nothing_the_second_time(course, django_captur
 
     job = submit(django_capture_on_commit_callbacks, "generate_all")
 
-    assert (job.state, job.processed, job.changed, job.skipped) == ("succeeded", 4, 0, 0)
+    assert (job.state, job.processed, job.changed, job.skipped) == ("succeeded", 4, 0, 4), "left as they were"
     assert list(Certificate.objects.order_by("id").values_list("id", "verify_uuid", "revision", "modified")) == before
     assert not CertificateRevision.objects.exists()
+
+
+def test_job_counts_add_up_to_what_the_database_holds(course, django_capture_on_commit_callbacks, settings):
+    """processed = changed + skipped + failed, and each number is the database's own count."""
+    settings.CERT_MANAGER_BATCH_SIZE = 2
+    learners(3)
+    learners(2, percent_grade=0.2, passed=False)
+    submit(django_capture_on_commit_callbacks, "generate_all")
+    newcomers = learners(2)  # passing, no certificate yet: only they change
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+
+    holders = Certificate.objects.filter(course_key=COURSE_KEY)
+    changed = holders.filter(user_id__in=newcomers).count()
+    unchanged = holders.exclude(user_id__in=newcomers).count()
+    assert (job.changed, job.skipped, job.failed) == (changed, unchanged, 0) == (2, 5, 0)
+    assert job.processed == job.total == job.changed + job.skipped + job.failed == holders.count()
+    chunk_sums = [sum(c) for c in job.chunks.values_list("changed", "skipped", "failed")]
+    assert chunk_sums == list(job.chunks.values_list("processed", flat=True)), "every chunk adds up too"
 
 
 def test_jobs_split_into_chunks_of_the_batch_size(course, settings, django_capture_on_commit_callbacks):
@@ -305,6 +323,26 @@ def test_second_submit_while_one_is_active_is_refused(course):
 
     assert exc.value.http_status == 409 and exc.value.code == "job_already_running"
     assert exc.value.details["job_id"] == first.pk
+    assert "already waiting to start" in exc.value.message and "generate_all" not in exc.value.message
+
+
+def test_refusal_names_the_running_job_in_words_with_its_progress(course):
+    """The 409 says which job runs, who started it, when, and how far it is: the database's own numbers."""
+    instructor = UserFactory(username="instructor")
+    job = api.submit_job(COURSE_KEY, "regenerate", statuses=["received", "not_received"], requested_by=instructor)
+    started = timezone.now().replace(hour=10, minute=2)
+    GenerationJob.objects.filter(pk=job.pk).update(state="running", started=started, total=150, processed=60)
+    percent = 100 * GenerationJob.objects.get(pk=job.pk).processed // 150
+
+    with pytest.raises(errors.JobAlreadyRunning) as exc:
+        api.submit_job(COURSE_KEY, "generate_all")
+
+    when = formats.time_format(timezone.localtime(started))
+    assert exc.value.message == (
+        "Regenerate learner groups: Already received, Not received (not passing), started by instructor at "
+        f"{when}, is already running ({percent}% done)."
+    )
+    assert percent == 40 and f"job {job.pk}" not in exc.value.message and "regenerate" not in exc.value.message
     assert GenerationJob.objects.count() == 1
     other = api.submit_job("course-v1:TestX+Other+2026", "generate_all")  # another course is free
     assert other.state == "queued"
@@ -409,7 +447,8 @@ def test_resume_after_a_chunk_failed_reruns_only_that_chunk(
     monkeypatch.setattr(engine, "reconcile_batch", flaky)
     job = submit(django_capture_on_commit_callbacks, "generate_all")
 
-    assert (job.state, job.processed, job.failed, job.chunks_done) == ("failed", 4, 2, 3)
+    assert (job.state, job.processed, job.failed, job.chunks_done) == ("failed", 6, 2, 3)
+    assert job.processed == job.changed + job.skipped + job.failed
     assert "chunk 2" in job.error and "render farm on fire" in job.error
     assert job.active_course_key is None
     failed = GenerationJobChunk.objects.get(job=job, number=2)

@@ -63,9 +63,10 @@ def test_the_rendering_status_words_are_the_labels():
 def test_public_status_never_says_why_a_certificate_was_not_earned():
     with translation.override("en"):
         assert labels.public_status_label("downloadable", was_issued=True) == "Valid"
-        assert labels.public_status_label("unavailable", was_issued=False) == "Revoked"
-        assert labels.public_status_label("notpassing", was_issued=True) == "Revoked"
-        for status in ("notpassing", "audit_passing", "audit_notpassing", "error", "generating"):
+        assert labels.public_status_label("unavailable", was_issued=False) == "No longer valid"
+        assert labels.public_status_label("notpassing", was_issued=True) == "No longer valid"
+        assert labels.public_status_label("deleted", was_issued=True) == "No longer valid"
+        for status in ("notpassing", "audit_passing", "audit_notpassing", "error", "generating", "deleted"):
             assert labels.public_status_label(status, was_issued=False) == "Not issued"
 
 
@@ -77,3 +78,25 @@ def test_panel_labels_are_plain_json_in_the_active_language():
     assert words["states"]["queued"] == "Waiting to start"
     assert words["groups"]["not_received"] == "Not received (not passing)"
     assert words["modes"]["audit"] == "Audit"
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "words"),
+    [
+        ("delete", {"scope": "all"}, "Delete all certificates of the course"),
+        ("delete", {"scope": "one", "user_id": 7}, "Delete the certificate of one learner"),
+        ("generate_all", {}, "Generate all certificates"),
+        ("regenerate", {"statuses": ["notpassing"]}, "Regenerate learner groups: Not received (not passing)"),
+        (
+            "generate_exceptions",
+            {"scope": "new"},
+            "Generate exception certificates: Only learners on the exception list without a valid certificate",
+        ),
+        ("export", {"options": {"format": "pdf"}}, "Export to PDF"),
+    ],
+)
+def test_job_title_is_words_with_the_scope_never_a_code(kind, params, words):
+    with translation.override("en"):
+        title = labels.job_title(kind, params)
+    assert title == words
+    assert "Other (" not in title and "Everyone on the exception list" not in title

@@ -75,10 +75,22 @@ def add_revisions(w, start, count):
 
 
 def add_jobs(w, start, count):
+    """Half "generate all", half "delete one certificate" (the history names that learner: one lookup a page)."""
+    people = users(f"j{start}x", count // 2)
     GenerationJob.objects.bulk_create(
         [
             GenerationJob(course_key=COURSE_KEY, kind="generate_all", state="succeeded", requested_by=w.instructor)
-            for _ in range(count)
+            for _ in range(count - len(people))
+        ]
+        + [
+            GenerationJob(
+                course_key=COURSE_KEY,
+                kind="delete",
+                state="succeeded",
+                requested_by=w.instructor,
+                params={"scope": "one", "user_id": u.pk},
+            )
+            for u in people
         ]
     )
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from edx_rest_framework_extensions.auth.jwt.tests.utils import generate_jwt
 from rest_framework.test import APIClient
 
+from cert_manager_plugin import api
 from cert_manager_plugin.models import (
     Certificate,
     CertificateException,
@@ -147,11 +148,34 @@ def test_certificate_csv_export_escapes_formulas(world, instructor_client):  # n
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0][:4] == ["username", "email", "name", "status"]
+    assert rows[0][:4] == ["Username", "Email", "Name", "Status"]
     by_user = {r[0]: r for r in rows[1:]}
     assert set(by_user) == {"bilbo", "gollum", "mallory"}
     assert by_user["mallory"][2] == '\'  =HYPERLINK("http://x","click")'
     assert by_user["bilbo"][2] == "Bilbo Baggins"
+
+
+def test_certificate_csv_reads_in_words_with_the_codes_in_extra_columns(world, instructor_client):  # noqa: F811
+    """Status and mode in words, the grade as a percentage; the codes and the exact grade kept for scripts."""
+    CertificateFactory(user=UserFactory(username="pippin"), status="notpassing", mode="honor", grade=0.66)
+    response = instructor_client.get(course_url("certificates") + "?format=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == [
+        "Username", "Email", "Name", "Status", "Mode", "Grade", "Issued", "Certificate ID", "Last changed",
+        "Status code", "Mode code", "Grade (0 to 1)",
+    ]  # fmt: skip
+    by_user = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert len(by_user) == Certificate.objects.filter(course_key=COURSE_KEY).count()
+    for cert in Certificate.objects.filter(course_key=COURSE_KEY).select_related("user"):
+        row = by_user[cert.user.username]
+        assert (row["Status code"], row["Mode code"], row["Grade (0 to 1)"]) == (
+            cert.status,
+            cert.mode,
+            f"{cert.grade:.4f}",
+        )
+        assert row["Status"] != cert.status and row["Mode"] != cert.mode, "words, not codes"
+    pippin = by_user["pippin"]
+    assert (pippin["Status"], pippin["Mode"], pippin["Grade"]) == ("Not earned: grade below passing", "Honor", "66%")
 
 
 def test_certificate_csv_honours_filters(world, instructor_client):  # noqa: F811
@@ -167,7 +191,7 @@ def test_certificate_csv_is_utf8_with_a_bom_for_excel(world, instructor_client):
     response = instructor_client.get(course_url("certificates") + "?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     raw = b"".join(response.streaming_content)
-    assert raw.startswith(b"\xef\xbb\xbfusername,email,name,")
+    assert raw.startswith(b"\xef\xbb\xbfUsername,Email,Name,")
     assert raw.count(b"\xef\xbb\xbf") == 1
     by_user = {r[0]: r for r in csv.reader(io.StringIO(raw.decode("utf-8-sig")))}
     assert (by_user["eowyn"][2], by_user["lee"][2]) == ("Éowyn Ståhl", "李小龍")
@@ -190,12 +214,18 @@ def test_delete_one_certificate(world, instructor_client):  # noqa: F811
     assert instructor_client.delete(course_url("certificates/bilbo")).status_code == 204
     assert Certificate.objects.get(user=world.learner).status == "deleted"
     listed = instructor_client.get(course_url("certificates")).json()["results"]
-    assert "bilbo" not in [c["username"] for c in listed], "not listed unless asked for"
+    assert {c["username"]: c["status"] for c in listed}["bilbo"] == "deleted", "listed under all statuses"
     deleted = instructor_client.get(course_url("certificates") + "?status=deleted").json()["results"]
     assert [c["username"] for c in deleted] == ["bilbo"]
+    valid = instructor_client.get(course_url("certificates") + "?status=downloadable").json()["results"]
+    assert "bilbo" not in [c["username"] for c in valid]
     error(instructor_client.delete(course_url("certificates/bilbo")), 404, "certificate_not_found")
     [entry] = instructor_client.get(course_url("jobs")).json()["results"][:1]
     assert (entry["kind"], entry["requested_by"], entry["changed"]) == ("delete", "teacher", 1)
+    printed = api.display_names([world.learner.pk])[world.learner.pk]  # the LMS's name inside the LMS
+    assert entry["learner"] == {"username": "bilbo", "name": printed}, "the history names the learner"
+    assert printed, "a name, not nothing"
+    assert instructor_client.get(course_url(f"jobs/{entry['id']}")).json()["learner"] == entry["learner"]
 
 
 @pytest.mark.parametrize("confirm", [None, "", "course-v1:TestX+CM101+2027"])
@@ -206,9 +236,38 @@ def test_delete_all_needs_the_course_id(world, instructor_client, confirm):  # n
     assert Certificate.objects.filter(course_key=COURSE_KEY).count() == 2
 
 
+def test_status_counts_match_the_database_by_status(world, instructor_client):  # noqa: F811
+    """The delete-all dialog counts from ``status_counts``: each number is the database's own count by status."""
+    for n, status in enumerate(["notpassing", "notpassing", "audit_passing", "deleted"]):
+        CertificateFactory(user=UserFactory(username=f"extra{n}"), status=status)
+    body = instructor_client.get(course_url("certificates") + "?page_size=1&status=downloadable").json()
+    expected = {}
+    for status in Certificate.objects.filter(course_key=COURSE_KEY).values_list("status", flat=True):
+        expected[status] = expected.get(status, 0) + 1
+    assert body["status_counts"] == expected, "whatever the status filter, every record of the search"
+    assert expected == {"downloadable": 1, "unavailable": 1, "notpassing": 2, "audit_passing": 1, "deleted": 1}
+    searched = instructor_client.get(course_url("certificates") + "?search=extra").json()["status_counts"]
+    assert searched == {"notpassing": 2, "audit_passing": 1, "deleted": 1}
+    listed = instructor_client.get(course_url("certificates") + "?page_size=500").json()
+    assert listed["count"] == sum(expected.values()), "all statuses, deleted records included"
+
+
+def test_delete_all_changes_what_status_counts_said(world, instructor_client):  # noqa: F811
+    CertificateFactory(user=UserFactory(username="pippin"), status="notpassing")
+    CertificateFactory(user=UserFactory(username="sam"), status="deleted")
+    counts = instructor_client.get(course_url("certificates")).json()["status_counts"]
+    to_change = sum(n for status, n in counts.items() if status != "deleted")
+    response = instructor_client.delete(course_url("certificates"), {"confirm": COURSE_ID}, format="json")
+    assert response.json() == {"deleted": to_change} == {"deleted": 3}
+    after = instructor_client.get(course_url("certificates")).json()["status_counts"]
+    assert after == {"deleted": Certificate.objects.filter(course_key=COURSE_KEY).count()} == {"deleted": 4}
+
+
 def test_delete_all(world, instructor_client):  # noqa: F811
     response = instructor_client.delete(course_url("certificates"), {"confirm": COURSE_ID}, format="json")
     assert response.json() == {"deleted": 2}
+    [entry] = instructor_client.get(course_url("jobs")).json()["results"][:1]
+    assert (entry["kind"], entry["params"], entry["learner"]) == ("delete", {"scope": "all"}, None)
     assert set(Certificate.objects.filter(course_key=COURSE_KEY).values_list("status", flat=True)) == {"deleted"}
     assert world.invalidation.__class__.objects.get(pk=world.invalidation.pk).active, "invalidation kept"
 
@@ -239,7 +298,9 @@ def test_submit_job_then_conflict(world, instructor_client):  # noqa: F811
     job = response.json()
     assert (job["kind"], job["state"], job["requested_by"]) == ("generate_all", "queued", "teacher")
     again = instructor_client.post(course_url("jobs"), {"kind": "regenerate", "statuses": ["error"]}, format="json")
-    error(again, 409, "job_already_running")
+    message = error(again, 409, "job_already_running")["message"]
+    assert message.startswith("Generate all certificates, asked for by teacher at "), message
+    assert "generate_all" not in message and f"job {job['id']}" not in message, "words, never codes"
     assert GenerationJob.objects.filter(course_key=COURSE_KEY).count() == 1
     listed = instructor_client.get(course_url("jobs")).json()
     assert [j["id"] for j in listed["results"]] == [job["id"]]
@@ -569,11 +630,11 @@ def test_verify_valid_certificate(world):  # noqa: F811
     assert "email" not in body
 
 
-def test_verify_revoked_certificate_says_why(world):  # noqa: F811
+def test_verify_revoked_certificate_never_says_why(world):  # noqa: F811
     cert = world.invalidation.certificate
     body = APIClient().get(f"{PREFIX}/verify/{cert.verify_uuid}").json()
     assert (body["valid"], body["status"]) == (False, "unavailable")
-    assert body["revoked_reason"] == "Invalidated by the course team."
+    assert body["revoked_reason"] == "It is no longer valid.", "the same words whatever the cause"
 
 
 @pytest.mark.parametrize("value", [str(uuid.uuid4()), "not-a-uuid"])
@@ -799,7 +860,7 @@ def test_an_unexpected_error_still_reaches_djangos_signal_and_debug(world, setti
 def test_csv_by_accept_header(world, instructor_client):  # noqa: F811
     response = instructor_client.get(course_url("certificates"), HTTP_ACCEPT="text/csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfusername,email,name")
+    assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfUsername,Email,Name")
 
 
 def test_unsupported_format_elsewhere_is_a_json_404(world, instructor_client):  # noqa: F811

@@ -47,11 +47,9 @@ from .templates import certificate_context, course_layout
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.http import HttpRequest
+    from opaque_keys.edx.keys import CourseKey
 
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
-
-#: Kept for callers of the old name: the public page's reasons now live in ``labels``.
-REVOKED_REASONS = labels.REVOKED_REASONS
 
 
 def local_date(value: datetime | None) -> str:
@@ -91,10 +89,14 @@ def render_body(template: CertificateTemplate | None, context: dict) -> SafeStri
 
 
 def revoked_reason(certificate: Certificate) -> str | None:
-    """Why a once-valid certificate is no longer valid (None while it is valid)."""
+    """
+    What a public page says of a once-valid certificate that is no longer valid (None while it is valid).
+
+    Always "It is no longer valid.": never why (grade, invalidation, deletion), which is not the public's to read.
+    """
     if certificate.status == CertificateStatus.DOWNLOADABLE:
         return None
-    return certificate.error_reason or str(labels.REVOKED_REASONS.get(certificate.source, labels.REVOKED_DEFAULT))
+    return str(labels.REVOKED_DEFAULT)
 
 
 def web_certificate_context(certificate: Certificate, request: HttpRequest | None = None) -> dict:
@@ -175,6 +177,16 @@ def _learner_reason(decision: Decision, policy: CoursePolicy, *, self_generation
     return str(labels.LEARNER_REASONS.get(decision.reason, ""))
 
 
+def course_name(course: object | None, key: CourseKey) -> str:
+    """
+    What a learner reads for a course: its name, never its id.
+
+    Without a name (no course overview), the course number, as the LMS's ``display_number_with_default`` shows.
+    """
+    name = getattr(course, "display_name", "") if course is not None else ""
+    return name or getattr(key, "course", "") or str(key)
+
+
 def dashboard_rows(user: AbstractBaseUser) -> list[DashboardRow]:
     """
     The learner's certificates, plus enrolled courses without one.
@@ -227,7 +239,7 @@ def dashboard_rows(user: AbstractBaseUser) -> list[DashboardRow]:
         rows.append(
             DashboardRow(
                 course_id=str(key),
-                course_name=course.display_name if course else str(key),
+                course_name=course_name(course, key),
                 certificate=cert,
                 status=cert.status if cert else "",
                 status_label=labels.label(labels.STATUS_LABELS, cert.status) if cert else _("No certificate yet"),

@@ -224,6 +224,23 @@ def wait_feedback(driver, area: str, text: str, timeout: float = 20) -> str:
     return feedback(driver, area)
 
 
+def wait_job_outcome(driver, area: str, kind: str, timeout: float = 40) -> str:
+    """
+    A job started beside ``area`` has ended: its progress box tells the outcome, and no "started" message stays.
+
+    Returns the box's text (``"<kind> (job N): Finished. 3 changed, 27 left as they were, 0 failed"``).
+    """
+    box = f"#cm-{area}-progress"
+    wait(
+        driver,
+        lambda d: f"{kind} (job " in by_css(d, box).text and " changed, " in by_css(d, box).text,
+        timeout=timeout,
+        what=f"the outcome of {kind!r} beside the {area} action",
+    )
+    assert "started" not in feedback(driver, area), "messages describe the current state only"
+    return by_css(driver, box).text
+
+
 def click(driver, selector: str) -> None:
     """Scroll the element into the middle of the window, then click it as a person would."""
     element = by_css(driver, selector)

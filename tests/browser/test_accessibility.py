@@ -25,6 +25,7 @@ from tests.browser.support import (
     sign_in,
     wait,
     wait_feedback,
+    wait_job_outcome,
 )
 
 pytestmark = [pytest.mark.browser]
@@ -143,7 +144,7 @@ def test_keyboard_only_walk_through_the_panel(browser, axe_available, live_serve
     while active(browser)["id"] != "cm-confirm-ok":
         press(browser, Keys.TAB)
     press(browser, Keys.ENTER)
-    wait_feedback(browser, "generate", "started: Generate all certificates")
+    wait_job_outcome(browser, "generate", "Generate all certificates")
     assert GenerationJob.objects.count() == before + 1
 
     # A radio group with the arrow keys.
@@ -161,7 +162,7 @@ def test_keyboard_only_walk_through_the_panel(browser, axe_available, live_serve
     while active(browser)["id"] != "cm-confirm-ok":
         press(browser, Keys.TAB)
     press(browser, Keys.ENTER)
-    wait_feedback(browser, "generate", "started: Regenerate learner groups")
+    wait_job_outcome(browser, "generate", "Regenerate learner groups")
 
     # Delete all from the keyboard: the typed course id, then Enter.
     tab_to(browser, "cm-delete-all-open")

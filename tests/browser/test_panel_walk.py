@@ -22,6 +22,7 @@ from cert_manager_plugin.models import (
     CertificateInvalidation,
     CourseCertificateSettings,
     GenerationJob,
+    LearnerRecord,
 )
 from tests.browser.support import (
     WIDTHS,
@@ -40,6 +41,7 @@ from tests.browser.support import (
     wait,
     wait_dialog,
     wait_feedback,
+    wait_job_outcome,
 )
 
 pytestmark = [pytest.mark.browser]
@@ -142,10 +144,18 @@ def test_instructor_walks_every_action_with_confirmations(browser, axe_available
     ) or "No certificate would change" in text
     walk.check("generate-all-dialog", dialog=True)
     confirm_dialog(browser)
-    wait_feedback(browser, "generate", "started: Generate all certificates")
+    outcome = wait_job_outcome(browser, "generate", "Generate all certificates")
     new = [j for j in job_ids(course_key) if j not in before]
     assert len(new) == 1, f"one job per confirmed click, got {new}"
     wait_job_done(browser, new[0])
+    # The counts add up, each one the database's own: changed = certificates the job wrote.
+    job = GenerationJob.objects.get(pk=new[0])
+    changed = Certificate.objects.filter(course_key=course_key, modified__gte=job.started).count()
+    assert (job.changed, job.processed) == (changed, job.total) and job.total > changed
+    assert job.processed == job.changed + job.skipped + job.failed
+    assert f"{changed} changed, {job.skipped} left as they were, {job.failed} failed" in outcome, outcome
+    row = by_css(browser, f"#cm-job-{job.pk}").text
+    assert f"{job.total} of {job.total}" in row and f"{changed} changed, {job.skipped} left as they" in row, row
     walk.check("generate-all-done")
 
     # Regenerate by group: no group is an error beside the button; then one group, confirmed.
@@ -156,7 +166,7 @@ def test_instructor_walks_every_action_with_confirmations(browser, axe_available
     text = wait_dialog(browser)
     assert "Regenerate these learner groups?" in text and "This job checks" in text
     confirm_dialog(browser)
-    wait_feedback(browser, "generate", "started: Regenerate learner groups")
+    wait_job_outcome(browser, "generate", "Regenerate learner groups")
     regenerate = GenerationJob.objects.filter(course_key=course_key, kind="regenerate").latest("id")
     assert regenerate.params["statuses"] == ["notpassing"]
     wait_job_done(browser, regenerate.pk)
@@ -175,11 +185,20 @@ def test_instructor_walks_every_action_with_confirmations(browser, axe_available
     wait(browser, lambda d: "Page 1 of 2" in by_css(d, "#cm-jobs-page-info").text, what="history page 1")
 
     # Exceptions, one at a time: a learner below passing (pending) and an audit learner (blocked: why).
-    for username in (pending_user, audit_user):
+    # The message gives the real outcome at once: the next job issues it, or why no job can (audit mode).
+    audit_mode = LearnerRecord.objects.get(course_key=course_key, user__username=audit_user).mode
+    eligible = CourseCertificateSettings.objects.get(course_key=course_key).eligible_modes
+    assert audit_mode == "audit" and audit_mode not in eligible
+    for username, outcome in (
+        (pending_user, "Generate exception certificates to issue theirs."),
+        (audit_user, "no certificate can be issued to them: Enrolled as Audit, a mode that earns no certificate"),
+    ):
         by_css(browser, "#cm-exception-user").send_keys(username)
         by_css(browser, "#cm-exception-notes").send_keys("Walk-through")
         click(browser, "#cm-exception-add")
-        wait_feedback(browser, "exceptions", "is on the exception list")
+        text = wait_feedback(browser, "exceptions", outcome)
+        assert "is on the exception list" in text
+    assert "Generate exception certificates" not in text, "never the generic hint for a learner no job can certify"
     wait(
         browser,
         lambda d: "Not generated yet" in by_css(d, f'#cm-exceptions-body tr[data-username="{pending_user}"]').text,
@@ -214,7 +233,7 @@ def test_instructor_walks_every_action_with_confirmations(browser, axe_available
     text = wait_dialog(browser)
     assert "Generate exception certificates?" in text and "This job checks" in text
     confirm_dialog(browser)
-    wait_feedback(browser, "generate", "started: Generate exception certificates")
+    wait_job_outcome(browser, "generate", "Generate exception certificates")
     job = GenerationJob.objects.filter(course_key=course_key, kind="generate_exceptions").latest("id")
     wait_job_done(browser, job.pk)
     assert Certificate.objects.get(course_key=course_key, user__username=pending_user).status == "downloadable"
@@ -271,9 +290,17 @@ def test_instructor_walks_every_action_with_confirmations(browser, axe_available
     walk.check("delete-one-dialog", dialog=True)
     confirm_dialog(browser)
     wait_feedback(browser, "certificates", "was deleted")
-    assert not Certificate.objects.filter(
-        course_key=course_key, user__username=valid_users[1], status="downloadable"
-    ).exists()
+    deleted = Certificate.objects.get(course_key=course_key, user__username=valid_users[1])
+    assert deleted.status == "deleted"
+    # The history names the job and its learner in words.
+    deletion = GenerationJob.objects.filter(course_key=course_key, kind="delete").latest("id")
+    name = deleted.user.get_full_name() or deleted.user.username
+    wait(
+        browser,
+        lambda d: f"Delete the certificate of {name}" in by_css(d, f"#cm-job-{deletion.pk}").text,
+        what="the deletion in the history, with the learner's name",
+    )
+    assert "Other (" not in by_css(browser, "#cm-jobs-body").text
 
     # Export every valid certificate to one PDF.
     click(browser, "#cm-export-pdf")
@@ -283,10 +310,21 @@ def test_instructor_walks_every_action_with_confirmations(browser, axe_available
     walk.check("exported")
 
     # Delete all: the number first, and the course id typed to confirm.
-    count = Certificate.objects.filter(course_key=course_key).exclude(status="deleted").count()
+    # Delete all: each number of the dialog is the database's own count, by status.
+    records = Certificate.objects.filter(course_key=course_key).exclude(status="deleted")
+    valid = records.filter(status="downloadable").count()
+    others = records.exclude(status="downloadable").count()
+    assert valid and others, "the demo has both"
     click(browser, "#cm-delete-all-open")
     text = wait_dialog(browser)
-    assert f"Delete all {count} certificates of this course?" in text
+    assert "Delete all certificates of this course?" in text
+    assert f"{valid} valid certificates are withdrawn." in text
+    assert f"{others} records without a valid certificate are deleted too:" in text
+    for status, words in (("notpassing", "Not earned: grade below passing"), ("unavailable", "Revoked")):
+        n = records.filter(status=status).count()
+        assert (f"{n} — {words}" in text) == bool(n), (status, n, text)
+    listed = [li.text for li in all_css(browser, "#cm-confirm-body li")]
+    assert sum(int(item.split(" — ")[0]) for item in listed) == others, listed
     ok = by_css(browser, "#cm-confirm-ok")
     assert not ok.is_enabled(), "nothing typed yet"
     by_css(browser, "#cm-confirm-input").send_keys("course-v1:DemoX+CERT101+2025")
@@ -296,8 +334,16 @@ def test_instructor_walks_every_action_with_confirmations(browser, axe_available
     wait(browser, lambda d: ok.is_enabled(), what="the typed course id to enable Delete")
     walk.check("delete-all-dialog", dialog=True)
     confirm_dialog(browser)
-    wait_feedback(browser, "delete-all", "certificates deleted")
+    wait_feedback(browser, "delete-all", f"{valid + others} certificates deleted")
     assert not Certificate.objects.filter(course_key=course_key, status="downloadable").exists()
+    everything = GenerationJob.objects.filter(course_key=course_key, kind="delete").latest("id")
+    wait(
+        browser,
+        lambda d: "Delete all certificates of the course" in by_css(d, f"#cm-job-{everything.pk}").text,
+        what="delete all in the history, in words",
+    )
+    history = by_css(browser, "#cm-jobs-body").text
+    assert "Other (" not in history and "Everyone on the exception list" not in history, history
     walk.check("deleted-all", axe=True)
 
     errors = console_errors(browser)

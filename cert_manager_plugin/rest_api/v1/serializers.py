@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -90,7 +91,8 @@ class CertificateSerializer(serializers.Serializer):
     modified = serializers.DateTimeField()
 
 
-CERTIFICATE_CSV_HEADER = [
+#: The certificates CSV's columns: words for people first, then the codes and the exact grade for scripts.
+CERTIFICATE_CSV_FIELDS = (
     "username",
     "email",
     "name",
@@ -100,9 +102,10 @@ CERTIFICATE_CSV_HEADER = [
     "issued_date",
     "verify_uuid",
     "modified",
-]
-
-
+    "status_code",
+    "mode_code",
+    "grade_value",
+)
 CERTIFICATE_CSV_COLUMNS = (
     "user__username",
     "user__email",
@@ -116,22 +119,44 @@ CERTIFICATE_CSV_COLUMNS = (
 )
 
 
+def certificate_csv_header() -> list[str]:
+    """The CSV's header row in the active language ("Username", "Status", …, "Status code")."""
+    return [labels.label(labels.CSV_COLUMN_LABELS, field) for field in CERTIFICATE_CSV_FIELDS]
+
+
 def certificate_csv_rows(queryset: QuerySet[api.Certificate]) -> Iterator[list]:
-    """The certificates as CSV rows (``CERTIFICATE_CSV_HEADER`` order): one streamed query, no model instances."""
-    for username, email, name, status, mode, grade, issued, verify_uuid, modified in queryset.values_list(
-        *CERTIFICATE_CSV_COLUMNS
-    ).iterator(chunk_size=2000):
-        yield [
-            username,
-            email,
-            name,
-            status,
-            mode,
-            "" if grade is None else f"{grade:.4f}",
-            issued.isoformat() if issued else "",
-            verify_uuid,
-            modified.isoformat() if modified else "",
-        ]
+    """
+    The certificates as CSV rows (``CERTIFICATE_CSV_FIELDS`` order): one streamed query, no model instances.
+
+    Status and mode in words and the grade as a percentage, in the language active when called (the rows are
+    streamed later, in that same language); the codes and the grade as a fraction (``0.6600``) in the last
+    columns.
+    """
+    words = (labels.as_text(labels.STATUS_LABELS), labels.as_text(labels.MODE_LABELS))
+    return _csv_rows(queryset, words, translation.get_language())
+
+
+def _csv_rows(queryset: QuerySet[api.Certificate], words: tuple[dict, dict], language: str | None) -> Iterator[list]:
+    """``certificate_csv_rows``' generator: ``words`` are the status and mode labels, read before streaming."""
+    statuses, modes = words
+    with translation.override(language):
+        for username, email, name, status, mode, grade, issued, verify_uuid, modified in queryset.values_list(
+            *CERTIFICATE_CSV_COLUMNS
+        ).iterator(chunk_size=2000):
+            yield [
+                username,
+                email,
+                name,
+                statuses.get(status, status),
+                modes.get(mode, mode),
+                api.local_percent(grade) or "",
+                issued.isoformat() if issued else "",
+                verify_uuid,
+                modified.isoformat() if modified else "",
+                status,
+                mode,
+                "" if grade is None else f"{grade:.4f}",
+            ]
 
 
 class RevisionSerializer(serializers.Serializer):
@@ -185,8 +210,24 @@ class JobRequestSerializer(serializers.Serializer):
         return list(dict.fromkeys(statuses))
 
 
+class JobLearnerSerializer(serializers.Serializer):
+    """The learner a one-learner job (deleting one certificate) is about."""
+
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+def job_learners(jobs: Iterable[api.GenerationJob]) -> dict[int, api.LearnerName]:
+    """The learners the one-learner jobs of a page are about (one lookup for the page, none without such a job)."""
+    return api.learner_names({job.params["user_id"] for job in jobs if (job.params or {}).get("user_id")})
+
+
 class JobSerializer(serializers.Serializer):
-    """A bulk job: what it is, who asked, its state and progress."""
+    """
+    A bulk job: what it is, who asked, its state and progress.
+
+    ``processed`` is always ``changed + skipped + failed`` (``skipped``: left as they were).
+    """
 
     id = serializers.IntegerField()
     course_id = serializers.CharField(source="course_key")
@@ -208,6 +249,17 @@ class JobSerializer(serializers.Serializer):
     error = serializers.CharField()
     cancel_requested = serializers.BooleanField()
     download_url = serializers.SerializerMethodField(help_text="For a succeeded export job: where to get the file.")
+    learner = serializers.SerializerMethodField(help_text="For a one-learner job: the learner's username and name.")
+
+    @extend_schema_field(JobLearnerSerializer(allow_null=True))
+    def get_learner(self, job: api.GenerationJob) -> dict | None:
+        """For a job about one learner (``params.user_id``): their username and name, as they read now."""
+        user_id = (job.params or {}).get("user_id")
+        if not user_id:
+            return None
+        known = self.context.get("learners")
+        found = (known if known is not None else job_learners([job])).get(int(user_id))
+        return {"username": found.username, "name": found.name} if found else None
 
     def get_progress(self, job: api.GenerationJob) -> float:
         """The share of the job's learners processed, from 0.0 to 1.0 (1.0 once it succeeded with none)."""
@@ -484,6 +536,16 @@ class PageSerializer(serializers.Serializer):
 
 
 _PAGES: dict[type, type] = {}
+
+
+class CertificatePageSerializer(PageSerializer):
+    """A page of certificates, with how many records of the whole search are in each status."""
+
+    results = CertificateSerializer(many=True)
+    status_counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="{status: n} for every record matching the search, whatever the status filter.",
+    )
 
 
 def paginated(child: type[serializers.Serializer]) -> type[serializers.Serializer]:

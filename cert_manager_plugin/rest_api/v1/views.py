@@ -31,7 +31,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cert_manager_plugin import api, errors
+from cert_manager_plugin import api, errors, labels
 from cert_manager_plugin.data import CertificateStatus, JobKind
 
 from .. import errors as rest_errors
@@ -313,7 +313,7 @@ class CertificateListView(CourseView):
             *PAGE,
         ],
         responses={
-            (200, "application/json"): s.paginated(s.CertificateSerializer),
+            (200, "application/json"): s.CertificatePageSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
             **ERR_R,
         },
@@ -324,7 +324,10 @@ class CertificateListView(CourseView):
 
         CSV with ``?format=csv`` or ``Accept: text/csv`` (UTF-8 with a byte order mark). ``search`` matches part
         of a username, email or name; ``status`` keeps the comma-separated statuses given (certificates the course
-        team deleted are listed only when ``deleted`` is asked for). 400 ``invalid_input`` for an unknown status.
+        team deleted are listed under "all statuses" and ``deleted``). 400 ``invalid_input`` for an unknown status.
+
+        The JSON page also carries ``status_counts``: ``{status: n}`` for the records matching ``search``, whatever
+        ``status`` (one GROUP BY query): what the panel's "delete all" dialog counts.
         """
         search = request.query_params.get("search", "").strip()
         wanted = request.query_params.get("status", "").strip()
@@ -336,14 +339,16 @@ class CertificateListView(CourseView):
             )
         queryset = api.certificates(self.course_key, search=search, status=wanted or None)
         if request.accepted_renderer.format == "csv":
-            rows = s.certificate_csv_rows(queryset)
             response = StreamingHttpResponse(
-                api.iter_csv(s.CERTIFICATE_CSV_HEADER, rows, bom=True), content_type=api.CSV_CONTENT_TYPE
+                api.iter_csv(s.certificate_csv_header(), s.certificate_csv_rows(queryset), bom=True),
+                content_type=api.CSV_CONTENT_TYPE,
             )
             filename = f"certificates-{str(self.course_key).replace(':', '_').replace('+', '_')}.csv"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        return self.paginate(queryset, s.CertificateSerializer)
+        response = self.paginate(queryset, s.CertificateSerializer)
+        response.data["status_counts"] = api.certificate_status_counts(self.course_key, search=search)
+        return response
 
     @documented(
         operation_id="certificates_delete_all",
@@ -446,7 +451,7 @@ class JobListView(CourseView):
     )
     def get(self, request: Request, course_id: str) -> Response:
         """The course's generation history (bulk jobs, exports, deletions), newest first (paginated)."""
-        return self.paginate(api.jobs(self.course_key), s.JobSerializer)
+        return self.paginate(api.jobs(self.course_key), s.JobSerializer, learners=s.job_learners)
 
     @documented(
         operation_id="jobs_create",
@@ -856,14 +861,6 @@ class MyCourseCertificateView(BaseView):
 
 # --- public ---------------------------------------------------------------------------------------
 
-REVOKED_REASONS = {
-    "invalidation": "Invalidated by the course team.",
-    "grade_event": "The learner's grade fell below the passing grade.",
-    "passing_status_event": "The learner no longer passes the course.",
-    "enrollment_event": "The learner's enrollment no longer qualifies for a certificate.",
-    "exception": "The exception that granted it was removed.",
-}
-
 
 class VerifyView(BaseView):
     """Public verification of a certificate by its verify UUID (no sign-in)."""
@@ -881,7 +878,8 @@ class VerifyView(BaseView):
         """
         Verify a certificate by its verify id, without sign-in: whether it is valid, for whom, in which course.
 
-        Also since when, why it was revoked, and the history of its valid revisions. Never a grade or an email.
+        Also since when it is no longer valid (``revoked_reason`` is always "It is no longer valid.": never why),
+        and the history of its valid revisions. Never a grade or an email.
         404 ``certificate_not_found`` for an unknown id.
         """
         try:
@@ -894,9 +892,8 @@ class VerifyView(BaseView):
         revisions = list(api.revisions(cert))
         valid = cert.status == CertificateStatus.DOWNLOADABLE
         was_issued = cert.issued_date is not None or any(r.status == CertificateStatus.DOWNLOADABLE for r in revisions)
-        reason = None
-        if not valid and was_issued:
-            reason = cert.error_reason or REVOKED_REASONS.get(cert.source, "No longer valid.")
+        # The same words whatever made it stop being valid: why is not the public's to read.
+        reason = str(labels.REVOKED_DEFAULT) if not valid and was_issued else None
         data = {
             "verify_uuid": cert.verify_uuid,
             "status": cert.status,

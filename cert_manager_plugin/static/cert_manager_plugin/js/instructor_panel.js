@@ -191,6 +191,7 @@
   // --- feedback beside the action ------------------------------------------------------------------------
   function say(areaId, kind, text, detail, extra) {
     Array.prototype.forEach.call(root.querySelectorAll(".cm-feedback"), function (box) {
+      box.removeAttribute("data-job");
       if (box.id !== areaId) { clear(box); box.className = "cm-feedback"; }
     });
     var area = $(areaId);
@@ -204,6 +205,12 @@
       area.appendChild(h("span", { className: "cm-api-message", text: detail }));
     }
     if (extra) { area.appendChild(extra); }
+  }
+  /* "Job N started", tied to the job: when it ends, jobFinished replaces it (messages say the current state). */
+  function sayStarted(areaId, job) {
+    say(areaId, "success", fmt(gettext("Job %(id)s started: %(kind)s."), { id: job.id, kind: word("kinds", job.kind) }));
+    var area = $(areaId);
+    if (area) { area.setAttribute("data-job", String(job.id)); }
   }
   function failed(areaId, lead) {
     return function (error) { say(areaId, "error", lead, apiMessage(error)); };
@@ -363,9 +370,7 @@
           return null;
         }
         return api("POST", "jobs", body).then(function (job) {
-          say("cm-feedback-generate", "success", fmt(gettext("Job %(id)s started: %(kind)s."), {
-            id: job.id, kind: word("kinds", job.kind)
-          }));
+          sayStarted("cm-feedback-generate", job);
           trackJob(job, "cm-generate-progress");
           return job;
         });
@@ -462,9 +467,7 @@
       if (!yes) { return null; }
       return api("POST", "jobs", { kind: "generate_all" }).then(function (job) {
         $("cm-policies-followup").hidden = true;
-        say("cm-feedback-policies", "success", fmt(gettext("Job %(id)s started: %(kind)s."), {
-          id: job.id, kind: word("kinds", job.kind)
-        }));
+        sayStarted("cm-feedback-policies", job);
         trackJob(job, null);
       });
     }).catch(failed("cm-feedback-policies", gettext("The job was not started.")));
@@ -482,9 +485,16 @@
   var polling = {};
   var jobsPage = 1;
 
+  /* What a job did, in words with its scope: the learner's name for a one-learner job, never a code. */
   function jobWhat(job) {
     var params = job.params || {};
     var text = word("kinds", job.kind);
+    if (job.kind === "delete") {
+      if (params.scope === "all") { return gettext("Delete all certificates of the course"); }
+      return job.learner ?
+        fmt(gettext("Delete the certificate of %(learner)s"), { learner: learnerName(job.learner) }) :
+        gettext("Delete the certificate of one learner");
+    }
     if (params.statuses && params.statuses.length) {
       var byStatus = {};
       (cfg.groups || []).forEach(function (group) { byStatus[group.status] = group.label; });
@@ -585,12 +595,22 @@
     var text = ACTIVE[job.state] ?
       fmt(gettext("%(kind)s (job %(id)s): %(state)s, %(progress)s learners."), {
         kind: word("kinds", job.kind), id: job.id, state: word("states", job.state), progress: progressText(job)
-      }) :
-      fmt(gettext("%(kind)s (job %(id)s): %(state)s. %(result)s"), {
-        kind: word("kinds", job.kind), id: job.id, state: word("states", job.state), result: jobCounts(job)
-      });
+      }) : jobOutcome(job);
     box.appendChild(h("p", { id: labelId, text: text }));
     box.appendChild(progressBar(job, labelId));
+  }
+  function jobOutcome(job) {
+    return fmt(gettext("%(kind)s (job %(id)s): %(state)s. %(result)s"), {
+      kind: word("kinds", job.kind), id: job.id, state: word("states", job.state), result: jobCounts(job)
+    });
+  }
+  /* A "Job N started" message still showing is replaced: by nothing when the job's progress box tells its end. */
+  function replaceStarted(job) {
+    Array.prototype.forEach.call(root.querySelectorAll(".cm-feedback[data-job]"), function (box) {
+      if (box.getAttribute("data-job") !== String(job.id)) { return; }
+      if (tracked[job.id]) { say(box.id, "info", ""); return; }
+      say(box.id, job.state === "succeeded" ? "success" : "error", jobOutcome(job));
+    });
   }
   function trackJob(job, boxId) {
     tracked[job.id] = boxId;
@@ -622,6 +642,7 @@
   function jobFinished(job) {
     var waiting = Object.keys(polling).some(function (key) { return polling[key]; });
     if (!waiting) { setJobLock(false); }
+    replaceStarted(job);
     (whenDone[job.id] || []).forEach(function (callback) { callback(job); });
     delete whenDone[job.id];
     if (job.kind !== "export") {
@@ -699,6 +720,7 @@
     if (!state || !state.message) { return [gettext("Not generated")]; }
     return [h("span", { className: state.state === "blocked" ? "cm-warning" : "cm-muted", text: state.message })];
   }
+  /* Resolves with each listed learner's certificate state ({username: {state, reason, message}}). */
   function loadExceptions() {
     var states = api("GET", cfg.exceptionStatusUrl).then(function (data) { return data.learners || {}; }, function () { return {}; });
     return Promise.all([api("GET", "exceptions?page_size=500"), states]).then(function (results) {
@@ -719,7 +741,22 @@
           h("td", { className: "cm-row-actions" }, [remove])
         ]);
       }), gettext("Nobody is on the exception list."), 6);
+      return learners;
     }).catch(failed("cm-feedback-exceptions", gettext("The exception list could not be loaded.")));
+  }
+  /* What adding a learner did, with the real reason at once when no certificate can be issued (as their row says). */
+  function exceptionAdded(entry, state) {
+    var values = { learner: learnerName(entry), reason: state.message || "" };
+    if (state.state === "issued") {
+      return fmt(gettext("%(learner)s is on the exception list; their certificate is valid."), values);
+    }
+    if (state.state === "blocked") {
+      return fmt(gettext("%(learner)s is on the exception list, but no certificate can be issued to them: %(reason)s"), values);
+    }
+    if (state.state === "pending") {
+      return fmt(gettext("%(learner)s is on the exception list. Generate exception certificates to issue theirs."), values);
+    }
+    return fmt(gettext("%(learner)s is on the exception list."), values);
   }
   if ($("cm-exception-form")) {
     $("cm-exception-form").addEventListener("submit", function (event) {
@@ -732,11 +769,11 @@
       }
       busy($("cm-exception-add"), function () {
         return api("POST", "exceptions", { user: user, notes: $("cm-exception-notes").value }).then(function (entry) {
-          say("cm-feedback-exceptions", "success", fmt(gettext("%(learner)s is on the exception list. Generate exception certificates to issue theirs."), {
-            learner: learnerName(entry)
-          }));
           $("cm-exception-form").reset();
-          return loadExceptions();
+          return loadExceptions().then(function (learners) {
+            var state = (learners || {})[entry.username] || {};
+            say("cm-feedback-exceptions", state.state === "blocked" ? "info" : "success", exceptionAdded(entry, state));
+          });
         }).catch(failed("cm-feedback-exceptions", fmt(gettext("%(user)s was not added."), { user: user })));
       });
     });
@@ -906,7 +943,7 @@
             "aria-label": fmt(gettext("PDF of the certificate of %(learner)s (opens in a new tab)"), { learner: who })
           }, [gettext("PDF")]));
         }
-        if (cfg.canManage) {
+        if (cfg.canManage && cert.status !== "deleted") {
           actions.push(" ");
           actions.push(h("button", {
             type: "button", className: "cm-button cm-secondary cm-delete-cert", "data-user": cert.username, "data-name": who,
@@ -958,6 +995,7 @@
           say("cm-feedback-certificates", "success", fmt(gettext("The certificate of %(learner)s was deleted."), { learner: who }));
           loadCertificates();
           loadExceptions();
+          loadJobs(1);
         });
       }).catch(failed("cm-feedback-certificates", fmt(gettext("The certificate of %(learner)s was not deleted."), { learner: who })));
     });
@@ -968,7 +1006,7 @@
     $("cm-export-link").hidden = true;
     $("cm-export-status").textContent = "";
     return api("POST", "export", { format: "pdf" }).then(function (job) {
-      say("cm-feedback-export", "success", fmt(gettext("Job %(id)s started: %(kind)s."), { id: job.id, kind: word("kinds", job.kind) }));
+      sayStarted("cm-feedback-export", job);
       var done = function (finished) {
         if (finished.state === "succeeded" && finished.download_url) {
           var count = (finished.result || {}).count || 0;
@@ -988,17 +1026,45 @@
   });
 
   // --- delete all -----------------------------------------------------------------------------------------
+  /*
+   * What "delete all" changes, from the list's status_counts (one GROUP BY): valid certificates are withdrawn;
+   * every other record that is not deleted yet is deleted too, counted by status. Deleted records change nothing.
+   */
+  function deleteAllParts(counts) {
+    var valid = counts.downloadable || 0;
+    var others = Object.keys(counts).filter(function (status) {
+      return status !== "downloadable" && status !== "deleted" && counts[status] > 0;
+    });
+    var rest = others.reduce(function (sum, status) { return sum + counts[status]; }, 0);
+    var parts = [];
+    if (valid) {
+      parts.push(fmt(ngettext("%(count)s valid certificate is withdrawn.", "%(count)s valid certificates are withdrawn.", valid), {
+        count: number(valid)
+      }));
+    }
+    if (rest) {
+      parts.push(fmt(ngettext(
+        "%(count)s record without a valid certificate is deleted too:",
+        "%(count)s records without a valid certificate are deleted too:", rest
+      ), { count: number(rest) }));
+      parts.push(h("ul", {}, others.map(function (status) {
+        return h("li", { text: fmt(gettext("%(count)s — %(status)s"), { count: number(counts[status]), status: word("statuses", status) }) });
+      })));
+    }
+    return { total: valid + rest, parts: parts };
+  }
   onClick("cm-delete-all-open", function () {
     return api("GET", "certificates?page_size=1").then(function (data) {
-      var count = data.count;
+      var change = deleteAllParts(data.status_counts || {});
+      if (!change.total) {
+        say("cm-feedback-delete-all", "success", gettext("There is no certificate to delete."));
+        return null;
+      }
       return confirmAction({
-        title: fmt(ngettext("Delete the %(count)s certificate of this course?", "Delete all %(count)s certificates of this course?", count), {
-          count: number(count)
-        }),
-        body: [
-          fmt(ngettext("%(count)s learner loses their certificate.", "%(count)s learners lose their certificate.", count), { count: number(count) }),
+        title: gettext("Delete all certificates of this course?"),
+        body: change.parts.concat([
           gettext("This cannot be undone: their public links no longer show them as valid. Histories and invalidations are kept; the deletion is recorded in the generation history.")
-        ],
+        ]),
         confirm: gettext("Delete all certificates"),
         danger: true,
         typed: {
