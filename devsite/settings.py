@@ -81,9 +81,16 @@ INSTALLED_APPS = [
 ]
 INSTALLED_APPS += get_plugin_apps(LMS)
 
+#: The language of each request, as the LMS chooses it (its settings list LocaleMiddleware in this same place):
+#: the language cookie, else the browser's Accept-Language; ``?lang=xx`` sets the cookie (devsite/language.py, the
+#: demo's stand-in for the LMS's language preference). Not under the test settings: their live server (the browser
+#: tests) is built once and takes its language from LANGUAGE_CODE; the tests that choose a language per request add
+#: these two (tests/i18n_pseudo.py, tests/test_locales.py).
+LANGUAGE_MIDDLEWARE = ["django.middleware.locale.LocaleMiddleware", "devsite.language.QueryLanguageMiddleware"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    *(LANGUAGE_MIDDLEWARE if SETTINGS_TYPE != "test" else []),
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +161,23 @@ DATABASES = {"default": database(os.environ.get("CERT_MANAGER_DB", "sqlite"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
+
+
+def catalog_languages() -> list[tuple[str, str]]:
+    """
+    English, then every language the plugin has a catalog for (cert_manager_plugin/locale/<lang>/: the shipped es,
+    fr and ar, and any one ``make pull_translations`` brings), each named in its own language.
+    """
+    from django.conf.locale import LANG_INFO
+    from django.utils.translation import to_language
+
+    root = BASE_DIR / "cert_manager_plugin" / "locale"
+    codes = sorted(to_language(p.name) for p in root.glob("*") if (p / "LC_MESSAGES" / "django.po").is_file())
+    codes = ["en"] + [code for code in codes if code != "en"]
+    return [(code, LANG_INFO.get(code, {}).get("name_local", code)) for code in codes]
+
+
+LANGUAGES = catalog_languages()
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

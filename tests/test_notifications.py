@@ -280,7 +280,7 @@ def test_inside_the_lms_mails_go_through_edx_ace(ace, settings, monkeypatch):
     by_address = {m.to[0]: m for m in mail.outbox}
     message = by_address["bilbo@example.com"]
     link = f"https://lms.example.org/cert_manager/certificates/{issued.verify_uuid}/"
-    assert message.subject == "Your certificate for Certificates 101 is ready"
+    assert message.subject == "Votre certificat pour Certificates 101 est prêt"  # the learner's language (fr)
     assert message.from_email == "certificates@lms.example.org"
     assert "Bilbo Baggins" in message.body and "Certificates 101" in message.body and link in message.body
     assert "90%" in message.body

@@ -68,7 +68,7 @@ def test_makemessages_runs_clean_and_finds_nothing_new(tmp_path, monkeypatch):
         committed = keys(messages(domain))
         assert fresh == committed, (
             f"{domain}.po is out of date: new {sorted(fresh - committed, key=str)[:10]}, "
-            f"gone {sorted(committed - fresh, key=str)[:10]}. Run: {MAKEMESSAGES}"
+            f"gone {sorted(committed - fresh, key=str)[:10]}. Run: make extract_translations (that is: {MAKEMESSAGES})"
         )
 
 

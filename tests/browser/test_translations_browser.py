@@ -81,7 +81,8 @@ def test_pseudo_locale_leaves_no_word_untranslated(browser, live_server, seeded,
     wait_dialog(browser)
     check("generate-all dialog")
     confirm_dialog(browser)
-    wait(browser, lambda d: "⟦" in by_css(d, "#cm-feedback-generate").text, what="feedback")
+    # The job's outcome beside the button (its "started" message gives way to it: messages say the current state).
+    wait(browser, lambda d: "⟦" in by_css(d, "#cm-generate-progress").text, what="the job's outcome")
     wait(browser, lambda d: not d.find_elements("css selector", "#cm-jobs-body tr[data-state=running]"))
     check("after generate all (feedback, progress, history)")
 
