@@ -56,21 +56,6 @@ fi
 # axe-core (npm, into var/node/) for the accessibility checks, gettext for the catalog check
 "$ROOT/scripts/browser_deps.sh" || echo "warning: scripts/browser_deps.sh failed; axe-core checks will skip (fail under CI)" >&2
 
-# The compiled message catalogs (.mo, ignored by git) that Django reads: `pip install -e .` builds them (setup.py,
-# with Babel); a catalog changed since is compiled again here (GNU msgfmt when installed, else that same pip build).
-compile_catalogs() {
-    local po stale=""
-    for po in cert_manager_plugin/locale/*/LC_MESSAGES/*.po; do
-        [[ "${po%.po}.mo" -nt "$po" ]] || stale=1
-    done
-    [[ -n "$stale" ]] || return 0
-    say "compiling the message catalogs (cert_manager_plugin/locale)"
-    if command -v msgfmt >/dev/null; then
-        python setup.py -q compile_catalogs
-    else
-        python -m pip install -q --no-deps -e . 2>&1 | quiet_pip
-    fi
-}
 compile_catalogs
 
 record "install (venv, browser)" ok $((SECONDS - PHASE_START)) "$VENV"
