@@ -634,7 +634,7 @@ class EdxPlatformBackend(StandaloneBackend):
 
     def connect_lms_writes(self, receivers: Mapping[str, Callable[..., None]], dispatch_prefix: str) -> list[str]:
         """
-        Connect each receiver to the Django model signal its name in ``LMS_WRITES`` names; returns those connected.
+        Connect each receiver to the model signal its name stands for (``senders`` below); returns those connected.
 
         These are the LMS's own writes (its ``save()``/``update_or_create``/``delete()``; the plugin writes the LMS's
         tables set-based, without signals): its certificate row, its allowlist and invalidation lists, the course's
@@ -682,8 +682,6 @@ class EdxPlatformBackend(StandaloneBackend):
         from lms.djangoapps.certificates.models import GeneratedCertificate
 
         rows = GeneratedCertificate.objects.filter(course_id=course_key, user_id=user_id)
-        if not rows.exists():
-            return None
         return next(self._lms_certificate_rows(course_key, rows, user_id), None)
 
     def push_allowlist(self, course_key: CourseKey, entries: Mapping[int, str | None]) -> set[int]:
@@ -699,15 +697,20 @@ class EdxPlatformBackend(StandaloneBackend):
         from lms.djangoapps.certificates.models import CertificateAllowlist
 
         now, listed = timezone.now(), set()
+        stamp = dt_adapter()(now)
         items = list(entries.items())
         for start in range(0, len(items), LOOKUP_CHUNK):
             chunk = dict(items[start : start + LOOKUP_CHUNK])
             rows = CertificateAllowlist.objects.filter(course_id=course_key, user_id__in=list(chunk))
-            have = set(rows.values_list("user_id", flat=True))
+            have = dict(rows.values_list("user_id", "pk"))
             on = [u for u, notes in chunk.items() if notes is not None]
             off = [u for u, notes in chunk.items() if notes is None and u in have]
-            for user_id in [u for u in on if u in have]:  # notes differ per learner: one UPDATE each
-                rows.filter(user_id=user_id).update(allowlist=True, notes=chunk[user_id], modified=now)
+            # notes differ per learner: one UPDATE by key for all of them (sql.update_rows)
+            update_rows(
+                CertificateAllowlist,
+                ["allowlist", "notes", "modified"],
+                [(True, chunk[u], stamp, have[u]) for u in on if u in have],
+            )
             CertificateAllowlist.objects.bulk_create(
                 [
                     CertificateAllowlist(user_id=u, course_id=course_key, allowlist=True, notes=chunk[u])
@@ -912,22 +915,33 @@ def sync_model_rows(
         url = url if len(url) <= url_limit else ""
         return (t.status, t.mode[:32], grade, t.name[:255], verify, url, "", "")
 
-    _update_rows(model, [(values(t, grade), row) for t, row, grade in writes if row is not None], now)
-    inserts = [(t, grade) for t, row, grade in writes if row is None]
+    written = [(t, row, values(t, grade)) for t, row, grade in writes]  # each row's SYNCED_FIELDS values, once
+    _update_rows(model, [(shown, row) for _, row, shown in written if row is not None], now)
+    inserts = [(t, shown) for t, row, shown in written if row is None]
     if inserts:
-        columns, rows = _insert_rows(model, course_key, [(t, values(t, grade)) for t, grade in inserts], now)
+        columns, rows = _insert_rows(model, course_key, inserts, now)
         qn = connection.ops.quote_name
         placeholders = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table(model)} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
     created = {t.user_id for t, _ in inserts}
-    _copy_history(model, course_key, [t.user_id for t, _, _ in writes], created, now)
-    transitions = []
-    for t, row, grade in writes:
-        shown = values(t, grade)
-        transitions.append(LmsTransition(t.user_id, row[2] if row else None, *shown[:3], shown[3], shown[5]))
-    return transitions
+    _copy_history(model, course_key, [t.user_id for t, _, _ in written], created, now)
+    return [_transition(t.user_id, row, shown) for t, row, shown in written]
+
+
+def _transition(user_id: int, row: tuple | None, shown: tuple) -> LmsTransition:
+    """What a written row shows (``shown``: its ``SYNCED_FIELDS`` values), from its status before (``row``)."""
+    fields = dict(zip(SYNCED_FIELDS, shown, strict=True))
+    return LmsTransition(
+        user_id,
+        row[2] if row else None,
+        fields["status"],
+        fields["mode"],
+        grade=fields["grade"],
+        name=fields["name"],
+        download_url=fields["download_url"],
+    )
 
 
 #: What ``_update_rows`` sets when the verify id and the download fields stay as they are (most updates: a new

@@ -18,7 +18,7 @@ repaired, is decided in docs/decisions/0007-lms-write-paths.rst:
   reconciled and the row shows the plugin's certificate again;
 * a profile save may change the printed name: the learner's certificates are reconciled (a new revision).
 
-And the other way (``push_learner_lists``, ``push_exceptions``): what the course team puts on or takes off the
+And the other way (``push_invalidation``, ``push_exceptions``): what the course team puts on or takes off the
 plugin's lists is written to the LMS's (``CertificateAllowlist``, ``CertificateInvalidation``, without signals), so the
 LMS's built-in Certificates page lists it too. An entry the LMS's list holds (``in_lms``: pushed there or mirrored
 from there) that the LMS then removes is removed here; one never pushed (made before this version) is kept.
@@ -183,12 +183,11 @@ def _mirror_allowlist(user_id: int, course_key: CourseKey, lists: lms.LmsLearner
 # --- the other way: the plugin's lists written to the LMS's ------------------------------------------------------
 
 
-def push_learner_lists(user_id: int, course_key: CourseKey) -> None:
-    """Write the learner's exception and active invalidation (or their absence) to the LMS's lists."""
+def push_invalidation(user_id: int, course_key: CourseKey) -> None:
+    """Write the learner's active invalidation (or its absence: a re-validation) to the LMS's invalidation list."""
     backend = lms.backend()
     if not backend.writes_lms_certificates:
         return
-    push_exceptions(course_key, [user_id])
     active = (
         CertificateInvalidation.objects.filter(
             certificate__user_id=user_id, certificate__course_key=course_key, active=True

@@ -899,30 +899,25 @@ def _guarded(check: str, run: Callable[[], list[Finding]]) -> list[Finding]:
         return run()
     except DatabaseError as exc:  # a table the check reads is missing: the LMS was not migrated
         log.debug("cert_manager_check: the %s check could not read the database", check, exc_info=True)
-        return [
-            Finding(
-                check=check,
-                level=WARNING,
-                code=f"{check}.database",
-                message=_("The {check} check could not read the database: {error}.").format(
-                    check=check, error=f"{type(exc).__name__}: {exc}"
-                ),
-                fix=_("Run the LMS's migrations (./manage.py lms migrate), then this check again."),
-            )
-        ]
+        message = _("The {check} check could not read the database: {error}.")
+        fix = _("Run the LMS's migrations (./manage.py lms migrate), then this check again.")
+        return [_check_failed(check, "database", message, fix, exc)]
     except Exception as exc:  # one broken check must not hide the others
         log.warning("cert_manager_check: the %s check failed", check, exc_info=True)
-        return [
-            Finding(
-                check=check,
-                level=WARNING,
-                code=f"{check}.failed",
-                message=_("The {check} check could not run: {error}.").format(
-                    check=check, error=f"{type(exc).__name__}: {exc}"
-                ),
-                fix=_("Its traceback is in the log; please report it with the plugin's version."),
-            )
-        ]
+        message = _("The {check} check could not run: {error}.")
+        fix = _("Its traceback is in the log; please report it with the plugin's version.")
+        return [_check_failed(check, "failed", message, fix, exc)]
+
+
+def _check_failed(check: str, code: str, message: str, fix: str, exc: Exception) -> Finding:
+    """The warning that stands for a check that could not finish (``message`` names ``{check}`` and ``{error}``)."""
+    return Finding(
+        check=check,
+        level=WARNING,
+        code=f"{check}.{code}",
+        message=message.format(check=check, error=f"{type(exc).__name__}: {exc}"),
+        fix=fix,
+    )
 
 
 def inside_lms() -> bool:

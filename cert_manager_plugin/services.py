@@ -128,7 +128,7 @@ def invalidate_certificate(
             certificate=cert, notes=notes or "", invalidated_by=invalidated_by
         )
         reconcile_learner(user.pk, course_key, source=Source.INVALIDATION, actor_id=getattr(invalidated_by, "pk", None))
-        lms_sync.push_learner_lists(user.pk, course_key)  # after the reconcile wrote the LMS's row it refers to
+        lms_sync.push_invalidation(user.pk, course_key)  # after the reconcile wrote the LMS's row it refers to
     return invalidation
 
 
@@ -156,7 +156,7 @@ def revalidate_certificate(
             actor_id=getattr(revalidated_by, "pk", None),
             create_missing=True,
         )
-        lms_sync.push_learner_lists(invalidation.certificate.user_id, course_key)
+        lms_sync.push_invalidation(invalidation.certificate.user_id, course_key)
         return result
 
 

@@ -459,6 +459,10 @@ def test_the_panels_exceptions_are_on_the_lms_list_and_leave_it_with_them(course
 
     on_commit(api.remove_exception, course_key, "arwen", removed_by=boss)
     assert [e["user_name"] for e in certs_api.get_allowlist(course_key)] == ["aragorn"]
+    on_commit(api.grant_exception, course_key, "arwen", notes="granted again", granted_by=boss)  # her row, updated
+    listed = {e["user_name"]: e["notes"] for e in certs_api.get_allowlist(course_key)}
+    assert listed == {"arwen": "granted again", "aragorn": "by CSV"}
+    on_commit(api.remove_exception, course_key, "arwen", removed_by=boss)
 
     on_commit(certs_api.remove_allowlist_entry, other, course_key)  # removed on the LMS's page: gone here too
     assert not api.exceptions(course_key).filter(user=other).exists()
