@@ -28,8 +28,18 @@ from .reconcile import (
     sweep_forgotten_courses,
 )
 from .lms import connect_lms_writes, inside_lms, silence_lms_certificate_handlers
+from .history import (
+    LearnerTimeline,
+    PublicState,
+    TimelineEvent,
+    TimelineState,
+    cause_words,
+    learner_timeline,
+    public_history,
+)
 from .lms_sync import lms_certificate_saved, lms_lists_changed, lms_self_generation_changed, name_may_have_changed
 from .selectors import (
+    CERTIFICATE_ORDERINGS,
     certificate_by_verify_uuid,
     certificate_for,
     certificate_status_counts,
@@ -45,8 +55,11 @@ from .selectors import (
 )
 from .services import (
     delete_all_certificates,
+    delete_and_invalidate,
     delete_certificate,
     get_course_settings,
+    Regeneration,
+    regenerate_certificate,
     grant_exception,
     grant_standalone_course_role,
     invalidate_certificate,
@@ -57,6 +70,18 @@ from .services import (
     revoke_standalone_course_role,
     update_course_settings,
 )
+
+# --- course policy changes: preview, apply, undo ---
+# isort: split
+from .policy_changes import (
+    LastPolicyChange,
+    apply_policy_change,
+    last_policy_change,
+    preview_policy_change,
+    undo_policy_change,
+)
+
+# --- end course policy changes ---
 
 # --- model types: what the operations take and return, for the entry points' annotations ---
 # isort: split
@@ -110,6 +135,7 @@ from .access import (
 )
 from .bulk_exceptions import BulkResult, CsvTooLarge, RowErrorKind, check_size, import_exceptions
 from .bulk_exceptions import max_bytes as csv_max_bytes
+from .bulk_invalidations import InvalidationRowKind, import_invalidations
 from .csv_export import CONTENT_TYPE as CSV_CONTENT_TYPE
 from .csv_export import escape_cell, iter_csv, to_csv
 
@@ -121,6 +147,7 @@ from .notifications import enqueue_notifications, notify_certificate_change, not
 from .rendering.export import stored_export
 from .rendering.html import dashboard_rows, local_percent, time_html, web_certificate_context
 from .rendering.templates import CourseLayout, certificate_context, template_for
+from .sharing import ShareActions, share_actions
 
 
 def render_certificate_pdf(

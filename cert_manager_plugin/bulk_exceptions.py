@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
 from . import access, errors, lms, lms_sync, validation
@@ -111,12 +112,14 @@ class BulkResult:
 
     added: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: The row error kinds of this import, each counted in the summary (``bulk_invalidations`` has its own).
+    kinds: tuple[str, ...] = RowErrorKind.ALL
 
     @property
     def errors_by_kind(self) -> dict[str, int]:
         """Count of refused rows per kind (every kind present, zero when none)."""
         counts = Counter(e.kind for e in self.errors)
-        return {kind: counts.get(kind, 0) for kind in RowErrorKind.ALL}
+        return {kind: counts.get(kind, 0) for kind in self.kinds}
 
     def as_dict(self) -> dict:
         """JSON-ready form for the REST response."""
@@ -147,7 +150,11 @@ def check_size(size: int) -> None:
     limit = max_bytes()
     if size > limit:
         raise CsvTooLarge(
-            f"The file is {size:,} bytes; the limit is {limit:,} bytes (CERT_MANAGER_CSV_MAX_BYTES).",
+            _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {
+                "size": formats.number_format(size, force_grouping=True),
+                "limit": formats.number_format(limit, force_grouping=True),
+            },
             size=size,
             limit=limit,
         )
@@ -181,7 +188,7 @@ def wide_encoding(data: bytes) -> str | None:
     """
     for bom, name in WIDE_BOMS:
         if data.startswith(bom):
-            return f"{name} (with a byte order mark)"
+            return _("%(encoding)s (with a byte order mark)") % {"encoding": name}
     head = data[: SNIFF_BYTES - SNIFF_BYTES % 4]
     head = head[: len(head) - len(head) % 2]
     if len(head) < 4 or b"\x00" not in head:
@@ -191,7 +198,7 @@ def wide_encoding(data: bytes) -> str | None:
         if name.startswith("UTF-32") and len(head) % 4:
             continue
         if all(positions[k] and positions[k].count(0) * 2 >= len(positions[k]) for k in zeros):
-            return f"{name}, without a byte order mark"
+            return _("%(encoding)s, without a byte order mark") % {"encoding": name}
     return None
 
 
@@ -204,13 +211,15 @@ def decode(data: bytes) -> str:
     """
     wide = wide_encoding(data)
     if wide:
-        raise CsvEncodingError(f"The file is {wide}, not UTF-8; save it as CSV UTF-8.", line=1, encoding=wide)
+        text = _("The file is %(encoding)s, not UTF-8; save it as CSV UTF-8.") % {"encoding": wide}
+        raise CsvEncodingError(text, line=1, encoding=wide)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CsvEncodingError(
-            f"The file is not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); save it as CSV UTF-8.",
+            _("The file is not UTF-8 (byte %(byte)s at line %(line)s); save it as CSV UTF-8.")
+            % {"byte": f"0x{data[exc.start]:02x}", "line": line},
             line=line,
         ) from exc
 
@@ -251,7 +260,9 @@ def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
                     continue
             if len(rows) + len(bad) >= limit:
                 raise CsvTooManyRows(
-                    f"The file has more than {limit:,} rows (CERT_MANAGER_CSV_MAX_ROWS); split it.", limit=limit
+                    _("The file has more than %(limit)s rows; split it.")
+                    % {"limit": formats.number_format(limit, force_grouping=True)},
+                    limit=limit,
                 )
             user = cells[0].strip()
             if len(cells) > 2 and any(c.strip() for c in cells[2:]):
@@ -260,13 +271,15 @@ def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
                         line,
                         user,
                         RowErrorKind.BAD_FORMAT,
-                        f"Expected 2 columns (username_or_email,notes), got {len(cells)}; quote notes with commas.",
+                        _("Expected 2 columns (username_or_email,notes), got %(count)s; quote notes with commas.")
+                        % {"count": len(cells)},
                     )
                 )
             elif not user:
-                bad.append(RowError(line, "", RowErrorKind.BAD_FORMAT, "The username_or_email column is empty."))
+                bad.append(RowError(line, "", RowErrorKind.BAD_FORMAT, _("The username_or_email column is empty.")))
             elif len(cells) > 1 and len(cells[1]) > NOTES_MAX:
-                bad.append(RowError(line, user, RowErrorKind.BAD_FORMAT, f"Notes longer than {NOTES_MAX} characters."))
+                text = _("Notes longer than %(limit)s characters.") % {"limit": NOTES_MAX}
+                bad.append(RowError(line, user, RowErrorKind.BAD_FORMAT, text))
             else:
                 notes = cells[1].strip() if len(cells) > 1 else ""
                 problem = row_text_error(user, notes)
@@ -275,7 +288,8 @@ def parse(data: bytes) -> tuple[list[CsvRow], list[RowError]]:
                 else:
                     rows.append(CsvRow(line, user, notes))
     except csv.Error as exc:
-        raise errors.InvalidInput(f"The file is not valid CSV (line {reader.line_num}): {exc}.") from exc
+        text = _("The file is not valid CSV (line %(line)s): %(problem)s.") % {"line": reader.line_num, "problem": exc}
+        raise errors.InvalidInput(text) from exc
     return rows, bad
 
 
@@ -299,7 +313,7 @@ def import_exceptions(
     rows, bad = parse(data)
     if not rows and not bad:
         raise CsvEmpty(
-            "The file names no learner: it has no row with a username or email (only a header or blank lines)."
+            _("The file names no learner: it has no row with a username or email (only a header or blank lines).")
         )
     result = BulkResult(errors=bad)
     users, enrolled = _find_learners(course_key, rows, reveal_accounts=reveal_accounts)
@@ -372,25 +386,29 @@ def _row_values(course_key: CourseKey, granted_by_id: int | None, connection: Ba
 def _row_error(row: CsvRow, user: AbstractBaseUser | None, checks: _RowChecks, seen: dict[int, int]) -> RowError | None:
     """Why the row's learner cannot be added (``seen``: user id -> the line that added it), or None."""
     if user is None:
-        missing = f"No user '{row.user}'." if checks.reveal_accounts else f"No learner '{row.user}' in this course."
+        text = _("No user '%(user)s'.") if checks.reveal_accounts else _("No learner '%(user)s' in this course.")
+        missing = text % {"user": row.user}
         return RowError(row.line, row.user, RowErrorKind.USER_NOT_FOUND, missing)
     if user.pk not in checks.enrolled:
-        return RowError(row.line, row.user, RowErrorKind.NOT_ENROLLED, f"'{row.user}' is not enrolled.")
+        text = _("'%(user)s' is not enrolled.") % {"user": row.user}
+        return RowError(row.line, row.user, RowErrorKind.NOT_ENROLLED, text)
     if user.pk in checks.invalidated:
         return RowError(
             row.line,
             row.user,
             RowErrorKind.INVALIDATED,
-            f"'{row.user}' has an invalidated certificate; re-validate it first.",
+            _("'%(user)s' has an invalidated certificate; re-validate it first.") % {"user": row.user},
         )
     if user.pk in checks.listed:
-        return RowError(row.line, row.user, RowErrorKind.ALREADY_LISTED, f"'{row.user}' is already on the list.")
+        text = _("'%(user)s' is already on the list.") % {"user": row.user}
+        return RowError(row.line, row.user, RowErrorKind.ALREADY_LISTED, text)
     if user.pk in seen:
         return RowError(
             row.line,
             row.user,
             RowErrorKind.ALREADY_LISTED,
-            f"'{row.user}' is listed twice in the file (first at line {seen[user.pk]}).",
+            _("'%(user)s' is listed twice in the file (first at line %(line)s).")
+            % {"user": row.user, "line": seen[user.pk]},
         )
     return None
 
@@ -424,7 +442,7 @@ def _insert_all(connection: BaseDatabaseWrapper, rows: list[tuple]) -> None:
             insert_rows(connection, rows)
     except IntegrityError as exc:
         raise BulkConflict(
-            "The exception list changed while the file was imported; nothing was added. Try again."
+            _("The exception list changed while the file was imported; nothing was added. Try again.")
         ) from exc
 
 

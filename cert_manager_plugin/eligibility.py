@@ -58,6 +58,7 @@ def decide(
     invalidated: bool,
     policy: CoursePolicy,
     now: datetime,
+    certificate_mode: str | None = None,
 ) -> Decision:
     """
     Decide the certificate status of one learner in one course.
@@ -66,8 +67,14 @@ def decide(
     1. An active invalidation makes an existing certificate ``unavailable``; nothing is issued.
     2. No record or an inactive enrollment issues nothing; an existing certificate is kept as it is.
     3. A mode the course does not make eligible issues nothing: ``audit_passing`` / ``audit_notpassing``.
-       An already issued certificate is not revoked by the mode change (edx-platform deliberately keeps
-       it when a learner moves to audit) and is kept as it is, unless the grade drops below passing in
+       An issued certificate whose own mode (``certificate_mode``, the mode it was issued in; empty or None:
+       not known) the course no longer makes eligible stops being valid the same way (``mode_not_eligible``):
+       the course said that mode earns no certificate, and ``audit_passing`` / ``audit_notpassing`` are the
+       statuses edx-platform gives a learner whose mode earns none (lms/djangoapps/certificates/data.py,
+       openedx/edx-platform 32f846765ae2a818cf1e1822c0f75dbc78689174; its ``_can_generate_certificate_common``
+       refuses every ineligible mode alike, generation_handler.py, 00e4daba0267bbe87942071f2df1de1c480ed311).
+       One issued in a mode that is still eligible is not revoked when the learner moves to an ineligible
+       mode (edx-platform deliberately keeps it) and is kept as it is, unless the grade drops below passing in
        a course that revokes on grade drop and the learner is not allowlisted (edx-platform's failing-grade
        handler marks it ``notpassing`` whatever the mode).
     4. An allowlisted learner counts as passing: the exception waives the grade, not the course's timing.
@@ -85,7 +92,7 @@ def decide(
         return Decision(current_status, "not_enrolled", keep=True)
     issued = current_status == S.DOWNLOADABLE
     if learner.mode not in policy.eligible_modes:
-        if issued:
+        if issued and (not certificate_mode or certificate_mode in policy.eligible_modes):
             if not learner.passed and not allowlisted and policy.revoke_on_grade_drop:
                 return Decision(S.NOTPASSING, "not_passing")
             return Decision(current_status, "issued_before_mode_change", keep=True)

@@ -74,6 +74,17 @@ class WrittenCertificate:
     modified: datetime | None = None
 
 
+class WouldChange(NamedTuple):
+    """Dry runs: one certificate that would change, from what (None: no certificate yet) to what, and its name."""
+
+    user_id: int
+    before: str | None
+    after: str
+    grade_before: float | None
+    grade_after: float | None
+    name: str
+
+
 @dataclass
 class BatchResult:
     """What a batch did (or, for a dry run, would do)."""
@@ -86,6 +97,10 @@ class BatchResult:
     changes: list[CertChange] = field(default_factory=list)
     #: dry runs only: the learners who would hold no issued certificate afterwards, by the decision's reason
     not_issued: dict[str, list[int]] = field(default_factory=dict)
+    #: dry runs only: each certificate that would change, in the order decided (the names are the printed ones)
+    would_change: list[WouldChange] = field(default_factory=list)
+    #: every certificate that changes (or would), by (before, after, the mode it holds afterwards)
+    transition_modes: Counter = field(default_factory=Counter)
 
     def add(self, other: BatchResult) -> None:
         """Fold another batch's counts into this one (changes are not kept)."""
@@ -96,6 +111,8 @@ class BatchResult:
         self.transitions.update(other.transitions)
         for reason, user_ids in other.not_issued.items():
             self.not_issued.setdefault(reason, []).extend(user_ids)
+        self.would_change.extend(other.would_change)
+        self.transition_modes.update(other.transition_modes)
 
     def transitions_dict(self) -> dict[str, int]:
         """``{"notpassing->downloadable": 3, "new->downloadable": 5}``: JSON-friendly transitions."""
@@ -248,6 +265,7 @@ def _plan(
                 invalidated=user_id in loaded.invalidated,
                 policy=policy,
                 now=now,
+                certificate_mode=cert.mode if current is not None else None,
             )
         else:
             decision = _forced(cert, force_status)
@@ -339,7 +357,11 @@ def _compose(
         before = cert.status if cert else None
         result.changed += 1
         result.transitions[(before, status)] += 1
+        result.transition_modes[(before, status, mode)] += 1
         if dry_run:
+            result.would_change.append(
+                WouldChange(p.user_id, before, status, _grade(cert.grade) if cert else None, grade, name)
+            )
             continue
         # issued_date None on an update means "unchanged" (the UPDATE keeps the stored one)
         issued = now if status == CertificateStatus.DOWNLOADABLE and before != CertificateStatus.DOWNLOADABLE else None

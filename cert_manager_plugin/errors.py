@@ -122,3 +122,10 @@ class SelfGenerationRefused(CertManagerError):
 
     code = "self_generation_refused"
     http_status = 409
+
+
+class PolicyChangeOutdated(CertManagerError):
+    """The last policy change cannot be undone any more (the policies changed since, or a newer change exists)."""
+
+    code = "policy_change_outdated"
+    http_status = 409

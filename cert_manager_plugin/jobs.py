@@ -172,10 +172,15 @@ def _slices(ids: Sequence[int], size: int) -> Iterator[list[int]]:
 # --- submit ----------------------------------------------------------------------------------------------
 
 
-def dry_run_job(course_key: CourseKey, kind: str, params: dict) -> dict:
-    """What a job would change, per status transition, without writing anything."""
+def dry_run_job(course_key: CourseKey, kind: str, params: dict, *, policy: engine.CoursePolicy | None = None) -> dict:
+    """
+    What a job would change, per status transition, without writing anything.
+
+    ``policy``: decide under these policies instead of the course's saved ones (a preview of proposed policies);
+    the answer then also has ``by_mode``: the changes by transition and the mode each certificate holds afterwards.
+    """
     ids = candidate_ids(course_key, kind, params)
-    policy = engine.course_policy(course_key)
+    proposed, policy = policy, policy or engine.course_policy(course_key)
     total = engine.BatchResult()
     for batch in _slices(ids, batch_size()):
         total.add(
@@ -183,13 +188,20 @@ def dry_run_job(course_key: CourseKey, kind: str, params: dict) -> dict:
                 course_key, batch, source=Source.JOB, policy=policy, create_missing=True, dry_run=True
             )
         )
-    return {
+    out = {
         "kind": kind,
         "total": len(ids),
         "would_change": total.changed,
         "transitions": total.transitions_dict(),
         "not_issued": _not_issued(total.not_issued),
+        "learners": _would_change_learners(total.would_change),
     }
+    if proposed is not None:
+        out["by_mode"] = [
+            {"before": before or "new", "after": after, "mode": mode, "count": n}
+            for (before, after, mode), n in sorted(total.transition_modes.items(), key=str)
+        ]
+    return out
 
 
 #: How many learners a dry run names per reason (the count is always complete).
@@ -203,6 +215,30 @@ def _not_issued(by_reason: dict[str, list[int]]) -> dict[str, dict]:
     return {
         reason: {"count": len(ids), "learners": [usernames.get(uid, str(uid)) for uid in ids[:DRY_RUN_NAMES]]}
         for reason, ids in sorted(by_reason.items())
+    }
+
+
+def _would_change_learners(changes: Sequence[engine.WouldChange]) -> dict[str, dict]:
+    """
+    ``{"notpassing->downloadable": {"count": n, "learners": [{"username", "name"}…]}}``: who would change.
+
+    The first ``DRY_RUN_NAMES`` of each transition are named with the name the certificate would print (the
+    engine read it) and their username (one query for them all, none when nothing changes); read for the
+    answer only, never stored in a job.
+    """
+    by_key: dict[str, list[engine.WouldChange]] = {}
+    for change in changes:
+        by_key.setdefault(f"{change.before or 'new'}->{change.after}", []).append(change)
+    named = [c.user_id for items in by_key.values() for c in items[:DRY_RUN_NAMES]]
+    usernames = dict(get_user_model().objects.filter(pk__in=named).values_list("pk", "username")) if named else {}
+
+    def learner(change: engine.WouldChange) -> dict[str, str]:
+        username = usernames.get(change.user_id, str(change.user_id))
+        return {"username": username, "name": change.name or username}
+
+    return {
+        key: {"count": len(items), "learners": [learner(c) for c in items[:DRY_RUN_NAMES]]}
+        for key, items in sorted(by_key.items())
     }
 
 
@@ -244,6 +280,30 @@ def submit_job(
     _enqueue_job(job.pk)
     if not transaction.get_connection().in_atomic_block:
         job.refresh_from_db()
+    return job
+
+
+def start_job(
+    course_key: CourseKey, kind: str, *, params: dict, requested_by: AbstractBaseUser | None = None
+) -> GenerationJob:
+    """
+    Queue a job whose ``params`` the caller built (a policy change), in the caller's transaction.
+
+    The course's one active job as ``submit_job`` (``JobAlreadyRunning``); enqueued after the commit.
+    """
+    try:
+        with transaction.atomic():
+            job = GenerationJob.objects.create(
+                course_key=course_key,
+                kind=kind,
+                state=JobState.QUEUED,
+                active_course_key=str(course_key),
+                requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+                params=params,
+            )
+    except IntegrityError as exc:
+        raise already_running(course_key) from exc
+    _enqueue_job(job.pk)
     return job
 
 
@@ -457,7 +517,11 @@ def run_chunk(job_id: int, chunk_id: int, *, raise_operational: bool = False) ->
             chunk = _lock_chunk(chunk_id)
             if chunk is None or chunk.state != ChunkState.PENDING:
                 return "skipped"
-            job = GenerationJob.objects.filter(pk=job_id).values("state", "course_key", "requested_by_id").first()
+            job = (
+                GenerationJob.objects.filter(pk=job_id)
+                .values("state", "course_key", "requested_by_id", "params")
+                .first()
+            )
             if job is None or job["state"] != JobState.RUNNING:
                 return "inactive"
             result = _reconcile_chunk(job, chunk.user_ids)
@@ -497,13 +561,18 @@ def _reconcile_chunk(job: dict, user_ids: list[int]) -> engine.BatchResult:
     for attempt in (1, 2):
         try:  # the engine's own savepoint rolls the failed attempt back
             return engine.reconcile_batch(
-                job["course_key"], user_ids, source=Source.JOB, actor_id=job["requested_by_id"], create_missing=True
+                job["course_key"], user_ids, source=_source(job), actor_id=job["requested_by_id"], create_missing=True
             )
         except IntegrityError:
             if attempt == 2:
                 raise
             log.info("cert_manager: a certificate of job chunk was created concurrently; retrying the batch")
     raise AssertionError("unreachable")
+
+
+def _source(job: dict) -> str:
+    """Why a job's chunk changes certificates: a course policy change (its params name policies), else a job."""
+    return Source.SETTINGS if (job.get("params") or {}).get("policies") else Source.JOB
 
 
 def _lock_chunk(chunk_id: int) -> GenerationJobChunk | None:
@@ -591,7 +660,10 @@ def cancel_job(
     )
     job.refresh_from_db()
     if not updated:
-        raise errors.JobNotActive(f"Job {job.pk} has already finished ({job.state}).", job_id=job.pk, state=job.state)
+        state = labels.label(labels.JOB_STATE_LABELS, job.state)
+        words = {"job": labels.job_title(job.kind, job.params), "state": state}
+        text = gettext("%(job)s has already finished (%(state)s): there is nothing to cancel.") % words
+        raise errors.JobNotActive(text, job_id=job.pk, state=job.state)
     return job
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .data import (
     GROUP_STATUS,
@@ -50,6 +50,8 @@ STATUS_LABELS = {
 PUBLIC_VALID = pgettext_lazy("certificate status", "Valid")
 PUBLIC_NO_LONGER_VALID = pgettext_lazy("certificate status", "No longer valid")
 PUBLIC_NOT_ISSUED = pgettext_lazy("certificate status", "Not issued")
+#: A state of a certificate that was not valid and had never been (a verification page's history): never why.
+PUBLIC_NOT_VALID = pgettext_lazy("certificate status", "Not valid")
 
 #: A dry run's "before" side for a learner who has no certificate yet.
 NO_CERTIFICATE = _("No certificate")
@@ -80,6 +82,8 @@ JOB_KIND_LABELS = {
 
 DELETE_ALL_TITLE = _("Delete all certificates of the course")
 DELETE_ONE_TITLE = _("Delete the certificate of one learner")
+APPLY_POLICIES_TITLE = _("Apply the course policies to existing certificates")
+UNDO_POLICIES_TITLE = _("Undo the last course policy change")
 #: The status each regeneration group selects (``data.GROUP_STATUS``), by code.
 GROUP_STATUS_CODES = {str(group): str(status) for group, status in GROUP_STATUS.items()}
 
@@ -153,7 +157,17 @@ LEARNER_REASONS = {
     "held_until_course_end": _("Certificates of this course are issued after the course ends."),
     "not_passing": _("You have not reached the passing grade yet."),
     "disabled": _("Certificates are issued by the course team; you will get yours when they generate them."),
+    "requests_disabled": _("Learners cannot request certificates in this course; the course team issues them."),
 }
+
+
+def learner_held_until(date: str) -> str:
+    """A refused request in a course that issues certificates after its end: when that is, in the learner's words."""
+    return gettext("Certificates of this course are issued after the course ends (%(date)s).") % {"date": date}
+
+
+#: A refused request whose certificate's state has no sentence of its own (the learner sees no status code).
+LEARNER_REFUSED_OTHERWISE = _("Your certificate cannot be issued now. Ask the course team if you think it should.")
 
 #: Why a learner on the exception list has no certificate, for the course team (instructor panel).
 EXCEPTION_REASONS = {
@@ -187,6 +201,40 @@ CSV_COLUMN_LABELS = {
     "grade_value": _("Grade (0 to 1)"),
 }
 
+#: The column headers of the exception list, invalidation list and generation history CSV files.
+LIST_CSV_COLUMN_LABELS = {
+    "username": _("Username"),
+    "email": _("Email"),
+    "name": _("Name"),
+    "notes": _("Notes"),
+    "granted": _("Granted"),
+    "granted_by": _("Granted by"),
+    "certificate_issued": _("Certificate issued"),
+    "added_by": _("Added by"),
+    "source_code": _("Source code"),
+    "invalidated": _("Invalidated"),
+    "invalidated_by": _("Invalidated by"),
+    "state": _("State"),
+    "revalidated": _("Re-validated"),
+    "revalidated_by": _("Re-validated by"),
+    "job": _("Job"),
+    "what": _("What"),
+    "requested_by": _("Requested by"),
+    "created": _("Created"),
+    "started": _("Started"),
+    "finished": _("Finished"),
+    "learners": _("Learners"),
+    "processed": _("Processed"),
+    "changed": _("Changed"),
+    "skipped": _("Left as they were"),
+    "failed": _("Failed"),
+    "error": _("Error"),
+    "kind_code": _("Job kind code"),
+    "state_code": _("State code"),
+}
+#: An invalidation's state in the invalidation list's CSV.
+INVALIDATION_STATE_LABELS = {True: _("Active"), False: _("Lifted (re-validated)")}
+
 
 def label(mapping: Mapping, code: str | None) -> str:
     """The words for ``code`` in ``mapping`` (the code itself when it has none: never an empty cell)."""
@@ -204,6 +252,8 @@ def job_title(kind: str, params: dict | None) -> str:
     params = params or {}
     if kind == "delete":
         return str(DELETE_ALL_TITLE if params.get("scope") == "all" else DELETE_ONE_TITLE)
+    if params.get("policies"):
+        return str(UNDO_POLICIES_TITLE if params.get("undo_of") else APPLY_POLICIES_TITLE)
     title = label(JOB_KIND_LABELS, kind)
     if params.get("statuses"):
         by_status = {GROUP_STATUS_CODES.get(g, g): words for g, words in GROUP_LABELS.items()}

@@ -59,7 +59,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -294,6 +294,10 @@ class StandaloneBackend:
         """Global staff manage every course."""
         return bool(getattr(user, "is_staff", False))
 
+    def linkedin_configuration(self) -> Any:  # noqa: ANN401 - the LMS's model instance
+        """The LMS's current ``LinkedInAddToProfileConfiguration``; None standalone (the plugin's setting decides)."""
+        return None
+
     def course_overview(self, course_key: CourseKey) -> CourseInfo | None:
         """The course (its own key, whatever the case of ``course_key``), or None when it does not exist."""
         course = StandaloneCourse.objects.filter(course_key=course_key).first()
@@ -455,6 +459,20 @@ class EdxPlatformBackend(StandaloneBackend):
         from common.djangoapps.student.roles import GlobalStaff
 
         return bool(getattr(user, "is_staff", False)) or GlobalStaff().has_user(user)
+
+    def linkedin_configuration(self) -> Any:  # noqa: ANN401 - the LMS's model instance
+        """
+        ``LinkedInAddToProfileConfiguration.current()`` of the LMS (None when the LMS has no such model).
+
+        ``common/djangoapps/student/models/user.py`` (openedx/edx-platform 01d40bd4255131e3f5391a2b648a49ff00d09f3e):
+        a ConfigurationModel with ``company_identifier``, ``is_enabled()`` (also ``SOCIAL_SHARING_SETTINGS``'s
+        ``CERTIFICATE_LINKEDIN``) and ``add_to_profile_url(course_name, cert_mode, cert_url, certificate=None)``.
+        """
+        try:
+            from common.djangoapps.student.models import LinkedInAddToProfileConfiguration
+        except ImportError:
+            return None
+        return LinkedInAddToProfileConfiguration.current()
 
     def course_overview(self, course_key: CourseKey) -> CourseInfo | None:
         """The course's name, organization and dates from the LMS's ``CourseOverview`` (None when unknown)."""

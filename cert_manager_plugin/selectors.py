@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Lower
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import errors
 from .courses import course_policy
-from .data import IDENTIFIER_MAX_LENGTH, CertificateStatus
+from .data import ACTIVE_JOB_STATES, IDENTIFIER_MAX_LENGTH, CertificateStatus
 from .eligibility import decide
 from .models import (
     Certificate,
@@ -23,24 +23,59 @@ from .models import (
     LearnerRecord,
     StandaloneCourseRole,
 )
+from .sql import FoldedLower
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 
-def certificates(course_key: CourseKey, *, search: str = "", status: str | None = None) -> QuerySet[Certificate]:
+def certificates(
+    course_key: CourseKey, *, search: str = "", status: str | None = None, ordering: str | None = None
+) -> QuerySet[Certificate]:
     """
     The course's certificate records with their users, searchable by username, email or name.
 
     Every status, those the course team deleted included ("All statuses"); ``status`` keeps the comma-separated
     statuses given. A search longer than any name, username or email (``IDENTIFIER_MAX_LENGTH``) is refused
     with ``InvalidInput``: it cannot match, and a 20,000-character LIKE pattern over every row is work for
-    nothing.
+    nothing. ``ordering``: a key of ``CERTIFICATE_ORDERINGS`` (``-`` first for descending), by username when
+    None; the id breaks ties, so pages never repeat or skip a row.
     """
-    qs = _searched(course_key, search).select_related("user").order_by("user__username", "id")
+    qs = _searched(course_key, search).select_related("user").order_by(*certificate_order_by(ordering))
     if status:
         qs = qs.filter(status__in=[s.strip() for s in status.split(",") if s.strip()])
     return qs
+
+
+#: The certificate list's sort keys (``?ordering=``; ``-key`` for descending) and what each sorts by.
+CERTIFICATE_ORDERINGS = {
+    "username": F("user__username"),
+    "name": FoldedLower("name"),
+    "status": F("status"),
+    "grade": F("grade"),
+    "mode": F("mode"),
+    "issued_date": F("issued_date"),
+    "modified": F("modified"),
+}
+
+
+def certificate_order_by(ordering: str | None) -> list:
+    """
+    The ORDER BY of the certificate list for ``ordering`` (a ``CERTIFICATE_ORDERINGS`` key, ``-`` for descending).
+
+    Empty values last in both directions on every database; the id breaks ties. ``InvalidInput`` for any other
+    key.
+    """
+    key = (ordering or "username").strip()
+    field = CERTIFICATE_ORDERINGS.get(key[1:] if key.startswith("-") else key)
+    if field is None:
+        choices = ", ".join(CERTIFICATE_ORDERINGS)
+        raise errors.InvalidInput(
+            f"Unknown sort order '{key}': sort by {choices}, with a leading '-' for descending.",
+            field_errors={"ordering": [f"Choose from {choices} (or -{next(iter(CERTIFICATE_ORDERINGS))}, …)."]},
+        )
+    order = field.desc(nulls_last=True) if key.startswith("-") else field.asc(nulls_last=True)
+    return [order, "id"]
 
 
 def certificate_status_counts(course_key: CourseKey, *, search: str = "") -> dict[str, int]:
@@ -53,21 +88,34 @@ def certificate_status_counts(course_key: CourseKey, *, search: str = "") -> dic
     return {status: n for status, n in rows}
 
 
-def _searched(course_key: CourseKey, search: str) -> QuerySet[Certificate]:
-    """The course's certificates whose learner's username, email or name contains ``search`` (any case)."""
+def matching(qs: QuerySet, search: str, fields: tuple) -> QuerySet:
+    """
+    ``qs`` narrowed to rows where any of ``fields`` (names or expressions) contains ``search``, whatever the case.
+
+    ``%`` and ``_`` match themselves (Django escapes them in ``contains``). A search longer than any name,
+    username or email (``IDENTIFIER_MAX_LENGTH``) is ``InvalidInput``.
+    """
     if len(search or "") > IDENTIFIER_MAX_LENGTH:
         raise errors.InvalidInput(
             f"search must be at most {IDENTIFIER_MAX_LENGTH} characters.", field_errors={"search": ["Too long."]}
         )
-    qs = Certificate.objects.filter(course_key=course_key)
     search = (search or "").strip().lower()
-    if search:
-        # Lower() + contains rather than icontains: MySQL's icontains is LIKE, which is case-sensitive under
-        # a binary collation (the test databases use utf8mb4_bin).
-        qs = qs.annotate(_username=Lower("user__username"), _email=Lower("user__email"), _name=Lower("name")).filter(
-            Q(_username__contains=search) | Q(_email__contains=search) | Q(_name__contains=search)
-        )
-    return qs
+    if not search:
+        return qs
+    folded = {f"_search_{n}": FoldedLower(name) for n, name in enumerate(fields)}
+    wanted = Q()
+    for alias in folded:
+        wanted |= Q(**{f"{alias}__contains": search})
+    return qs.annotate(**folded).filter(wanted)
+
+
+def _searched(course_key: CourseKey, search: str) -> QuerySet[Certificate]:
+    """The course's certificates whose learner's username, email or name contains ``search`` (any case)."""
+    # Folded + contains rather than icontains: MySQL's icontains is LIKE, which is case-sensitive under a binary
+    # collation (the test databases use utf8mb4_bin), and SQLite's folds ASCII letters only.
+    return matching(
+        Certificate.objects.filter(course_key=course_key), search, ("user__username", "user__email", "name")
+    )
 
 
 def certificate_for(course_key: CourseKey, user_id: int) -> Certificate | None:
@@ -90,31 +138,46 @@ def learner_certificates(user: AbstractBaseUser) -> QuerySet[Certificate]:
     return Certificate.objects.filter(user=user).exclude(status=CertificateStatus.DELETED).order_by("-modified", "-id")
 
 
-def exceptions(course_key: CourseKey) -> QuerySet[CertificateException]:
+def exceptions(course_key: CourseKey, *, search: str = "") -> QuerySet[CertificateException]:
     """
     The exception list with the seed's columns.
 
     ``certificate_generated`` is the issue date of the learner's certificate while it is issued (a revoked one
-    keeps its old issue date, which must not show here).
+    keeps its old issue date, which must not show here). ``search`` matches part of the learner's username,
+    email, name (the account's, or the name printed on the certificate) or the notes, whatever the case.
     """
     issued = Certificate.objects.filter(
         course_key=course_key, user_id=OuterRef("user_id"), status=CertificateStatus.DOWNLOADABLE
     ).values("issued_date")[:1]
+    listed = CertificateException.objects.filter(course_key=course_key)
+    if search:
+        printed = Certificate.objects.filter(course_key=course_key, user_id=OuterRef("user_id")).values("name")[:1]
+        full_name = Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())
+        listed = matching(listed, search, ("user__username", "user__email", full_name, Subquery(printed), "notes"))
     return (
-        CertificateException.objects.filter(course_key=course_key)
-        .select_related("user", "granted_by")
+        listed.select_related("user", "granted_by")
         .annotate(certificate_generated=Subquery(issued))
         .order_by("-created", "-id")
     )
 
 
-def invalidations(course_key: CourseKey, *, active: bool | None = True) -> QuerySet[CertificateInvalidation]:
-    """The course's invalidations (active ones by default)."""
+def invalidations(
+    course_key: CourseKey, *, active: bool | None = True, search: str = ""
+) -> QuerySet[CertificateInvalidation]:
+    """
+    The course's invalidations (active ones by default).
+
+    ``search`` matches part of the learner's username, email, printed name or the notes, whatever the case.
+    """
     qs = CertificateInvalidation.objects.filter(certificate__course_key=course_key).select_related(
         "certificate__user", "invalidated_by", "revalidated_by"
     )
     if active is not None:
         qs = qs.filter(active=active)
+    if search:
+        qs = matching(
+            qs, search, ("certificate__user__username", "certificate__user__email", "certificate__name", "notes")
+        )
     return qs.order_by("-created", "-id")
 
 
@@ -123,11 +186,19 @@ def learner_record(course_key: CourseKey, user_id: int) -> LearnerRecord | None:
     return LearnerRecord.objects.filter(course_key=course_key, user_id=user_id).first()
 
 
-def jobs(course_key: CourseKey) -> QuerySet[GenerationJob]:
-    """The course's job history, newest first."""
-    return (
-        GenerationJob.objects.filter(course_key=course_key).select_related("requested_by").order_by("-created", "-id")
-    )
+def jobs(course_key: CourseKey, *, active: bool = False, search: str = "") -> QuerySet[GenerationJob]:
+    """
+    The course's job history, newest first.
+
+    ``active``: only the queued or running job (one at most). ``search`` matches part of the requester's
+    username or email, whatever the case.
+    """
+    qs = GenerationJob.objects.filter(course_key=course_key)
+    if active:
+        qs = qs.filter(state__in=sorted(ACTIVE_JOB_STATES))
+    if search:
+        qs = matching(qs, search, ("requested_by__username", "requested_by__email"))
+    return qs.select_related("requested_by").order_by("-created", "-id")
 
 
 def standalone_course_roles(course_key: CourseKey | None = None) -> QuerySet[StandaloneCourseRole]:

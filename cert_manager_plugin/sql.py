@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
+from django.db.models.functions import Lower
 
 #: What ``retry_on_deadlock``'s function returns (handed back unchanged).
 _T = TypeVar("_T")
@@ -165,3 +166,23 @@ def retry_on_deadlock(func: Callable[[], _T], attempts: int = 4) -> _T:
             if attempt == attempts or not is_deadlock(exc) or transaction.get_connection().in_atomic_block:
                 raise
     raise AssertionError("unreachable")
+
+
+def _casefold(value: object) -> object:
+    """Python's Unicode lower case, for SQLite's ``cm_lower`` (NULL stays NULL)."""
+    return value.lower() if isinstance(value, str) else value
+
+
+class FoldedLower(Lower):
+    """
+    ``LOWER()`` that folds every letter on every database, for case-insensitive searches.
+
+    PostgreSQL and MariaDB fold Unicode letters; SQLite's built-in ``lower()`` folds ASCII only ("Émile" stays
+    "Émile"), so there this is ``cm_lower()``, Python's ``str.lower``, registered on the connection on first use.
+    """
+
+    def as_sqlite(self, compiler: object, connection: BaseDatabaseWrapper, **extra: object) -> tuple[str, list]:
+        """``cm_lower(<expression>)``, with the function registered on this SQLite connection."""
+        connection.ensure_connection()
+        connection.connection.create_function("cm_lower", 1, _casefold, deterministic=True)
+        return self.as_sql(compiler, connection, function="cm_lower", **extra)

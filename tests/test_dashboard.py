@@ -253,6 +253,51 @@ def test_dashboard_verify_link_opens_the_public_verification_page(client, course
     assert "Download PDF" in html and "View certificate" in html
 
 
+# --- share actions (copy link, add to LinkedIn) --------------------------------------------------------
+
+
+def share_block(html: str) -> str:
+    """The share actions' markup of a page ("" when it has none)."""
+    return html[html.index('<div class="cm-share">') :] if '<div class="cm-share">' in html else ""
+
+
+def test_dashboard_offers_share_actions_for_valid_certificates_only(client, course, settings):
+    settings.CERT_MANAGER_BASE_URL = "https://certs.example.com"
+    settings.SOCIAL_SHARING_SETTINGS = {}
+    valid = CertificateFactory()
+    revoked = CertificateFactory(user=valid.user, course_key="course-v1:TestX+Other+2026", status="notpassing")
+    client.force_login(valid.user)
+    html = client.get(DASHBOARD).content.decode()
+
+    assert html.count('class="cm-share"') == 1, "one card of two is valid"
+    link = f"https://certs.example.com{verify(valid)}"
+    assert f'data-url="{link}"' in html and f'value="{link}"' in html, "the absolute public verification link"
+    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;" in html
+    assert f"certId={valid.verify_uuid}" in html and verify(revoked) not in html
+    assert 'role="status" aria-live="polite"' in share_block(html)
+    assert "js/share.js" in html
+
+
+def test_certificate_page_offers_share_actions_to_its_owner_only(client, course):
+    cert = CertificateFactory()
+    assert share_block(client.get(web(cert)).content.decode()) == "", "an anonymous visitor gets none"
+    client.force_login(UserFactory())
+    assert share_block(client.get(web(cert)).content.decode()) == "", "nor does anyone else signed in"
+    client.force_login(cert.user)
+    response = client.get(web(cert))
+    block = share_block(response.content.decode())
+    assert "Copy link" in block and "Add to LinkedIn" in block and verify(cert) in block
+    assert "Cookie" in response["Vary"], "the owner's page is never cached for anyone else"
+
+
+@pytest.mark.parametrize("status", ["notpassing", "unavailable", "deleted", "audit_passing"])
+def test_an_owner_of_a_certificate_that_is_not_valid_gets_no_share_actions(client, course, status):
+    cert = CertificateFactory(status=status)
+    client.force_login(cert.user)
+    assert share_block(client.get(web(cert)).content.decode()) == ""
+    assert share_block(client.get(DASHBOARD).content.decode()) == ""
+
+
 # --- instructor panel: roles -------------------------------------------------------------------------
 
 
@@ -324,6 +369,20 @@ def test_panel_markup_works_inside_another_page(client, people):
     assert config["labels"]["statuses"]["downloadable"] == "Valid"
     assert config["exceptionStatusUrl"].endswith("/exception-status.json")
     assert "00000000-0000-0000-0000-000000000000" in config["certificateUrl"]
+
+
+@pytest.mark.parametrize("who", ["instructor", "course staff"])
+def test_panel_section_links_lead_to_every_section_the_role_sees(client, people, who):
+    """The section navigation (a phone's way around the long panel) names each section shown, in order, no more."""
+    client.force_login(people[who])
+    html = client.get(PANEL).content.decode()
+    nav = html[html.index('<nav class="cm-toc"') : html.index("</nav>")]
+    links = re.findall(r'<a href="#(cm-[\w-]+)">', nav)
+    sections = re.findall(r'<section class="cm-card[^"]*" id="(cm-[\w-]+)" aria-labelledby="\1-title"', html)
+    assert links == sections and len(sections) == len(re.findall(r"<section ", html))
+    assert ("cm-delete-all" in links) is (who == "instructor")
+    for section in sections:  # each heading the links focus exists once
+        assert html.count(f'id="{section}-title"') == 1
 
 
 def test_panel_inputs_have_labels_not_placeholders(client, people):
@@ -402,7 +461,9 @@ def test_a_certificate_that_is_not_valid_shows_no_grade_and_no_achievement(clien
         for grade in ("37%", "91%", "42%", "37 %", "91 %"):
             assert grade not in html, (url, grade)
         assert 'id="certificate-history"' in html and "Revision 1: valid from" in html, "the valid revision, dated"
-        assert "Revision 2" not in html, "only revisions that were valid"
+        # every state, numbered consecutively; a state that was not valid says only so (issue 14, item 5)
+        assert "Revision 2: no longer valid from" in html
+        assert "Revision 3, the current one: no longer valid since" in html
         assert pdf(cert) not in html
 
 
@@ -482,7 +543,71 @@ def test_exception_status_queries_do_not_grow_with_the_list(client, people, djan
         assert len(client.get(STATUS_URL).json()["learners"]) == 30
 
 
-def test_verify_page_shows_no_grade_like_the_verify_api(client, course):
+@pytest.mark.parametrize("print_grade", [True, False])
+def test_verify_page_shows_the_grade_when_the_course_prints_grades_like_the_verify_api(client, course, print_grade):
+    CourseCertificateSettings.objects.create(course_key=COURSE_KEY, print_grade=print_grade)
     cert = CertificateFactory(grade=0.87)
-    assert "87%" in client.get(web(cert)).content.decode()
-    assert "87%" not in client.get(verify(cert)).content.decode()
+    for url in (web(cert), verify(cert)):
+        assert ("87%" in client.get(url).content.decode()) is print_grade, url
+    body = client.get(f"/api/cert_manager/v1/verify/{cert.verify_uuid}").json()
+    assert body["grade"] == (0.87 if print_grade else None)
+
+
+# --- a learner's story on the public pages (issue 14, item 5) ----------------------------------------------
+
+#: Words that would tell the public why a certificate changed or stopped being valid.
+CAUSE_WORDS = (
+    "nvalidat", "elete", "Grade change", "grade drop", "below passing", "Not earned", "Revoked", "revoked",
+    "notpassing", "unavailable", "grade_event", "course team", "Course team", "requirements",
+)  # fmt: skip
+
+
+def history_items(html: str) -> list[tuple[int, str]]:
+    """(number, text) of each item of the public history, in page order."""
+    section = html.split('id="certificate-history"', 1)[1].split("</section>", 1)[0]
+    found = re.findall(r'<li data-number="(\d+)"[^>]*>(.*?)</li>', section, flags=re.S)
+    return [(int(number), " ".join(re.sub(r"<[^>]+>", " ", text).split())) for number, text in found]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("print_grade", [True, False])
+def test_verify_page_tells_the_85_95_40_95_story_in_order_with_times_and_no_cause(client, course, print_grade):
+    from cert_manager_plugin import api
+    from cert_manager_plugin.models import Certificate
+    from tests import lms_events
+
+    CourseCertificateSettings.objects.create(course_key=COURSE_KEY, print_grade=print_grade)
+    learner = UserFactory(username="bilbo", first_name="Bilbo", last_name="Baggins")
+    lms_events.enroll(learner, COURSE_KEY, "verified")
+    for percent, passed in ((0.85, True), (0.95, True), (0.40, False), (0.95, True)):
+        lms_events.grade(learner.pk, COURSE_KEY, percent, passed=passed)
+    cert = Certificate.objects.get(user=learner)
+    states = [*CertificateRevision.objects.filter(certificate=cert).order_by("-revision")]
+    expected = [cert.revision, *(r.revision for r in states)]
+    assert expected == [4, 3, 2, 1], "the engine wrote four states"
+    for url in (verify(cert), web(cert)):
+        html = client.get(url).content.decode()
+        items = history_items(html)
+        assert [number for number, _ in items] == expected, "consecutive, newest first"
+        current, dropped, second, first = (text for _, text in items)
+        assert current.startswith("Revision 4, the current one: valid since")
+        assert dropped.startswith("Revision 3: no longer valid from") and "%" not in dropped
+        assert second.startswith("Revision 2: valid from") and first.startswith("Revision 1: valid from")
+        for text in (current, dropped, second, first):
+            assert re.search(r"\d{1,2}:\d{2}", text), ("a time of day, not only a date", text)
+        grades = [("95%" in current), ("95%" in second), ("85%" in first)]
+        assert grades == [print_grade] * 3, (url, items)
+        assert "40%" not in html
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())  # what a reader sees
+        for why in CAUSE_WORDS:
+            assert why not in text, (url, why)
+    api.invalidate_certificate(COURSE_KEY, "bilbo", notes="copied the exam")
+    for url in (verify(cert), web(cert)):
+        html = client.get(url).content.decode()
+        items = history_items(html)
+        assert [number for number, _ in items] == [5, 4, 3, 2, 1]
+        assert items[0][1].startswith("Revision 5, the current one: no longer valid since")
+        assert "%" not in " ".join(text for _, text in items), "a certificate that is not valid shows no grade"
+        text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        for why in (*CAUSE_WORDS, "copied the exam"):
+            assert why not in text, (url, why)

@@ -323,3 +323,71 @@ def test_unenrolled_learner_keeps_what_they_have_and_gets_nothing_new():
 def test_revalidated_learner_gets_the_decided_status_again():
     assert _decide(VERIFIED_PASSING, "unavailable").status == "downloadable"
     assert _decide(VERIFIED_FAILING, "unavailable", revoke_on_grade_drop=False).status == "notpassing"
+
+
+# --- the mode an issued certificate was issued in (``certificate_mode``) --------------------------------------
+
+
+def expected_with_certificate_mode(mode: str, cert_mode: str, passed: bool, allowlisted: bool, revoke: bool, eligible):
+    """Written apart from ``decide``: an issued certificate of a mode the course no longer makes eligible stops."""
+    if mode in eligible:
+        return "downloadable" if passed or allowlisted or not revoke else "notpassing"
+    if cert_mode not in eligible:  # the course turned the certificate's own mode off
+        return "audit_passing" if passed else "audit_notpassing"
+    if not passed and revoke and not allowlisted:
+        return "notpassing"
+    return KEEP  # the learner moved to an ineligible mode: edx-platform keeps the certificate
+
+
+@pytest.mark.parametrize("eligible_name", [*ELIGIBLE, "verified_only"])
+def test_an_issued_certificate_follows_its_own_modes_eligibility(eligible_name):
+    eligible = ELIGIBLE.get(eligible_name, frozenset({"verified"}))
+    mismatches = []
+    for mode, cert_mode, passed, allowlisted, revoke in itertools.product(
+        MODES, MODES, (True, False), (True, False), (True, False)
+    ):
+        learner = LearnerState(mode=mode, enrollment_active=True, percent_grade=0.9 if passed else 0.2, passed=passed)
+        policy = CoursePolicy(revoke_on_grade_drop=revoke, eligible_modes=eligible)
+        decision = decide(
+            learner,
+            current_status="downloadable",
+            allowlisted=allowlisted,
+            invalidated=False,
+            policy=policy,
+            now=NOW,
+            certificate_mode=cert_mode,
+        )
+        got = outcome_of(decision, "downloadable")
+        want = expected_with_certificate_mode(mode, cert_mode, passed, allowlisted, revoke, eligible)
+        if got != want:
+            mismatches.append((mode, cert_mode, passed, allowlisted, revoke, got, want))
+    assert not mismatches, mismatches
+
+
+@pytest.mark.parametrize("cert_mode", [None, ""])
+def test_an_unknown_certificate_mode_keeps_the_old_rule(cert_mode):
+    learner = LearnerState(mode="audit", enrollment_active=True, percent_grade=0.9, passed=True)
+    decision = decide(
+        learner,
+        current_status="downloadable",
+        allowlisted=False,
+        invalidated=False,
+        policy=CoursePolicy(),
+        now=NOW,
+        certificate_mode=cert_mode,
+    )
+    assert (decision.keep, decision.reason) == (True, "issued_before_mode_change")
+
+
+def test_a_mode_turned_off_names_the_reason_learners_read():
+    learner = LearnerState(mode="audit", enrollment_active=True, percent_grade=0.9, passed=True)
+    decision = decide(
+        learner,
+        current_status="downloadable",
+        allowlisted=False,
+        invalidated=False,
+        policy=CoursePolicy(),
+        now=NOW,
+        certificate_mode="audit",
+    )
+    assert (decision.status, decision.reason, decision.keep) == ("audit_passing", "mode_not_eligible", False)

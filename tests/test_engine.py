@@ -172,6 +172,27 @@ def test_dry_run_counts_without_writing(course, sent, django_capture_on_commit_c
     assert not Certificate.objects.exists() and callbacks == [] and sent == []
 
 
+def test_a_dry_run_lists_each_change_with_its_grades_and_printed_name(course):
+    """``would_change``: who, from what to what (grades too), the name the certificate would print; dry runs only."""
+    raised = LearnerRecordFactory(percent_grade=0.95)
+    cert = CertificateFactory(user=raised.user, grade=0.85)
+    fresh = LearnerRecordFactory(percent_grade=0.7)
+    right = LearnerRecordFactory(percent_grade=0.9)
+    CertificateFactory(user=right.user, grade=0.9)
+    ids = [raised.user_id, fresh.user_id, right.user_id]
+
+    result = engine.reconcile_batch(COURSE_KEY, ids, source="job", dry_run=True)
+
+    name = f"{fresh.user.first_name} {fresh.user.last_name}".strip()
+    assert result.would_change == [
+        engine.WouldChange(raised.user_id, "downloadable", "downloadable", 0.85, 0.95, cert.name),
+        engine.WouldChange(fresh.user_id, None, "downloadable", None, 0.7, name),
+    ]
+    assert len(result.would_change) == result.changed
+    done = engine.reconcile_batch(COURSE_KEY, ids, source="job")
+    assert done.would_change == [] and done.changed == 2
+
+
 def test_event_path_creates_only_issued_certificates(course):
     failing = LearnerRecordFactory(percent_grade=0.2, passed=False)
     result = engine.reconcile_batch(COURSE_KEY, [failing.user_id], source="grade_event", create_missing=False)
@@ -220,3 +241,29 @@ def test_a_failing_email_does_not_break_the_batch(course, settings, monkeypatch,
     with django_capture_on_commit_callbacks(execute=True):
         result = engine.reconcile_batch(COURSE_KEY, [record.user_id], source="job")
     assert result.changed == 1 and Certificate.objects.filter(user_id=record.user_id).exists()
+
+
+def test_a_mode_turned_off_revokes_only_certificates_issued_in_it_and_on_again_reissues(course):
+    on = CoursePolicy(eligible_modes=frozenset({"audit", "verified"}))
+    off = CoursePolicy(eligible_modes=frozenset({"verified"}))
+    audit = LearnerRecordFactory(mode="audit", passed=True, percent_grade=0.9)
+    moved = LearnerRecordFactory(mode="audit", passed=True, percent_grade=0.9)  # issued as verified, then moved
+    audit_cert = CertificateFactory(user=audit.user, mode="audit")
+    moved_cert = CertificateFactory(user=moved.user, mode="verified")
+    ids = [audit.user_id, moved.user_id]
+
+    result = engine.reconcile_batch(COURSE_KEY, ids, source="settings", policy=off)
+    assert dict(result.transitions) == {("downloadable", "audit_passing"): 1}
+    assert dict(result.transition_modes) == {("downloadable", "audit_passing", "audit"): 1}
+    audit_cert.refresh_from_db()
+    moved_cert.refresh_from_db()
+    assert (audit_cert.status, audit_cert.revision) == ("audit_passing", 2)
+    assert (moved_cert.status, moved_cert.revision) == ("downloadable", 1), "a learner's own mode change keeps it"
+
+    verify = audit_cert.verify_uuid
+    engine.reconcile_batch(COURSE_KEY, ids, source="settings", policy=on)
+    audit_cert.refresh_from_db()
+    assert (audit_cert.status, audit_cert.revision, audit_cert.verify_uuid) == ("downloadable", 3, verify)
+    assert list(
+        CertificateRevision.objects.filter(certificate=audit_cert).order_by("revision").values_list("status", flat=True)
+    ) == ["downloadable", "audit_passing"]

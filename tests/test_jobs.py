@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
@@ -303,6 +305,55 @@ def test_dry_run_counts_transitions_and_writes_nothing(course, kind, kwargs, exp
     assert list(Certificate.objects.values_list("id", "status", "revision", "modified")) == before
     assert not GenerationJob.objects.exists()
     assert not CertificateRevision.objects.exists()
+
+
+def test_a_dry_run_names_the_first_50_learners_of_each_change_then_counts_the_rest(course):
+    """First 50 per transition (name + username, the printed name), "and N more" = the database's count - 50."""
+    passing = learners(53)
+    failing = learners(2, percent_grade=0.2, passed=False)
+
+    result = api.submit_job(COURSE_KEY, "generate_all", dry_run=True)
+
+    issued = result["learners"]["new->downloadable"]
+    # independent counts: passing records without a certificate, failing ones likewise
+    holders = Certificate.objects.filter(course_key=COURSE_KEY).values("user_id")
+    no_cert = LearnerRecord.objects.filter(course_key=COURSE_KEY).exclude(user_id__in=holders)
+    assert issued["count"] == no_cert.filter(passed=True).count() == 53
+    assert len(issued["learners"]) == jobs.DRY_RUN_NAMES == 50
+    assert issued["count"] - len(issued["learners"]) == 3, 'the panel says "and 3 more"'
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=passing)}
+    expected = [
+        {"username": users[pk].username, "name": f"{users[pk].first_name} {users[pk].last_name}".strip()}
+        for pk in sorted(passing)[:50]
+    ]
+    assert issued["learners"] == expected, "the first 50 by id, with the name the certificate would print"
+    failed = result["learners"]["new->notpassing"]
+    assert failed["count"] == no_cert.filter(passed=False).count() == 2
+    assert [n["username"] for n in failed["learners"]] == sorted(
+        get_user_model().objects.filter(pk__in=failing).values_list("username", flat=True)
+    )
+    assert {k: v["count"] for k, v in result["learners"].items()} == result["transitions"]
+
+
+def test_naming_a_dry_runs_learners_costs_one_query_whatever_their_number(course, monkeypatch):
+    """One query for the usernames of everyone named (none for nothing to name); names are never stored in a job."""
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            api.submit_job(COURSE_KEY, "generate_all", dry_run=True)
+        return len(ctx.captured_queries)
+
+    learners(3)
+    few = queries()
+    learners(120)
+    assert queries() == few, "constant: 3 or 123 learners to name"
+    monkeypatch.setattr(jobs, "_would_change_learners", lambda changes: {})
+    assert few - queries() == 1, "naming them costs one query"
+    monkeypatch.undo()
+    Certificate.objects.all().delete()
+    job = api.submit_job(COURSE_KEY, "generate_all")
+    usernames = get_user_model().objects.values_list("username", flat=True)
+    assert not any(name in json.dumps(job.params) for name in usernames), "no learner in the job's params"
 
 
 def test_dry_run_is_allowed_while_a_job_is_active(course):

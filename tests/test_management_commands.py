@@ -48,14 +48,16 @@ def test_generate_certificates_runs_a_generate_all_job(course, django_capture_on
 
 
 def test_generate_certificates_dry_run_prints_counts(course):
-    LearnerRecordFactory()
+    user = LearnerRecordFactory().user
     out = json.loads(run("generate_certificates", COURSE_ID, "--dry-run"))
+    named = {"username": user.username, "name": f"{user.first_name} {user.last_name}".strip()}
     assert out == {
         "kind": "generate_all",
         "total": 1,
         "would_change": 1,
         "transitions": {"new->downloadable": 1},
         "not_issued": {},
+        "learners": {"new->downloadable": {"count": 1, "learners": [named]}},
     }
     assert not GenerationJob.objects.exists() and not Certificate.objects.exists()
 

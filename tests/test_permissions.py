@@ -54,6 +54,16 @@ def export_job(w, tmp_path) -> int:
     ).pk
 
 
+def policy_job(w) -> dict:
+    """The body undoing a finished policy change whose policies are the course's (so it can be undone)."""
+    from cert_manager_plugin.policy_changes import current_policies
+
+    after = current_policies(COURSE_KEY)
+    before = {**after, "print_grade": not after["print_grade"]}
+    params = {"policies": {"before": before, "after": after}}
+    return {"job": GenerationJobFactory(state="succeeded", finished=timezone.now(), params=params).pk}
+
+
 def bulk_file() -> dict:
     return {"file": SimpleUploadedFile("list.csv", b"username_or_email,notes\nfrodo,late\n", "text/csv")}
 
@@ -62,6 +72,24 @@ def bulk_file() -> dict:
 ENDPOINTS = [
     ("settings-get", "get", lambda w, t: course_url("settings"), None, None, READ),
     ("settings-patch", "patch", lambda w, t: course_url("settings"), {"print_grade": False}, "json", write(200)),
+    (
+        "settings-preview",
+        "post",
+        lambda w, t: course_url("settings/preview"),
+        {"eligible_modes": ["verified"]},
+        "json",
+        write(200),
+    ),
+    (
+        "settings-apply",
+        "post",
+        lambda w, t: course_url("settings/apply"),
+        {"eligible_modes": ["verified"]},
+        "json",
+        write(202),
+    ),
+    ("settings-undo-get", "get", lambda w, t: course_url("settings/undo"), None, None, READ),
+    ("settings-undo-post", "post", lambda w, t: course_url("settings/undo"), policy_job, "json", write(202)),
     ("certificates-get", "get", lambda w, t: course_url("certificates"), None, None, READ),
     ("certificates-csv", "get", lambda w, t: course_url("certificates") + "?format=csv", None, None, READ),
     (
@@ -74,7 +102,32 @@ ENDPOINTS = [
     ),
     ("certificate-get", "get", lambda w, t: course_url("certificates/bilbo"), None, None, READ),
     ("certificate-delete", "delete", lambda w, t: course_url("certificates/bilbo"), None, None, write(204)),
+    (
+        "certificate-delete-invalidate",
+        "delete",
+        lambda w, t: course_url("certificates/bilbo"),
+        {"invalidate": True, "notes": "copied"},
+        "json",
+        write(204),
+    ),
     ("revisions-get", "get", lambda w, t: course_url("certificates/bilbo/revisions"), None, None, READ),
+    (
+        "certificate-regenerate",
+        "post",
+        lambda w, t: course_url("certificates/bilbo/regenerate"),
+        {"dry_run": False},
+        "json",
+        write(200),
+    ),
+    (
+        "certificate-regenerate-dry-run",
+        "post",
+        lambda w, t: course_url("certificates/bilbo/regenerate"),
+        {"dry_run": True},
+        "json",
+        write(200),
+    ),
+    ("learner-history-get", "get", lambda w, t: course_url("learners/bilbo/history"), None, None, READ),
     ("jobs-get", "get", lambda w, t: course_url("jobs"), None, None, READ),
     ("jobs-post", "post", lambda w, t: course_url("jobs"), {"kind": "generate_all"}, "json", write(202)),
     (
@@ -122,6 +175,7 @@ ENDPOINTS = [
 def test_role_endpoint_matrix(world, tmp_path, role, name, method, url, body, fmt, expected):  # noqa: F811
     client = client_for(world.user(role))
     kwargs = {}
+    body = body(world) if callable(body) else body  # a body naming rows of this test's database
     if body == "bulk":
         kwargs = {"data": bulk_file(), "format": "multipart"}
     elif body is not None:
@@ -365,6 +419,7 @@ def test_a_course_outside_yours_and_a_missing_course_look_the_same(
     user = {"learner": world.learner, "elrond": outsiders[0]}.get(who) or UserFactory(username=who)
     client = client_for(user)
     real = url(world, tmp_path)
+    body = body(world) if callable(body) else body
     kwargs = {"data": bulk_file(), "format": "multipart"} if body == "bulk" else {}
     if body not in (None, "bulk"):
         kwargs = {"data": body, "format": fmt}
@@ -381,6 +436,8 @@ LOOKUPS = [
     ("certificate-get", "get", lambda u: course_url(f"certificates/{u}"), None),
     ("certificate-delete", "delete", lambda u: course_url(f"certificates/{u}"), None),
     ("revisions-get", "get", lambda u: course_url(f"certificates/{u}/revisions"), None),
+    ("certificate-regenerate", "post", lambda u: course_url(f"certificates/{u}/regenerate"), None),
+    ("learner-history-get", "get", lambda u: course_url(f"learners/{u}/history"), None),
     ("exceptions-post", "post", lambda u: course_url("exceptions"), "user"),
     ("exception-delete", "delete", lambda u: course_url(f"exceptions/{u}"), None),
     ("invalidations-post", "post", lambda u: course_url("invalidations"), "user"),

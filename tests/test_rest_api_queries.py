@@ -138,6 +138,10 @@ LISTS = [
     ("jobs", lambda: course_url("jobs") + "?page_size=500", add_jobs),
     ("exceptions", lambda: course_url("exceptions") + "?page_size=500", add_exceptions),
     ("invalidations", lambda: course_url("invalidations") + "?page_size=500", add_invalidations),
+    ("certificates-sorted", lambda: course_url("certificates") + "?page_size=500&ordering=-grade", add_certificates),
+    ("jobs-search", lambda: course_url("jobs") + "?page_size=500&search=TEACH", add_jobs),
+    ("exceptions-search", lambda: course_url("exceptions") + "?page_size=500&search=E", add_exceptions),
+    ("invalidations-search", lambda: course_url("invalidations") + "?page_size=500&search=I", add_invalidations),
 ]
 
 
@@ -163,6 +167,22 @@ def test_list_queries_do_not_grow_with_rows(world, name, url, add):  # noqa: F81
     assert large == small, f"{name}: {small} queries for 10 rows, {large} for 1,000"
 
 
+def test_learner_history_queries_do_not_grow_with_states(world):  # noqa: F811
+    """A learner's story: the same queries for 10 states as for 1,000, jobs and people named included."""
+    client = client_for(world.instructor)
+    url = course_url("learners/bilbo/history")
+    client.get(url)  # warm up
+    GenerationJob.objects.create(
+        course_key=COURSE_KEY, kind="generate_all", state="succeeded", started=timezone.now(), finished=timezone.now()
+    )
+    add_revisions(world, 0, 10)
+    small, _ = count_queries(client, url)
+    add_revisions(world, 10, 990)
+    large, response = count_queries(client, url)
+    assert len(response.json()["states"]) == 1001
+    assert large == small, f"{small} queries for 10 states, {large} for 1,000"
+
+
 def test_my_certificates_queries_do_not_grow(world):  # noqa: F811
     client = client_for(world.learner)
     client.get(f"{PREFIX}/me/certificates")  # warm up
@@ -182,3 +202,19 @@ def test_csv_export_queries_do_not_grow(world):  # noqa: F811
     large, response = count_queries(client, course_url("certificates") + "?format=csv", stream=True)
     assert response.body.count(b"\n") == 1 + 3000 + 2  # header, new rows, the world's two certificates
     assert large <= small + 1  # the iterator may fetch one more chunk of 2,000 rows on some databases
+
+
+def test_the_active_job_read_every_panel_polls_does_not_grow_with_the_history(world):  # noqa: F811
+    """``jobs?state=active``, what each open panel asks every few seconds: the same queries for 10 or 1,000 jobs."""
+    client = client_for(world.instructor)
+    url = course_url("jobs") + "?state=active&page_size=1"
+    client.get(url)
+    GenerationJob.objects.create(
+        course_key=COURSE_KEY, kind="generate_all", state="running", requested_by=world.instructor
+    )
+    add_jobs(world, 0, 10)
+    small, _ = count_queries(client, url)
+    add_jobs(world, 10, 990)
+    large, response = count_queries(client, url)
+    assert response.json()["count"] == 1
+    assert large == small, f"{small} queries for 10 jobs, {large} for 1,000"

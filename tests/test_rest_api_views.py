@@ -23,6 +23,7 @@ from cert_manager_plugin.models import (
     CertificateRevision,
     CourseCertificateSettings,
     GenerationJob,
+    LearnerRecord,
 )
 from tests.factories import (
     COURSE_ID,
@@ -104,6 +105,87 @@ def test_settings_patch_rejects_bad_fields(instructor_client, body, field):  # n
     response = instructor_client.patch(course_url("settings"), body, format="json")
     assert field in error(response, 400, "invalid_input")["field_errors"]
     assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).issue_policy == "on_pass"
+
+
+def test_policy_preview_saves_nothing_and_counts_what_would_change(world, instructor_client):  # noqa: F811
+    before = dict(Certificate.objects.values_list("user__username", "status"))
+    response = instructor_client.post(course_url("settings/preview"), {"eligible_modes": ["honor"]}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    # bilbo (verified, issued in verified) stops being valid; gollum stays invalidated; merry has no certificate
+    assert body["transitions"] == {"downloadable->audit_passing": 1, "new->audit_notpassing": 2}
+    assert {(m["before"], m["after"], m["mode"], m["count"]) for m in body["by_mode"]} == {
+        ("downloadable", "audit_passing", "verified", 1),
+        ("new", "audit_notpassing", "verified", 2),
+    }
+    assert body["would_change"] == 3 and body["changed"] == ["eligible_modes"]
+    assert body["proposed"]["eligible_modes"] == ["honor"] and "verified" in body["current"]["eligible_modes"]
+    assert dict(Certificate.objects.values_list("user__username", "status")) == before
+    assert "verified" in CourseCertificateSettings.objects.get(course_key=COURSE_KEY).eligible_modes
+    assert not GenerationJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"eligible_modes": ["wizard"]}, "eligible_modes"),
+        ({"issue_policy": "whenever"}, "issue_policy"),
+        ({"colour": "blue"}, "colour"),
+        ({"self_generation_enabled": False}, "self_generation_enabled"),
+        ({}, None),
+    ],
+)
+@pytest.mark.parametrize("endpoint", ["settings/preview", "settings/apply"])
+def test_policy_changes_refuse_bad_input_and_save_nothing(world, instructor_client, endpoint, body, field):  # noqa: F811
+    found = error(instructor_client.post(course_url(endpoint), body, format="json"), 400, "invalid_input")
+    if field is not None:
+        assert field in (found.get("field_errors") or {}) or field in found["message"], found
+    row = CourseCertificateSettings.objects.get(course_key=COURSE_KEY)
+    assert (row.issue_policy, row.self_generation_enabled) == ("on_pass", True)
+    assert "verified" in row.eligible_modes
+    assert not GenerationJob.objects.exists()
+
+
+def test_policy_apply_then_undo(world, instructor_client, django_capture_on_commit_callbacks):  # noqa: F811
+    assert instructor_client.get(course_url("settings/undo")).json() == {
+        "job": None, "can_undo": False, "reason": "", "restores": None, "applied": None
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = instructor_client.post(course_url("settings/apply"), {"eligible_modes": ["honor"]}, format="json")
+    assert response.status_code == 202, response.json()
+    job = response.json()
+    assert job["params"]["policies"]["after"]["eligible_modes"] == ["honor"]
+    assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).eligible_modes == ["honor"]
+    world.certificate.refresh_from_db()
+    assert world.certificate.status == "audit_passing"
+    last = instructor_client.get(course_url("settings/undo")).json()
+    assert (last["job"]["id"], last["can_undo"], last["restores"]["eligible_modes"]) == (
+        job["id"],
+        True,
+        job["params"]["policies"]["before"]["eligible_modes"],
+    )
+    staff_view = client_for(world.course_staff).get(course_url("settings/undo")).json()
+    assert staff_view["can_undo"] is True, "course staff see it (and cannot undo: the permission matrix)"
+    error(instructor_client.post(course_url("settings/undo"), {"job": "x"}, format="json"), 400, "invalid_input")
+    error(
+        instructor_client.post(course_url("settings/undo"), {"job": job["id"] + 100}, format="json"),
+        409,
+        "policy_change_outdated",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = instructor_client.post(course_url("settings/undo"), {"job": job["id"]}, format="json")
+    assert response.status_code == 202, response.json()
+    assert response.json()["params"]["undo_of"] == job["id"]
+    world.certificate.refresh_from_db()
+    assert (world.certificate.status, world.certificate.revision) == ("downloadable", 3)
+    assert instructor_client.get(course_url("settings/undo")).json()["reason"] == "undone"
+
+
+def test_policy_apply_while_a_job_runs_is_409_and_saves_nothing(world, instructor_client):  # noqa: F811
+    GenerationJobFactory(state="running", active_course_key=COURSE_ID)
+    response = instructor_client.post(course_url("settings/apply"), {"eligible_modes": ["honor"]}, format="json")
+    error(response, 409, "job_already_running")
+    assert "verified" in CourseCertificateSettings.objects.get(course_key=COURSE_KEY).eligible_modes
 
 
 def test_malformed_json_is_400(instructor_client):  # noqa: F811
@@ -228,6 +310,88 @@ def test_delete_one_certificate(world, instructor_client):  # noqa: F811
     assert instructor_client.get(course_url(f"jobs/{entry['id']}")).json()["learner"] == entry["learner"]
 
 
+def test_delete_one_and_keep_it_from_coming_back(world, instructor_client):  # noqa: F811
+    body = {"invalidate": True, "notes": "shared answers"}
+    assert instructor_client.delete(course_url("certificates/bilbo"), body, format="json").status_code == 204
+    assert Certificate.objects.get(user=world.learner).status == "deleted"
+    entry = CertificateInvalidation.objects.get(certificate=world.certificate, active=True)
+    assert (entry.notes, entry.invalidated_by) == ("shared answers", world.instructor)
+    listed = instructor_client.get(course_url("invalidations")).json()["results"]
+    assert "bilbo" in [i["username"] for i in listed], "on the invalidation list, where it can be re-validated"
+    refused = client_for(world.learner).post(course_url("me/certificate"))
+    assert refused.status_code == 409 and refused.json()["details"]["reason"] == "unavailable"
+    assert Certificate.objects.get(user=world.learner).status == "deleted"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"invalidate": "maybe"}, "invalidate"),
+        ({"notes": "why"}, "notes"),  # notes without invalidate would be silently dropped
+        ({"invalidate": True, "notes": "x" * 10_001}, "notes"),
+        ({"invalidate": True, "colour": "red"}, "colour"),
+    ],
+)
+def test_delete_one_refuses_bad_input_and_deletes_nothing(world, instructor_client, body, field):  # noqa: F811
+    found = error(instructor_client.delete(course_url("certificates/bilbo"), body, format="json"), 400, "invalid_input")
+    assert field in (found.get("field_errors") or {}) or field in found["message"], found
+    assert Certificate.objects.get(user=world.learner).status == "downloadable"
+    assert not CertificateInvalidation.objects.filter(certificate=world.certificate).exists()
+
+
+def test_delete_and_invalidate_an_allowlisted_learner_is_409_and_deletes_nothing(world, instructor_client):  # noqa: F811
+    cert = CertificateFactory(user=world.allowlisted)
+    response = instructor_client.delete(course_url("certificates/merry"), {"invalidate": True}, format="json")
+    error(response, 409, "allowlisted")
+    cert.refresh_from_db()
+    assert cert.status == "downloadable" and not GenerationJob.objects.filter(kind="delete").exists()
+
+
+def test_regenerate_one_learner_from_their_row(world, instructor_client):  # noqa: F811
+    """Dry run (85% → 95%, stays valid, new revision), then the engine: revision + 1, same verify id."""
+    LearnerRecord.objects.filter(user=world.learner).update(percent_grade=0.95)
+    Certificate.objects.filter(pk=world.certificate.pk).update(grade=0.85)
+    url = course_url("certificates/bilbo/regenerate")
+
+    preview = instructor_client.post(url, {"dry_run": True}, format="json")
+
+    assert preview.status_code == 200, preview.content
+    body = preview.json()
+    cert = Certificate.objects.get(pk=world.certificate.pk)
+    assert (cert.grade, cert.revision) == (0.85, 1), "a dry run writes nothing"
+    assert (body["username"], body["dry_run"], body["changed"], body["certificate"]) == ("bilbo", True, True, None)
+    assert body["name"] == api.display_names([world.learner.pk])[world.learner.pk]
+    assert body["before"] == {"status": "downloadable", "grade": 0.85, "revision": 1}
+    assert body["after"] == {"status": "downloadable", "grade": 0.95, "revision": 2}
+    assert body["verify_uuid"] == str(cert.verify_uuid)
+
+    done = instructor_client.post(url, {}, format="json").json()
+
+    cert.refresh_from_db()
+    assert (cert.status, cert.grade, cert.revision, cert.source) == ("downloadable", 0.95, 2, "instructor")
+    assert (done["changed"], done["after"], done["verify_uuid"]) == (
+        True,
+        {"status": "downloadable", "grade": 0.95, "revision": 2},
+        str(world.certificate.verify_uuid),
+    )
+    assert done["certificate"]["verify_uuid"] == str(world.certificate.verify_uuid), "the same public link"
+    assert CertificateRevision.objects.filter(certificate=cert, revision=1, grade=0.85).exists()
+
+    again = instructor_client.post(url, {"dry_run": True}, format="json").json()
+    assert (again["changed"], again["before"], again["after"]) == (False, done["after"], done["after"])
+
+
+def test_regenerate_one_learner_errors(world, instructor_client):  # noqa: F811
+    def regenerate(who: str):
+        return instructor_client.post(course_url(f"certificates/{who}/regenerate"), {}, format="json")
+
+    error(regenerate("frodo"), 404, "certificate_not_found")
+    error(regenerate("nobody"), 404, "user_not_found")
+    bad = instructor_client.post(course_url("certificates/bilbo/regenerate"), {"dry_run": "maybe"}, format="json")
+    error(bad, 400, "invalid_input")
+    assert Certificate.objects.get(pk=world.certificate.pk).revision == 1
+
+
 @pytest.mark.parametrize("confirm", [None, "", "course-v1:TestX+CM101+2027"])
 def test_delete_all_needs_the_course_id(world, instructor_client, confirm):  # noqa: F811
     body = {} if confirm is None else {"confirm": confirm}
@@ -289,6 +453,70 @@ def test_revisions_newest_first(world, instructor_client):  # noqa: F811
     error(instructor_client.get(course_url("certificates/frodo/revisions")), 404, "certificate_not_found")
 
 
+# --- a learner's story (issue 14, item 5) -------------------------------------------------------------------
+
+
+def test_learner_history_lists_every_state_newest_first_with_its_cause(world):  # noqa: F811
+    cert = world.certificate
+    earlier = cert.modified - timezone.timedelta(hours=2)
+    job = GenerationJobFactory(
+        kind="regenerate", state="succeeded", params={"statuses": ["downloadable"]}, requested_by=world.instructor
+    )
+    GenerationJob.objects.filter(pk=job.pk).update(
+        started=earlier - timezone.timedelta(minutes=1), finished=earlier + timezone.timedelta(minutes=1)
+    )
+    rows = (
+        (1, "notpassing", 0.42, "grade_event", earlier - timezone.timedelta(hours=1), earlier, "job", world.instructor),
+        (2, "downloadable", 0.91, "job", earlier, cert.modified, "instructor", world.instructor),
+    )
+    for revision, status, grade, source, start, end, by_source, by in rows:
+        CertificateRevision.objects.create(
+            certificate=cert,
+            revision=revision,
+            status=status,
+            grade=grade,
+            source=source,
+            valid_from=start,
+            superseded_at=end,
+            superseded_by_source=by_source,
+            superseded_by=by,
+        )
+    Certificate.objects.filter(pk=cert.pk).update(revision=3, source="instructor")
+    api.grant_exception(COURSE_KEY, "bilbo", granted_by=world.instructor)
+    for role in ("course_staff", "instructor", "global_staff"):
+        response = client_for(world.user(role)).get(course_url("learners/bilbo/history"))
+        assert response.status_code == 200, (role, response.content)
+    body = response.json()
+    names = api.learner_names([world.learner.pk, world.instructor.pk])  # as the team reads people (LMS: profiles)
+    assert (body["username"], body["name"]) == ("bilbo", names[world.learner.pk].name)
+    cert.refresh_from_db()
+    expected = [(3, cert.status, cert.grade, "instructor")] + [
+        (r.revision, r.status, r.grade, r.source) for r in CertificateRevision.objects.filter(certificate=cert)
+    ]
+    assert [(s["number"], s["status"], s["grade"], s["source"]) for s in body["states"]] == expected
+    current, made_by_job, first = body["states"]
+    assert (current["current"], current["valid_to"]) == (True, None)
+    name = names[world.instructor.pk].name
+    who = f"{name} (teacher)" if name != "teacher" else "teacher"
+    assert current["actor"] == {"username": "teacher", "name": name}
+    assert current["cause"] == f"Course team, by {who}"
+    assert made_by_job["job"] == {"id": job.pk, "title": "Regenerate learner groups: Already received"}
+    assert made_by_job["cause"] == f"Generation job: Regenerate learner groups: Already received, by {who}"
+    assert (first["actor"], first["job"], first["cause"]) == (None, None, "Grade change")
+    assert first["status_label"] == "Not earned: grade below passing"
+    assert [(e["kind"], e["actor"]["username"]) for e in body["events"]] == [("exception_added", "teacher")]
+
+
+def test_learner_history_of_a_learner_without_certificate_and_errors(world, instructor_client):  # noqa: F811
+    body = instructor_client.get(course_url("learners/frodo@example.com/history")).json()
+    assert (body["username"], body["states"], body["events"]) == ("frodo", [], [])
+    error(instructor_client.get(course_url("learners/nobody/history")), 404, "user_not_found")
+    error(instructor_client.get(course_url("learners/teacher/history")), 404, "user_not_found")  # not a learner
+    error(instructor_client.get(course_url("learners/bilbo/history", "junk")), 400, "invalid_course_key")
+    error(client_for(world.learner).get(course_url("learners/bilbo/history")), 404, "not_found")  # not on the team
+    error(instructor_client.post(course_url("learners/bilbo/history")), 405, "method_not_allowed")
+
+
 # --- jobs ---------------------------------------------------------------------------------------------
 
 
@@ -336,7 +564,7 @@ def test_dry_run_counts_without_a_job(world, instructor_client):  # noqa: F811
     response = instructor_client.post(course_url("jobs"), {"kind": "generate_all", "dry_run": True}, format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert set(body) == {"kind", "total", "would_change", "transitions", "not_issued"}
+    assert set(body) == {"kind", "total", "would_change", "transitions", "not_issued", "learners"}
     assert body["kind"] == "generate_all"
     assert body["total"] >= 1
     assert not GenerationJob.objects.exists()
@@ -1017,8 +1245,16 @@ def test_verify_of_a_revoked_certificate_shows_status_dates_and_valid_revisions_
             values.append(node)
 
     walk(body)
-    assert not [k for k in keys if "grade" in k]
+    assert {k for k in keys if "grade" in k} == {"grade"}, "a grade field, never filled for a revoked certificate"
+    assert body["grade"] is None and all(state["grade"] is None for state in body["history"])
     assert not [v for v in values if v in (0.37, 0.91, 37, 91) or (isinstance(v, str) and "%" in v)]
+    # every state, numbered 1, 2, 3 newest first; a state that was not valid says only so (issue 14, item 5)
+    assert [(h["number"], h["state"], h["label"], h["current"]) for h in body["history"]] == [
+        (3, "no_longer_valid", "No longer valid", True),
+        (2, "no_longer_valid", "No longer valid", False),
+        (1, "valid", "Valid", False),
+    ]
+    assert not {"status", "source", "cause"} & {k for h in body["history"] for k in h}, "never why"
 
 
 def test_an_export_started_without_a_base_url_setting_links_to_the_requests_site(
@@ -1086,3 +1322,204 @@ def test_every_endpoint_resolves_an_alias_to_the_course_s_own_key(world, instruc
     again = instructor_client.post(f"{PREFIX}/courses/{COURSE_ID}/jobs", {"kind": "generate_all"}, format="json")
     assert again.status_code in (202, 409)  # the first may have finished (eager); never a second active job
     assert GenerationJob.objects.filter(course_key=COURSE_KEY).exclude(state__in=["succeeded", "failed"]).count() <= 1
+
+
+# --- sorting, searching and CSV files of the lists (issue 14) ------------------------------------------------
+
+
+def _rows(response) -> list[list[str]]:
+    """A CSV download's rows (header first), after checking it is a UTF-8 attachment with a BOM."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def _sorted_usernames(key: str) -> list[str]:
+    """The course's certificates ordered in Python (empty values last, ties by id): what ``ordering`` must give."""
+    field = key.lstrip("-")
+    rows = list(Certificate.objects.filter(course_key=COURSE_KEY).select_related("user").order_by("id"))
+
+    def value(cert):
+        return cert.user.username if field == "username" else getattr(cert, field)
+
+    def fold(v):
+        return v.lower() if field == "name" else v
+
+    present = [c for c in rows if value(c) is not None]
+    empty = [c for c in rows if value(c) is None]
+    present.sort(key=lambda c: fold(value(c)), reverse=key.startswith("-"))  # stable: ties keep id order
+    return [c.user.username for c in present + empty]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [f"{sign}{k}" for k in ("username", "name", "status", "grade", "mode", "issued_date", "modified") for sign in "+-"],
+)
+def test_certificate_list_sorts_by_each_column(world, instructor_client, key):  # noqa: F811
+    now = timezone.now()
+    for n, (status, mode, grade, name) in enumerate(
+        [
+            ("notpassing", "honor", 0.4, "zed Ünal"),
+            ("downloadable", "audit", None, "Émile Able"),
+            ("deleted", "verified", 0.4, "anna"),
+            ("downloadable", "verified", 0.95, "Bob"),
+        ]
+    ):
+        CertificateFactory(
+            user=UserFactory(username=f"u{n}"),
+            status=status,
+            mode=mode,
+            grade=grade,
+            name=name,
+            issued_date=None if status != "downloadable" else now - timezone.timedelta(days=n),
+            modified=now - timezone.timedelta(hours=n),
+        )
+    key = key.lstrip("+")
+    body = instructor_client.get(course_url("certificates") + f"?page_size=100&ordering={key}").json()
+    assert [r["username"] for r in body["results"]] == _sorted_usernames(key)
+    assert body["count"] == Certificate.objects.filter(course_key=COURSE_KEY).count()
+
+
+@pytest.mark.parametrize("bad", ["user__email", "--grade", "grade,name", "id", "verify_uuid", "?"])
+def test_an_unknown_sort_order_is_a_clear_400(world, instructor_client, bad):  # noqa: F811
+    body = error(instructor_client.get(course_url("certificates"), {"ordering": bad}), 400, "invalid_input")
+    assert "sort" in body["message"] and "username" in body["message"]
+    assert "ordering" in body["field_errors"]
+
+
+def test_the_certificate_csv_follows_the_sort_order(world, instructor_client):  # noqa: F811
+    response = instructor_client.get(course_url("certificates") + "?format=csv&ordering=-username")
+    assert [r[0] for r in _rows(response)[1:]] == _sorted_usernames("-username")
+
+
+def _listed_learners(world):  # noqa: F811
+    """Exceptions and invalidations with names and notes that test case, accents and SQL wildcards."""
+    from tests.factories import CertificateExceptionFactory, CertificateInvalidationFactory
+
+    people = [
+        ("zoe", "Zoë", "Ünal", "ZOE@Example.com", "100% attendance"),
+        ("ann_b", "Ann", "Bee", "annb@example.com", "plain"),
+        ("annxb", "Ann", "Xb", "annxb@example.com", "=cmd|' /C calc'!A0"),
+    ]
+    for username, first, last, email, notes in people:
+        user = UserFactory(username=username, first_name=first, last_name=last, email=email)
+        LearnerRecordFactory(user=user)
+        CertificateExceptionFactory(user=user, notes=notes)
+        cert = CertificateFactory(
+            user=UserFactory(username=f"{username}-inv", email=f"inv-{email}"), name=f"{first} {last}"
+        )
+        CertificateInvalidationFactory(certificate=cert, notes=notes)
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("ZOË", {"zoe"}),  # case, and a letter outside ASCII (SQLite's own lower() leaves it as it is)
+        ("ünal", {"zoe"}),
+        ("zoe@example", {"zoe"}),
+        ("100%", {"zoe"}),  # % matches itself, not "anything"
+        ("0% a", {"zoe"}),
+        ("ann_b", {"ann_b"}),  # _ matches itself, not "any one character" (annxb)
+        ("%", {"zoe"}),
+        ("_", {"ann_b"}),
+        ("ann bee", {"ann_b"}),
+        ("nobody-at-all", set()),
+    ],
+)
+def test_exception_and_invalidation_lists_search(world, instructor_client, search, expected):  # noqa: F811
+    _listed_learners(world)
+    exceptions = instructor_client.get(course_url("exceptions"), {"search": search}).json()
+    assert {r["username"] for r in exceptions["results"]} == expected
+    invalidations = instructor_client.get(course_url("invalidations"), {"search": search, "active": "all"}).json()
+    assert {r["username"] for r in invalidations["results"]} == {f"{u}-inv" for u in expected}
+
+
+def test_the_history_searches_by_requester_and_lists_the_active_job(world, instructor_client):  # noqa: F811
+    GenerationJobFactory(requested_by=world.instructor, state="succeeded")
+    running = GenerationJobFactory(requested_by=UserFactory(username="Ådmin_2"), state="running")
+    body = instructor_client.get(course_url("jobs"), {"search": "ådmin_"}).json()
+    assert [j["id"] for j in body["results"]] == [running.pk]
+    assert instructor_client.get(course_url("jobs"), {"search": "%"}).json()["count"] == 0
+    active = instructor_client.get(course_url("jobs"), {"state": "active"}).json()
+    assert [j["id"] for j in active["results"]] == [running.pk]
+    assert (
+        active["count"] == GenerationJob.objects.filter(course_key=COURSE_KEY, state__in=["queued", "running"]).count()
+    )
+    GenerationJob.objects.filter(pk=running.pk).update(state="cancelled", active_course_key=None)
+    assert instructor_client.get(course_url("jobs"), {"state": "active"}).json()["count"] == 0
+    error(instructor_client.get(course_url("jobs"), {"state": "done"}), 400, "invalid_input")
+
+
+def test_list_csv_files_are_escaped_and_in_words(world, instructor_client):  # noqa: F811
+    _listed_learners(world)
+    rows = _rows(instructor_client.get(course_url("exceptions") + "?format=csv"))
+    assert rows[0][:3] == ["Username", "Email", "Name"] and rows[0][-2:] == ["Added by", "Source code"]
+    by_user = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert len(by_user) == CertificateException.objects.filter(course_key=COURSE_KEY).count()
+    assert by_user["annxb"]["Notes"] == "'=cmd|' /C calc'!A0"
+    assert (by_user["zoe"]["Added by"], by_user["zoe"]["Source code"]) == ("Course team", "course_team")
+    rows = _rows(instructor_client.get(course_url("invalidations") + "?format=csv&search=annxb"))
+    assert [r[0] for r in rows[1:]] == ["annxb-inv"]
+    assert dict(zip(rows[0], rows[1], strict=True))["Notes"] == "'=cmd|' /C calc'!A0"
+    assert dict(zip(rows[0], rows[1], strict=True))["State"] == "Active"
+    evil = UserFactory(username="@evil")
+    GenerationJobFactory(requested_by=evil, kind="regenerate", params={"statuses": ["notpassing"]})
+    rows = _rows(instructor_client.get(course_url("jobs") + "?format=csv"))
+    job = dict(zip(rows[0], rows[1], strict=True))
+    assert (job["Requested by"], job["Job kind code"]) == ("'@evil", "regenerate")
+    assert job["What"].startswith("Regenerate") and "notpassing" not in job["What"]
+    assert (job["State"], job["State code"]) == ("Finished", "succeeded")
+    assert len(rows) - 1 == GenerationJob.objects.filter(course_key=COURSE_KEY).count()
+
+
+@pytest.mark.parametrize("path", ["exceptions", "invalidations", "jobs"])
+def test_list_csv_files_are_for_the_course_team_only(world, path):  # noqa: F811
+    url = course_url(path) + "?format=csv"
+    # A learner is refused as anyone outside the course team is (404, no course oracle), in JSON, not a file.
+    assert error(client_for(world.learner).get(url), 404, "not_found")["message"]
+    assert client_for(None).get(url).status_code == 401
+    assert client_for(world.course_staff).get(url).status_code == 200  # course staff read
+
+
+def test_bulk_invalidations_endpoint(world, instructor_client):  # noqa: F811
+    CertificateFactory(user=world.allowlisted)
+    data = "\ufeffusername_or_email,notes\nbilbo,cheated\nnobody,x\nfrodo,x\nmerry,x\ngollum,x\nbilbo,x\na,b,c\n"
+    upload = SimpleUploadedFile("list.csv", data.encode(), "text/csv")
+    before = CertificateInvalidation.objects.filter(active=True).count()
+    response = instructor_client.post(course_url("invalidations/bulk"), {"file": upload}, format="multipart")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert [a["username"] for a in body["added"]] == ["bilbo"]
+    assert {e["line"]: e["kind"] for e in body["errors"]} == {
+        3: "user_not_found",
+        4: "certificate_not_found",
+        5: "allowlisted",
+        6: "already_invalidated",
+        7: "duplicate",
+        8: "bad_format",
+    }
+    assert CertificateInvalidation.objects.filter(active=True).count() - before == body["summary"]["added"] == 1
+    assert Certificate.objects.get(user=world.learner).status == "unavailable"
+    again = instructor_client.post(
+        course_url("invalidations/bulk"), {"file": SimpleUploadedFile("l.csv", b"bilbo,x\n")}, format="multipart"
+    ).json()
+    assert (again["summary"]["added"], again["errors"][0]["kind"]) == (0, "already_invalidated")
+    assert CertificateInvalidation.objects.filter(active=True).count() - before == 1
+
+
+def test_bulk_invalidations_file_errors_and_roles(world, instructor_client):  # noqa: F811
+    latin1 = SimpleUploadedFile("list.csv", "bilbo,café\n".encode("latin-1"), "text/csv")
+    response = instructor_client.post(course_url("invalidations/bulk"), {"file": latin1}, format="multipart")
+    error(response, 400, "csv_encoding")
+    error(instructor_client.post(course_url("invalidations/bulk"), {}, format="multipart"), 400, "invalid_input")
+    upload = SimpleUploadedFile("list.csv", b"bilbo,x\n", "text/csv")
+    staff = client_for(world.course_staff).post(course_url("invalidations/bulk"), {"file": upload}, format="multipart")
+    assert staff.status_code == 403
+    csrf = client_for(world.instructor, csrf=True).post(
+        course_url("invalidations/bulk"), {"file": SimpleUploadedFile("l.csv", b"bilbo,x\n")}, format="multipart"
+    )
+    assert csrf.status_code == 403
+    assert not CertificateInvalidation.objects.filter(certificate__user=world.learner).exists()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from cert_manager_plugin import api, errors, reconcile, services
 from cert_manager_plugin.models import (
@@ -252,6 +252,66 @@ def test_revalidate_unknown_or_lifted_or_other_course(course, learner):
 # --- deletes ---------------------------------------------------------------------------------------
 
 
+# --- regenerate one learner -----------------------------------------------------------------------------
+
+
+def test_regenerate_one_learner_says_what_would_change_then_makes_a_new_revision(course, learner, staff):
+    """85% → 95%: the dry run writes nothing; the run bumps the revision, keeps the verify id, stays valid."""
+    enrolled(learner, grade=0.95)
+    cert = CertificateFactory(user=learner, grade=0.85, revision=2, source="job")
+    stored = (cert.status, cert.grade, cert.revision, cert.verify_uuid, cert.modified)
+
+    preview = api.regenerate_certificate(COURSE_KEY, "bilbo", requested_by=staff, dry_run=True)
+
+    assert (preview.before.pk, preview.after) == (cert.pk, None)
+    change = preview.change
+    assert (change.before, change.after, change.grade_before, change.grade_after) == (
+        "downloadable",
+        "downloadable",
+        0.85,
+        0.95,
+    )
+    assert change.name == "Bilbo Baggins"
+    cert.refresh_from_db()
+    assert (cert.status, cert.grade, cert.revision, cert.verify_uuid, cert.modified) == stored, "nothing written"
+    assert not CertificateRevision.objects.exists()
+
+    done = api.regenerate_certificate(COURSE_KEY, "bilbo", requested_by=staff)
+
+    cert.refresh_from_db()
+    assert (cert.status, cert.grade, cert.revision, cert.verify_uuid) == ("downloadable", 0.95, 3, stored[3])
+    assert cert.source == "instructor"
+    [revision] = CertificateRevision.objects.filter(certificate=cert)
+    assert (revision.revision, revision.grade, revision.superseded_by_source, revision.superseded_by_id) == (
+        2,
+        0.85,
+        "instructor",
+        staff.pk,
+    ), "the history says the course team did it, and who"
+    assert (done.change.grade_before, done.change.grade_after, done.after.revision) == (0.85, 0.95, 3)
+    assert not GenerationJob.objects.exists(), "one learner's reconcile is no bulk job"
+
+
+def test_regenerate_one_learner_whose_certificate_is_right_changes_nothing(course, learner):
+    enrolled(learner, grade=0.9)
+    cert = CertificateFactory(user=learner, grade=0.9, name="Bilbo Baggins")
+
+    assert api.regenerate_certificate(COURSE_KEY, "bilbo", dry_run=True).change is None
+    done = api.regenerate_certificate(COURSE_KEY, "bilbo")
+
+    assert done.change is None
+    cert.refresh_from_db()
+    assert cert.revision == 1
+    assert not CertificateRevision.objects.exists()
+
+
+def test_regenerate_one_learner_without_a_certificate_is_refused(course, learner):
+    enrolled(learner)
+    with pytest.raises(errors.CertificateNotFound):
+        api.regenerate_certificate(COURSE_KEY, "bilbo")
+    assert not Certificate.objects.exists()
+
+
 def test_delete_one_keeps_its_history_and_its_invalidation(course, learner):
     other = CertificateFactory()
     cert = CertificateFactory(user=learner, revision=2)
@@ -329,6 +389,66 @@ def test_a_deleted_certificate_is_issued_again_by_a_job_not_by_a_grade_event(
         api.submit_job(COURSE_KEY, "generate_all")
     cert.refresh_from_db()
     assert (cert.status, cert.verify_uuid) == ("notpassing", verify)
+
+
+def test_a_plain_deletion_comes_back_on_the_learners_request_with_the_same_link(
+    course, learner, django_capture_on_commit_callbacks
+):
+    api.update_course_settings(COURSE_KEY, {"self_generation_enabled": True})
+    LearnerRecordFactory(user=learner, percent_grade=0.95, passed=True)
+    cert = CertificateFactory(user=learner)
+    api.delete_certificate(COURSE_KEY, "bilbo")
+    assert cert_of(learner).status == "deleted"
+    assert api.request_certificate(COURSE_KEY, learner).status == "downloadable"
+    assert (cert_of(learner).verify_uuid, cert_of(learner).revision) == (cert.verify_uuid, 3)
+
+
+def test_delete_and_invalidate_keeps_it_from_coming_back(course, learner, django_capture_on_commit_callbacks):
+    from tests import lms_events
+
+    teacher = UserFactory(username="teacher")
+    api.update_course_settings(COURSE_KEY, {"self_generation_enabled": True})
+    LearnerRecordFactory(user=learner, percent_grade=0.95, passed=True)
+    cert = CertificateFactory(user=learner)
+    api.delete_and_invalidate(COURSE_KEY, "bilbo", notes="", deleted_by=teacher)
+    assert cert_of(learner).status == "deleted", "deleted, as a plain deletion"
+    invalidation = CertificateInvalidation.objects.get(certificate=cert, active=True)
+    assert (invalidation.notes, invalidation.invalidated_by) == ("", teacher)
+    assert GenerationJob.objects.filter(kind="delete", params={"scope": "one", "user_id": learner.pk}).count() == 1
+
+    with pytest.raises(errors.SelfGenerationRefused) as exc:
+        api.request_certificate(COURSE_KEY, learner)
+    assert exc.value.details["reason"] == "unavailable" and "invalidated" in exc.value.message
+    with django_capture_on_commit_callbacks(execute=True):
+        api.submit_job(COURSE_KEY, "generate_all")
+    with django_capture_on_commit_callbacks(execute=True):
+        lms_events.grade(learner.pk, COURSE_KEY, 0.99, passed=True)
+    assert cert_of(learner).status == "deleted", "no request, job or grade brings it back"
+    api.revalidate_certificate(COURSE_KEY, invalidation.pk)
+    assert (cert_of(learner).status, cert_of(learner).verify_uuid) == ("downloadable", cert.verify_uuid)
+
+
+def test_delete_and_invalidate_of_an_allowlisted_learner_deletes_nothing(course, learner):
+    LearnerRecordFactory(user=learner, percent_grade=0.95, passed=True)
+    CertificateExceptionFactory(user=learner)
+    CertificateFactory(user=learner)
+    with pytest.raises(errors.LearnerAllowlisted):
+        api.delete_and_invalidate(COURSE_KEY, "bilbo", notes="cheating")
+    assert cert_of(learner).status == "downloadable"
+    assert not CertificateInvalidation.objects.exists()
+    assert not GenerationJob.objects.exists()
+    assert not CertificateRevision.objects.exists()
+
+
+def test_delete_and_invalidate_of_an_invalidated_learner_only_deletes(course, learner):
+    LearnerRecordFactory(user=learner, percent_grade=0.95, passed=True)
+    cert = CertificateFactory(user=learner)
+    api.invalidate_certificate(COURSE_KEY, "bilbo", notes="first")
+    api.delete_and_invalidate(COURSE_KEY, "bilbo", notes="second")
+    assert cert_of(learner).status == "deleted"
+    assert list(CertificateInvalidation.objects.filter(certificate=cert).values_list("notes", "active")) == [
+        ("first", True)
+    ]
 
 
 @pytest.mark.parametrize("confirm", [None, "", "yes", COURSE_ID.upper(), "course-v1:TestX+CM101+2027"])
@@ -466,7 +586,20 @@ def test_request_certificate_held_until_course_end_says_so(self_generation, cour
     with pytest.raises(errors.SelfGenerationRefused) as exc:
         api.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "held_until_course_end"
-    assert f"{course.end:%Y-%m-%d}" in exc.value.message
+    assert formats.date_format(timezone.localtime(course.end), "DATE_FORMAT") in exc.value.message
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
+def test_a_refused_request_is_in_the_learners_language_and_names_no_status_code(self_generation, learner, language):
+    enrolled(learner, passed=False, grade=0.2)
+    with translation.override(language), pytest.raises(errors.SelfGenerationRefused) as exc:
+        api.request_certificate(COURSE_KEY, learner)
+    assert exc.value.details["reason"] == "notpassing"
+    with translation.override(language):
+        assert exc.value.message == translation.gettext("You have not reached the passing grade yet.")
+    assert "notpassing" not in exc.value.message
+    if language != "en":
+        assert exc.value.message != "You have not reached the passing grade yet.", "translated"
 
 
 def test_request_certificate_invalidated(self_generation, learner):

@@ -91,3 +91,16 @@ def test_update_rows_sets_a_column_to_null_when_not_asked_to_keep_it():
     sql.update_rows(Certificate, ["grade", "error_reason"], [(None, "", cert.pk)])
     cert.refresh_from_db()
     assert cert.grade is None
+
+
+def test_folded_lower_folds_every_letter_on_every_database():
+    """SQLite's own lower() leaves "É" and "Ü" as they are; FoldedLower folds them as PostgreSQL and MariaDB do."""
+    from cert_manager_plugin.sql import FoldedLower
+    from tests.factories import CertificateFactory
+
+    cert = CertificateFactory(name="ÉMILE Ünal-Ødegård")
+    folded = Certificate.objects.filter(pk=cert.pk).annotate(n=FoldedLower("name")).values_list("n", flat=True)
+    assert list(folded) == ["émile ünal-ødegård"]
+    found = Certificate.objects.annotate(n=FoldedLower("name")).filter(n__contains="ünal-ø")
+    assert list(found.values_list("pk", flat=True)) == [cert.pk]
+    assert not Certificate.objects.annotate(n=FoldedLower("name")).filter(n__contains="%").exists()

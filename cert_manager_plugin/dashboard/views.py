@@ -53,7 +53,16 @@ def certificate_web(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpRespons
     """The HTML web certificate (public): status, learner, course, dates, grade if printed, history."""
     certificate = _certificate_or_404(verify_uuid)
     context = api.web_certificate_context(certificate, request=request)
+    context["share"] = _owner_share(request, certificate, context)
     return _public(render(request, "cert_manager_plugin/certificate.html", context))
+
+
+def _owner_share(request: HttpRequest, certificate: api.Certificate, context: dict) -> api.ShareActions | None:
+    """The share actions of a valid certificate, for its owner signed in only (an anonymous visitor gets none)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.pk != certificate.user_id:
+        return None
+    return api.share_actions(certificate, course_name=context["course_name"], org=context["org"], request=request)
 
 
 @require_GET
@@ -61,7 +70,8 @@ def certificate_verify(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpResp
     """
     The public verification page (HTML; the same facts as ``verify/{uuid}`` of the API).
 
-    Is this certificate valid, for whom, for which course, since when, and its valid revisions. No grade, no
+    Is this certificate valid, for whom, for which course, since when, and every state it had (numbered 1, 2, 3 …,
+    dated with the time, never why it changed). The grade only while it is valid and the course prints grades; no
     email, no username.
     """
     certificate = _certificate_or_404(verify_uuid)
@@ -85,7 +95,7 @@ def certificate_pdf(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpRespons
 @require_GET
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in learner's certificates; a request button only where a request would succeed."""
-    rows = api.dashboard_rows(request.user)
+    rows = api.dashboard_rows(request.user, request=request)
     return render(request, "cert_manager_plugin/learner_dashboard.html", {"rows": rows, "api_prefix": API_PREFIX})
 
 

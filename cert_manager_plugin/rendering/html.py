@@ -9,8 +9,9 @@ autoescaping and the variables of ``templates.certificate_context``) or the buil
 
 A certificate that is not valid (any status but ``downloadable``) is a public record, not an achievement:
 its page shows no body, no grade and no achievement wording, only its status, its dates and the history of
-the revisions that were valid (without grades). Who ever holds the link learns that it is revoked or not
-issued, never a failing grade. Words come from ``labels``; dates and numbers follow the active language.
+its states, numbered 1, 2, 3 … and each only "valid", "not valid" or "no longer valid" (without grades).
+Who ever holds the link learns that it is revoked or not issued, never a failing grade. Words come from
+``labels``; dates and numbers follow the active language.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .. import labels, links, lms
+from .. import labels, links, lms, sharing
 from ..courses import course_policy
 from ..data import CertificateStatus
 from ..eligibility import CoursePolicy, Decision, decide
+from ..history import public_history
 from ..models import (
     Certificate,
     CertificateException,
@@ -66,6 +68,51 @@ def time_html(value: datetime | None) -> SafeString | str:
     if value is None:
         return ""
     return format_html('<time datetime="{}">{}</time>', value.isoformat(), local_date(value))
+
+
+def local_datetime(value: datetime) -> str:
+    """A date and time in the active language's format with the host time zone ("Dec. 7, 2026, 11:42 a.m. UTC")."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    zone = value.tzname() or ""
+    text = date_format(value, "DATETIME_FORMAT")
+    return f"{text} {zone}" if zone else text
+
+
+def datetime_html(value: datetime | None) -> SafeString | str:
+    """``<time datetime="…">Dec. 7, 2026, 11:42 a.m. UTC</time>`` (date and time), or ""."""
+    if value is None:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), local_datetime(value))
+
+
+def public_history_rows(
+    certificate: Certificate, revisions: list[CertificateRevision], *, print_grade: bool
+) -> list[dict]:
+    """
+    Every state of the certificate for a public page, numbered 1, 2, 3 … newest first (``history.public_history``).
+
+    Each says valid, not valid or no longer valid (never why), from when to when (date and time), and the grade of a
+    valid state when the course prints grades and the certificate is valid now.
+    """
+    rows = []
+    for state in public_history(certificate, revisions, print_grade=print_grade):
+        rows.append(
+            {
+                "number": state.number,
+                "revision": state.number,
+                "current": state.current,
+                "valid": state.valid,
+                "kind": state.kind,
+                "status_label": state.label,
+                "grade_display": local_percent(state.grade),
+                "valid_from": state.valid_from,
+                "valid_from_time": datetime_html(state.valid_from),
+                "superseded_at": state.valid_to,
+                "superseded_at_time": datetime_html(state.valid_to),
+            }
+        )
+    return rows
 
 
 def local_percent(grade: float | None) -> str | None:
@@ -106,23 +153,7 @@ def web_certificate_context(certificate: Certificate, request: HttpRequest | Non
     valid = context["is_valid"]
     revisions = list(CertificateRevision.objects.filter(certificate=certificate).order_by("-revision"))
     was_issued = certificate.issued_date is not None or any(r.status == DOWNLOADABLE for r in revisions)
-    # Only the states that were valid, and grades only while the certificate is valid and the course prints them.
-    history = [
-        {
-            "revision": r.revision,
-            "status": r.status,
-            "status_label": str(labels.PUBLIC_VALID),
-            "grade_display": local_percent(r.grade) if valid and layout.print_grade else None,
-            "valid_from": r.valid_from,
-            "valid_from_display": local_date(r.valid_from),
-            "valid_from_time": time_html(r.valid_from),
-            "superseded_at": r.superseded_at,
-            "superseded_at_display": local_date(r.superseded_at),
-            "superseded_at_time": time_html(r.superseded_at),
-        }
-        for r in revisions
-        if r.status == DOWNLOADABLE
-    ]
+    history = public_history_rows(certificate, revisions, print_grade=layout.print_grade)
     revoked = certificate.status == CertificateStatus.UNAVAILABLE or (not valid and was_issued)
     context.update(
         issued_time=time_html(certificate.issued_date),
@@ -135,8 +166,8 @@ def web_certificate_context(certificate: Certificate, request: HttpRequest | Non
     context.update(
         body=render_body(layout.template, context) if valid else None,
         qr_svg=mark_safe(qr.encode(context["verify_url"]).svg(title=_("Verification QR code"))),  # noqa: S308
-        revisions=history,
-        updated=bool(history) and valid,
+        revisions=history if len(history) > 1 else [],
+        updated=len(history) > 1 and valid,
         was_issued=was_issued,
         revoked=revoked,
         revoked_reason=revoked_reason(certificate) if revoked else None,
@@ -164,6 +195,22 @@ class DashboardRow:
     web_url: str = ""
     pdf_url: str = ""
     verify_url: str = ""
+    linkedin_url: str = ""  # LinkedIn's add-to-profile URL of a valid certificate ("" when LinkedIn sharing is off)
+
+
+def _valid_links(
+    cert: Certificate, course: object | None, key: CourseKey, request: HttpRequest | None
+) -> dict[str, str]:
+    """A valid certificate's links on the dashboard: web, PDF, verification page (absolute) and LinkedIn's URL."""
+    found = links.certificate_links(cert.verify_uuid, request=request)
+    org = getattr(course, "org", "") or getattr(key, "org", "")
+    share = sharing.share_actions(cert, course_name=course_name(course, key), org=org, request=request)
+    return {
+        "web_url": found["web_url"],
+        "pdf_url": found["pdf_url"],
+        "verify_url": found["verify_page_url"],
+        "linkedin_url": share.linkedin_url if share else "",
+    }
 
 
 def _learner_reason(decision: Decision, policy: CoursePolicy, *, self_generation: bool) -> str:
@@ -187,7 +234,7 @@ def course_name(course: object | None, key: CourseKey) -> str:
     return name or getattr(key, "course", "") or str(key)
 
 
-def dashboard_rows(user: AbstractBaseUser) -> list[DashboardRow]:
+def dashboard_rows(user: AbstractBaseUser, *, request: HttpRequest | None = None) -> list[DashboardRow]:
     """
     The learner's certificates, plus enrolled courses without one.
 
@@ -234,8 +281,7 @@ def dashboard_rows(user: AbstractBaseUser) -> list[DashboardRow]:
             reason = _learner_reason(decision, policy, self_generation=self_generation)
         urls = {"web_url": "", "pdf_url": "", "verify_url": ""}
         if valid:
-            found = links.certificate_links(cert.verify_uuid)
-            urls = {"web_url": found["web_url"], "pdf_url": found["pdf_url"], "verify_url": found["verify_page_url"]}
+            urls = _valid_links(cert, course, key, request)
         rows.append(
             DashboardRow(
                 course_id=str(key),

@@ -119,3 +119,65 @@ def test_a_learner_who_cannot_get_a_certificate_sees_why_not_a_button(browser, l
         assert not all_css(browser, "button.cm-request")
         assert reason in by_css(browser, ".cm-reason").text
     assert LearnerRecord.objects.count() == 2
+
+
+#: navigator.clipboard replaced before a click: what "Copy link" writes is kept (no clipboard permission needed).
+RECORD_CLIPBOARD = (
+    "window.__copied = null;"
+    "Object.defineProperty(navigator, 'clipboard', {configurable: true, value: {writeText: function (text) {"
+    " window.__copied = text; return Promise.resolve(); }}});"
+)
+REFUSE_CLIPBOARD = (
+    "Object.defineProperty(navigator, 'clipboard', {configurable: true, value: {writeText: function () {"
+    " return Promise.reject(new Error('denied')); }}});"
+)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_learner_copies_the_verification_link_and_adds_the_certificate_to_linkedin(
+    browser, axe_available, live_server, seeded, tmp_path, width
+):
+    """Issue 14 extras: share actions on the dashboard and on the owner's certificate page, none for visitors."""
+    cert = Certificate.objects.filter(status="downloadable").order_by("user_id").first()
+    verify_url = live_server.url + reverse("cert_manager:certificate-verify", kwargs={"verify_uuid": cert.verify_uuid})
+    sign_in(browser, live_server, cert.user.username, "demo-learner")
+    set_width(browser, width)
+    browser.get(live_server.url + reverse("cert_manager:learner-dashboard"))
+    valid = Certificate.objects.filter(user=cert.user, status="downloadable").count()
+    assert len(all_css(browser, ".cm-course-card .cm-share")) == valid, "share actions on valid certificates only"
+
+    browser.execute_script(RECORD_CLIPBOARD)
+    by_css(browser, ".cm-copy-link").click()
+    wait(browser, lambda d: by_css(d, ".cm-share-status").text == "Link copied.", what="the copy confirmation")
+    assert browser.execute_script("return window.__copied") == verify_url
+    linkedin = by_css(browser, "a.cm-linkedin").get_attribute("href")
+    assert linkedin.startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name=")
+    assert f"certId={cert.verify_uuid}" in linkedin and f"issueYear={cert.issued_date.year}" in linkedin
+    assert_no_sideways_scroll(browser, f"dashboard with share actions at {width} px")
+    assert_axe_clean(browser, "learner dashboard with share actions")
+
+    browser.execute_script(REFUSE_CLIPBOARD)  # a browser that refuses: the link is shown, selected
+    by_css(browser, ".cm-copy-link").click()
+    wait(browser, lambda d: by_css(d, ".cm-share-fallback").is_displayed(), what="the link to copy by hand")
+    field = by_css(browser, ".cm-share-url")
+    assert field.get_attribute("value") == verify_url
+    assert browser.execute_script("return document.activeElement") == field
+    assert by_css(browser, ".cm-share-status").text, "the live region says what to do"
+    assert_no_sideways_scroll(browser, f"dashboard with the link shown at {width} px")
+    assert_axe_clean(browser, "learner dashboard, link shown")
+    screenshot(browser, tmp_path / f"dashboard-share-{width}.png")
+
+    web = live_server.url + reverse("cert_manager:certificate-web", kwargs={"verify_uuid": cert.verify_uuid})
+    browser.get(web)
+    browser.execute_script(RECORD_CLIPBOARD)
+    by_css(browser, "#certificate-status .cm-copy-link").click()
+    wait(browser, lambda d: by_css(d, ".cm-share-status").text == "Link copied.", what="the copy confirmation")
+    assert browser.execute_script("return window.__copied") == verify_url
+    assert_no_sideways_scroll(browser, f"web certificate with share actions at {width} px")
+    assert_axe_clean(browser, "web certificate with share actions")
+    assert not console_errors(browser)
+
+    browser.delete_all_cookies()  # an anonymous visitor of the same page
+    browser.get(web)
+    assert "Valid certificate" in by_css(browser, "#certificate-status").text
+    assert not all_css(browser, ".cm-share, .cm-copy-link, .cm-linkedin")

@@ -91,12 +91,17 @@ def test_pseudo_locale_leaves_no_word_untranslated(browser, live_server, seeded,
     check("regenerate without a group")
     click(browser, "#cm-mode-audit")
     click(browser, "#cm-policies-save")
-    wait(browser, lambda d: by_css(d, "#cm-policies-followup").is_displayed(), what="the offer to apply")
-    check("policies saved")
-    click(browser, "#cm-policies-apply")
     wait_dialog(browser)
-    check("apply-policies dialog")
-    dismiss_dialog(browser)
+    check("policy preview dialog")
+    confirm_dialog(browser)
+    wait(browser, lambda d: by_css(d, "#cm-policies-undo").is_displayed(), timeout=40, what="the offer to undo")
+    check("policies applied (feedback, the offer to undo)")
+    click(browser, "#cm-policies-undo-button")
+    wait_dialog(browser)
+    check("undo-policies dialog")
+    confirm_dialog(browser)  # back to the demo's policies for the pages below
+    wait(browser, lambda d: not by_css(d, "#cm-policies-undo").is_displayed(), timeout=40, what="the undo to end")
+    wait(browser, lambda d: not d.find_elements("css selector", "#cm-jobs-body tr[data-state=running]"))
 
     learner = Certificate.objects.filter(status="downloadable").order_by("user_id").last().user.username
     by_css(browser, "#cm-invalidation-user").send_keys(learner)
@@ -106,7 +111,9 @@ def test_pseudo_locale_leaves_no_word_untranslated(browser, live_server, seeded,
     confirm_dialog(browser)
     wait(browser, lambda d: "⟦" in by_css(d, "#cm-feedback-invalidations").text)
     check("invalidated")
-    click(browser, f'#cm-invalidations-body tr[data-username="{learner}"] .cm-revalidate')
+    row = f'#cm-invalidations-body tr[data-username="{learner}"] .cm-revalidate'
+    wait(browser, lambda d: d.find_elements("css selector", row), what="the invalidation in the list")
+    click(browser, row)
     wait_dialog(browser)
     check("re-validate dialog")
     dismiss_dialog(browser)
@@ -119,7 +126,8 @@ def test_pseudo_locale_leaves_no_word_untranslated(browser, live_server, seeded,
 
     click(browser, "#cm-certificates-body .cm-delete-cert")
     wait_dialog(browser)
-    check("delete-one dialog")
+    click(browser, "#cm-delete-choice-block")
+    check("delete-one dialog (both choices, the notes)")
     dismiss_dialog(browser)
     click(browser, "#cm-export-pdf")
     wait(browser, lambda d: by_css(d, "#cm-export-link").is_displayed(), timeout=60, what="the download link")

@@ -490,6 +490,28 @@ def test_the_panels_invalidations_are_on_the_lms_list_and_lifting_either_lifts_b
     assert ours(learner, course_key).status == "downloadable"
 
 
+def test_invalidations_from_a_csv_file_are_on_the_lms_list_as_single_ones(course, course_key, on_commit):
+    """Bulk invalidation (issue 14): each row written to the LMS's list and its certificate, as a single one."""
+    from cert_manager_plugin import api
+    from cert_manager_plugin.models import CertificateInvalidation
+    from lms.djangoapps.certificates import api as certs_api
+
+    boss, one, two = make_user("ecthelion", is_staff=True), make_user("hurin"), make_user("turin")
+    for learner in (one, two):
+        on_commit(enroll, learner, course_key)
+        on_commit(grade_update, learner, course_key, 0.9)
+    result = on_commit(
+        api.import_invalidations, course_key, b"hurin,copied\nturin,copied too\nnobody,x\n", invalidated_by=boss
+    )
+    assert (result.as_dict()["summary"]["added"], [e.kind for e in result.errors]) == (2, ["user_not_found"])
+    listed = {(e["user"], e["notes"]) for e in certs_api.get_cert_invalidations_for_course(course_key)}
+    assert listed == {("hurin", "copied"), ("turin", "copied too")}, "the LMS's own page lists them"
+    for learner in (one, two):
+        assert lms_certificate(learner, course_key).status == "unavailable"
+        assert ours(learner, course_key).status == "unavailable"
+    assert set(CertificateInvalidation.objects.filter(active=True).values_list("in_lms", flat=True)) == {True}
+
+
 def test_an_entry_never_written_to_the_lms_survives_its_absence_there(course, course_key, on_commit):
     """Exceptions made before the plugin wrote the LMS's list are not lost when the LMS's list is read."""
     from cert_manager_plugin import api
@@ -500,3 +522,44 @@ def test_an_entry_never_written_to_the_lms_survives_its_absence_there(course, co
     CertificateException.objects.create(user=learner, course_key=course_key, notes="old", in_lms=False)
     assert api.lms_lists_changed(learner.id, course_key) is False
     assert CertificateException.objects.filter(user=learner, course_key=course_key, notes="old").exists()
+
+
+def test_delete_and_keep_out_is_on_the_lms_list_and_the_lms_row_stays_deleted(course, course_key, on_commit):
+    from cert_manager_plugin import api, errors
+    from lms.djangoapps.certificates import api as certs_api
+
+    boss, learner = make_user("boromir", is_staff=True), make_user("ioreth")
+    api.update_course_settings(course_key, {"self_generation_enabled": True})
+    on_commit(enroll, learner, course_key)
+    on_commit(grade_update, learner, course_key, 0.9)
+    assert lms_certificate(learner, course_key).status == "downloadable"
+    on_commit(api.delete_and_invalidate, course_key, "ioreth", notes="", deleted_by=boss)
+    assert (ours(learner, course_key).status, lms_certificate(learner, course_key).status) == ("deleted", "deleted")
+    assert [e["user"] for e in certs_api.get_cert_invalidations_for_course(course_key)] == ["ioreth"]
+    with pytest.raises(errors.SelfGenerationRefused):
+        on_commit(api.request_certificate, course_key, learner)
+    on_commit(grade_update, learner, course_key, 0.95)
+    on_commit(api.submit_job, course_key, "generate_all")
+    assert lms_certificate(learner, course_key).status == "deleted", "nothing in the LMS brings it back"
+
+
+def test_a_mode_turned_off_and_undone_shows_on_the_lms_row(course, course_key, on_commit):
+    from cert_manager_plugin import api
+    from cert_manager_plugin.data import ALL_MODES
+
+    learner = make_user("hirgon")
+    api.update_course_settings(course_key, {"eligible_modes": list(ALL_MODES)})
+    on_commit(enroll, learner, course_key, mode="audit")
+    on_commit(grade_update, learner, course_key, 0.9)
+    row = lms_certificate(learner, course_key)
+    assert (row.status, row.mode) == ("downloadable", "audit")
+    preview = api.preview_policy_change(course_key, {"eligible_modes": [m for m in ALL_MODES if m != "audit"]})
+    assert preview["transitions"] == {"downloadable->audit_passing": 1}
+    job = on_commit(api.apply_policy_change, course_key, {"eligible_modes": [m for m in ALL_MODES if m != "audit"]})
+    assert (lms_certificate(learner, course_key).status, ours(learner, course_key).status) == (
+        "audit_passing",
+        "audit_passing",
+    )
+    on_commit(api.undo_policy_change, course_key, job.pk)
+    row = lms_certificate(learner, course_key)
+    assert (row.status, row.verify_uuid) == ("downloadable", ours(learner, course_key).verify_uuid.hex)

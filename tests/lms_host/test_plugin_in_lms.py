@@ -319,6 +319,41 @@ def test_85_95_40_our_certificate_and_the_lms_record_agree_at_every_step(course,
     ]
 
 
+def test_a_learners_story_reads_the_same_in_the_panels_history_and_on_the_verify_page(
+    client, course, course_key, on_commit
+):
+    """Issue 14, item 5 inside the LMS: LMS roles and profile names, the LMS's grade path, the LMS's URLs."""
+    import re
+
+    from cert_manager_plugin import labels
+    from cert_manager_plugin.models import CertificateRevision
+    from common.djangoapps.student.roles import CourseInstructorRole
+
+    learner = make_user("bilbo")
+    on_commit(enroll, learner, course_key)
+    for percent in (0.85, 0.95, 0.40, 0.95):
+        on_commit(grade_update, learner, course_key, percent)
+    cert = ours(learner, course_key)
+    rows = [(r.revision, r.status, r.grade, r.source) for r in CertificateRevision.objects.filter(certificate=cert)]
+    expected = [(cert.revision, cert.status, cert.grade, cert.source), *rows]
+    assert [row[0] for row in expected] == [4, 3, 2, 1]
+
+    teacher = make_user("teacher")
+    CourseInstructorRole(course_key).add_users(teacher)
+    client.force_login(teacher)
+    body = client.get(f"/api/cert_manager/v1/courses/{COURSE_ID}/learners/bilbo/history").json()
+    assert (body["username"], body["name"]) == ("bilbo", "Bilbo Baggins"), "the LMS profile's name"
+    assert [(s["number"], s["status"], s["grade"], s["source"]) for s in body["states"]] == expected
+    assert [s["cause"] for s in body["states"]] == [labels.label(labels.SOURCE_LABELS, row[3]) for row in expected]
+    client.force_login(learner)
+    assert client.get(f"/api/cert_manager/v1/courses/{COURSE_ID}/learners/bilbo/history").status_code == 404
+
+    html = client.get(f"/cert_manager/certificates/{cert.verify_uuid}/verify/").content.decode()
+    assert [int(n) for n in re.findall(r'<li data-number="(\d+)"', html)] == [4, 3, 2, 1]
+    assert "Revision 3: no longer valid from" in html and "40%" not in html
+    assert "grade 95%" in html and "grade 85%" in html, "the course prints grades (the default)"
+
+
 def test_the_lms_failing_grade_handler_no_longer_revokes_what_the_plugin_keeps(course, course_key, heard, on_commit):
     """An exception (the plugin's allowlist, which the LMS does not know) keeps the certificate through a drop."""
     from cert_manager_plugin import api
@@ -628,3 +663,73 @@ def test_learners_are_emailed_through_ace_and_an_opt_out_is_respected(
     body = mail.body + "".join(content for content, _ in getattr(mail, "alternatives", []))
     assert "Keen Baggins" in body and "Certificates in the LMS" in body
     assert f"/cert_manager/certificates/{ours(keen, course_key).verify_uuid}" in body
+
+
+# --- issue 14 extras inside the LMS: section links in the legacy dashboard, learner share actions -------------
+
+
+def test_the_panels_section_links_fit_in_the_legacy_dashboard(
+    client, course, course_key, legacy_dashboard, certificates_enabled
+):
+    """The LMS page holds the panel's section links and "Back to top" targets, every id on the page once."""
+    import re
+
+    from common.djangoapps.student.roles import CourseInstructorRole
+
+    user = make_user("teamer")
+    CourseInstructorRole(course_key).add_users(user)
+    client.force_login(user)
+    html = client.get(f"/courses/{COURSE_ID}/instructor").content.decode()
+    panel = html[html.index('id="cm-panel"') :]
+    links = re.findall(r'<a href="#(cm-[\w-]+)">', panel[: panel.index("</nav>")])
+    sections = re.findall(r'<section class="cm-card[^"]*" id="(cm-[\w-]+)"', panel)
+    assert links and links == sections, "a link to every section of the panel, in order"
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+class _LinkedInConfiguration:
+    """The LMS's ``LinkedInAddToProfileConfiguration`` as ``current()`` gives it (user.py, edx-platform 01d40bd4)."""
+
+    company_identifier = "4242"
+
+    @classmethod
+    def current(cls):
+        return cls()
+
+    def is_enabled(self):
+        return True
+
+    def add_to_profile_url(self, course_name, cert_mode, cert_url, certificate=None):
+        from urllib.parse import urlencode
+
+        params = {"name": f"LMS {cert_mode} {course_name}", "certUrl": cert_url, "organizationId": "4242"}
+        params.update({"certId": certificate.verify_uuid, "issueYear": certificate.created_date.year})
+        return f"https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&{urlencode(params)}"
+
+
+def test_learner_share_actions_use_the_lms_linkedin_configuration_when_it_has_one(
+    client, course, course_key, on_commit, monkeypatch
+):
+    from cert_manager_plugin import lms
+    from common.djangoapps.student import models as student_models
+
+    learner = make_user("frodo")
+    on_commit(enroll, learner, course_key)
+    on_commit(grade_update, learner, course_key, 0.9)
+    cert = ours(learner, course_key)
+    client.force_login(learner)
+
+    assert lms.backend().linkedin_configuration() is None, "this LMS has no such model: the plugin's setting decides"
+    html = client.get("/cert_manager/dashboard/").content.decode()
+    assert "cm-copy-link" in html and f"/cert_manager/certificates/{cert.verify_uuid}/verify/" in html
+    assert "organizationName=" in html and f"certId={cert.verify_uuid}" in html
+
+    monkeypatch.setattr(student_models, "LinkedInAddToProfileConfiguration", _LinkedInConfiguration, raising=False)
+    html = client.get("/cert_manager/dashboard/").content.decode()
+    assert "name=LMS+verified+Certificates+in+the+LMS" in html and "organizationId=4242" in html
+    assert f"certId={cert.verify_uuid}" in html
+    web = client.get(f"/cert_manager/certificates/{cert.verify_uuid}/").content.decode()
+    assert "organizationId=4242" in web, "the owner's certificate page too"
+    client.logout()
+    assert "cm-copy-link" not in client.get(f"/cert_manager/certificates/{cert.verify_uuid}/").content.decode()

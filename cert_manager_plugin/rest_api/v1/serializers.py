@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator
@@ -67,6 +68,64 @@ class CourseSettingsSerializer(serializers.Serializer):
                     | {name: ["This field is read-only."] for name in readonly}
                 )
         return super().to_internal_value(data)
+
+
+class PoliciesSerializer(serializers.Serializer):
+    """A course's complete policies, as a policy change records them."""
+
+    issue_policy = serializers.ChoiceField(choices=[p.value for p in IssuePolicy])
+    revoke_on_grade_drop = serializers.BooleanField()
+    eligible_modes = serializers.ListField(child=serializers.ChoiceField(choices=list(ALL_MODES)))
+    print_grade = serializers.BooleanField()
+
+
+class ModeChangeSerializer(serializers.Serializer):
+    """How many certificates one transition changes in one mode (the mode they hold afterwards)."""
+
+    before = serializers.CharField(help_text="A status, or new (no certificate yet).")
+    after = serializers.CharField()
+    mode = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PolicyPreviewSerializer(serializers.Serializer):
+    """
+    What saving and applying proposed policies would do, computed before anything is saved.
+
+    The dry run of "generate all" under the proposed policies (as ``DryRunSerializer``), ``by_mode`` (each
+    transition by the mode the certificates hold afterwards), the policies in force (``current``), the complete
+    proposed ones and the names of those that differ (``changed``).
+    """
+
+    total = serializers.IntegerField()
+    would_change = serializers.IntegerField()
+    transitions = serializers.DictField(child=serializers.IntegerField())
+    by_mode = ModeChangeSerializer(many=True)
+    not_issued = serializers.DictField(child=serializers.DictField())
+    current = PoliciesSerializer()
+    proposed = PoliciesSerializer()
+    changed = serializers.ListField(child=serializers.CharField())
+
+
+class LastPolicyChangeSerializer(serializers.Serializer):
+    """
+    The course's last policy change and whether it can be undone (``job`` null: none yet).
+
+    ``reason`` says why not: ``running`` (still being applied), ``undone`` (it was an undo), ``changed_since``
+    (the policies changed after it). ``restores``: the policies an undo brings back; ``applied``: those it set.
+    """
+
+    job = serializers.DictField(allow_null=True, help_text="The job that applied it (as in the history).")
+    can_undo = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True)
+    restores = PoliciesSerializer(allow_null=True)
+    applied = PoliciesSerializer(allow_null=True)
+
+
+class UndoPolicyRequestSerializer(serializers.Serializer):
+    """Undo the last policy change: the id of its job (``GET settings/undo`` names it)."""
+
+    job = serializers.IntegerField(min_value=1)
 
 
 # --- certificates -----------------------------------------------------------------------------------
@@ -159,6 +218,156 @@ def _csv_rows(queryset: QuerySet[api.Certificate], words: tuple[dict, dict], lan
             ]
 
 
+# --- list CSV files (exception list, invalidations, generation history) ---------------------------------
+
+#: The exception list CSV's columns: words for people, then the source code for scripts.
+EXCEPTION_CSV_FIELDS = (
+    "username",
+    "email",
+    "name",
+    "granted",
+    "granted_by",
+    "certificate_issued",
+    "notes",
+    "added_by",
+    "source_code",
+)
+#: The invalidation list CSV's columns.
+INVALIDATION_CSV_FIELDS = (
+    "username",
+    "email",
+    "name",
+    "invalidated",
+    "invalidated_by",
+    "state",
+    "revalidated",
+    "revalidated_by",
+    "notes",
+    "added_by",
+    "source_code",
+)
+#: The generation history CSV's columns: the job in words, then its kind and state codes.
+JOB_CSV_FIELDS = (
+    "job",
+    "what",
+    "requested_by",
+    "created",
+    "started",
+    "finished",
+    "state",
+    "learners",
+    "processed",
+    "changed",
+    "skipped",
+    "failed",
+    "error",
+    "kind_code",
+    "state_code",
+)
+#: Rows read per query (and names looked up per query) while a list CSV streams.
+LIST_CSV_CHUNK = 1000
+
+
+def list_csv_header(fields: tuple[str, ...]) -> list[str]:
+    """A list CSV's header row in the active language."""
+    return [labels.label(labels.LIST_CSV_COLUMN_LABELS, field) for field in fields]
+
+
+def _when(value: datetime | None) -> str:
+    """A date and time as ISO 8601 text ("" for none)."""
+    return value.isoformat() if value else ""
+
+
+def _chunks(queryset: QuerySet) -> Iterator[list]:
+    """The queryset's rows, ``LIST_CSV_CHUNK`` at a time (one query each)."""
+    rows = iter(queryset.iterator(chunk_size=LIST_CSV_CHUNK))
+    while chunk := [row for _, row in zip(range(LIST_CSV_CHUNK), rows, strict=False)]:
+        yield chunk
+
+
+def exception_csv_rows(queryset: QuerySet[api.CertificateException]) -> Iterator[list]:
+    """The exception list as CSV rows (``EXCEPTION_CSV_FIELDS``), streamed in the language active when called."""
+    return _exception_rows(queryset, labels.as_text(labels.LIST_SOURCE_LABELS), translation.get_language())
+
+
+def _exception_rows(queryset: QuerySet, sources: dict, language: str | None) -> Iterator[list]:
+    """``exception_csv_rows``' generator: the learners' names one lookup per chunk of rows."""
+    with translation.override(language):
+        for chunk in _chunks(queryset):
+            names = api.display_names({entry.user_id for entry in chunk})
+            for e in chunk:
+                yield [
+                    e.user.username,
+                    e.user.email,
+                    names.get(e.user_id) or e.user.get_full_name() or e.user.username,
+                    _when(e.created),
+                    e.granted_by.username if e.granted_by else "",
+                    _when(e.certificate_generated),
+                    e.notes,
+                    sources.get(e.source, e.source),
+                    e.source,
+                ]
+
+
+def invalidation_csv_rows(queryset: QuerySet[api.CertificateInvalidation]) -> Iterator[list]:
+    """The invalidations as CSV rows (``INVALIDATION_CSV_FIELDS``), streamed in the language active when called."""
+    words = (
+        labels.as_text(labels.LIST_SOURCE_LABELS),
+        {active: str(text) for active, text in labels.INVALIDATION_STATE_LABELS.items()},
+    )
+    return _invalidation_rows(queryset, words, translation.get_language())
+
+
+def _invalidation_rows(queryset: QuerySet, words: tuple[dict, dict], language: str | None) -> Iterator[list]:
+    """``invalidation_csv_rows``' generator."""
+    sources, states = words
+    with translation.override(language):
+        for chunk in _chunks(queryset):
+            for i in chunk:
+                yield [
+                    i.certificate.user.username,
+                    i.certificate.user.email,
+                    i.certificate.name,
+                    _when(i.created),
+                    i.invalidated_by.username if i.invalidated_by else "",
+                    states[bool(i.active)],
+                    _when(i.revalidated_at),
+                    i.revalidated_by.username if i.revalidated_by else "",
+                    i.notes,
+                    sources.get(i.source, i.source),
+                    i.source,
+                ]
+
+
+def job_csv_rows(queryset: QuerySet[api.GenerationJob]) -> Iterator[list]:
+    """The generation history as CSV rows (``JOB_CSV_FIELDS``), streamed in the language active when called."""
+    return _job_rows(queryset, labels.as_text(labels.JOB_STATE_LABELS), translation.get_language())
+
+
+def _job_rows(queryset: QuerySet, states: dict, language: str | None) -> Iterator[list]:
+    """``job_csv_rows``' generator: each job's title in words (``labels.job_title``), its counts and codes."""
+    with translation.override(language):
+        for chunk in _chunks(queryset):
+            for job in chunk:
+                yield [
+                    job.pk,
+                    labels.job_title(job.kind, job.params),
+                    job.requested_by.username if job.requested_by else "",
+                    _when(job.created),
+                    _when(job.started),
+                    _when(job.finished),
+                    states.get(job.state, job.state),
+                    job.total,
+                    job.processed,
+                    job.changed,
+                    job.skipped,
+                    job.failed,
+                    job.error,
+                    job.kind,
+                    job.state,
+                ]
+
+
 class RevisionSerializer(serializers.Serializer):
     """A superseded state of a certificate."""
 
@@ -172,6 +381,58 @@ class RevisionSerializer(serializers.Serializer):
     valid_from = serializers.DateTimeField()
     superseded_at = serializers.DateTimeField()
     superseded_by_source = serializers.CharField()
+
+
+class PersonSerializer(serializers.Serializer):
+    """Someone named in a learner's history: username and name (the username when there is none)."""
+
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+class JobRefSerializer(serializers.Serializer):
+    """The generation job a change came from."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField(help_text="The job in words, with its scope (the panel's history title).")
+
+
+class HistoryStateSerializer(serializers.Serializer):
+    """One state of a learner's certificate, and what caused it."""
+
+    number = serializers.IntegerField(help_text="1 for the first state, then 2, 3 … (the current one is the last).")
+    revision = serializers.IntegerField()
+    current = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=STATUSES)
+    status_label = serializers.CharField()
+    grade = serializers.FloatField(allow_null=True)
+    mode = serializers.CharField()
+    valid_from = serializers.DateTimeField()
+    valid_to = serializers.DateTimeField(allow_null=True, help_text="null for the current state.")
+    source = serializers.CharField()
+    source_label = serializers.CharField()
+    actor = PersonSerializer(allow_null=True, help_text="Who made the change, when a person did.")
+    job = JobRefSerializer(allow_null=True, help_text="The generation job the change came from, when one did.")
+    cause = serializers.CharField(help_text="Source, job and person in one sentence, in the request's language.")
+
+
+class HistoryEventSerializer(serializers.Serializer):
+    """An exception-list or invalidation-list event of the learner."""
+
+    kind = serializers.ChoiceField(choices=["exception_added", "invalidated", "revalidated"])
+    label = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = PersonSerializer(allow_null=True)
+    active = serializers.BooleanField(help_text="The entry still holds (on the list, invalidation not lifted).")
+
+
+class LearnerHistorySerializer(serializers.Serializer):
+    """One learner's certificate story in a course: states and list events, newest first."""
+
+    username = serializers.CharField()
+    name = serializers.CharField()
+    states = HistoryStateSerializer(many=True)
+    events = HistoryEventSerializer(many=True)
 
 
 class DeleteAllRequestSerializer(serializers.Serializer):
@@ -289,6 +550,73 @@ class NotIssuedSerializer(serializers.Serializer):
     learners = serializers.ListField(child=serializers.CharField())
 
 
+class NamedLearnerSerializer(serializers.Serializer):
+    """A learner as the panel names them: the username and the name the certificate prints."""
+
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+class WouldChangeSerializer(serializers.Serializer):
+    """The learners whose certificate one transition would change: how many, and the first 50 named."""
+
+    count = serializers.IntegerField()
+    learners = NamedLearnerSerializer(many=True)
+
+
+class RegenerateRequestSerializer(serializers.Serializer):
+    """Regenerate one learner's certificate now (or say what would change, with ``dry_run``)."""
+
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+
+class CertificateStateSerializer(serializers.Serializer):
+    """A certificate's status, grade and revision number, before or after a regeneration."""
+
+    status = serializers.ChoiceField(choices=STATUSES)
+    grade = serializers.FloatField(allow_null=True)
+    revision = serializers.IntegerField()
+
+
+class RegenerationSerializer(serializers.Serializer):
+    """
+    What regenerating one learner's certificate did or would do.
+
+    ``changed`` False: nothing changes (``after`` repeats ``before``). A change is a new revision of the same
+    certificate: same ``verify_uuid``. ``certificate`` is the stored certificate afterwards (null for a dry run).
+    """
+
+    username = serializers.CharField()
+    name = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    changed = serializers.BooleanField()
+    verify_uuid = serializers.UUIDField()
+    before = CertificateStateSerializer()
+    after = CertificateStateSerializer()
+    certificate = CertificateSerializer(allow_null=True)
+
+
+def regeneration_data(outcome: api.Regeneration, *, dry_run: bool) -> dict:
+    """The ``RegenerationSerializer`` fields of a regeneration (the name: the one printed, else the stored one)."""
+    before, change = outcome.before, outcome.change
+    old = {"status": before.status, "grade": before.grade, "revision": before.revision}
+    new = dict(old)
+    if outcome.after is not None:
+        new = {"status": outcome.after.status, "grade": outcome.after.grade, "revision": outcome.after.revision}
+    elif change is not None:
+        new = {"status": change.after, "grade": change.grade_after, "revision": before.revision + 1}
+    return {
+        "username": outcome.user.username,
+        "name": (change.name if change else "") or before.name or outcome.user.username,
+        "dry_run": dry_run,
+        "changed": change is not None,
+        "verify_uuid": before.verify_uuid,
+        "before": old,
+        "after": new,
+        "certificate": outcome.after,
+    }
+
+
 class DryRunSerializer(serializers.Serializer):
     """
     What a job would do: candidates, how many certificates would change, per transition, and who would go without.
@@ -302,6 +630,7 @@ class DryRunSerializer(serializers.Serializer):
     would_change = serializers.IntegerField()
     transitions = serializers.DictField(child=serializers.IntegerField())
     not_issued = serializers.DictField(child=NotIssuedSerializer())
+    learners = serializers.DictField(child=WouldChangeSerializer())  # by transition, as ``transitions``
 
 
 class ExportRequestSerializer(serializers.Serializer):
@@ -335,6 +664,27 @@ class ListEntryRequestSerializer(serializers.Serializer):
         default="",
         help_text=f"Staff notes (at most {NOTES_MAX_LENGTH} characters; tabs and line breaks kept).",
     )
+
+
+class DeleteOneRequestSerializer(serializers.Serializer):
+    """Deleting one certificate; ``invalidate`` also keeps it from coming back (an invalidation, with ``notes``)."""
+
+    invalidate = serializers.BooleanField(required=False, default=False)
+    notes = ClientTextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=f"With invalidate: staff notes of the invalidation (at most {NOTES_MAX_LENGTH} characters).",
+    )
+
+    def to_internal_value(self, data: object) -> dict:
+        """The validated request; unknown fields are refused by name, and notes need ``invalidate``."""
+        if isinstance(data, dict) and set(data) - set(self.fields):
+            raise serializers.ValidationError({name: ["Unknown field."] for name in set(data) - set(self.fields)})
+        values = super().to_internal_value(data)
+        if values.get("notes") and not values.get("invalidate"):
+            raise serializers.ValidationError({"notes": ["Notes are kept only with invalidate: true."]})
+        return values
 
 
 class ExceptionSerializer(serializers.Serializer):
@@ -428,6 +778,23 @@ class BulkResultSerializer(serializers.Serializer):
     summary = BulkSummarySerializer()
 
 
+class BulkInvalidationErrorSerializer(serializers.Serializer):
+    """A CSV row whose certificate was not invalidated: its line, what it named, why (``kind``) and a message."""
+
+    line = serializers.IntegerField()
+    user = serializers.CharField()
+    kind = serializers.ChoiceField(choices=list(api.InvalidationRowKind.ALL))
+    message = serializers.CharField()
+
+
+class BulkInvalidationResultSerializer(serializers.Serializer):
+    """The result of a bulk invalidation upload: the rows invalidated (``added``), the rows refused, a summary."""
+
+    added = BulkAddedSerializer(many=True)
+    errors = BulkInvalidationErrorSerializer(many=True)
+    summary = BulkSummarySerializer()
+
+
 # --- learner and public -------------------------------------------------------------------------------
 
 
@@ -500,11 +867,27 @@ class VerifyRevisionSerializer(serializers.Serializer):
     superseded_at = serializers.DateTimeField()
 
 
+class VerifyHistorySerializer(serializers.Serializer):
+    """One state of the certificate, as anyone may read it: valid, not valid or no longer valid, never why."""
+
+    number = serializers.IntegerField(help_text="1 for the first state, then 2, 3 … (the current one is the last).")
+    current = serializers.BooleanField()
+    valid = serializers.BooleanField()
+    state = serializers.ChoiceField(choices=["valid", "not_valid", "no_longer_valid"], source="kind")
+    label = serializers.CharField(help_text="The state in words, in the request's language.")
+    grade = serializers.FloatField(
+        allow_null=True, help_text="A valid state's grade, only while the certificate is valid and grades print."
+    )
+    valid_from = serializers.DateTimeField()
+    valid_to = serializers.DateTimeField(allow_null=True, help_text="null for the current state.")
+
+
 class VerifySerializer(serializers.Serializer):
     """
-    Public verification of a certificate: its status, dates and the history of its valid revisions.
+    Public verification of a certificate: its status, dates and history (every state, never why it changed).
 
-    No grade (a revoked certificate must not show the learner's current grade), no email.
+    A grade only while the certificate is valid and its course prints grades (a revoked certificate must not
+    show the learner's grade); no email.
     """
 
     verify_uuid = serializers.UUIDField()
@@ -519,6 +902,12 @@ class VerifySerializer(serializers.Serializer):
     modified = serializers.DateTimeField()
     revisions = VerifyRevisionSerializer(
         many=True, help_text="Superseded revisions that were valid certificates (downloadable), newest first."
+    )
+    grade = serializers.FloatField(
+        allow_null=True, help_text="0.0 to 1.0, only while the certificate is valid and its course prints grades."
+    )
+    history = VerifyHistorySerializer(
+        many=True, help_text="Every state, the current one included, numbered 1, 2, 3 …, newest first."
     )
 
 

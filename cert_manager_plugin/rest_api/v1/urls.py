@@ -23,11 +23,24 @@ COURSE = r"^courses/(?P<course_id>[^/+]+[/+][^/+]+[/+][^/?]+|[^/]+)/"
 
 api_urlpatterns = [
     re_path(COURSE + r"settings$", views.CourseSettingsView.as_view(), name="api-v1-settings"),
+    re_path(COURSE + r"settings/preview$", views.PolicyPreviewView.as_view(), name="api-v1-settings-preview"),
+    re_path(COURSE + r"settings/apply$", views.PolicyApplyView.as_view(), name="api-v1-settings-apply"),
+    re_path(COURSE + r"settings/undo$", views.PolicyUndoView.as_view(), name="api-v1-settings-undo"),
     re_path(COURSE + r"certificates$", views.CertificateListView.as_view(), name="api-v1-certificates"),
     re_path(
         COURSE + r"certificates/(?P<username>[^/]+)/revisions$",
         views.RevisionListView.as_view(),
         name="api-v1-certificate-revisions",
+    ),
+    re_path(
+        COURSE + r"certificates/(?P<username>[^/]+)/regenerate$",
+        views.CertificateRegenerateView.as_view(),
+        name="api-v1-certificate-regenerate",
+    ),
+    re_path(
+        COURSE + r"learners/(?P<username>[^/]+)/history$",
+        views.LearnerHistoryView.as_view(),
+        name="api-v1-learner-history",
     ),
     re_path(
         COURSE + r"certificates/(?P<username>[^/]+)$",
@@ -41,6 +54,7 @@ api_urlpatterns = [
     re_path(COURSE + r"exceptions/bulk$", views.ExceptionBulkView.as_view(), name="api-v1-exceptions-bulk"),
     re_path(COURSE + r"exceptions/(?P<username>[^/]+)$", views.ExceptionDetailView.as_view(), name="api-v1-exception"),
     re_path(COURSE + r"invalidations$", views.InvalidationListView.as_view(), name="api-v1-invalidations"),
+    re_path(COURSE + r"invalidations/bulk$", views.InvalidationBulkView.as_view(), name="api-v1-invalidations-bulk"),
     re_path(
         COURSE + r"invalidations/(?P<invalidation_id>[^/]+)$",
         views.InvalidationDetailView.as_view(),

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -70,6 +71,16 @@ PAGE = [
 _STATUS = "|".join(c.value for c in CertificateStatus)
 STATUS_LIST_PATTERN = rf"^\s*({_STATUS})\s*(,\s*({_STATUS})\s*)*$"
 ERR_R, ERR_W = rest_errors.ERRORS_READ, rest_errors.ERRORS_WRITE
+ORDERING = OpenApiParameter(
+    "ordering",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    enum=[f"{sign}{key}" for key in api.CERTIFICATE_ORDERINGS for sign in ("", "-")],
+    description="Sort by one column, '-' first for descending (default: username); ties by id.",
+)
+LIST_SEARCH = OpenApiParameter("search", OpenApiTypes.STR, description="Part of a username, email, name or notes.")
+CSV_FORMAT = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: the whole list.")
+LIST_RESPONSES = {(200, "text/csv"): OpenApiTypes.STR, **ERR_R}
 NO_CONTENT = {status.HTTP_204_NO_CONTENT: OpenApiResponse(description="Done.")}
 
 
@@ -247,6 +258,14 @@ def object_id(value: str, what: str) -> int:
     return number
 
 
+def csv_download(course_key: CourseKey, what: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    """A streamed CSV attachment (UTF-8 with a byte order mark, every cell formula-escaped): ``<what>-<course>.csv``."""
+    response = StreamingHttpResponse(api.iter_csv(header, rows, bom=True), content_type=api.CSV_CONTENT_TYPE)
+    filename = f"{what}-{str(course_key).replace(':', '_').replace('+', '_')}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def validated(serializer_class: type[BaseSerializer], data: object, **kwargs: object) -> dict:
     """Validate a request body; DRF field errors become a 400 ``invalid_input`` with ``field_errors``."""
     serializer = serializer_class(data=data, **kwargs)
@@ -290,6 +309,91 @@ class CourseSettingsView(CourseView):
         return Response(s.CourseSettingsSerializer(row).data)
 
 
+class PolicyPreviewView(CourseView):
+    """What proposed course policies would change for existing certificates, before anything is saved."""
+
+    @documented(
+        operation_id="settings_preview",
+        parameters=[COURSE_ID],
+        request=s.CourseSettingsSerializer,
+        responses={200: s.PolicyPreviewSerializer, **ERR_W},
+    )
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Count, without saving anything, what the proposed policies would change: by transition and by mode.
+
+        The body names any subset of the policies (issue_policy, revoke_on_grade_drop, eligible_modes,
+        print_grade). 400 ``invalid_input`` for an unknown or invalid field, learner requests (their own switch)
+        or an empty body. Instructors and global staff only.
+        """
+        changes = validated(s.CourseSettingsSerializer, request.data, partial=True)
+        return Response(s.PolicyPreviewSerializer(api.preview_policy_change(self.course_key, dict(changes))).data)
+
+
+class PolicyApplyView(CourseView):
+    """Save proposed course policies and apply them to every existing certificate (one job)."""
+
+    @documented(
+        operation_id="settings_apply",
+        parameters=[COURSE_ID],
+        request=s.CourseSettingsSerializer,
+        responses={202: s.JobSerializer, **ERR_W},
+    )
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Save the policies and start the job that applies them to existing certificates: 202 with the job.
+
+        Nothing is saved on 400 ``invalid_input`` (as the preview, or no policy changes) or 409
+        ``job_already_running``. The job records the policies before and after, so it can be undone.
+        Instructors and global staff only.
+        """
+        changes = validated(s.CourseSettingsSerializer, request.data, partial=True)
+        job = api.apply_policy_change(self.course_key, dict(changes), requested_by=request.user)
+        return job_response(job, request, status.HTTP_202_ACCEPTED)
+
+
+class PolicyUndoView(CourseView):
+    """The last policy change (GET: can it be undone?); POST undoes it."""
+
+    @documented(
+        operation_id="settings_undo_retrieve",
+        parameters=[COURSE_ID],
+        responses={200: s.LastPolicyChangeSerializer, **ERR_R},
+    )
+    def get(self, request: Request, course_id: str) -> Response:
+        """The course's last policy change, whether it can be undone, and what an undo restores (staff may read)."""
+        last = api.last_policy_change(self.course_key)
+        if last is None:
+            body = {"job": None, "can_undo": False, "reason": "", "restores": None, "applied": None}
+        else:
+            job = s.JobSerializer(last.job, context={"request": request}).data
+            body = {
+                "job": job,
+                "can_undo": last.can_undo,
+                "reason": last.reason,
+                "restores": last.restores,
+                "applied": last.applied,
+            }
+        return Response(s.LastPolicyChangeSerializer(body).data)
+
+    @documented(
+        operation_id="settings_undo",
+        parameters=[COURSE_ID],
+        request=s.UndoPolicyRequestSerializer,
+        responses={202: s.JobSerializer, **ERR_W},
+    )
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Undo the last policy change: its previous policies are saved and applied again (a new job): 202.
+
+        409 ``policy_change_outdated`` when ``job`` is not the last policy change or it can no longer be undone,
+        ``job_already_running`` while another job runs; nothing is saved then. Instructors and global staff only.
+        """
+        data = validated(s.UndoPolicyRequestSerializer, request.data)
+        job = api.undo_policy_change(self.course_key, data["job"], requested_by=request.user)
+        return job_response(job, request, status.HTTP_202_ACCEPTED)
+
+
 # --- certificates -----------------------------------------------------------------------------------
 
 
@@ -310,6 +414,7 @@ class CertificateListView(CourseView):
                 pattern=STATUS_LIST_PATTERN,
             ),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: the whole list."),
+            ORDERING,
             *PAGE,
         ],
         responses={
@@ -324,7 +429,9 @@ class CertificateListView(CourseView):
 
         CSV with ``?format=csv`` or ``Accept: text/csv`` (UTF-8 with a byte order mark). ``search`` matches part
         of a username, email or name; ``status`` keeps the comma-separated statuses given (certificates the course
-        team deleted are listed under "all statuses" and ``deleted``). 400 ``invalid_input`` for an unknown status.
+        team deleted are listed under "all statuses" and ``deleted``). ``ordering`` sorts by one column (``-`` for
+        descending; by username when absent), the id breaking ties. 400 ``invalid_input`` for an unknown status or
+        sort order.
 
         The JSON page also carries ``status_counts``: ``{status: n}`` for the records matching ``search``, whatever
         ``status`` (one GROUP BY query): what the panel's "delete all" dialog counts.
@@ -337,7 +444,8 @@ class CertificateListView(CourseView):
                 f"Unknown status: {', '.join(sorted(unknown))}.",
                 field_errors={"status": [f"Choose from {', '.join(c.value for c in CertificateStatus)}."]},
             )
-        queryset = api.certificates(self.course_key, search=search, status=wanted or None)
+        ordering = request.query_params.get("ordering") or None
+        queryset = api.certificates(self.course_key, search=search, status=wanted or None, ordering=ordering)
         if request.accepted_renderer.format == "csv":
             response = StreamingHttpResponse(
                 api.iter_csv(s.certificate_csv_header(), s.certificate_csv_rows(queryset), bom=True),
@@ -400,7 +508,7 @@ class CertificateDetailView(CourseView):
     @documented(
         operation_id="certificate_delete",
         parameters=[COURSE_ID, USERNAME],
-        request=None,
+        request=s.DeleteOneRequestSerializer,
         responses={**NO_CONTENT, **ERR_W},
     )
     def delete(self, request: Request, course_id: str, username: str) -> Response:
@@ -408,11 +516,18 @@ class CertificateDetailView(CourseView):
         Delete the learner's certificate: 204; it is no longer shown as valid anywhere.
 
         It becomes ``deleted``, kept with its verify id and a new revision; an active invalidation stays active,
-        and a later job may issue it again. Recorded in the generation history. 404 ``user_not_found`` or
+        and it comes back (same verify id) when the learner's grade still earns it and a grade change, a job or
+        the learner's own request issues it again. With ``{"invalidate": true, "notes": …}`` it is also
+        invalidated, so it stays out until re-validated (409 ``allowlisted`` for a learner on the exception
+        list: nothing is deleted). Recorded in the generation history. 404 ``user_not_found`` or
         ``certificate_not_found`` (also for a certificate already deleted). Instructors and global staff only.
         """
+        data = validated(s.DeleteOneRequestSerializer, request.data or {})
         self.check_learner(username)
-        api.delete_certificate(self.course_key, username, deleted_by=request.user)
+        if data["invalidate"]:
+            api.delete_and_invalidate(self.course_key, username, notes=data["notes"], deleted_by=request.user)
+        else:
+            api.delete_certificate(self.course_key, username, deleted_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -435,6 +550,56 @@ class RevisionListView(CertificateDetailView):
         return self.paginate(api.revisions(self.certificate(username)), s.RevisionSerializer)
 
 
+class LearnerHistoryView(CourseView):
+    """One learner's story in the course (every certificate state and list event), for the course team."""
+
+    http_method_names = ["get", "head", "options"]
+
+    @documented(
+        operation_id="learner_history_retrieve",
+        parameters=[COURSE_ID, USERNAME],
+        responses={200: s.LearnerHistorySerializer, **ERR_R},
+    )
+    def get(self, request: Request, course_id: str, username: str) -> Response:
+        """
+        The learner's certificate story in the course: every state, newest first, and their list events.
+
+        Each state has its status, grade, mode, from/to times and its cause: the change's source, the generation
+        job it came from (id and title) and the person who made it, when known; ``cause`` says it all in words.
+        ``events``: added to the exception list, invalidated, re-validated. A learner without a certificate has
+        no states. ``username`` may be the learner's email. 404 ``user_not_found`` when no learner of the
+        course has that name. Course staff may read. A constant number of queries.
+        """
+        self.check_learner(username)
+        user = api.resolve_user(username)
+        return Response(s.LearnerHistorySerializer(api.learner_timeline(self.course_key, user.pk)).data)
+
+
+class CertificateRegenerateView(CourseView):
+    """Regenerate one learner's certificate now (the panel's row action)."""
+
+    @documented(
+        operation_id="certificate_regenerate",
+        parameters=[COURSE_ID, USERNAME],
+        request=s.RegenerateRequestSerializer,
+        responses={200: s.RegenerationSerializer, **ERR_W},
+    )
+    def post(self, request: Request, course_id: str, username: str) -> Response:
+        """
+        Bring the learner's certificate in line with their grade, lists and the course's policies, now.
+
+        A change is a new revision of the same certificate (same verify id); ``changed`` false when it already
+        matches. With ``dry_run``, what would change, writing nothing. 404 ``user_not_found`` or
+        ``certificate_not_found``. Instructors and global staff only.
+        """
+        data = validated(s.RegenerateRequestSerializer, request.data)
+        self.check_learner(username)
+        outcome = api.regenerate_certificate(
+            self.course_key, username, requested_by=request.user, dry_run=data["dry_run"]
+        )
+        return Response(s.RegenerationSerializer(s.regeneration_data(outcome, dry_run=data["dry_run"])).data)
+
+
 # --- jobs -----------------------------------------------------------------------------------------
 
 
@@ -444,14 +609,39 @@ def job_response(job: api.GenerationJob, request: Request, code: int = status.HT
 
 
 class JobListView(CourseView):
-    """The course's generation history; POST starts a job (or counts a dry run)."""
+    """The course's generation history (search, ``state=active``, CSV); POST starts a job (or counts a dry run)."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     @documented(
-        operation_id="jobs_list", parameters=[COURSE_ID, *PAGE], responses={200: s.paginated(s.JobSerializer), **ERR_R}
+        operation_id="jobs_list",
+        parameters=[
+            COURSE_ID,
+            OpenApiParameter("search", OpenApiTypes.STR, description="Part of the requester's username or email."),
+            OpenApiParameter("state", OpenApiTypes.STR, enum=["all", "active"], description="Default all."),
+            CSV_FORMAT,
+            *PAGE,
+        ],
+        responses={(200, "application/json"): s.paginated(s.JobSerializer), **LIST_RESPONSES},
     )
-    def get(self, request: Request, course_id: str) -> Response:
-        """The course's generation history (bulk jobs, exports, deletions), newest first (paginated)."""
-        return self.paginate(api.jobs(self.course_key), s.JobSerializer, learners=s.job_learners)
+    def get(self, request: Request, course_id: str) -> Response | StreamingHttpResponse:
+        """
+        The course's generation history (bulk jobs, exports, deletions), newest first: a page of JSON, or a CSV.
+
+        ``state=active``: only the queued or running job, if any (what every open panel polls, a constant two
+        queries). ``search`` matches part of the requester's username or email. 400 ``invalid_input`` for any
+        other ``state``.
+        """
+        state = request.query_params.get("state", "all").strip().lower()
+        if state not in {"all", "active"}:
+            raise errors.InvalidInput("state must be all or active.", field_errors={"state": ["Choose all or active."]})
+        search = request.query_params.get("search", "").strip()
+        queryset = api.jobs(self.course_key, active=state == "active", search=search)
+        if request.accepted_renderer.format == "csv":
+            return csv_download(
+                self.course_key, "history", s.list_csv_header(s.JOB_CSV_FIELDS), s.job_csv_rows(queryset)
+            )
+        return self.paginate(queryset, s.JobSerializer, learners=s.job_learners)
 
     @documented(
         operation_id="jobs_create",
@@ -535,7 +725,11 @@ class JobDownloadView(CourseView):
         """
         job = api.get_job(self.course_key, object_id(job_id, "job"))
         stored = api.stored_export(job.result) if job.kind == JobKind.EXPORT and job.state == "succeeded" else None
-        missing = errors.NotFound(f"Job {job.pk} has no file to download (state: {job.state}).", job_id=job.pk)
+        missing = errors.NotFound(
+            gettext("Job %(id)s has no file to download: only a finished export has one, until it is cleaned up.")
+            % {"id": job.pk},
+            job_id=job.pk,
+        )
         if stored is None or not stored.exists():
             raise missing
         if stored.local_path() is None:
@@ -584,21 +778,27 @@ def _names(page: Iterable[api.CertificateException]) -> dict[int, str]:
 
 
 class ExceptionListView(CourseView):
-    """The exception list (name, email, granted, certificate generated, notes); POST adds a learner."""
+    """The exception list (name, email, granted, certificate generated, notes; search, CSV); POST adds a learner."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     @documented(
         operation_id="exceptions_list",
-        parameters=[COURSE_ID, *PAGE],
-        responses={200: s.paginated(s.ExceptionSerializer), **ERR_R},
+        parameters=[COURSE_ID, LIST_SEARCH, CSV_FORMAT, *PAGE],
+        responses={(200, "application/json"): s.paginated(s.ExceptionSerializer), **LIST_RESPONSES},
     )
-    def get(self, request: Request, course_id: str) -> Response:
+    def get(self, request: Request, course_id: str) -> Response | StreamingHttpResponse:
         """
-        The course's exception list, newest first (paginated).
+        The course's exception list, newest first: a page of JSON, or the whole list as a CSV download.
 
         Each learner's name, email, when granted and by whom, when the certificate was generated (null while it is
-        not issued) and the notes.
+        not issued) and the notes. ``search`` matches part of a username, email, name or the notes, any case.
         """
-        return self.paginate(api.exceptions(self.course_key), s.ExceptionSerializer, names=_names)
+        queryset = api.exceptions(self.course_key, search=request.query_params.get("search", "").strip())
+        if request.accepted_renderer.format == "csv":
+            header = s.list_csv_header(s.EXCEPTION_CSV_FIELDS)
+            return csv_download(self.course_key, "exceptions", header, s.exception_csv_rows(queryset))
+        return self.paginate(queryset, s.ExceptionSerializer, names=_names)
 
     @documented(
         operation_id="exceptions_create",
@@ -689,6 +889,24 @@ class ExceptionBulkView(CourseView):
         return Response(result.as_dict())
 
 
+def uploaded_csv(request: Request) -> bytes:
+    """
+    The bytes of the request's uploaded ``file``: 400 ``csv_too_large`` from the ``Content-Length`` before reading.
+
+    ``invalid_input`` without a file.
+    """
+    length, limit = content_length(request), api.csv_max_bytes()
+    if length > limit + UPLOAD_OVERHEAD:
+        raise api.CsvTooLarge(
+            f"The upload is {length:,} bytes; the file limit is {limit:,} bytes (CERT_MANAGER_CSV_MAX_BYTES).",
+            size=length,
+            limit=limit,
+        )
+    upload = validated(s.BulkFileSerializer, request.data)["file"]
+    api.check_size(upload.size)
+    return upload.read()
+
+
 def content_length(request: Request) -> int:
     """The request's ``Content-Length`` (0 when absent or malformed)."""
     try:
@@ -701,27 +919,37 @@ def content_length(request: Request) -> int:
 
 
 class InvalidationListView(CourseView):
-    """Invalidations (``?active=false`` for lifted ones, ``all`` for both); POST invalidates a certificate."""
+    """Invalidations (``?active=false`` for lifted ones, ``all`` for both; search, CSV); POST invalidates one."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     @documented(
         operation_id="invalidations_list",
         parameters=[
             COURSE_ID,
             OpenApiParameter("active", OpenApiTypes.STR, enum=["true", "false", "all"], description="Default true."),
+            LIST_SEARCH,
+            CSV_FORMAT,
             *PAGE,
         ],
-        responses={200: s.paginated(s.InvalidationSerializer), **ERR_R},
+        responses={(200, "application/json"): s.paginated(s.InvalidationSerializer), **LIST_RESPONSES},
     )
-    def get(self, request: Request, course_id: str) -> Response:
+    def get(self, request: Request, course_id: str) -> Response | StreamingHttpResponse:
         """
-        The course's invalidations, newest first (paginated): active ones, or ``?active=false`` or ``all``.
+        The course's invalidations, newest first: active ones, or ``?active=false`` or ``all``; JSON pages or a CSV.
 
-        400 ``invalid_input`` for any other ``active``.
+        ``search`` matches part of a username, email, name or the notes, any case. 400 ``invalid_input`` for any
+        other ``active``.
         """
         active = {"true": True, "false": False, "all": None}.get(request.query_params.get("active", "true").lower())
         if request.query_params.get("active", "true").lower() not in {"true", "false", "all"}:
             raise errors.InvalidInput("active must be true, false or all.", field_errors={"active": ["Invalid."]})
-        return self.paginate(api.invalidations(self.course_key, active=active), s.InvalidationSerializer)
+        search = request.query_params.get("search", "").strip()
+        queryset = api.invalidations(self.course_key, active=active, search=search)
+        if request.accepted_renderer.format == "csv":
+            header = s.list_csv_header(s.INVALIDATION_CSV_FIELDS)
+            return csv_download(self.course_key, "invalidations", header, s.invalidation_csv_rows(queryset))
+        return self.paginate(queryset, s.InvalidationSerializer)
 
     @documented(
         operation_id="invalidations_create",
@@ -743,6 +971,35 @@ class InvalidationListView(CourseView):
         )
         entry = api.invalidations(self.course_key, active=None).get(pk=entry.pk)
         return Response(s.InvalidationSerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class InvalidationBulkView(CourseView):
+    """
+    Invalidate many certificates from a CSV file (``username_or_email,notes``); all valid rows in one transaction.
+
+    The same file rules and limits as the exception list's upload (``ExceptionBulkView``).
+    """
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @documented(
+        operation_id="invalidations_bulk_create",
+        parameters=[COURSE_ID],
+        request={"multipart/form-data": s.BulkFileSerializer},
+        responses={200: s.BulkInvalidationResultSerializer, **ERR_W},
+    )
+    def post(self, request: Request, course_id: str) -> Response:
+        """
+        Invalidate the certificates of a CSV file's learners (``username_or_email,notes``); valid rows all at once.
+
+        Answers the rows invalidated (``added``), the rows refused (line, kind, message: ``user_not_found``,
+        ``certificate_not_found``, ``allowlisted``, ``already_invalidated``, ``duplicate``, ``bad_format``) and a
+        summary. 400 for the file itself, as the exception list's upload. Instructors and global staff only.
+        """
+        result = api.import_invalidations(
+            self.course_key, uploaded_csv(request), invalidated_by=request.user, reveal_accounts=self.reveal
+        )
+        return Response(result.as_dict())
 
 
 class InvalidationDetailView(CourseView):
@@ -879,7 +1136,9 @@ class VerifyView(BaseView):
         Verify a certificate by its verify id, without sign-in: whether it is valid, for whom, in which course.
 
         Also since when it is no longer valid (``revoked_reason`` is always "It is no longer valid.": never why),
-        and the history of its valid revisions. Never a grade or an email.
+        the history of its valid revisions (``revisions``) and ``history``: every state numbered 1, 2, 3 …, newest
+        first, each valid, not valid or no longer valid (never why) with its times. ``grade`` (and a valid state's
+        grade in ``history``) only while the certificate is valid and its course prints grades. Never an email.
         404 ``certificate_not_found`` for an unknown id.
         """
         try:
@@ -919,6 +1178,9 @@ class VerifyView(BaseView):
                 if r.status == CertificateStatus.DOWNLOADABLE
             ],
         }
+        print_grade = api.get_course_settings(cert.course_key).print_grade
+        data["grade"] = cert.grade if valid and print_grade else None
+        data["history"] = api.public_history(cert, revisions, print_grade=print_grade)
         return Response(s.VerifySerializer(data).data)
 
 

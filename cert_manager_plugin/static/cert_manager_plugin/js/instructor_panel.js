@@ -40,6 +40,20 @@
       return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
     });
   }
+  /* fmt into nodes: a value that is a DOM node (a <time>, a name) is placed as it is, the rest as text. */
+  function fmtNodes(template, values) {
+    var parts = [];
+    var last = 0;
+    template.replace(/%\((\w+)\)s/g, function (whole, key, at) {
+      parts.push(template.slice(last, at));
+      var value = Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
+      parts.push(value && value.nodeType ? value : document.createTextNode(String(value)));
+      last = at + whole.length;
+      return whole;
+    });
+    parts.push(template.slice(last));
+    return parts.map(function (part) { return typeof part === "string" ? document.createTextNode(part) : part; });
+  }
   function word(group, code) {
     var words = L[group] || {};
     if (code === null || code === undefined || code === "") { return ""; }
@@ -104,7 +118,7 @@
    */
   function labelCells(tbody) {
     var headers = Array.prototype.map.call(tbody.parentNode.querySelectorAll("thead th"), function (th) {
-      return th.textContent.trim();
+      return th.getAttribute("data-label") || th.textContent.trim();  // data-label: a header holding a sort button
     });
     Array.prototype.forEach.call(tbody.rows, function (row) {
       Array.prototype.forEach.call(row.cells, function (cell, index) {
@@ -213,7 +227,10 @@
     if (area) { area.setAttribute("data-job", String(job.id)); }
   }
   function failed(areaId, lead) {
-    return function (error) { say(areaId, "error", lead, apiMessage(error)); };
+    return function (error) {
+      say(areaId, "error", lead, apiMessage(error));
+      if ((error.data || {}).code === "job_already_running") { watchJobsSoon(); }
+    };
   }
 
   /* A button is unavailable while its request runs (aria-disabled keeps keyboard focus on it). */
@@ -337,6 +354,20 @@
     var before = parts[0] === "new" ? (L.noCertificate || {}).new || gettext("No certificate") : word("statuses", parts[0]);
     return fmt(gettext("%(before)s → %(after)s"), { before: before, after: word("statuses", parts[1]) });
   }
+  /* The learners one transition would change: the first names the API sends, then "and N more" (a localized list). */
+  var listFormat = intl(function (lang) {
+    return typeof Intl.ListFormat === "function" ? new Intl.ListFormat(lang, { style: "long", type: "conjunction" }) : null;
+  });
+  function dryRunNames(group) {
+    if (!group || !group.learners || !group.learners.length) { return null; }
+    var names = group.learners.map(learnerName);
+    var more = group.count - names.length;
+    if (more > 0) {
+      names.push(fmt(ngettext("%(count)s more learner", "%(count)s more learners", more), { count: number(more) }));
+    }
+    var text = listFormat ? listFormat.format(names) : names.join(", ");
+    return h("p", { className: "cm-learner-names", "data-more": String(Math.max(more, 0)), text: text });
+  }
   function dryRunParts(data) {
     var parts = [paragraph(fmt(ngettext(
       "This job checks %(total)s learner.", "This job checks %(total)s learners.", data.total
@@ -350,9 +381,9 @@
     ), { count: number(data.would_change) }), "cm-strong"));
     var list = h("ul", { className: "cm-transitions" });
     Object.keys(data.transitions || {}).forEach(function (key) {
-      list.appendChild(h("li", { text: fmt(gettext("%(change)s: %(count)s"), {
+      list.appendChild(h("li", {}, [fmt(gettext("%(change)s: %(count)s"), {
         change: transitionWords(key), count: number(data.transitions[key])
-      }) }));
+      }), dryRunNames((data.learners || {})[key])]));
     });
     parts.push(list);
     parts.push(paragraph(gettext("This cannot be undone with one click: each change is kept in the certificate's history, and learners whose certificate is issued or revoked may be emailed.")));
@@ -428,52 +459,141 @@
       print_grade: $("cm-print-grade").checked
     };
   }
-  var pendingApply = null;
+  /* What a policy change changes, in words: one sentence per policy that differs. */
+  function policyDiffWords(from, to) {
+    var words = [];
+    var modeNames = function (modes) { return modes.map(function (mode) { return word("modes", mode); }).join(", "); };
+    if (from.issue_policy !== to.issue_policy) {
+      words.push(fmt(gettext("Certificates are issued: %(policy)s."), { policy: word("issuePolicies", to.issue_policy) }));
+    }
+    if (from.revoke_on_grade_drop !== to.revoke_on_grade_drop) {
+      words.push(to.revoke_on_grade_drop ?
+        gettext("A certificate is revoked when the learner's grade drops below passing.") :
+        gettext("A certificate is kept when the learner's grade drops below passing."));
+    }
+    var added = to.eligible_modes.filter(function (mode) { return from.eligible_modes.indexOf(mode) < 0; });
+    var removed = from.eligible_modes.filter(function (mode) { return to.eligible_modes.indexOf(mode) < 0; });
+    if (added.length) { words.push(fmt(gettext("Now earn a certificate: %(modes)s."), { modes: modeNames(added) })); }
+    if (removed.length) { words.push(fmt(gettext("No longer earn a certificate: %(modes)s."), { modes: modeNames(removed) })); }
+    if (from.print_grade !== to.print_grade) {
+      words.push(to.print_grade ? gettext("The grade is printed on certificates.") : gettext("The grade is no longer printed on certificates."));
+    }
+    return words;
+  }
+  /* The impact of proposed policies, from the preview (nothing saved yet): the policies, then the certificates. */
+  function policyImpactParts(preview, undoing) {
+    var parts = [paragraph(gettext("What changes in the policies:"), "cm-strong")];
+    var changes = h("ul", { className: "cm-transitions cm-policy-changes" });
+    policyDiffWords(preview.current, preview.proposed).forEach(function (text) { changes.appendChild(h("li", { text: text })); });
+    parts.push(changes);
+    if (!preview.would_change) {
+      parts.push(paragraph(gettext("No existing certificate changes: the policies apply to grades from now on.")));
+    } else {
+      parts.push(paragraph(fmt(ngettext(
+        "%(count)s existing certificate changes at once:", "%(count)s existing certificates change at once:", preview.would_change
+      ), { count: number(preview.would_change) }), "cm-strong"));
+      var list = h("ul", { className: "cm-transitions cm-policy-impact" });
+      (preview.by_mode || []).forEach(function (item) {
+        list.appendChild(h("li", { "data-transition": item.before + "->" + item.after, "data-mode": item.mode, text: fmt(gettext("%(change)s, %(mode)s: %(count)s"), {
+          change: transitionWords(item.before + "->" + item.after), mode: word("modes", item.mode) || gettext("No mode"), count: number(item.count)
+        }) }));
+      });
+      parts.push(list);
+      parts.push(paragraph(gettext("Each change is a new revision of the same certificate: its link stays the same. Learners whose certificate is issued or revoked may be emailed.")));
+    }
+    parts.push(paragraph(undoing ?
+      gettext("An undo cannot be undone in turn: to go back, change the policies again.") :
+      gettext("Until the policies change again, you can undo this: the previous policies come back and are applied the same way.")));
+    return parts;
+  }
+  /* A policy change (or its undo) started: say so beside the form, then what it did when its job ends. */
+  function policyJobStarted(job, undoing) {
+    fillPolicies(job.params.policies.after);
+    if ($("cm-policies-undo")) { $("cm-policies-undo").hidden = true; }
+    say("cm-feedback-policies", "info", undoing ?
+      gettext("The previous policies are saved again. Applying them to existing certificates…") :
+      gettext("Policies saved. Applying them to existing certificates…"));
+    (whenDone[job.id] = whenDone[job.id] || []).push(function (finished) {
+      if (finished.state === "succeeded") {
+        say("cm-feedback-policies", "success", fmt(ngettext(
+          "Applied to existing certificates: %(count)s certificate changed.",
+          "Applied to existing certificates: %(count)s certificates changed.", finished.changed
+        ), { count: number(finished.changed) }));
+      } else {
+        say("cm-feedback-policies", "error", fmt(gettext("The policies are saved, but applying them did not finish: %(state)s. %(result)s"), {
+          state: word("states", finished.state), result: jobCounts(finished)
+        }));
+      }
+      loadUndo();
+    });
+    trackJob(job, null);
+  }
   $("cm-policies-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var button = $("cm-policies-save");
     if (!cfg.canManage || unavailable(button)) { return; }
     busy(button, function () {
-      var followup = $("cm-policies-followup");
-      followup.hidden = true;
-      return api("PATCH", "settings", policyChanges()).then(function (data) {
-        fillPolicies(data);
-        say("cm-feedback-policies", "success", gettext("Policies saved. Checking what they change for existing certificates…"));
-        return api("POST", "jobs", { kind: "generate_all", dry_run: true }).then(function (preview) {
-          if (!preview.would_change) {
-            say("cm-feedback-policies", "success", gettext("Policies saved. No existing certificate changes under them."));
-            return;
+      var proposed = policyChanges();
+      say("cm-feedback-policies", "info", gettext("Counting what these policies would change…"));
+      return api("POST", "settings/preview", proposed).then(function (preview) {
+        if (!preview.changed.length) {
+          say("cm-feedback-policies", "info", gettext("Nothing to save: these are the policies in force."));
+          return null;
+        }
+        say("cm-feedback-policies", "info", "");
+        return confirmAction({
+          title: gettext("Save these policies and apply them to existing certificates?"),
+          body: policyImpactParts(preview, false),
+          confirm: gettext("Save and apply")
+        }).then(function (yes) {
+          if (!yes) {
+            say("cm-feedback-policies", "info", gettext("Nothing was saved."));
+            return null;
           }
-          pendingApply = preview;
-          say("cm-feedback-policies", "success", gettext("Policies saved."));
-          $("cm-policies-followup-text").textContent = fmt(ngettext(
-            "Under these policies %(count)s existing certificate would change. New grades follow them anyway; apply them to existing certificates now?",
-            "Under these policies %(count)s existing certificates would change. New grades follow them anyway; apply them to existing certificates now?",
-            preview.would_change
-          ), { count: number(preview.would_change) });
-          followup.hidden = false;
+          return api("POST", "settings/apply", proposed).then(function (job) { policyJobStarted(job, false); });
         });
       }).catch(failed("cm-feedback-policies", gettext("The policies were not saved.")));
     });
   });
-  onClick("cm-policies-apply", function () {
-    var preview = pendingApply;
-    if (!preview) { return null; }
-    return confirmAction({
-      title: gettext("Apply the policies to existing certificates?"),
-      body: dryRunParts(preview),
-      confirm: gettext("Start the job")
-    }).then(function (yes) {
-      if (!yes) { return null; }
-      return api("POST", "jobs", { kind: "generate_all" }).then(function (job) {
-        $("cm-policies-followup").hidden = true;
-        sayStarted("cm-feedback-policies", job);
-        trackJob(job, null);
+
+  var lastPolicyChange = null;
+  function loadUndo() {
+    var box = $("cm-policies-undo");
+    if (!box) { return Promise.resolve(); }
+    return api("GET", "settings/undo").then(function (data) {
+      lastPolicyChange = data.can_undo ? data : null;
+      box.hidden = !lastPolicyChange;
+      if (!lastPolicyChange) { return; }
+      var text = $("cm-policies-undo-text");
+      clear(text);
+      fmtNodes(gettext("Last policy change, by %(user)s on %(date)s: %(changes)s Undoing it puts the previous policies back and applies them to existing certificates; you see what that changes before anything happens."), {
+        user: data.job.requested_by || gettext("System"), date: time(data.job.finished) || "",
+        changes: policyDiffWords(data.restores, data.applied).join(" ")
+      }).forEach(function (node) { text.appendChild(node); });
+    }).catch(failed("cm-feedback-policies", gettext("The last policy change could not be read.")));
+  }
+  onClick("cm-policies-undo-button", function () {
+    var last = lastPolicyChange;
+    if (!last) { return null; }
+    say("cm-feedback-policies", "info", gettext("Counting what undoing the last change would change…"));
+    return api("POST", "settings/preview", last.restores).then(function (preview) {
+      say("cm-feedback-policies", "info", "");
+      return confirmAction({
+        title: gettext("Undo the last policy change?"),
+        body: policyImpactParts(preview, true),
+        confirm: gettext("Undo the change")
+      }).then(function (yes) {
+        if (!yes) {
+          say("cm-feedback-policies", "info", gettext("Nothing was changed."));
+          return null;
+        }
+        return api("POST", "settings/undo", { job: last.job.id }).then(function (job) { policyJobStarted(job, true); });
       });
-    }).catch(failed("cm-feedback-policies", gettext("The job was not started.")));
+    }).catch(failed("cm-feedback-policies", gettext("The change was not undone.")));
   });
 
   function loadSettings() {
+    loadUndo();
     return api("GET", "settings").then(function (data) {
       showSelfGeneration(data.self_generation_enabled);
       fillPolicies(data);
@@ -494,6 +614,9 @@
       return job.learner ?
         fmt(gettext("Delete the certificate of %(learner)s"), { learner: learnerName(job.learner) }) :
         gettext("Delete the certificate of one learner");
+    }
+    if (params.policies) {
+      return params.undo_of ? gettext("Undo the last course policy change") : gettext("Apply the course policies to existing certificates");
     }
     if (params.statuses && params.statuses.length) {
       var byStatus = {};
@@ -629,7 +752,7 @@
     var tick = function () {
       api("GET", "jobs/" + id).then(function (job) {
         renderJob(job);
-        if (ACTIVE[job.state]) { window.setTimeout(tick, 1000); return; }
+        if (ACTIVE[job.state]) { window.setTimeout(tick, document.hidden ? 5000 : 1000); return; }  // hidden: slower
         polling[id] = false;
         jobFinished(job);
       }).catch(function (error) {
@@ -653,7 +776,8 @@
   }
   function loadJobs(page) {
     jobsPage = page || jobsPage;
-    return api("GET", "jobs?page_size=" + JOBS_PAGE_SIZE + "&page=" + jobsPage).then(function (data) {
+    listCsv("jobs", "jobs");
+    return api("GET", "jobs?page_size=" + JOBS_PAGE_SIZE + "&page=" + jobsPage + listSearch("jobs")).then(function (data) {
       fillTable($("cm-jobs-body"), data.results.map(jobRow), gettext("No job yet."), 9);
       $("cm-jobs-page-info").textContent = data.count ? fmt(gettext("Page %(page)s of %(pages)s (%(count)s jobs)"), {
         page: number(data.current_page), pages: number(data.num_pages), count: number(data.count)
@@ -661,7 +785,10 @@
       $("cm-jobs-prev").disabled = !data.previous;
       $("cm-jobs-next").disabled = !data.next;
       var active = data.results.filter(function (job) { return ACTIVE[job.state]; });
-      active.forEach(function (job) { poll(job.id); });
+      active.forEach(function (job) {
+        if (tracked[job.id] === undefined) { tracked[job.id] = progressBoxFor(job); }  // running when the page opened
+        poll(job.id);
+      });
       if (jobsPage === 1) { setJobLock(active.length > 0 || Object.keys(polling).some(function (k) { return polling[k]; })); }
     }).catch(failed("cm-feedback-jobs", gettext("The history could not be loaded.")));
   }
@@ -687,6 +814,79 @@
       }).catch(failed("cm-feedback-jobs", gettext("The job was not cancelled.")));
     });
   });
+
+  // --- live job state: every open panel of the course learns of a job, whoever started it --------------------
+  /*
+   * A light poll of jobs?state=active (a constant two queries): every WATCH_MIN ms, slowing to WATCH_MAX while
+   * nothing runs, stopped while the page is hidden and resumed at once when it shows again. A job found is tracked
+   * as if this panel had started it (trackJob: job buttons locked, progress shown, lists refreshed when it ends),
+   * and said politely in the history's live area. One timer per panel; jobs already polled are not polled twice.
+   */
+  var WATCH_MIN = 4000;
+  var WATCH_MAX = 20000;
+  var watchDelay = WATCH_MIN;
+  var watchTimer = null;
+  var watchBusy = false;
+  function anyPolling() { return Object.keys(polling).some(function (key) { return polling[key]; }); }
+  function progressBoxFor(job) {
+    if (job.kind === "export" && $("cm-export-progress")) { return "cm-export-progress"; }
+    return $("cm-generate-progress") && job.kind !== "export" ? "cm-generate-progress" : null;
+  }
+  /* Says a job in the history's live area, without clearing the messages beside other actions. */
+  function announceJob(text) {
+    var area = $("cm-feedback-jobs");
+    if (!area) { return; }
+    clear(area);
+    area.className = "cm-feedback cm-feedback-info";
+    area.appendChild(h("span", { className: "cm-feedback-text", text: text }));
+  }
+  function jobNoticed(job) {
+    announceJob(fmt(gettext("%(job)s, started by %(user)s, is running. New jobs can start when it ends."), {
+      job: jobWhat(job), user: job.requested_by || gettext("the system")
+    }));
+    (whenDone[job.id] = whenDone[job.id] || []).push(function (finished) {
+      announceJob(fmt(gettext("%(job)s has ended: %(state)s. %(result)s"), {
+        job: jobWhat(finished), state: word("states", finished.state), result: jobCounts(finished)
+      }));
+      loadJobs(jobsPage);
+    });
+    trackJob(job, progressBoxFor(job));
+  }
+  function scheduleWatch(delay) {
+    if (watchTimer) { window.clearTimeout(watchTimer); }
+    watchTimer = window.setTimeout(watchJobs, delay);
+  }
+  function watchJobsSoon() { watchDelay = WATCH_MIN; scheduleWatch(0); }
+  function watchJobs() {
+    watchTimer = null;
+    if (document.hidden || watchBusy) { return; }  // visibilitychange starts it again
+    if (anyPolling()) { scheduleWatch(WATCH_MIN); return; }  // a job is followed already: nothing new can start
+    watchBusy = true;
+    api("GET", "jobs?state=active&page_size=1").then(function (data) {
+      var job = (data.results || [])[0];
+      if (job && ACTIVE[job.state] && !polling[job.id] && tracked[job.id] === undefined) {
+        watchDelay = WATCH_MIN;
+        jobNoticed(job);
+      } else if (job) {
+        watchDelay = WATCH_MIN;
+      } else {
+        watchDelay = Math.min(WATCH_MAX, Math.round(watchDelay * 1.5));
+      }
+    }, function () {
+      watchDelay = Math.min(WATCH_MAX, watchDelay * 2);
+    }).then(function () {
+      watchBusy = false;
+      if (!document.hidden) { scheduleWatch(watchDelay); }
+    });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) {
+      if (watchTimer) { window.clearTimeout(watchTimer); watchTimer = null; }
+    } else {
+      watchJobsSoon();
+    }
+  });
+  scheduleWatch(WATCH_MIN);
 
   // --- generate ---------------------------------------------------------------------------------------------
   function selectedGroups() {
@@ -723,7 +923,8 @@
   /* Resolves with each listed learner's certificate state ({username: {state, reason, message}}). */
   function loadExceptions() {
     var states = api("GET", cfg.exceptionStatusUrl).then(function (data) { return data.learners || {}; }, function () { return {}; });
-    return Promise.all([api("GET", "exceptions?page_size=500"), states]).then(function (results) {
+    listCsv("exceptions-list", "exceptions");
+    return Promise.all([api("GET", "exceptions?page_size=500" + listSearch("exceptions-list")), states]).then(function (results) {
       var data = results[0];
       var learners = results[1];
       fillTable($("cm-exceptions-body"), data.results.map(function (entry) {
@@ -847,9 +1048,34 @@
     return notes;
   }
 
+  // --- list searches and CSV downloads (exception list, invalidations, history) ---------------------------
+  function listSearch(prefix) {
+    var input = $("cm-" + prefix + "-search");
+    var text = input ? input.value.trim() : "";
+    return text ? "&search=" + encodeURIComponent(text) : "";
+  }
+  function listCsv(prefix, path) {
+    var link = $("cm-" + prefix + "-csv");
+    if (link) { link.setAttribute("href", cfg.api + path + "?format=csv" + listSearch(prefix)); }
+  }
+  [["exceptions-list", function () { return loadExceptions(); }],
+   ["invalidations-list", function () { return loadInvalidations(); }],
+   ["jobs", function () { return loadJobs(1); }]].forEach(function (pair) {
+    var form = $("cm-" + pair[0] + "-filter");
+    if (form) { form.addEventListener("submit", function (event) { event.preventDefault(); pair[1](); }); }
+  });
+  /* The sample files beside the CSV uploads: the header the uploads read, then two example rows. */
+  function sampleCsv(id, rows) {
+    var link = $(id);
+    if (link) { link.setAttribute("href", "data:text/csv;charset=utf-8," + encodeURIComponent(rows.join("\r\n") + "\r\n")); }
+  }
+  sampleCsv("cm-exception-sample", ["username_or_email,notes", "learner1,Medical leave", "learner2@example.com,"]);
+  sampleCsv("cm-invalidation-sample", ["username_or_email,notes", "learner1,Academic dishonesty", "learner2@example.com,"]);
+
   // --- invalidations ---------------------------------------------------------------------------------------
   function loadInvalidations() {
-    return api("GET", "invalidations?page_size=500").then(function (data) {
+    listCsv("invalidations-list", "invalidations");
+    return api("GET", "invalidations?page_size=500" + listSearch("invalidations-list")).then(function (data) {
       fillTable($("cm-invalidations-body"), data.results.map(function (entry) {
         var who = learnerName(entry);
         var action = cfg.canManage ? h("button", {
@@ -897,6 +1123,70 @@
       });
     });
   }
+  /* Data rows of a CSV file as the server reads them: non-blank lines, less a header line (for the dialog's count). */
+  function csvRows(text) {
+    var lines = text.replace(/^\ufeff/, "").split(/\r\n|\n|\r/).filter(function (line) { return line.replace(/[\s,]/g, ""); });
+    if (lines.length && /^\s*"?(username_or_email|username|email|user|username or email|identifier)"?\s*(,|$)/i.test(lines[0])) {
+      lines.shift();
+    }
+    return lines.length;
+  }
+  if ($("cm-invalidation-bulk-form")) {
+    $("cm-invalidation-bulk-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var file = $("cm-invalidation-file").files[0];
+      var list = $("cm-invalidation-bulk-result");
+      clear(list);
+      list.hidden = true;
+      if (!file) {
+        say("cm-feedback-invalidations", "error", gettext("Choose a CSV file first."));
+        $("cm-invalidation-file").focus();
+        return;
+      }
+      busy($("cm-invalidation-upload"), function () {
+        return file.text().then(function (text) {
+          var rows = csvRows(text);
+          return confirmAction({
+            title: gettext("Invalidate the certificates of the learners in this file?"),
+            body: [
+              fmt(ngettext("The file names %(count)s learner: each certificate is revoked at once.",
+                "The file names %(count)s learners: each certificate is revoked at once.", rows), { count: number(rows) }),
+              gettext("Lines that cannot be applied (no certificate, on the exception list, already invalidated…) are listed after the upload; the others are all applied together. Each stays revoked, whatever the grade, until you re-validate it.")
+            ],
+            confirm: gettext("Invalidate"),
+            danger: true
+          });
+        }).then(function (yes) {
+          if (!yes) { say("cm-feedback-invalidations", "info", gettext("Nothing was changed.")); return null; }
+          var form = new FormData();
+          form.append("file", file);
+          return api("POST", "invalidations/bulk", form).then(function (data) {
+            var summary = data.summary || {};
+            var errors = data.errors || [];
+            errors.forEach(function (row) {
+              list.appendChild(h("li", {}, [
+                fmt(gettext("Line %(line)s (%(user)s):"), { line: number(row.line), user: row.user || "" }), " ",
+                h("span", { className: "cm-api-message", text: row.message })
+              ]));
+            });
+            list.hidden = !errors.length;
+            var text = fmt(ngettext("%(count)s certificate invalidated.", "%(count)s certificates invalidated.", summary.added || 0), {
+              count: number(summary.added || 0)
+            });
+            if (summary.failed) {
+              text += " " + fmt(ngettext("%(count)s line refused (listed below).", "%(count)s lines refused (listed below).", summary.failed), {
+                count: number(summary.failed)
+              });
+            }
+            say("cm-feedback-invalidations", summary.failed ? "error" : "success", text);
+            $("cm-invalidation-bulk-form").reset();
+            loadCertificates();
+            return loadInvalidations();
+          });
+        }).catch(failed("cm-feedback-invalidations", gettext("The CSV file was not read.")));
+      });
+    });
+  }
   $("cm-invalidations-body").addEventListener("click", function (event) {
     var button = event.target.closest(".cm-revalidate");
     if (!button || unavailable(button)) { return; }
@@ -923,7 +1213,7 @@
   function certificatePath(template, uuid) { return template.replace("00000000-0000-0000-0000-000000000000", uuid); }
   function filterQuery() {
     return "search=" + encodeURIComponent($("cm-search").value.trim()) +
-      "&status=" + encodeURIComponent($("cm-status-filter").value);
+      "&status=" + encodeURIComponent($("cm-status-filter").value) + "&ordering=" + encodeURIComponent($("cm-sort").value);
   }
   function loadCertificates(page) {
     certPage = page || certPage;
@@ -942,6 +1232,15 @@
             className: "cm-link", href: certificatePath(cfg.pdfUrl, cert.verify_uuid), target: "_blank", rel: "noopener",
             "aria-label": fmt(gettext("PDF of the certificate of %(learner)s (opens in a new tab)"), { learner: who })
           }, [gettext("PDF")]));
+        }
+        actions.push(" ");
+        actions.push(historyButton(cert.username, who));
+        if (cfg.canManage && cert.status !== "deleted") {
+          actions.push(" ");
+          actions.push(h("button", {
+            type: "button", className: "cm-button cm-secondary cm-regenerate-cert", "data-user": cert.username, "data-name": who,
+            "aria-label": fmt(gettext("Regenerate the certificate of %(learner)s"), { learner: who })
+          }, [gettext("Regenerate")]));
         }
         if (cfg.canManage && cert.status !== "deleted") {
           actions.push(" ");
@@ -974,6 +1273,31 @@
     loadCertificates(1);
   });
   $("cm-prev").addEventListener("click", function () { loadCertificates(Math.max(1, certPage - 1)); });
+  /*
+   * Sorting: the "Sort by" list (every width) and the sortable headers (wide screens) say the same order. A header
+   * sorts by its column (clicked again: the other way); aria-sort marks the sorted column only.
+   */
+  function showSort() {
+    var ordering = $("cm-sort").value;
+    var key = ordering.replace(/^-/, "");
+    Array.prototype.forEach.call(root.querySelectorAll("#cm-certificates .cm-sort"), function (button) {
+      var th = button.closest("th");
+      if (button.getAttribute("data-sort") === key) {
+        th.setAttribute("aria-sort", ordering.charAt(0) === "-" ? "descending" : "ascending");
+      } else {
+        th.removeAttribute("aria-sort");
+      }
+    });
+  }
+  Array.prototype.forEach.call(root.querySelectorAll("#cm-certificates .cm-sort"), function (button) {
+    button.addEventListener("click", function () {
+      var key = button.getAttribute("data-sort");
+      $("cm-sort").value = $("cm-sort").value === key ? "-" + key : key;
+      showSort();
+      loadCertificates(1);
+    });
+  });
+  $("cm-sort").addEventListener("change", function () { showSort(); loadCertificates(1); });
   $("cm-next").addEventListener("click", function () { loadCertificates(certPage + 1); });
   $("cm-certificates-body").addEventListener("click", function (event) {
     var button = event.target.closest(".cm-delete-cert");
@@ -985,20 +1309,205 @@
         title: fmt(gettext("Delete the certificate of %(learner)s?"), { learner: who }),
         body: [
           gettext("1 learner. This cannot be undone: the certificate stops being valid at once, and its public link no longer shows it as valid."),
-          gettext("Its history and any invalidation are kept; the deletion is recorded in the generation history.")
+          gettext("The record stays, marked Deleted, with its history and any invalidation; the deletion is recorded in the generation history."),
+          deleteChoices(who)
         ],
         confirm: gettext("Delete"),
         danger: true
       }).then(function (yes) {
         if (!yes) { return null; }
-        return api("DELETE", "certificates/" + encodeURIComponent(user)).then(function () {
-          say("cm-feedback-certificates", "success", fmt(gettext("The certificate of %(learner)s was deleted."), { learner: who }));
+        var body = $("cm-confirm-body");
+        var block = body.querySelector("input[name=cm-delete-choice]:checked").value === "block";
+        var request = block ? { invalidate: true, notes: body.querySelector("#cm-delete-notes").value } : undefined;
+        return api("DELETE", "certificates/" + encodeURIComponent(user), request).then(function () {
+          say("cm-feedback-certificates", "success", block ?
+            fmt(gettext("The certificate of %(learner)s was deleted and invalidated: nothing issues it again until it is re-validated."), { learner: who }) :
+            fmt(gettext("The certificate of %(learner)s was deleted."), { learner: who }));
           loadCertificates();
           loadExceptions();
+          loadInvalidations();
           loadJobs(1);
         });
       }).catch(failed("cm-feedback-certificates", fmt(gettext("The certificate of %(learner)s was not deleted."), { learner: who })));
     });
+  });
+  /* The delete dialog's two choices: what may bring the certificate back, and how to keep it from coming back. */
+  function deleteChoices(who) {
+    function choice(value, label, help) {
+      var id = "cm-delete-choice-" + value;
+      return [
+        h("div", { className: "cm-check" }, [
+          h("input", { type: "radio", name: "cm-delete-choice", id: id, value: value, checked: value === "delete", "aria-describedby": id + "-help" }),
+          h("label", { "for": id, text: label })
+        ]),
+        h("p", { className: "cm-help", id: id + "-help", text: help })
+      ];
+    }
+    var notes = h("div", { className: "cm-field", id: "cm-delete-notes-field", hidden: true }, [
+      h("label", { "for": "cm-delete-notes", text: gettext("Notes for the invalidation list (optional)") }),
+      h("input", { id: "cm-delete-notes", autocomplete: "off" })
+    ]);
+    var fieldset = h("fieldset", { className: "cm-fieldset cm-delete-choices" }, [h("legend", { text: gettext("Afterwards") })]
+      .concat(choice("delete", gettext("Delete"), fmt(gettext("If the grade of %(learner)s still earns a certificate, it is issued again, with the same link, by their next grade change, by Generate all certificates or exception certificates, or when they request it themselves (if learner requests are on)."), { learner: who })))
+      .concat(choice("block", gettext("Delete and keep it from coming back"), gettext("Also invalidates it: nothing issues it again until someone re-validates it in the invalidation list (the LMS's list shows it too). Not possible for a learner on the exception list.")))
+      .concat([notes]));
+    fieldset.addEventListener("change", function () {
+      notes.hidden = !fieldset.querySelector("input[value=block]").checked;
+    });
+    return fieldset;
+  }
+
+  /* Regenerate one learner from their row: what would change (grade, status, revision) first, then the engine. */
+  function regenerationParts(data, who) {
+    if (!data.changed) {
+      return [fmt(gettext("Nothing would change for %(learner)s: their certificate already matches their grade, their lists and the course's policies."), { learner: who })];
+    }
+    var before = data.before;
+    var after = data.after;
+    var items = [];
+    if (before.grade !== after.grade) {
+      items.push(fmt(gettext("Grade: %(before)s → %(after)s"), {
+        before: percent(before.grade) || gettext("none"), after: percent(after.grade) || gettext("none")
+      }));
+    }
+    items.push(before.status === after.status ?
+      fmt(gettext("Status: stays %(status)s"), { status: word("statuses", after.status) }) :
+      fmt(gettext("Status: %(change)s"), { change: transitionWords(before.status + "->" + after.status) }));
+    items.push(fmt(gettext("A new revision (%(revision)s) is recorded; the verify link stays the same."), {
+      revision: number(after.revision)
+    }));
+    return [
+      paragraph(fmt(gettext("The certificate of %(learner)s would change:"), { learner: who }), "cm-strong"),
+      h("ul", { className: "cm-transitions" }, items.map(function (text) { return h("li", { text: text }); }))
+    ];
+  }
+  $("cm-certificates-body").addEventListener("click", function (event) {
+    var button = event.target.closest(".cm-regenerate-cert");
+    if (!button || unavailable(button)) { return; }
+    var path = "certificates/" + encodeURIComponent(button.getAttribute("data-user")) + "/regenerate";
+    var who = button.getAttribute("data-name");
+    var lead = fmt(gettext("The certificate of %(learner)s was not regenerated."), { learner: who });
+    busy(button, function () {
+      return api("POST", path, { dry_run: true }).then(function (preview) {
+        var title = fmt(gettext("Regenerate the certificate of %(learner)s?"), { learner: who });
+        if (!preview.changed) {  // nothing to confirm: the answer is said beside the table (aria-live)
+          say("cm-feedback-certificates", "info", regenerationParts(preview, who)[0]);
+          return null;
+        }
+        var revokes = preview.before.status === "downloadable" && preview.after.status !== "downloadable";
+        return confirmAction({
+          title: title, body: regenerationParts(preview, who), confirm: gettext("Regenerate"), danger: revokes
+        }).then(function (yes) {
+          if (!yes) { say("cm-feedback-certificates", "info", gettext("Nothing was changed.")); return null; }
+          return api("POST", path, { dry_run: false }).then(function (done) {
+            say("cm-feedback-certificates", "success", done.changed ?
+              fmt(gettext("The certificate of %(learner)s was regenerated: revision %(revision)s, %(status)s."), {
+                learner: who, revision: number(done.after.revision), status: word("statuses", done.after.status)
+              }) :
+              fmt(gettext("Nothing changed for %(learner)s: their certificate already matched."), { learner: who }));
+            return loadCertificates().then(function () {  // the row was redrawn: focus its button again
+              var again = Array.prototype.filter.call(root.querySelectorAll(".cm-regenerate-cert"), function (node) {
+                return node.getAttribute("data-user") === button.getAttribute("data-user");
+              })[0];
+              if (again) { again.focus(); }
+            });
+          });
+        });
+      }).catch(failed("cm-feedback-certificates", lead));
+    });
+  });
+
+  // --- a learner's story (GET learners/<username>/history): every state newest first, in a dialog ----------
+  var historyDialog = $("cm-history");
+  var historyOpener = null;
+  var historyRequest = 0;
+  function historyButton(username, who) {
+    return h("button", {
+      type: "button", className: "cm-button cm-secondary cm-history-open", "data-user": username, "data-name": who,
+      "aria-haspopup": "dialog", "aria-label": fmt(gettext("History of the certificate of %(learner)s"), { learner: who })
+    }, [gettext("History")]);
+  }
+  function historyFacts(pairs) {
+    var list = h("dl", { className: "cm-timeline-facts" });
+    pairs.forEach(function (pair) {
+      if (pair[1] === null || pair[1] === undefined || pair[1] === "") { return; }
+      list.appendChild(h("dt", { text: pair[0] }));
+      list.appendChild(h("dd", {}, [pair[1]]));
+    });
+    return list;
+  }
+  function historyState(state) {
+    var heading = fmt(gettext("Revision %(number)s"), { number: number(state.number) });
+    return h("li", { className: "cm-timeline-item", "data-number": String(state.number), "data-status": state.status }, [
+      h("h3", { className: "cm-timeline-title" }, [
+        heading + (state.current ? " — " + gettext("current") : "") + " ",
+        h("span", { className: "cm-state-chip cm-status-" + state.status, text: word("statuses", state.status) })
+      ]),
+      historyFacts([
+        [gettext("Grade"), percent(state.grade) || gettext("none")],
+        [gettext("From"), time(state.valid_from)],
+        [gettext("To"), state.valid_to ? time(state.valid_to) : gettext("now (the current state)")],
+        [gettext("Cause"), state.cause]
+      ])
+    ]);
+  }
+  function historyEvent(event) {
+    var who = event.actor ? learnerName(event.actor) : "";
+    return h("li", { className: "cm-timeline-item", "data-kind": event.kind }, [
+      h("h3", { className: "cm-timeline-title", text: event.label }),
+      historyFacts([[gettext("When"), time(event.at)], [gettext("By"), who]])
+    ]);
+  }
+  function showHistory(data) {
+    var body = $("cm-history-body");
+    clear(body);
+    if (!data.states.length) {
+      body.appendChild(paragraph(gettext("This learner has no certificate record in this course yet.")));
+    } else {
+      body.appendChild(h("ol", { className: "cm-timeline", id: "cm-history-states", "aria-label": gettext("Certificate states, newest first") },
+        data.states.map(historyState)));
+    }
+    if (data.events.length) {
+      body.appendChild(h("h3", { className: "cm-timeline-heading", text: gettext("Exception and invalidation lists") }));
+      body.appendChild(h("ul", { className: "cm-timeline", id: "cm-history-events" }, data.events.map(historyEvent)));
+    }
+  }
+  function closeHistory() {
+    if (typeof historyDialog.close === "function" && historyDialog.open) { historyDialog.close(); } else { historyDialog.removeAttribute("open"); historyClosed(); }
+  }
+  function historyClosed() {
+    historyRequest += 1;  // an answer still on its way no longer fills the closed dialog
+    if (historyOpener && root.contains(historyOpener)) { historyOpener.focus(); }
+    historyOpener = null;
+  }
+  function openHistory(button) {
+    var who = button.getAttribute("data-name");
+    var request = ++historyRequest;
+    historyOpener = button;
+    $("cm-history-title").textContent = fmt(gettext("History of %(learner)s"), { learner: who });
+    $("cm-history-status").textContent = gettext("Loading…");
+    clear($("cm-history-body"));
+    if (typeof historyDialog.showModal === "function") { historyDialog.showModal(); } else { historyDialog.setAttribute("open", ""); }
+    $("cm-history-close").focus();
+    return api("GET", "learners/" + encodeURIComponent(button.getAttribute("data-user")) + "/history").then(function (data) {
+      if (request !== historyRequest) { return; }
+      showHistory(data);
+      $("cm-history-status").textContent = fmt(ngettext("%(count)s state, newest first.", "%(count)s states, newest first.", data.states.length), {
+        count: number(data.states.length)
+      });
+    }).catch(function (error) {
+      if (request !== historyRequest) { return; }
+      $("cm-history-status").textContent = gettext("The history could not be loaded.") + " " + apiMessage(error);
+    });
+  }
+  $("cm-history-close").addEventListener("click", closeHistory);
+  historyDialog.addEventListener("close", historyClosed);
+  historyDialog.addEventListener("keydown", function (event) {
+    if (event.key === "Tab") { event.preventDefault(); $("cm-history-close").focus(); }  // its one control keeps focus
+  });
+  $("cm-certificates-body").addEventListener("click", function (event) {
+    var button = event.target.closest(".cm-history-open");
+    if (button) { openHistory(button); }
   });
 
   // --- export -------------------------------------------------------------------------------------------
@@ -1084,6 +1593,34 @@
         });
       });
     }).catch(failed("cm-feedback-delete-all", gettext("Nothing was deleted.")));
+  });
+
+  // --- section links and "Back to top" ---------------------------------------------------------------------
+  /*
+   * The section links (and each section's "Back to top") scroll to their target and move the keyboard focus to
+   * its heading, so a screen reader reads where it landed. The page's address is left alone (the LMS's
+   * instructor dashboard keeps its own section in it); without this script the links still jump.
+   */
+  function goTo(target) {
+    var heading = target.matches("h1, h2") ? target : target.querySelector("h1, h2");
+    if (!heading) { return; }
+    if (!heading.hasAttribute("tabindex")) { heading.setAttribute("tabindex", "-1"); }
+    target.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  }
+  var title = root.querySelector(".cm-title");
+  if (title && !title.id) { title.id = "cm-panel-title"; }
+  Array.prototype.forEach.call(title ? root.querySelectorAll("section.cm-card[id]") : [], function (section) {
+    var back = h("p", { className: "cm-back-to-top" }, [h("a", { href: "#" + title.id }, [gettext("Back to top")])]);
+    section.appendChild(back);
+  });
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest(".cm-toc a, .cm-back-to-top a");
+    if (!link || !root.contains(link)) { return; }
+    var target = root.querySelector(link.getAttribute("href"));
+    if (!target) { return; }
+    event.preventDefault();
+    goTo(target);
   });
 
   loadSettings();
