@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from opaque_keys.edx.keys import CourseKey
 
+from cert_manager_plugin import labels
 from cert_manager_plugin.models import Certificate, GenerationJob
 from tests.browser.support import (
     VISIBLE_TEXT_JS,
@@ -34,6 +35,7 @@ from tests.browser.support import (
     wait,
     wait_dialog,
 )
+from tests.browser.test_panel_walk import certificate_states, changed_between
 from tests.browser.test_translations_browser import data_values, use_language
 from tests.test_locales import english_left, latin_left
 
@@ -57,7 +59,6 @@ class Reader:
 
     def __init__(self, driver, language: str, width: int) -> None:
         self.driver, self.language, self.width = driver, language, width
-        self.data = data_values()
         self.english: dict[str, list] = {}
         self.latin: dict[str, list] = {}
 
@@ -67,12 +68,12 @@ class Reader:
         assert_axe_clean(self.driver, where, include)
         if self.language == "en":
             return
-        texts = self.driver.execute_script(VISIBLE_TEXT_JS)
+        texts, data = self.driver.execute_script(VISIBLE_TEXT_JS), data_values()  # data: as the database holds it now
         with translation.override(self.language):
-            left = english_left(texts, self.data, self.language)
+            left = english_left(texts, data, self.language)
         if left:
             self.english[where] = sorted(set(left))[:10]
-        latin = latin_left(texts, self.data) if self.language == "ar" else []
+        latin = latin_left(texts, data) if self.language == "ar" else []
         if latin:
             self.latin[where] = sorted(set(latin))[:10]
 
@@ -163,4 +164,133 @@ def test_a_certificate_no_longer_valid_says_so_once_in_every_language(
         if status == "unavailable":
             assert text.count(said) == 1, (status, text)
         reader.check(f"verify page ({status})")
+    reader.done()
+
+
+def impact(driver) -> dict[tuple[str, str, str], int]:
+    """The policy dialog's numbers by (before, after, mode), read in any language (the count is the last number)."""
+    return {
+        (*item.get_attribute("data-transition").split("->"), item.get_attribute("data-mode")): numbers(item.text)[-1]
+        for item in all_css(driver, "#cm-confirm-body .cm-policy-impact li")
+    }
+
+
+def apply_and_count(driver, course_key) -> None:
+    """Confirm the policy dialog: what the job changes, counted in the database, is what the dialog said."""
+    shown, before = impact(driver), certificate_states(course_key)
+    assert shown, "the dialog counts what changes"
+    confirm_dialog(driver)
+    wait(driver, lambda d: changed_between(before, certificate_states(course_key)) == shown, timeout=40)
+    wait(driver, lambda d: not d.find_elements("css selector", "#cm-jobs-body tr[data-state=running]"), timeout=40)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", ("es", "ar"))
+def test_the_new_tools_read_true_in_spanish_and_arabic(
+    browser, axe_available, live_server, seeded, settings, language, width
+):
+    """
+    Items 4-8 and the extras in the language (``test_panel_walk`` walks them in English with their exact words):
+    the policy impact and its undo, a learner's history, the delete-one choices, a colleague's job, an audit
+    exception, sorting, section links, and the learner's share actions; numbers against the database.
+    """
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from selenium.webdriver.support.ui import Select
+
+    from cert_manager_plugin import api
+    from cert_manager_plugin.data import ALL_MODES
+
+    use_language(settings, language)
+    course_key = CourseKey.from_string(seeded)
+    default_modes = list(api.get_course_settings(course_key).eligible_modes)
+    assert "audit" not in default_modes
+    api.update_course_settings(course_key, {"eligible_modes": [*ALL_MODES]})
+    api.submit_job(course_key, "generate_all")
+    reader = Reader(browser, language, width)
+    open_panel(browser, live_server, seeded, language, width)
+    assert all_css(browser, ".cm-toc a"), "section links"
+
+    # Item 4: untick audit; the impact before anything is saved, then apply, then undo; each count the database's.
+    states = certificate_states(course_key)
+    click(browser, "#cm-mode-audit")
+    click(browser, "#cm-policies-save")
+    wait_dialog(browser)
+    issued_audit = Certificate.objects.filter(course_key=course_key, status="downloadable", mode="audit").count()
+    assert impact(browser)[("downloadable", "audit_passing", "audit")] == issued_audit
+    reader.check("policy impact dialog", "#cm-confirm")
+    apply_and_count(browser, course_key)
+    wait(browser, lambda d: by_css(d, "#cm-policies-undo").is_displayed(), what="the offer to undo")
+    reader.check("policies applied, the offer to undo")
+    click(browser, "#cm-policies-undo-button")
+    wait_dialog(browser)
+    reader.check("undo dialog", "#cm-confirm")
+    apply_and_count(browser, course_key)
+    assert certificate_states(course_key) == states, "undo puts every status back"
+
+    # Extras: sort by grade, highest first: the rows' order is the database's.
+    Select(by_css(browser, "#cm-sort")).select_by_value("-grade")
+    expected = list(
+        Certificate.objects.filter(course_key=course_key)
+        .exclude(grade=None)
+        .order_by("-grade", "user__username", "id")
+        .values_list("user__username", flat=True)[:5]
+    )
+    wait(
+        browser,
+        lambda d: [r.get_attribute("data-username") for r in all_css(d, "#cm-certificates-body tr")][:5] == expected,
+        what="the table sorted by grade",
+    )
+    reader.check("sorted by grade")
+
+    # Item 5: one learner's history, each state as the tables hold it.
+    cert = Certificate.objects.get(course_key=course_key, user__username=expected[0])
+    click(browser, f'#cm-certificates-body tr[data-username="{expected[0]}"] .cm-history-open')
+    wait(browser, lambda d: all_css(d, "#cm-history-states > li"), what="the learner's states")
+    shown = [int(li.get_attribute("data-number")) for li in all_css(browser, "#cm-history-states > li")]
+    assert shown == list(range(cert.revision, 0, -1)), "every state, numbered 1..n, newest first"
+    reader.check("history dialog", "#cm-history")
+    by_css(browser, "#cm-history-close").click()
+
+    # Item 6: delete one offers to keep it from coming back (read, then cancelled: nothing deleted).
+    click(browser, f'#cm-certificates-body tr[data-username="{expected[0]}"] .cm-delete-cert')
+    wait_dialog(browser)
+    click(browser, "#cm-delete-choice-block")
+    reader.check("delete-one dialog", "#cm-confirm")
+    dismiss_dialog(browser)
+    assert Certificate.objects.get(pk=cert.pk).status == cert.status
+
+    # Item 8: an exception for an audit learner says at once why no certificate can follow (audit earns none again).
+    api.update_course_settings(course_key, {"eligible_modes": default_modes})
+    audit = Certificate.objects.filter(course_key=course_key, mode="audit").order_by("user_id").first()
+    by_css(browser, "#cm-exception-user").send_keys(audit.user.username)
+    click(browser, "#cm-exception-add")
+    wait(browser, lambda d: by_css(d, "#cm-feedback-exceptions").text.strip(), what="the exception's outcome")
+    with translation.override(language):
+        mode_word = str(labels.MODE_LABELS["audit"])
+    assert mode_word in by_css(browser, "#cm-feedback-exceptions").text, "the real reason: the audit mode"
+    reader.check("audit exception")
+
+    # Item 7: a colleague's job locks this panel and shows its progress without a reload.
+    colleague = get_user_model().objects.create_user("colleague", "colleague@example.com", "password")
+    job = GenerationJob.objects.create(
+        course_key=course_key, kind="regenerate", params={"statuses": ["notpassing"]}, state="running",
+        active_course_key=seeded, total=30, processed=6, started=timezone.now(), heartbeat=timezone.now(),
+        requested_by=colleague,
+    )  # fmt: skip
+    wait(browser, lambda d: by_css(d, "#cm-job-lock").is_displayed(), timeout=30, what="the lock, without a reload")
+    wait(browser, lambda d: numbers(by_css(d, f"#cm-job-{job.pk} td.cm-job-progress").text)[:2] == [6, 30])
+    reader.check("a colleague's job")
+    GenerationJob.objects.filter(pk=job.pk).update(
+        state="succeeded", processed=30, changed=3, skipped=27, finished=timezone.now(), active_course_key=None
+    )
+    wait(browser, lambda d: not by_css(d, "#cm-job-lock").is_displayed(), timeout=30, what="the unlock")
+    reader.check("the colleague's job ended")
+
+    # Extras: the learner's share actions on their dashboard.
+    valid = Certificate.objects.filter(course_key=course_key, status="downloadable").order_by("user_id").first()
+    sign_in(browser, live_server, valid.user.username, "demo-learner")
+    browser.get(live_server.url + reverse("cert_manager:learner-dashboard"))
+    assert all_css(browser, ".cm-share"), "copy link and LinkedIn for a valid certificate"
+    reader.check("learner dashboard with share actions")
     reader.done()
