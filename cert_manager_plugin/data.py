@@ -25,6 +25,15 @@ class CertificateStatus(StrEnum):
         return [(s.value, s.value) for s in cls]
 
 
+#: The passing statuses: Open edX's ``CertificateStatuses.PASSED_STATUSES`` (a certificate earned, or being made).
+PASSING_STATUSES: frozenset[str] = frozenset({CertificateStatus.DOWNLOADABLE.value, CertificateStatus.GENERATING.value})
+
+
+def is_passing(status: str | None) -> bool:
+    """Whether ``status`` is one of ``PASSING_STATUSES`` (as ``CertificateStatuses.is_passing_status``)."""
+    return status in PASSING_STATUSES
+
+
 class CourseMode(StrEnum):
     """Enrollment modes known to Open edX."""
 

@@ -8,10 +8,11 @@ keeps the changes a learner must hear about and sends Celery tasks
 certificates and users in one query, skips a learner whose certificate no longer matches the kind (revoked
 again before the mail left, say) and sends each mail on its own: a failure is logged, never raised.
 
-The channel: inside the LMS (``lms.inside_lms()``) the mail goes through edx-ace (``edx_ace.ace.send`` with
-one ``MessageType`` per kind, templates ``cert_manager_plugin/edx_ace/certificate_<kind>/email/``), so the
-LMS's ACE channels and policies (course email opt-outs: the context carries ``course_ids``) apply and it is
-rendered in the learner's language (``pref-lang``) when known. edx-ace is the LMS's own dependency and is
+The channel: when the LMS adapter ``sends_mail_through_ace`` (inside the LMS) the mail goes through edx-ace
+(``edx_ace.ace.send`` with one ``MessageType`` per kind, templates
+``cert_manager_plugin/edx_ace/certificate_<kind>/email/``), so the LMS's ACE channels and policies (course email
+opt-outs: the context carries ``course_ids``) apply and it is rendered in the learner's language (``pref-lang``)
+when known. edx-ace is the LMS's own dependency and is
 imported only on that path. Standalone, plain ``django.core.mail.send_mail`` with
 ``cert_manager_plugin/email/<kind>_subject.txt`` and ``<kind>_body.txt``.
 
@@ -148,7 +149,7 @@ def send_certificate_emails(items: Sequence[Sequence]) -> dict[str, int]:
     certificates = {
         (cert.user_id, str(cert.course_key)): cert for cert in Certificate.objects.filter(query).select_related("user")
     }
-    inside = lms.inside_lms()
+    inside = lms.backend().sends_mail_through_ace
     languages = learner_languages({uid for uid, _ in wanted}) if inside else {}
     layouts: dict = {}
     for key, kind in wanted.items():
@@ -205,7 +206,7 @@ def deliver(
     via_ace: bool | None = None,
 ) -> None:
     """Send one certificate mail (edx-ace inside the LMS, Django mail otherwise); errors propagate."""
-    via_ace = lms.inside_lms() if via_ace is None else via_ace
+    via_ace = lms.backend().sends_mail_through_ace if via_ace is None else via_ace
     if via_ace:
         _send_with_ace(certificate, kind, language, layout)
         return

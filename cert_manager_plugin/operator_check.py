@@ -921,8 +921,8 @@ def _check_failed(check: str, code: str, message: str, fix: str, exc: Exception)
 
 
 def inside_lms() -> bool:
-    """Whether the LMS adapter (not the standalone one) serves this process."""
-    return lms.backend_name() != "standalone"
+    """Whether the LMS adapter in use says the plugin runs inside the LMS (its ``inside_lms`` capability)."""
+    return lms.inside_lms()
 
 
 def operator_check(*, timeout: float = 2.0, app: Celery | None = None) -> list[Finding]:

@@ -79,3 +79,9 @@ def test_the_transition_table_names_real_signals_and_mails():
     for rule in data.TRANSITIONS.values():
         assert getattr(signals, rule.event).event_type.startswith("org.openedx.learning.certificate.")
     assert {rule.mail for rule in data.TRANSITIONS.values()} == {"issued", "updated", "revoked", None}
+
+
+def test_passing_statuses_are_the_open_edx_passed_statuses():
+    assert data.PASSING_STATUSES == {"downloadable", "generating"}  # CertificateStatuses.PASSED_STATUSES
+    assert data.is_passing(data.CertificateStatus.DOWNLOADABLE) and data.is_passing("generating")
+    assert not any(data.is_passing(s) for s in ("notpassing", "unavailable", "audit_passing", "deleted", "", None))

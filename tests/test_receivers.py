@@ -269,7 +269,7 @@ def test_retirement_receiver_is_connected_inside_the_lms(monkeypatch, fake_retir
     from tests.factories import CertificateFactory
 
     cert = CertificateFactory(user=learner, name="Bilbo Baggins")  # made standalone, before "entering" the LMS
-    monkeypatch.setattr(lms, "inside_lms", lambda: True)
+    monkeypatch.setattr(type(lms.backend()), "owns_retirement", True)
     signals = receivers.connect_lms_signals()
     assert signals == [fake_retirement_signals.USER_RETIRE_LMS_CRITICAL, fake_retirement_signals.USER_RETIRE_LMS_MISC]
     receivers.connect_lms_signals()  # ready() twice (tests, autoreload): still one receiver per signal
@@ -295,7 +295,7 @@ def test_a_failed_retirement_fails_the_lms_retirement_step(monkeypatch, fake_ret
     """The LMS sends these with send(): our failure must reach its retirement driver (which retries), not vanish."""
     from cert_manager_plugin import api, lms
 
-    monkeypatch.setattr(lms, "inside_lms", lambda: True)
+    monkeypatch.setattr(type(lms.backend()), "owns_retirement", True)
     receivers.connect_lms_signals()
 
     def broken(user_id):
@@ -311,7 +311,7 @@ def test_nothing_is_connected_outside_the_lms(fake_retirement_signals, learner):
     """Standalone (the demo host, these tests): no retirement signal is even imported, so none is connected."""
     from cert_manager_plugin import api, lms
 
-    assert lms.inside_lms() is False
+    assert lms.inside_lms() is False and not lms.backend().owns_retirement
     assert api.retirement_signals() == []
     assert receivers.connect_lms_signals() == []
     assert not fake_retirement_signals.USER_RETIRE_LMS_CRITICAL.receivers
@@ -323,7 +323,7 @@ def test_inside_an_lms_without_the_signals_module_nothing_breaks(monkeypatch, ca
 
     from cert_manager_plugin import lms
 
-    monkeypatch.setattr(lms, "inside_lms", lambda: True)
+    monkeypatch.setattr(type(lms.backend()), "owns_retirement", True)
     monkeypatch.setitem(sys.modules, RETIREMENT_MODULE, None)  # import fails, as on a host without it
     with caplog.at_level(logging.WARNING, logger=lms.__name__):
         assert receivers.connect_lms_signals() == []

@@ -5,8 +5,9 @@ Grant, revoke and list the standalone adapter's course team roles.
     manage.py cert_manager_role revoke <username-or-email> <course_id> [--role instructor|staff]
     manage.py cert_manager_role list [--course <course_id>]
 
-Inside the LMS (``CERT_MANAGER_LMS_BACKEND = "edx_platform"``) course roles come from the LMS's own course team
-(Studio / ``CourseAccessRole``); this command then refuses to run, so nobody edits a table nobody reads.
+Inside the LMS (``CERT_MANAGER_LMS_BACKEND = "edx_platform"``, whose adapter has no ``has_course_roles_command``)
+course roles come from the LMS's own course team (Studio / ``CourseAccessRole``); this command then refuses to
+run, so nobody edits a table nobody reads.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         """Run the ``grant``, ``revoke`` or ``list`` action; an unknown course or user, or the LMS, fails it."""
-        if api.inside_lms():
+        if not api.lms_capabilities().has_course_roles_command:
             raise CommandError("Course roles come from the LMS course team here; manage them in Studio or the LMS.")
         try:
             if action == "list":
