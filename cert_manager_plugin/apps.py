@@ -57,11 +57,14 @@ class CertManagerConfig(AppConfig):
 
     def ready(self) -> None:
         """
-        Register the plugin's Celery tasks, system checks and the receivers of the LMS's own Django signals.
+        Register the plugin's Celery tasks, system checks, job kinds and the receivers of the LMS's own signals.
 
         The tasks go on the host's Celery app (jobs hand them over by name); the checks (``conf``: the batch
-        size) run with ``manage.py check``; the LMS's signals are user retirement (nothing outside the LMS).
+        size) run with ``manage.py check``; the job kinds defined above the job engine register from their own
+        module (``rendering.export``: ``export``; ``job_kinds`` says why); the LMS's signals are user retirement
+        (nothing outside the LMS).
         """
         from . import conf, receivers, tasks  # noqa: F401
+        from .rendering import export  # noqa: F401 - registers the export job kind
 
         receivers.connect_lms_signals()

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
 from opaque_keys.edx.keys import CourseKey
 
-from . import errors, jobs, services
+from . import dry_runs, errors, jobs, services
 from .courses import course_policy
 from .data import ACTIVE_JOB_STATES, JobKind
 from .eligibility import CoursePolicy
@@ -80,12 +80,12 @@ def preview_policy_change(course_key: CourseKey, proposed: object) -> dict:
     """
     What saving and applying ``proposed`` would do, before anything is saved: nothing is written.
 
-    The dry run of "generate all" decided under the proposed policies (``jobs.dry_run_job``: totals, transitions,
+    The dry run of "generate all" decided under the proposed policies (``dry_runs.dry_run_job``: totals, transitions,
     ``by_mode``), with ``current`` and ``proposed`` (complete policies) and ``changed`` (the policies that differ).
     """
     current = current_policies(course_key)
     proposed = {**current, **clean_policies(proposed)}
-    preview = jobs.dry_run_job(course_key, JobKind.GENERATE_ALL, {}, policy=decision_policy(course_key, proposed))
+    preview = dry_runs.dry_run_job(course_key, JobKind.GENERATE_ALL, {}, policy=decision_policy(course_key, proposed))
     changed = [name for name in POLICY_FIELDS if proposed[name] != current[name]]
     return {**preview, "current": current, "proposed": proposed, "changed": changed}
 

@@ -6,17 +6,20 @@ Every identifier comes from a model's meta, quoted by the backend; every value i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.functions import Lower
 
 #: What ``retry_on_deadlock``'s function returns (handed back unchanged).
 _T = TypeVar("_T")
+
+log = logging.getLogger(__name__)
 
 
 def table(model: type[Model], using: BaseDatabaseWrapper = connection) -> str:
@@ -165,6 +168,24 @@ def retry_on_deadlock(func: Callable[[], _T], attempts: int = 4) -> _T:
         except OperationalError as exc:
             if attempt == attempts or not is_deadlock(exc) or transaction.get_connection().in_atomic_block:
                 raise
+    raise AssertionError("unreachable")
+
+
+def retry_on_conflict(func: Callable[[], _T], what: str, attempts: int = 2) -> _T:
+    """
+    ``func()`` (an engine batch in its own savepoint), run again when another writer created one of its rows meanwhile.
+
+    The batch raised ``IntegrityError`` (unique user+course) and its savepoint rolled it back; the next attempt sees
+    that row and updates it. Inside a caller's transaction too: only the savepoint is gone. ``what`` names the batch
+    in the log.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return func()
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+            log.info("cert_manager: a certificate of %s was created concurrently; retrying the batch", what)
     raise AssertionError("unreachable")
 
 

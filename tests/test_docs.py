@@ -10,9 +10,12 @@ ARCHITECTURE = Path(__file__).resolve().parent.parent / "docs" / "architecture.r
 MODULES = (
     "api",
     "dispatch",
+    "dry_runs",
     "eligibility",
     "engine",
     "events",
+    "job_chunks",
+    "job_kinds",
     "jobs",
     "lms",
     "notifications",

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cert_manager_plugin import api, dispatch, jobs, labels, reconcile
+from cert_manager_plugin import api, dispatch, job_chunks, jobs, labels, reconcile
 from cert_manager_plugin.models import Certificate, CertificateRevision, GenerationJob
 from tests import lms_events
 from tests.factories import CourseRoleFactory, UserFactory
@@ -27,7 +27,7 @@ def drain(sent: list) -> None:
         name, args = sent.pop(0)
         {
             jobs.TASK_RUN_JOB: jobs.run_job,
-            jobs.TASK_RUN_CHUNK: jobs.run_chunk,
+            jobs.TASK_RUN_CHUNK: job_chunks.run_chunk,
             dispatch.TASK_SWEEP_COURSE: reconcile.sweep_course,
         }[name](*args)
 

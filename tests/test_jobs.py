@@ -12,16 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
 from opaque_keys.edx.keys import CourseKey
 
-from cert_manager_plugin import api, dispatch, engine, errors, jobs, lms, reconcile, tasks
+from cert_manager_plugin import api, dispatch, dry_runs, engine, errors, job_chunks, jobs, lms, reconcile, tasks
 from cert_manager_plugin.data import GROUP_STATUS
 from cert_manager_plugin.models import (
     Certificate,
     CertificateRevision,
-    CourseCertificateSettings,
     GenerationJob,
     GenerationJobChunk,
     LearnerRecord,
 )
+from cert_manager_plugin.rendering import export
 from tests.factories import (
     COURSE_KEY,
     CertificateExceptionFactory,
@@ -54,7 +54,7 @@ def drain(sent: list) -> None:
         name, args, _ = sent.pop(0)
         {
             jobs.TASK_RUN_JOB: jobs.run_job,
-            jobs.TASK_RUN_CHUNK: jobs.run_chunk,
+            jobs.TASK_RUN_CHUNK: job_chunks.run_chunk,
             dispatch.TASK_SWEEP_COURSE: reconcile.sweep_course,
         }[name](*args)
 
@@ -319,7 +319,7 @@ def test_a_dry_run_names_the_first_50_learners_of_each_change_then_counts_the_re
     holders = Certificate.objects.filter(course_key=COURSE_KEY).values("user_id")
     no_cert = LearnerRecord.objects.filter(course_key=COURSE_KEY).exclude(user_id__in=holders)
     assert issued["count"] == no_cert.filter(passed=True).count() == 53
-    assert len(issued["learners"]) == jobs.DRY_RUN_NAMES == 50
+    assert len(issued["learners"]) == dry_runs.DRY_RUN_NAMES == 50
     assert issued["count"] - len(issued["learners"]) == 3, 'the panel says "and 3 more"'
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=passing)}
     expected = [
@@ -347,7 +347,7 @@ def test_naming_a_dry_runs_learners_costs_one_query_whatever_their_number(course
     few = queries()
     learners(120)
     assert queries() == few, "constant: 3 or 123 learners to name"
-    monkeypatch.setattr(jobs, "_would_change_learners", lambda changes: {})
+    monkeypatch.setattr(dry_runs, "_would_change_learners", lambda changes: {})
     assert few - queries() == 1, "naming them costs one query"
     monkeypatch.undo()
     Certificate.objects.all().delete()
@@ -452,9 +452,9 @@ def test_cancel_mid_run_stops_after_the_current_chunk(course, settings, captured
     chunk_ids = [args[1] for _, args, _ in captured]
     assert len(chunk_ids) == 3
 
-    assert jobs.run_chunk(job.pk, chunk_ids[0]) == "done"
+    assert job_chunks.run_chunk(job.pk, chunk_ids[0]) == "done"
     api.cancel_job(COURSE_KEY, job.pk)
-    assert [jobs.run_chunk(job.pk, c) for c in chunk_ids[1:]] == ["inactive", "inactive"]
+    assert [job_chunks.run_chunk(job.pk, c) for c in chunk_ids[1:]] == ["inactive", "inactive"]
 
     job.refresh_from_db()
     assert (job.state, job.processed, job.changed, job.chunks_done) == ("cancelled", 3, 3, 1)
@@ -473,8 +473,8 @@ def test_a_chunk_delivered_twice_runs_once(course, captured, django_capture_on_c
     jobs.run_job(job.pk)
     [(_, (job_id, chunk_id), _)] = captured
 
-    assert jobs.run_chunk(job_id, chunk_id) == "done"
-    assert jobs.run_chunk(job_id, chunk_id) == "skipped"
+    assert job_chunks.run_chunk(job_id, chunk_id) == "done"
+    assert job_chunks.run_chunk(job_id, chunk_id) == "skipped"
     jobs.run_job(job.pk)  # a redelivered coordinator finds the job closed
 
     job.refresh_from_db()
@@ -542,7 +542,7 @@ def test_stale_jobs_are_failed_and_can_be_resumed(course, settings, captured, dj
     captured.clear()
     jobs.run_job(job.pk)
     first_chunk = captured[0][1][1]
-    jobs.run_chunk(job.pk, first_chunk)
+    job_chunks.run_chunk(job.pk, first_chunk)
     captured.clear()  # the worker holding chunk 2 died: its message is gone
     fresh = api.submit_job("course-v1:TestX+Other+2026", "generate_all")
 
@@ -705,7 +705,7 @@ def _chunk_queries(course_id: str, n_learners: int, captured, django_capture_on_
     counts = []
     for _, (job_id, chunk_id), _ in list(captured):
         with CaptureQueriesContext(connection) as ctx:
-            assert jobs.run_chunk(job_id, chunk_id) == "done"
+            assert job_chunks.run_chunk(job_id, chunk_id) == "done"
         counts.append(len(ctx.captured_queries))
     captured.clear()
     return counts
@@ -740,8 +740,8 @@ def test_export_runs_the_rendering_export_with_progress(course, monkeypatch, dja
         progress(10, 10)
         return {"file": "cert.pdf", "count": 10}
 
-    monkeypatch.setattr(jobs.export, "check_export", lambda course_key, options: None)
-    monkeypatch.setattr(jobs.export, "run_export_job", run_export_job)
+    monkeypatch.setattr(export, "check_export", lambda course_key, options: None)
+    monkeypatch.setattr(export, "run_export_job", run_export_job)
 
     job = submit(django_capture_on_commit_callbacks, "export")
 
@@ -758,58 +758,11 @@ def test_a_failing_export_fails_the_job(course, monkeypatch, django_capture_on_c
     def run_export_job(job, progress):
         raise OSError("disk full")
 
-    monkeypatch.setattr(jobs.export, "check_export", lambda course_key, options: None)
-    monkeypatch.setattr(jobs.export, "run_export_job", run_export_job)
+    monkeypatch.setattr(export, "check_export", lambda course_key, options: None)
+    monkeypatch.setattr(export, "run_export_job", run_export_job)
     job = submit(django_capture_on_commit_callbacks, "export", options={"format": "zip"})
     assert (job.state, job.params) == ("failed", {"options": {"format": "zip"}})
     assert job.error == "export failed: disk full" and job.active_course_key is None
-
-
-# --- hold until course end ---------------------------------------------------------------------------------
-
-
-def test_held_certificates_are_issued_once_the_course_has_ended(course, django_capture_on_commit_callbacks):
-    course.end = timezone.now() + timedelta(days=1)
-    course.save()
-    CourseCertificateSettings.objects.create(course_key=COURSE_KEY, issue_policy="after_course_end")
-    held = learners(2)
-    failing = learners(1, percent_grade=0.1, passed=False)
-    audit = learners(1, mode="audit")
-    with django_capture_on_commit_callbacks(execute=True):
-        for uid in held:
-            api.learner_changed(uid, COURSE_KEY, "grade_event")
-    assert not Certificate.objects.exists()
-    assert api.issue_held_certificates() == {}  # not ended yet
-
-    after = course.end + timedelta(minutes=1)
-    assert api.issue_held_certificates(now=after) == {str(COURSE_KEY): 2}
-
-    statuses = dict(Certificate.objects.values_list("user_id", "status"))
-    assert statuses == {held[0]: "downloadable", held[1]: "downloadable"}
-    assert failing[0] not in statuses and audit[0] not in statuses
-    assert set(Certificate.objects.values_list("source", flat=True)) == {"course_end"}
-    assert api.issue_held_certificates(now=after) == {str(COURSE_KEY): 0}
-
-
-# --- backfill -----------------------------------------------------------------------------------------------
-
-
-def test_backfill_creates_missing_records_and_keeps_event_fed_ones(course, settings):
-    from cert_manager_plugin.lms import BackfillRow
-
-    settings.CERT_MANAGER_BATCH_SIZE = 2
-    users = [UserFactory() for _ in range(3)]
-    fed = LearnerRecordFactory(user=users[0], percent_grade=0.99)
-    bare = LearnerRecord.objects.create(user=users[1], course_key=COURSE_KEY)
-    rows = [BackfillRow(u.pk, "verified", True, 0.5, False, None) for u in users]
-
-    assert api.backfill_learner_records(COURSE_KEY, rows=rows) == {"created": 1, "updated": 1}
-
-    fed.refresh_from_db()
-    bare.refresh_from_db()
-    assert fed.percent_grade == 0.99
-    assert (bare.mode, bare.is_active, bare.percent_grade) == ("verified", True, 0.5)
-    assert LearnerRecord.objects.get(user=users[2]).percent_grade == 0.5
 
 
 def test_a_coordinator_that_cannot_start_fails_the_job(course, monkeypatch, django_capture_on_commit_callbacks):

@@ -751,23 +751,23 @@ def _end(course):
 
 
 def test_course_end_issues_held_passing_learners(ended_hold_course, learner):
-    from cert_manager_plugin import jobs
+    from cert_manager_plugin import course_end
 
     enrolled(learner, passed=True, grade=0.8)
     api.reconcile_learner(learner.pk, COURSE_KEY, source="grade_event")
     assert not Certificate.objects.exists(), "held"
     _end(ended_hold_course)
-    jobs.issue_held_certificates()
+    course_end.issue_held_certificates()
     assert (cert_of(learner).status, cert_of(learner).source) == ("downloadable", "course_end")
 
 
 def test_course_end_issues_held_allowlisted_learners(ended_hold_course, learner):
-    from cert_manager_plugin import jobs
+    from cert_manager_plugin import course_end
 
     enrolled(learner, passed=False, grade=0.2)
     CertificateExceptionFactory(user=learner)
     api.reconcile_learner(learner.pk, COURSE_KEY, source="exception")
     assert not Certificate.objects.exists(), "held"
     _end(ended_hold_course)
-    jobs.issue_held_certificates()
+    course_end.issue_held_certificates()
     assert cert_of(learner).status == "downloadable"

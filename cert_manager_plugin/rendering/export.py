@@ -1,7 +1,8 @@
 """
 Export a course's certificates into one file: a single PDF (one page each) or a ZIP of per-learner PDFs.
 
-Run by the jobs module for kind ``export`` (``api.submit_job(course_key, "export", options={...})``).
+Kind ``export`` of the job registry, registered here (``EXPORT_KIND``; ``apps.ready`` imports this module) and run
+by the jobs module as a whole job (``api.submit_job(course_key, "export", options={...})``).
 Rows are streamed from the database in batches (``iterator(chunk_size=...)``) straight onto one canvas
 (or into the ZIP), so memory stays flat whatever the course size. The file is written to a local temporary
 file first and handed to a Django storage only once complete (``export_storage``: the ``STORAGES`` entry
@@ -31,7 +32,7 @@ import re
 import secrets
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -43,8 +44,8 @@ from django.core.files.storage import FileSystemStorage, InvalidStorageError, St
 from django.db.models import QuerySet
 from django.utils.translation import override
 
-from .. import errors, links
-from ..data import CertificateStatus
+from .. import errors, job_kinds, links
+from ..data import CertificateStatus, JobKind
 from ..models import Certificate
 from .templates import CourseLayout, course_layout, format_date, format_grade
 
@@ -222,6 +223,38 @@ def check_export(course_key: CourseKey, options: dict) -> None:
     export_base_url(options)
     if not Certificate.objects.filter(course_key=course_key, status__in=statuses).exists():
         raise errors.NothingToExport(empty_export_message(statuses), statuses=statuses)
+
+
+def _export_input(request: Mapping[str, object]) -> dict:
+    """An export request's params: its options with a known ``format`` (``pdf`` by default)."""
+    options = dict(request.get("options") or {})
+    fmt = options.get("format", "pdf")
+    if fmt not in FORMATS:
+        raise errors.InvalidInput(f"format must be one of {', '.join(FORMATS)}.", field="format")
+    return {"options": {**options, "format": fmt}}
+
+
+def _check_export_job(course_key: CourseKey, params: dict) -> None:
+    """The job registry's check: ``check_export`` on the job's options."""
+    check_export(course_key, params["options"])
+
+
+def _run_export_job(job: GenerationJob, progress: Callable[[int, int], None]) -> dict:
+    """The job registry's whole-job runner: ``run_export_job``."""
+    return run_export_job(job, progress)
+
+
+#: The export kind: no learner candidates (no dry run); one whole-job step writes the file.
+EXPORT_KIND = job_kinds.register(
+    job_kinds.JobKindSpec(
+        JobKind.EXPORT.value,
+        _export_input,
+        None,
+        runner=_run_export_job,
+        label=JobKind.EXPORT.value,
+        check=_check_export_job,
+    )
+)
 
 
 def _winansi(text: str) -> bool:
