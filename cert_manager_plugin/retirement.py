@@ -36,6 +36,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import lms
 from .data import JobKind, JobState
@@ -89,7 +90,10 @@ def remove_export_files(user_id: int) -> int:
 def _scrub_rows(user_id: int, certificate_ids: object) -> dict[str, int]:
     """The set-based UPDATEs of ``retire_user``: names and notes about the learner become ``""``."""
     return {
-        "certificates": Certificate.objects.filter(user_id=user_id).exclude(name="").update(name=""),
+        # ``modified`` moves too: the public pages' Last-Modified (``caching``) must not let a cache keep the name.
+        "certificates": Certificate.objects.filter(user_id=user_id)
+        .exclude(name="")
+        .update(name="", modified=timezone.now()),
         "revisions": CertificateRevision.objects.filter(certificate_id__in=certificate_ids)
         .exclude(name="")
         .update(name=""),

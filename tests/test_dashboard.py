@@ -155,6 +155,15 @@ def test_pdf_is_404_unless_downloadable(client, course, status):
     assert client.get(pdf(CertificateFactory(status=status))).status_code == 404
 
 
+@pytest.mark.parametrize("page", [web, verify, pdf])
+def test_public_pages_answer_head_and_refuse_writes(client, course, page):
+    """HEAD gives the GET's validators without a body (cert_manager_plugin.caching); a POST is still a 405."""
+    cert = CertificateFactory()
+    head = client.head(page(cert))
+    assert head.status_code == 200 and head.content == b"" and head["ETag"] == client.get(page(cert))["ETag"]
+    assert client.post(page(cert)).status_code == 405
+
+
 # --- learner dashboard ------------------------------------------------------------------------------
 
 

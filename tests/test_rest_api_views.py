@@ -876,6 +876,17 @@ def test_verify_ignores_a_broken_jwt(world):  # noqa: F811
     assert client.get(f"{PREFIX}/verify/{world.certificate.verify_uuid}").status_code == 200
 
 
+def test_verify_is_cacheable_by_revision_and_answers_its_etag_with_304(world):  # noqa: F811
+    """Validators and cache headers (cert_manager_plugin.caching); a broken JWT does not get in the way either."""
+    url = f"{PREFIX}/verify/{world.certificate.verify_uuid}"
+    client = APIClient()
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=60, must-revalidate" and first["ETag"]
+    client.credentials(HTTP_AUTHORIZATION="JWT not.a.token")
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content, again["ETag"]) == (304, b"", first["ETag"])
+
+
 # --- authentication -----------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ DEFAULTS = {
     "CERT_MANAGER_EMAILS_ENABLED": False,
     "CERT_MANAGER_EMAIL_BATCH_SIZE": 200,
     "CERT_MANAGER_PDF_UNICODE_FONT": None,
+    "CERT_MANAGER_PUBLIC_MAX_AGE": 60,
 }
 #: The orders edx-platform applies the hooks in: lms/envs/{production,devstack,test}.py all start from common.
 LMS_ORDERS = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from opaque_keys.edx.keys import CourseKey
 
 from .. import api, labels
@@ -42,53 +43,108 @@ def _certificate_or_404(verify_uuid: uuid.UUID) -> api.Certificate:
     return certificate
 
 
+def _validators_or_404(verify_uuid: uuid.UUID, variant: str) -> api.PublicValidators:
+    """The cache validators of a certificate's public response (one query); 404 when there is no certificate."""
+    validators = api.public_validators(verify_uuid, variant=variant)
+    if validators is None:
+        raise Http404(_("No certificate with this verification id."))
+    return validators
+
+
 def _public(response: HttpResponse) -> HttpResponse:
     """The response of a public page, marked for search engines not to index it."""
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-@require_GET
+def _is_owner(request: HttpRequest, user_id: int) -> bool:
+    """Whether the request is signed in as the certificate's learner."""
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and user.pk == user_id
+
+
+@require_safe
 def certificate_web(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpResponse:
-    """The HTML web certificate (public): status, learner, course, dates, grade if printed, history."""
-    certificate = _certificate_or_404(verify_uuid)
-    context = api.web_certificate_context(certificate, request=request)
-    context["share"] = _owner_share(request, certificate, context)
-    return _public(render(request, "cert_manager_plugin/certificate.html", context))
+    """
+    The HTML web certificate (public): status, learner, course, dates, grade if printed, history.
+
+    Cached by revision (``api.conditional_response``); its owner's page, with share actions, only privately.
+    """
+    validators = _validators_or_404(verify_uuid, "web")
+    owner = _is_owner(request, validators.user_id)
+    if owner:
+        validators = validators.variant("owner")
+
+    def render_page() -> HttpResponse:
+        certificate = _certificate_or_404(verify_uuid)
+        context = api.web_certificate_context(certificate, request=request)
+        context["share"] = _owner_share(request, certificate, context)
+        return render(request, "cert_manager_plugin/certificate.html", context)
+
+    if not owner:  # the public page is the same for everyone: rendered once per revision and language
+        render_page = _cached_page(request, validators, render_page)
+    return _public(api.conditional_response(request, validators, render_page, private=owner))
+
+
+def _cached_page(
+    request: HttpRequest, validators: api.PublicValidators, render_page: Callable[[], HttpResponse]
+) -> Callable[[], HttpResponse]:
+    """``render_page`` with its HTML kept in the cache (``api.cached``) under the response's ETag and host."""
+
+    def cached_page() -> HttpResponse:
+        return HttpResponse(api.cached(validators, request.build_absolute_uri("/"), lambda: render_page().content))
+
+    return cached_page
 
 
 def _owner_share(request: HttpRequest, certificate: api.Certificate, context: dict) -> api.ShareActions | None:
     """The share actions of a valid certificate, for its owner signed in only (an anonymous visitor gets none)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.pk != certificate.user_id:
+    if not _is_owner(request, certificate.user_id):
         return None
     return api.share_actions(certificate, course_name=context["course_name"], org=context["org"], request=request)
 
 
-@require_GET
+@require_safe
 def certificate_verify(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpResponse:
     """
     The public verification page (HTML; the same facts as ``verify/{uuid}`` of the API).
 
     Is this certificate valid, for whom, for which course, since when, and every state it had (numbered 1, 2, 3 …,
     dated with the time, never why it changed). The grade only while it is valid and the course prints grades; no
-    email, no username.
+    email, no username. Cached by revision (``api.conditional_response``).
     """
-    certificate = _certificate_or_404(verify_uuid)
-    context = api.web_certificate_context(certificate, request=request)
-    return _public(render(request, "cert_manager_plugin/verify.html", context))
+    validators = _validators_or_404(verify_uuid, "verify")
+
+    def render_page() -> HttpResponse:
+        certificate = _certificate_or_404(verify_uuid)
+        context = api.web_certificate_context(certificate, request=request)
+        return render(request, "cert_manager_plugin/verify.html", context)
+
+    return _public(api.conditional_response(request, validators, _cached_page(request, validators, render_page)))
 
 
-@require_GET
+@require_safe
 def certificate_pdf(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpResponse:
-    """The certificate PDF (public while the certificate is issued; 404 otherwise)."""
-    certificate = _certificate_or_404(verify_uuid)
-    if certificate.status != CertificateStatus.DOWNLOADABLE:
+    """
+    The certificate PDF (public while the certificate is issued; 404 otherwise).
+
+    Cached by revision (``api.conditional_response``); the rendered bytes are kept under the response's ETag
+    (``api.cached``), so a new revision or template renders anew.
+    """
+    validators = _validators_or_404(verify_uuid, "pdf")
+    if validators.status != CertificateStatus.DOWNLOADABLE:
         raise Http404(_("This certificate is not available as a PDF."))
-    data = api.render_certificate_pdf(certificate, request=request)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificate-{certificate.verify_uuid}.pdf"'
-    return _public(response)
+
+    def render_pdf() -> HttpResponse:
+        def render_bytes() -> bytes:
+            return api.render_certificate_pdf(_certificate_or_404(verify_uuid), request=request)
+
+        data = api.cached(validators, request.build_absolute_uri("/"), render_bytes)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="certificate-{validators.verify_uuid}.pdf"'
+        return response
+
+    return _public(api.conditional_response(request, validators, render_pdf))
 
 
 @login_required

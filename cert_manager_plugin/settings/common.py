@@ -65,6 +65,9 @@ DEFAULTS: dict[str, object] = {
     "CERT_MANAGER_EMAIL_BATCH_SIZE": 200,
     # A TrueType font file for names outside Latin-1 (e.g. CJK) on PDFs; None uses the standard fonts.
     "CERT_MANAGER_PDF_UNICODE_FONT": None,
+    # Seconds a public certificate response (verify API, verification page, web certificate, PDF) may be served
+    # from a browser's or a shared cache: how long a revocation may take to show (cert_manager_plugin.caching).
+    "CERT_MANAGER_PUBLIC_MAX_AGE": 60,
 }
 
 

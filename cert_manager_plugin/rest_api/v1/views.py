@@ -1139,12 +1139,24 @@ class VerifyView(BaseView):
         the history of its valid revisions (``revisions``) and ``history``: every state numbered 1, 2, 3 …, newest
         first, each valid, not valid or no longer valid (never why) with its times. ``grade`` (and a valid state's
         grade in ``history``) only while the certificate is valid and its course prints grades. Never an email.
-        404 ``certificate_not_found`` for an unknown id.
+        404 ``certificate_not_found`` for an unknown id. Cached by revision: ``ETag``, ``Last-Modified``,
+        ``Cache-Control: public, max-age=CERT_MANAGER_PUBLIC_MAX_AGE``; a matching conditional GET gets a 304.
         """
         try:
-            cert = api.certificate_by_verify_uuid(uuid.UUID(str(verify_uuid)))
+            validators = api.public_validators(uuid.UUID(str(verify_uuid)), variant="api")
         except ValueError:
-            cert = None
+            validators = None
+        if validators is None:
+            raise errors.CertificateNotFound("No certificate with this verification id.")
+
+        def render() -> Response:
+            return Response(api.cached(validators, "api", lambda: self.verification(validators.verify_uuid)))
+
+        return api.conditional_response(request, validators, render)
+
+    def verification(self, verify_uuid: uuid.UUID) -> dict:
+        """The verification answer of the certificate with ``verify_uuid`` (no conditional GET matched, not cached)."""
+        cert = api.certificate_by_verify_uuid(verify_uuid)
         if cert is None:
             raise errors.CertificateNotFound("No certificate with this verification id.")
         course = api.course_info(cert.course_key)
@@ -1181,7 +1193,7 @@ class VerifyView(BaseView):
         print_grade = api.get_course_settings(cert.course_key).print_grade
         data["grade"] = cert.grade if valid and print_grade else None
         data["history"] = api.public_history(cert, revisions, print_grade=print_grade)
-        return Response(s.VerifySerializer(data).data)
+        return dict(s.VerifySerializer(data).data)
 
 
 class NotFoundView(BaseView):
