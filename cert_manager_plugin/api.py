@@ -27,7 +27,8 @@ from .reconcile import (
     sweep_course,
     sweep_forgotten_courses,
 )
-from .lms import connect_lms_writes, inside_lms, silence_lms_certificate_handlers
+from .lms import capabilities as lms_capabilities
+from .lms import connect_lms_writes, silence_lms_certificate_handlers
 from .history import (
     LearnerTimeline,
     PublicState,
@@ -100,21 +101,19 @@ if TYPE_CHECKING:
 
 # --- end model types ---
 
-# --- jobs (bulk engine issue: jobs.py) ---
+# --- jobs (bulk engine issue: jobs.py; kinds: job_kinds.py) ---
 # isort: split
+from .backfill import backfill_learner_records, seed_from_lms
+from .course_end import issue_held_certificates
+from .dry_runs import dry_run_job
+from .job_chunks import chunk_failed, run_chunk
+from .job_kinds import candidate_ids
 from .jobs import (
-    backfill_learner_records,
-    seed_from_lms,
     cancel_job,
-    candidate_ids,
-    chunk_failed,
-    dry_run_job,
     fail_stale_jobs,
     get_job,
-    issue_held_certificates,
     resume_job,
     resume_stale_jobs,
-    run_chunk,
     run_job,
     submit_job,
 )
@@ -140,6 +139,12 @@ from .csv_export import CONTENT_TYPE as CSV_CONTENT_TYPE
 from .csv_export import escape_cell, iter_csv, to_csv
 
 # --- end bulk ---
+
+# --- HTTP caching of the public certificate responses (caching.py) ---
+# isort: split
+from .caching import PublicValidators, cached, conditional_response, public_validators
+
+# --- end caching ---
 
 # --- rendering (PDF, web certificate, export) ---
 # isort: split

@@ -171,6 +171,7 @@ def walk_policy_change_and_undo(driver, walk, course_key) -> None:
     click(driver, "#cm-policies-save")
     wait_dialog(driver)
     apply_policies_in_the_dialog(driver, course_key)
+    wait(driver, lambda d: not locked(d), timeout=40, what="the job buttons to unlock after the last apply")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

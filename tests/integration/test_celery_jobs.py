@@ -300,7 +300,7 @@ def test_one_hundred_concurrent_submits_start_exactly_one_job(settings, monkeypa
     assert enqueued == [(jobs.TASK_RUN_JOB, [started[0].pk])]  # only the winner was enqueued
 
 
-def test_a_burst_of_grade_events_is_reconciled_at_most_twice_by_a_real_worker(workers, settings):
+def test_a_burst_of_grade_events_makes_at_most_three_revisions_with_a_real_worker(workers, settings):
     from django.contrib.auth import get_user_model
 
     from tests import lms_events
@@ -324,5 +324,8 @@ def test_a_burst_of_grade_events_is_reconciled_at_most_twice_by_a_real_worker(wo
 
     cert = _wait(settled, 60, "the coalesced reconcile", 0.3)
     assert cert.status == "downloadable"
-    assert cert.revision <= 2  # one reconcile creates revision 1; at most one more for a late event
+    # The leading-edge sweep writes revision 1 (the first grades), the trailing sweep the final grade; when the
+    # burst outlasts the coalescing window (a loaded machine sends 50 events slowly) one more sweep may run between.
+    # Issue 15's bar: a burst of 50 makes at most 3 revisions.
+    assert cert.revision <= 3
     assert CertificateRevision.objects.filter(certificate=cert).count() == cert.revision - 1
