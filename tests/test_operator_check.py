@@ -20,6 +20,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from cert_manager_plugin import operator_check as oc
 from cert_manager_plugin.lms_inspect import WebCertificateState
+from cert_manager_plugin.operator_check import celery_workers
 from cert_manager_plugin.settings.common import FILTER_STEPS, add_filter_steps
 from tests.factories import CertificateFactory, LearnerRecordFactory, UserFactory
 from tests.services import require_redis
@@ -250,16 +251,18 @@ def test_worker_replies_are_matched_against_the_queues(monkeypatch):
     app = Celery("replies", set_as_current=False, broker="memory://")
     app.conf.task_default_queue = "edx.lms.core.default"
     replies = {"w1@h": ["edx.lms.core.high"], "w2@h": ["edx.lms.core.default", "other"]}
-    monkeypatch.setattr(oc, "_ask_workers", lambda app, timeout: {"replies": replies})
+    monkeypatch.setattr(celery_workers, "_ask_workers", lambda app, timeout: {"replies": replies})
     [finding] = oc.check_celery(app)
     assert (finding.level, finding.code) == ("ok", "celery.ok") and "w2@h" in finding.message
     replies.pop("w2@h")
     [finding] = oc.check_celery(app)
     assert (finding.level, finding.code) == ("error", "celery.queue_unread")
     assert "edx.lms.core.high" in finding.message and "CERT_MANAGER_CELERY_QUEUE" in finding.fix
-    monkeypatch.setattr(oc, "_ask_workers", lambda app, timeout: {})
+    monkeypatch.setattr(celery_workers, "_ask_workers", lambda app, timeout: {})
     assert codes(oc.check_celery(app)) == ["celery.broker_timeout"]
-    monkeypatch.setattr(oc, "_ask_workers", lambda app, timeout: {"error": NotImplementedError("no broadcast")})
+    monkeypatch.setattr(
+        celery_workers, "_ask_workers", lambda app, timeout: {"error": NotImplementedError("no broadcast")}
+    )
     assert codes(oc.check_celery(app)) == ["celery.not_asked"]
 
 
@@ -355,6 +358,16 @@ def test_a_check_that_breaks_is_a_warning_and_the_others_still_run(monkeypatch):
 def test_the_system_check_is_registered_and_silent_outside_the_lms():
     assert oc.check_lms_configuration in checks.registry.registry.get_checks()
     assert oc.check_lms_configuration() == []
+
+
+def test_the_package_re_exports_its_modules_names_and_logs_under_one_name():
+    import logging
+
+    from cert_manager_plugin.operator_check import ace_email
+
+    assert oc.check_celery is celery_workers.check_celery and oc.SENT_TASKS is celery_workers.SENT_TASKS
+    assert sorted(oc.__all__) == sorted(set(oc.__all__)) and all(hasattr(oc, name) for name in oc.__all__)
+    assert ace_email.log is oc.log is logging.getLogger("cert_manager_plugin.operator_check")
 
 
 # --- the command ----------------------------------------------------------------------------------------------
