@@ -1,4 +1,4 @@
-"""Certificate PDFs: content, grade policy, QR code, background merge, template choice."""
+"""Certificate PDFs: content, grade policy, QR code, names in any script in both writers, template choice."""
 
 import dataclasses
 import io
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import translation
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfbase import pdfmetrics
@@ -19,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cert_manager_plugin import api
 from cert_manager_plugin.models import CertificateTemplate, CourseCertificateSettings
-from cert_manager_plugin.rendering import pdf, qr
+from cert_manager_plugin.rendering import pdf, pdf_background, qr
 from cert_manager_plugin.rendering.templates import course_layout, format_date, format_grade, template_for
 from tests.factories import COURSE_KEY, CertificateFactory, UserFactory
 
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     settings.CERT_MANAGER_BASE_URL = "https://lms.example.org"
-    pdf._bg_cache.clear()
+    pdf_background._bg_cache.clear()
 
 
 def background_pdf(label: str = "ACME Background Seal") -> bytes:
@@ -100,36 +99,6 @@ def test_qr_code_scans(course, tmp_path):
     [png] = list(tmp_path.glob("c*.png"))
     out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, check=True).stdout
     assert out.strip() == f"https://lms.example.org/cert_manager/certificates/{cert.verify_uuid}/"
-
-
-def test_background_pdf_is_merged_once_as_a_form(course):
-    template = CertificateTemplate.objects.create(name="org", organization="TestX")
-    template.background_pdf.save("bg.pdf", ContentFile(background_pdf()))
-    cert = CertificateFactory()
-    data = api.render_certificate_pdf(cert)
-    reader = PdfReader(io.BytesIO(data))
-    assert "ACME Background Seal" in reader.pages[0].extract_text()
-    forms = reader.pages[0]["/Resources"]["/XObject"]
-    assert any(name.startswith("/FormXob.cmbg_") for name in forms)
-    assert "Certificates 101" in reader.pages[0].extract_text()
-
-
-def test_parsed_background_is_cached_per_template_version(course):
-    template = CertificateTemplate.objects.create(name="org")
-    template.background_pdf.save("bg.pdf", ContentFile(background_pdf()))
-    first = pdf.background_for(template)
-    assert pdf.background_for(template) is first
-    template.background_pdf.save("bg2.pdf", ContentFile(background_pdf("Second")))
-    assert pdf.background_for(template) is not first
-
-
-def test_unreadable_background_falls_back_to_the_built_in_layout(course):
-    template = CertificateTemplate.objects.create(name="broken")
-    template.background_pdf.save("bg.pdf", ContentFile(b"not a pdf"))
-    text = text_of(api.render_certificate_pdf(CertificateFactory()))
-    assert "CERTIFICATE OF ACHIEVEMENT" in text
-    with pytest.raises(ValueError):
-        pdf.parse_background(b"not a pdf")
 
 
 def test_non_latin_names_use_an_embedded_unicode_font(course):
@@ -474,11 +443,3 @@ def render_one_url(url: str) -> bytes:
     buffer = io.BytesIO()
     pdf.render_pages(course_layout(COURSE_KEY), [pdf.PageData("A B", "May 1, 2026", None, url, "id")], buffer)
     return buffer.getvalue()
-
-
-def test_clean_text():
-    assert pdf.clean_text("  Ada \t Lovelace\n") == "Ada Lovelace"
-    assert pdf.clean_text("e\u0301cole") == "\u00e9cole"  # NFC
-    assert pdf.clean_text(PERSIAN) == PERSIAN  # a joiner between letters stays (Persian)
-    assert pdf.clean_text("😀🎉") == ""
-    assert pdf.clean_text("©®™") == "©®™"  # symbols the fonts have stay

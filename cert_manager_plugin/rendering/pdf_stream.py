@@ -1,0 +1,286 @@
+"""
+``StreamingCertificatePdf``: exports written straight to a file, one page at a time.
+
+ReportLab draws a one-page prototype per layout (``CertificatePdfWriter``) holding the shared resources and every
+font subset the pages need; those objects are copied once into the output, and each page is then a small content
+stream encoded by ``FrozenEncoder`` with the prototype's subset codes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject, StreamObject
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+
+from .pdf_background import Background, raw_stream_data, register_background, serialize
+from .pdf_fit import ELLIPSIS
+from .pdf_fonts import FontChain, font_chains
+from .pdf_layout import PageData, page_labels, page_operators
+from .pdf_operators import DocumentEncoder, canvas_document, pdf_string
+from .pdf_text import STANDARD_FONTS, clean_text, shape, winansi
+from .pdf_writer import CertificatePdfWriter
+from .templates import CourseLayout, format_date
+
+log = logging.getLogger(__name__)
+
+
+class FrozenEncoder:
+    """
+    Encodes text with the TrueType subsets a finished prototype document assigned (``StreamingCertificatePdf``).
+
+    Every character the pages print was drawn into the prototype before it was saved.
+    """
+
+    def __init__(self, standard: dict[str, bytes], truetype: dict[str, tuple[bytes, dict[int, int]]]):
+        self.standard = standard
+        self.truetype = truetype
+
+    def __call__(self, font_name: str, text: str) -> list[tuple[bytes, bytes]]:
+        """``text`` in ``font_name`` as (internal font name, bytes) pieces, with the prototype's subset codes."""
+        internal = self.standard.get(font_name)
+        if internal is not None:
+            return [(internal, text.encode("cp1252"))]
+        prefix, assignments = self.truetype.get(font_name, (b"", {}))
+        if not prefix:  # a font no announced text used: print what WinAnsi can
+            log.warning("cert_manager: text not announced to the export writer: %r", text)
+            return [(self.standard["Helvetica"], text.encode("cp1252", "replace"))]
+        out: list[tuple[bytes, bytes]] = []
+        subset, data = -1, bytearray()
+        for code in map(ord, text):
+            n = assignments.get(32 if code == 0xA0 else code)
+            if n is None:
+                log.warning("cert_manager: U+%04X was not announced to the export writer", code)
+                n = 0
+            if n >> 8 != subset:
+                if data:
+                    out.append((b"%s+%d" % (prefix, subset), bytes(data)))
+                subset, data = n >> 8, bytearray()
+            data.append(n & 0xFF)
+        if data:
+            out.append((b"%s+%d" % (prefix, subset), bytes(data)))
+        return out
+
+
+class StreamingCertificatePdf:
+    """
+    Writes certificate pages straight to a file, one page at a time.
+
+    Memory does not grow with the page count, as it would if ReportLab wrote them (it keeps every page until
+    ``save``).
+
+    ReportLab still draws everything shared: a one-page prototype document per layout holds the
+    background and static Form XObjects and every font the pages use (for names that WinAnsi cannot
+    show, the TrueType subsets are built from ``unicode_names``, known up front, and from the page wording
+    in the active language). Its objects are copied once into the output; then each page is a small content
+    stream (``page_operators``, the layout ``CertificatePdfWriter`` uses) referencing the shared resources,
+    written as it comes, with the xref table at the end.
+    """
+
+    def __init__(
+        self, path: str, layouts: dict[str, CourseLayout], *, unicode_names: Iterable[str] = (), title: str = ""
+    ):
+        self.file = open(path, "wb")  # closed in close() or abort()
+        self.offsets: dict[int, int] = {}
+        self.position = 0
+        self.kids: list[int] = []
+        self.next_number = 3  # 1: catalog, 2: pages tree (written last)
+        self.title = title
+        self.labels = page_labels()
+        self._lines: dict = {}
+        self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        self.layouts: dict[str, dict] = {}
+        try:
+            self._build(layouts, list(dict.fromkeys(unicode_names)))
+        except BaseException:
+            self.abort()
+            raise
+
+    # low-level output
+    def _write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.position += len(data)
+
+    def _object(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.position
+        self._write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    def _new_number(self) -> int:
+        number = self.next_number
+        self.next_number += 1
+        return number
+
+    def _wording_sample(self) -> list[str]:
+        """Every character the date, grade, URL and id lines can hold in the active language."""
+        labels = self.labels
+        dates = [format_date(datetime(2000, month, 28)) for month in range(1, 13)]
+        return [
+            *(labels["issued"].format(date=date) for date in dates),
+            labels["grade"].format(grade="0123456789.%"),
+            labels["verify"].format(url=""),
+            labels["id"].format(id=""),
+            "".join(map(chr, range(32, 127))) + "\u00b7" + ELLIPSIS,
+        ]
+
+    def _build(self, layouts: dict[str, CourseLayout], unicode_names: list[str]) -> None:
+        buffer = io.BytesIO()
+        proto = CertificatePdfWriter(buffer)
+        c = proto.canvas
+        document = canvas_document(c)
+        meta = []
+        for key, layout in layouts.items():
+            static, background, size = proto.static_layer(layout)
+            c.setPageSize(size)
+            bg_name = register_background(c, background) if background is not None else None
+            if bg_name:
+                c.doForm(bg_name)
+            c.doForm(static)
+            meta.append((key, layout, static, bg_name, background, size))
+            c.showPage()
+            proto.pages += 1
+        standard = {font: document.getInternalFontName(font).encode() for font in STANDARD_FONTS}
+
+        # Every TrueType character the pages will print gets its subset code now, before the fonts are
+        # written: the names' characters (bold) and the wording's (regular), each in the font that has it.
+        regular_chain, bold_chain = font_chains()
+        needed: dict[str, set[str]] = {}
+
+        def announce(text: str, chain: FontChain) -> None:
+            for char in text:
+                index = chain.face_index(char)
+                face = chain.faces[index if index >= 0 else chain.fallback_index()]
+                needed.setdefault(face.name, set()).add(char)
+
+        for name in unicode_names:
+            logical = shape(clean_text(name))
+            if not winansi(logical):
+                announce(logical + ELLIPSIS, bold_chain)
+        sample = self._wording_sample()
+        if not all(map(winansi, sample)):
+            for text in sample:  # shaped one by one, as each line is on a page (Arabic forms depend on context)
+                announce(shape(text), regular_chain)
+        encode = DocumentEncoder(document)
+        truetype = {}
+        for font_name, chars in needed.items():
+            encode(font_name, "".join(sorted(chars)))
+            state = pdfmetrics.getFont(font_name).state[document]  # ReportLab drops it once the document is saved
+            truetype[font_name] = (b"/" + state.internalName.encode(), dict(state.assignments))
+        proto.close()
+        self.encoder = FrozenEncoder(standard, truetype)
+
+        reader = PdfReader(io.BytesIO(buffer.getvalue()))
+        memo: dict[tuple[int, int], int] = {}
+        queue: list = []
+        for (key, layout, static, bg_name, background, size), page in zip(meta, reader.pages, strict=True):
+            resources = self._copy_value(page["/Resources"], memo, queue)
+            self._drain(memo, queue)
+            number = self._new_number()
+            self._object(number, resources)
+            self.layouts[key] = {
+                "layout": layout,
+                "resources": number,
+                "size": size,
+                "prefix": self._prefix(static, bg_name, background),
+            }
+
+    def _copy_value(self, obj: PdfObject, memo: dict, queue: list) -> bytes:
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key not in memo:
+                memo[key] = self._new_number()
+                queue.append((memo[key], obj.get_object()))
+            return b"%d 0 R" % memo[key]
+        if isinstance(obj, DictionaryObject):
+            items = b" ".join(
+                serialize(k) + b" " + self._copy_value(v, memo, queue) for k, v in obj.items() if k != "/Length"
+            )
+            return b"<< " + items + b" >>"
+        if isinstance(obj, ArrayObject):
+            return b"[" + b" ".join(self._copy_value(v, memo, queue) for v in obj) + b"]"
+        return serialize(obj)
+
+    def _drain(self, memo: dict, queue: list) -> None:
+        while queue:
+            number, obj = queue.pop()
+            if isinstance(obj, StreamObject):
+                data = raw_stream_data(obj)
+                head = self._copy_value(obj, memo, queue)[:-2] + b" /Length %d >>" % len(data)
+                self._object(number, head + b"\nstream\n" + data + b"\nendstream")
+            else:
+                self._object(number, self._copy_value(obj, memo, queue))
+
+    @staticmethod
+    def _prefix(static: str, bg_name: str | None, background: Background | None) -> bytes:
+        parts = []
+        if bg_name:
+            shift = f"1 0 0 1 {-background.x0:.2f} {-background.y0:.2f} cm " if (background.x0 or background.y0) else ""
+            parts.append(f"q {shift}/{pdfdoc.xObjectName(bg_name)} Do Q")
+        parts.append(f"q /{pdfdoc.xObjectName(static)} Do Q")
+        return ("\n".join(parts) + "\n").encode()
+
+    # pages
+    def add_page(self, key: str, page: PageData) -> None:
+        """Write one page with the layout registered under ``key``."""
+        info = self.layouts[key]
+        width, height = info["size"]
+        content = zlib.compress(
+            info["prefix"]
+            + page_operators(
+                width,
+                height,
+                page,
+                print_grade=info["layout"].print_grade,
+                labels=self.labels,
+                encode=self.encoder,
+                cache=self._lines,
+            ),
+            1,  # level 1: 3x faster than 6, pages ~10% larger
+        )
+        stream = self._new_number()
+        self._object(
+            stream, b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"
+        )
+        number = self._new_number()
+        box = b"[0 0 %.4f %.4f]" % (width, height)
+        self._object(
+            number,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources %d 0 R /Contents %d 0 R >>"
+            % (box, info["resources"], stream),
+        )
+        self.kids.append(number)
+
+    @property
+    def pages(self) -> int:
+        """How many pages were written so far."""
+        return len(self.kids)
+
+    def abort(self) -> None:
+        """Close the file unfinished (the caller removes it)."""
+        if not self.file.closed:
+            self.file.close()
+
+    def close(self) -> None:
+        """Write the page tree, catalog, info, xref and trailer; close the file. At least one page is needed."""
+        if not self.kids:
+            self.abort()
+            raise ValueError("a certificate PDF needs at least one certificate")
+        kids = b" ".join(b"%d 0 R" % k for k in self.kids)
+        self._object(2, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(self.kids), kids))
+        self._object(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+        info = self._new_number()
+        title = pdf_string(clean_text(self.title).encode("cp1252", "replace")) if self.title else b"()"
+        self._object(info, b"<< /Producer (cert_manager_plugin) /Title %s >>" % title)
+        xref_at = self.position
+        count = self.next_number
+        lines = [b"xref\n0 %d\n" % count, b"0000000000 65535 f \n"]
+        lines += [b"%010d 00000 n \n" % self.offsets[n] for n in range(1, count)]
+        self._write(b"".join(lines))
+        self._write(
+            b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (count, info, xref_at)
+        )
+        self.file.close()
