@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import formats, timezone
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
 from . import access, errors, lms, lms_sync, validation
+from .conf import cm_settings
 from .data import ListSource
 from .models import CertificateException, CertificateInvalidation
 from .sql import column, table
@@ -137,12 +137,12 @@ class BulkResult:
 
 def max_bytes() -> int:
     """Largest accepted file (``CERT_MANAGER_CSV_MAX_BYTES``)."""
-    return int(getattr(settings, "CERT_MANAGER_CSV_MAX_BYTES", 5 * 1024 * 1024))
+    return cm_settings.CSV_MAX_BYTES
 
 
 def max_rows() -> int:
     """Most data rows accepted (``CERT_MANAGER_CSV_MAX_ROWS``)."""
-    return int(getattr(settings, "CERT_MANAGER_CSV_MAX_ROWS", 50_000))
+    return cm_settings.CSV_MAX_ROWS
 
 
 def check_size(size: int) -> None:

@@ -30,7 +30,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router
@@ -40,13 +39,12 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import condition
 
 from . import __version__
+from .conf import cm_settings
 from .models import Certificate, CertificateTemplate, CourseCertificateSettings
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
-MAX_AGE_SETTING = "CERT_MANAGER_PUBLIC_MAX_AGE"
-DEFAULT_MAX_AGE = 60
 #: What a public response varies on besides its URL: the language (cookie or Accept-Language) and, for the web
 #: certificate, whether its owner is signed in (the session cookie).
 VARY = ("Accept-Language", "Cookie")
@@ -59,11 +57,7 @@ T = TypeVar("T")
 
 def max_age() -> int:
     """Seconds a public response may be served from a cache (``CERT_MANAGER_PUBLIC_MAX_AGE``, default 60, >= 0)."""
-    value = getattr(settings, MAX_AGE_SETTING, DEFAULT_MAX_AGE)
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return DEFAULT_MAX_AGE
+    return cm_settings.PUBLIC_MAX_AGE
 
 
 @dataclass(frozen=True)

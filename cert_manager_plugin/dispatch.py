@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from celery import current_app
-from django.conf import settings
+
+from .conf import cm_settings
 
 TASK_RUN_JOB = "cert_manager_plugin.tasks.run_job"
 TASK_RUN_CHUNK = "cert_manager_plugin.tasks.run_chunk"
@@ -28,7 +29,7 @@ def send_task(name: str, args: Sequence, *, countdown: float | None = None) -> N
     the app raises (broker unreachable, or an eager task's error when the app propagates them).
     """
     options: dict = {}
-    queue = getattr(settings, "CERT_MANAGER_CELERY_QUEUE", None)
+    queue = cm_settings.CELERY_QUEUE
     if queue:
         options["queue"] = queue
     if countdown:

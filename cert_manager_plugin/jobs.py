@@ -21,7 +21,6 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q, Sum
 from django.utils import formats, timezone
@@ -29,7 +28,7 @@ from django.utils.translation import gettext
 from opaque_keys.edx.keys import CourseKey
 
 from . import dispatch, engine, errors, job_kinds, labels
-from .conf import batch_size  # learners per chunk (CERT_MANAGER_BATCH_SIZE); services reads it here too
+from .conf import batch_size, cm_settings  # batch_size: learners per chunk; services reads it here too
 from .courses import canonical_course_key, parse_course_key
 from .data import ChunkState, JobState
 from .dry_runs import dry_run_job
@@ -51,7 +50,7 @@ TASK_RUN_CHUNK = dispatch.TASK_RUN_CHUNK
 
 def stale_seconds() -> int:
     """Seconds without a heartbeat after which an active job counts as dead."""
-    return int(getattr(settings, "CERT_MANAGER_JOB_STALE_SECONDS", 300) or 300)
+    return cm_settings.JOB_STALE_SECONDS
 
 
 # --- input: per kind (job_kinds) --------------------------------------------------------------------------

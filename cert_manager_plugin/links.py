@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from .conf import cm_settings
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
     from rest_framework.request import Request
@@ -34,7 +36,7 @@ _SLOT = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 def base_url(request: HttpRequest | Request | None = None) -> str:
     """The scheme and host links are built on: the setting, else the LMS root, else the request's host, else ""."""
-    configured = getattr(settings, "CERT_MANAGER_BASE_URL", "") or getattr(settings, "LMS_ROOT_URL", "") or ""
+    configured = cm_settings.BASE_URL or getattr(settings, "LMS_ROOT_URL", "") or ""
     if configured:
         return configured.rstrip("/")
     if request is not None:

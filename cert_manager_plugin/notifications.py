@@ -35,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import dispatch, lms
+from .conf import cm_settings
 from .data import TRANSITIONS, CertificateStatus, transition
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ KINDS = tuple(dict.fromkeys(rule.mail for rule in TRANSITIONS.values() if rule.m
 ISSUED, UPDATED, REVOKED = KINDS
 DOWNLOADABLE = CertificateStatus.DOWNLOADABLE
 TASK_SEND_EMAILS = dispatch.TASK_SEND_EMAILS
-DEFAULT_EMAIL_BATCH_SIZE = 200
 #: edx-ace message names (templates ``cert_manager_plugin/edx_ace/<name>/email/``), one per kind.
 ACE_MESSAGE_NAMES = {kind: f"certificate_{kind}" for kind in KINDS}
 #: edx-platform's language preference (``openedx.core.djangoapps.lang_pref.LANGUAGE_KEY``).
@@ -66,16 +66,12 @@ def still_applies(kind: str, status: str) -> bool:
 
 def emails_enabled() -> bool:
     """Whether certificate emails are on (``CERT_MANAGER_EMAILS_ENABLED``, default off)."""
-    return bool(getattr(settings, "CERT_MANAGER_EMAILS_ENABLED", False))
+    return cm_settings.EMAILS_ENABLED
 
 
 def email_batch_size() -> int:
     """Learners per ``send_certificate_emails`` task (``CERT_MANAGER_EMAIL_BATCH_SIZE``, default 200)."""
-    try:
-        size = int(getattr(settings, "CERT_MANAGER_EMAIL_BATCH_SIZE", DEFAULT_EMAIL_BATCH_SIZE) or 0)
-    except (TypeError, ValueError):
-        size = 0
-    return size if size > 0 else DEFAULT_EMAIL_BATCH_SIZE
+    return cm_settings.EMAIL_BATCH_SIZE
 
 
 # --- after a batch commits: enqueue ------------------------------------------------------------------------

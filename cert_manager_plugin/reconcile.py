@@ -24,14 +24,13 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import dispatch, engine, errors
-from .conf import batch_size
+from .conf import batch_size, cm_settings
 from .courses import parse_course_key
 from .data import Source, passing_now
 from .eligibility import CoursePolicy
@@ -46,7 +45,7 @@ _SWEEP_ROWS: set[str] = set()
 
 def coalesce_seconds() -> float:
     """How long changes that arrive while a course's sweep is running are gathered before the next sweep."""
-    return float(getattr(settings, "CERT_MANAGER_COALESCE_SECONDS", 5) or 0)
+    return cm_settings.COALESCE_SECONDS
 
 
 def stale_after() -> timedelta:

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import links, lms
+from .conf import cm_settings
 from .data import CertificateStatus
 
 if TYPE_CHECKING:
@@ -65,8 +66,7 @@ def _share_settings() -> dict:
 
 
 def _plugin_settings() -> dict:
-    value = getattr(settings, "CERT_MANAGER_LINKEDIN", None)
-    return value if isinstance(value, dict) else {}
+    return cm_settings.LINKEDIN
 
 
 def linkedin_enabled() -> bool:

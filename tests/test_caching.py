@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from cert_manager_plugin import api, caching
+from cert_manager_plugin import api, caching, conf
 from cert_manager_plugin.data import CertificateStatus
 from cert_manager_plugin.models import Certificate, CertificateTemplate, CourseCertificateSettings
 from tests.factories import COURSE_KEY, CertificateFactory, LearnerRecordFactory, UserFactory
@@ -189,6 +189,7 @@ def test_max_age_follows_the_setting(client, course, settings, seconds):
 def test_max_age_reads_the_setting_once_and_safely(settings, value, used):
     if value is None:
         del settings.CERT_MANAGER_PUBLIC_MAX_AGE
+        conf.cm_settings.reload()  # pytest-django's del sends no setting_changed
     else:
         settings.CERT_MANAGER_PUBLIC_MAX_AGE = value
     assert caching.max_age() == used

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import cert_manager_plugin
-from cert_manager_plugin import lms
+from cert_manager_plugin import conf, lms
 from cert_manager_plugin.data import CourseRole
 from tests.factories import COURSE_KEY, CourseRoleFactory, LearnerRecordFactory, UserFactory
 
@@ -164,6 +164,7 @@ def test_backend_selection(settings):
     assert type(lms.backend()) is CustomBackend
     assert lms.backend() is lms.backend(), "one instance per setting"
     del settings.CERT_MANAGER_LMS_BACKEND
+    conf.cm_settings.reload()  # pytest-django's del sends no setting_changed
     assert type(lms.backend()) is lms.StandaloneBackend, "standalone when the host sets nothing"
 
 

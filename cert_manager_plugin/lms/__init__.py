@@ -23,10 +23,11 @@ from collections.abc import Callable, Mapping
 from functools import cache
 
 from django.apps import apps
-from django.conf import settings
 from django.utils.module_loading import import_string
 from opaque_keys.edx.keys import CourseKey
 
+from ..conf import AUTO_BACKEND as AUTO
+from ..conf import cm_settings
 from .base import (
     CAPABILITIES,
     LMS_GRADELESS,
@@ -106,7 +107,6 @@ BACKENDS = {
     "standalone": "cert_manager_plugin.lms.standalone.StandaloneBackend",
     "edx_platform": "cert_manager_plugin.lms.edx_platform.EdxPlatformBackend",
 }
-AUTO = "auto"
 
 
 @cache
@@ -120,7 +120,7 @@ def backend_name() -> str:
 
     ``"auto"`` (the default) gives the LMS ``edx_platform`` in every settings order and the demo ``standalone``.
     """
-    name = getattr(settings, "CERT_MANAGER_LMS_BACKEND", AUTO) or AUTO
+    name = cm_settings.LMS_BACKEND
     if name == AUTO:
         # the edx-platform apps whose presence means "running inside the LMS" (``AppConfig.name``)
         inside = apps.is_installed("common.djangoapps.student") and apps.is_installed("lms.djangoapps.certificates")

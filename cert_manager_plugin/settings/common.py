@@ -5,12 +5,15 @@ The LMS applies the hooks in its own order (``lms/envs/common.py`` runs COMMON; 
 common's names, reads the operator's YAML into ``ENV_TOKENS`` and runs PRODUCTION; ``devstack.py`` and
 ``test.py`` run theirs after that). So every default here must be right whichever hook runs last: none of
 them depends on the settings type, and the adapter is chosen at run time (``"auto"``) from the installed apps.
+The defaults themselves are declared once, in ``cert_manager_plugin.conf``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from types import ModuleType
+
+from ..conf import host_defaults
 
 #: The package's templates directory: the legacy instructor dashboard's Mako ``<%include>`` of our section
 #: (``/cert_manager_plugin/instructor_dashboard/cert_manager.html``) is looked up there.
@@ -36,39 +39,9 @@ FILTER_STEPS: dict[str, str] = {
     ),
 }
 
-DEFAULTS: dict[str, object] = {
-    # Which LMS adapter serves users, roles, courses and backfill: "auto" picks "edx_platform" when
-    # edx-platform's apps are installed (inside the LMS, in every settings order) and "standalone" (the
-    # plugin's own tables: the demo host and the tests) otherwise. A name or a dotted class path forces one.
-    "CERT_MANAGER_LMS_BACKEND": "auto",
-    # Learners reconciled per batch by the set-based engine.
-    "CERT_MANAGER_BATCH_SIZE": 1000,
-    # Celery queue for the plugin's tasks; None means the host's default queue. Tasks follow the host's
-    # Celery app: eager apps run them in-process, others send them to their broker.
-    "CERT_MANAGER_CELERY_QUEUE": None,
-    # Seconds a grade-change burst for one learner is coalesced before reconciling.
-    "CERT_MANAGER_COALESCE_SECONDS": 5,
-    # Seconds without a heartbeat after which a running job counts as dead.
-    "CERT_MANAGER_JOB_STALE_SECONDS": 300,
-    # Bulk exception CSV limits.
-    "CERT_MANAGER_CSV_MAX_BYTES": 5 * 1024 * 1024,
-    "CERT_MANAGER_CSV_MAX_ROWS": 50_000,
-    # Base URL used to build absolute links (verify, PDF) in events and emails.
-    "CERT_MANAGER_BASE_URL": "",
-    # Deprecated: a local directory for export files (a FileSystemStorage on it); use the setting below.
-    "CERT_MANAGER_EXPORT_DIR": None,
-    # The STORAGES alias export files are saved to ("default": default_storage; e.g. an S3 entry).
-    "CERT_MANAGER_EXPORT_STORAGE": "default",
-    # Email learners when their certificate is issued, updated or revoked.
-    "CERT_MANAGER_EMAILS_ENABLED": False,
-    # Learners mailed per Celery task (cert_manager_plugin.tasks.send_certificate_emails).
-    "CERT_MANAGER_EMAIL_BATCH_SIZE": 200,
-    # A TrueType font file for names outside Latin-1 (e.g. CJK) on PDFs; None uses the standard fonts.
-    "CERT_MANAGER_PDF_UNICODE_FONT": None,
-    # Seconds a public certificate response (verify API, verification page, web certificate, PDF) may be served
-    # from a browser's or a shared cache: how long a revocation may take to show (cert_manager_plugin.caching).
-    "CERT_MANAGER_PUBLIC_MAX_AGE": 60,
-}
+#: The plugin's defaults the host gets (``conf.SETTINGS`` says what each means and how it is read); a value the
+#: host already set wins.
+DEFAULTS: dict[str, object] = host_defaults()
 
 
 def set_defaults(settings: ModuleType) -> None:
