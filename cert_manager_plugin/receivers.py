@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils import timezone
 
-from . import api
+from . import api, wiring
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -230,11 +230,11 @@ def connect_lms_signals() -> list[Signal]:
     signals of its tables). They cannot go in ``plugin_app["signals_config"]``: edx-django-utils imports every
     signal path listed there, and the demo host and the tests have no edx-platform.
     """
-    signals = api.retirement_signals()
+    signals = wiring.retirement_signals()
     for signal in signals:
         signal.connect(on_user_retired, dispatch_uid=RETIREMENT_DISPATCH_UID)
-    api.connect_lms_writes(LMS_WRITE_RECEIVERS, LMS_WRITES_DISPATCH_PREFIX)
-    silenced = api.silence_lms_certificate_handlers()
+    wiring.connect_lms_writes(LMS_WRITE_RECEIVERS, LMS_WRITES_DISPATCH_PREFIX)
+    silenced = wiring.silence_lms_certificate_handlers()
     if silenced:
         log.info(
             "cert_manager: the LMS's certificate handlers %s are disconnected (the plugin owns certificates)", silenced

@@ -1,5 +1,5 @@
 """
-Thin Celery tasks: each calls ``api`` (jobs/engine do the work, the same code that runs inline).
+Thin Celery tasks: each calls ``api``, or ``wiring`` for a step of enqueued work (jobs/engine do the work, inline too).
 
 ``@shared_task`` binds them to the host's Celery app (the LMS's in production, ``devsite.celery`` in the
 demo). ``jobs`` enqueues them by name, so nothing imports this module but Celery's autodiscovery.
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from celery import Task, shared_task
 from django.db import OperationalError
 
-from . import api
+from . import api, wiring
 
 if TYPE_CHECKING:
     from billiard.einfo import ExceptionInfo
@@ -39,13 +39,13 @@ class ChunkTask(Task):
     def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: ExceptionInfo) -> None:
         """Mark the chunk (``args``: job id, chunk id) failed once Celery gives up on it, with the error."""
         if len(args) >= 2:
-            api.chunk_failed(args[0], args[1], "retries exhausted", error=repr(exc))
+            wiring.chunk_failed(args[0], args[1], "retries exhausted", error=repr(exc))
 
 
 @shared_task(name="cert_manager_plugin.tasks.run_job", acks_late=True, reject_on_worker_lost=True, **RETRY)
 def run_job(job_id: int) -> None:
     """The coordinator: split the job's candidates into chunks and enqueue them."""
-    api.run_job(job_id, raise_operational=True)
+    wiring.run_job(job_id, raise_operational=True)
 
 
 @shared_task(
@@ -57,25 +57,25 @@ def run_job(job_id: int) -> None:
 )
 def run_chunk(job_id: int, chunk_id: int) -> str:
     """Reconcile one chunk of a job (a no-op when it is already done or its job was closed)."""
-    return api.run_chunk(job_id, chunk_id, raise_operational=True)
+    return wiring.run_chunk(job_id, chunk_id, raise_operational=True)
 
 
 @shared_task(name="cert_manager_plugin.tasks.sweep_course", acks_late=True, reject_on_worker_lost=True, **RETRY)
 def sweep_course(course_id: str) -> int:
     """Reconcile every learner of the course the LMS's events marked pending. Returns how many changed."""
-    return api.sweep_course(course_id).changed
+    return wiring.sweep_course(course_id).changed
 
 
 @shared_task(name="cert_manager_plugin.tasks.sweep_forgotten_courses")
 def sweep_forgotten_courses() -> list[str]:
     """Periodic: arm the sweep of courses whose learners waited too long (a lost sweep message)."""
-    return api.sweep_forgotten_courses()
+    return wiring.sweep_forgotten_courses()
 
 
 @shared_task(name="cert_manager_plugin.tasks.reconcile_learner", acks_late=True, **RETRY)
 def reconcile_learner(user_id: int, course_id: str, source: str) -> int:
     """Messages queued by the former per-learner path (before an upgrade): reconcile that learner now."""
-    return api.reconcile_pending(user_id, course_id, source).changed
+    return wiring.reconcile_pending(user_id, course_id, source).changed
 
 
 @shared_task(name="cert_manager_plugin.tasks.fail_stale_jobs")
@@ -107,7 +107,7 @@ def send_certificate_emails(items: list[list]) -> dict[str, int]:
     Per-learner failures are logged, never raised; a database error while loading the batch (before any
     mail left) is retried with backoff.
     """
-    return api.send_certificate_emails(items)
+    return wiring.send_certificate_emails(items)
 
 
 # --- end learner emails ---

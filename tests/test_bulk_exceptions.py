@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cert_manager_plugin import api, bulk_exceptions
+from cert_manager_plugin import api, bulk_exceptions, selectors
 from cert_manager_plugin.bulk_exceptions import (
     BulkConflict,
     CsvEncodingError,
@@ -152,7 +152,7 @@ def test_import_reports_every_kind_and_adds_the_rest(world):  # noqa: F811
     assert (frodo.notes, frodo.granted_by, frodo.course_key) == ("late work", world.instructor, COURSE_KEY)
     assert frodo.created is not None
     assert frodo.created == frodo.modified
-    assert api.exceptions(COURSE_KEY).get(user=world.other_learner).created == frodo.created
+    assert selectors.exceptions(COURSE_KEY).get(user=world.other_learner).created == frodo.created
     summary = result.as_dict()["summary"]
     assert (summary["rows"], summary["added"], summary["failed"]) == (8, 2, 6)
 

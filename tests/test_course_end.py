@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
-from cert_manager_plugin import api, course_end, engine
+from cert_manager_plugin import api, course_end, engine, reconcile
 from cert_manager_plugin.models import Certificate, CourseCertificateSettings
 from tests.factories import COURSE_KEY, LearnerRecordFactory
 
@@ -38,7 +38,7 @@ def test_held_certificates_are_issued_once_the_course_has_ended(course, django_c
     audit = learners(1, mode="audit")
     with django_capture_on_commit_callbacks(execute=True):
         for uid in held:
-            api.learner_changed(uid, COURSE_KEY, "grade_event")
+            reconcile.learner_changed(uid, COURSE_KEY, "grade_event")
     assert not Certificate.objects.exists()
     assert api.issue_held_certificates() == {}  # not ended yet
 

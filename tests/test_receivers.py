@@ -309,10 +309,10 @@ def test_a_failed_retirement_fails_the_lms_retirement_step(monkeypatch, fake_ret
 
 def test_nothing_is_connected_outside_the_lms(fake_retirement_signals, learner):
     """Standalone (the demo host, these tests): no retirement signal is even imported, so none is connected."""
-    from cert_manager_plugin import api, lms
+    from cert_manager_plugin import lms, wiring
 
     assert lms.inside_lms() is False and not lms.backend().owns_retirement
-    assert api.retirement_signals() == []
+    assert wiring.retirement_signals() == []
     assert receivers.connect_lms_signals() == []
     assert not fake_retirement_signals.USER_RETIRE_LMS_CRITICAL.receivers
     assert not fake_retirement_signals.USER_RETIRE_LMS_MISC.receivers

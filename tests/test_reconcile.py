@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cert_manager_plugin import api, dispatch, reconcile
+from cert_manager_plugin import dispatch, reconcile, wiring
 from cert_manager_plugin.models import Certificate, CertificateRevision, CourseSweep, LearnerRecord
 from tests import lms_events
 from tests.factories import COURSE_KEY, UserFactory
@@ -135,7 +135,7 @@ def test_a_sweep_delivered_twice_changes_nothing_the_second_time(course, learner
 def test_with_an_eager_celery_app_a_transaction_s_events_are_swept_once_at_commit(course, learner, monkeypatch):
     runs = []
     real = reconcile.sweep_course
-    monkeypatch.setattr(api, "sweep_course", lambda *a: runs.append(a) or real(*a))
+    monkeypatch.setattr(wiring, "sweep_course", lambda *a: runs.append(a) or real(*a))
     lms_events.enroll(learner, COURSE_KEY, "verified")
     assert len(runs) == 1
     with transaction.atomic():
@@ -156,10 +156,10 @@ def test_outside_a_transaction_each_event_is_swept(course, learner):
 
 
 def test_learner_changed_marks_a_known_learner_only(course, learner, captured):
-    assert api.learner_changed(learner.pk, COURSE_KEY, "lms") is False, "no record: nothing to reconcile"
+    assert reconcile.learner_changed(learner.pk, COURSE_KEY, "lms") is False, "no record: nothing to reconcile"
     lms_events.enroll(learner, COURSE_KEY, "verified")
     drain(captured)
-    assert api.learner_changed(learner.pk, COURSE_KEY, "lms") is True
+    assert reconcile.learner_changed(learner.pk, COURSE_KEY, "lms") is True
     assert LearnerRecord.objects.get(user=learner).reconcile_source == "lms"
     assert len(sweeps(captured)) == 1
 

@@ -1151,10 +1151,10 @@ def export_media(settings, tmp_path):
 
 def finished_export(fmt: str = "pdf") -> GenerationJob:
     """An export job of the test course run to the end by the rendering module (as a worker would)."""
-    from cert_manager_plugin import api
+    from cert_manager_plugin.rendering import export
 
     job = GenerationJobFactory(kind="export", state="running", params={"options": {"format": fmt}})
-    result = api.run_export_job(job)
+    result = export.run_export_job(job)
     GenerationJob.objects.filter(pk=job.pk).update(state="succeeded", result=result, active_course_key=None)
     job.refresh_from_db()
     return job
@@ -1449,6 +1449,13 @@ def test_exception_and_invalidation_lists_search(world, instructor_client, searc
     assert {r["username"] for r in exceptions["results"]} == expected
     invalidations = instructor_client.get(course_url("invalidations"), {"search": search, "active": "all"}).json()
     assert {r["username"] for r in invalidations["results"]} == {f"{u}-inv" for u in expected}
+
+
+@pytest.mark.parametrize("resource", ["certificates", "exceptions", "invalidations", "jobs"])
+def test_a_search_with_a_nul_character_is_invalid_input_on_every_database(world, instructor_client, resource):  # noqa: F811
+    response = instructor_client.get(course_url(resource), {"search": "bil\x00bo"})
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid_input" and "search" in response.json()["field_errors"]
 
 
 def test_the_history_searches_by_requester_and_lists_the_active_job(world, instructor_client):  # noqa: F811

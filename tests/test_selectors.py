@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cert_manager_plugin import api
+from cert_manager_plugin import api, selectors
 from tests.factories import (
     COURSE_KEY,
     CertificateExceptionFactory,
@@ -61,7 +61,7 @@ def usernames(qs) -> list[str]:
     ],
 )
 def test_certificate_search(certs, search, expected):
-    assert usernames(api.certificates(COURSE_KEY, search=search)) == expected
+    assert usernames(selectors.certificates(COURSE_KEY, search=search)) == expected
 
 
 @pytest.mark.parametrize(
@@ -75,19 +75,19 @@ def test_certificate_search(certs, search, expected):
     ],
 )
 def test_certificate_status_filter(certs, status, expected):
-    assert usernames(api.certificates(COURSE_KEY, status=status)) == expected
+    assert usernames(selectors.certificates(COURSE_KEY, status=status)) == expected
 
 
 def test_search_and_status_combine(certs):
-    assert usernames(api.certificates(COURSE_KEY, search="baggins", status="notpassing")) == ["frodo"]
+    assert usernames(selectors.certificates(COURSE_KEY, search="baggins", status="notpassing")) == ["frodo"]
 
 
 def test_certificate_list_costs_one_query_whatever_its_size(certs):
     with CaptureQueriesContext(connection) as small:
-        list(api.certificates(COURSE_KEY))
+        list(selectors.certificates(COURSE_KEY))
     CertificateFactory.create_batch(30)
     with CaptureQueriesContext(connection) as large:
-        rows = list(api.certificates(COURSE_KEY))
+        rows = list(selectors.certificates(COURSE_KEY))
         [c.user.email for c in rows]
     assert len(rows) == 33
     assert len(small) == len(large) == 1
@@ -118,21 +118,21 @@ def test_exceptions_list_annotates_certificate_generated():
     without = CertificateExceptionFactory(user=UserFactory(username="without"))
     CertificateFactory(user=without.user, course_key=OTHER, status="downloadable")  # another course's certificate
     CertificateExceptionFactory(course_key=OTHER)
-    rows = {e.user.username: e for e in api.exceptions(COURSE_KEY)}
+    rows = {e.user.username: e for e in selectors.exceptions(COURSE_KEY)}
     assert set(rows) == {"with_cert", "revoked", "without"}
     assert rows["with_cert"].certificate_generated == issued_at
     assert rows["revoked"].certificate_generated is None
     assert rows["without"].certificate_generated is None
-    assert [e.pk for e in api.exceptions(COURSE_KEY)] == [without.pk, revoked.pk, with_cert.pk], "newest first"
+    assert [e.pk for e in selectors.exceptions(COURSE_KEY)] == [without.pk, revoked.pk, with_cert.pk], "newest first"
 
 
 def test_invalidations_active_filter():
     active = CertificateInvalidationFactory()
     lifted = CertificateInvalidationFactory(active=False)
     CertificateInvalidationFactory(certificate=CertificateFactory(course_key=OTHER))
-    assert list(api.invalidations(COURSE_KEY)) == [active]
-    assert list(api.invalidations(COURSE_KEY, active=False)) == [lifted]
-    assert set(api.invalidations(COURSE_KEY, active=None)) == {active, lifted}
+    assert list(selectors.invalidations(COURSE_KEY)) == [active]
+    assert list(selectors.invalidations(COURSE_KEY, active=False)) == [lifted]
+    assert set(selectors.invalidations(COURSE_KEY, active=None)) == {active, lifted}
 
 
 def test_revisions_newest_first(course, learner):
@@ -147,8 +147,8 @@ def test_revisions_newest_first(course, learner):
 
 def test_learner_record_and_jobs(learner):
     record = LearnerRecordFactory(user=learner)
-    assert api.learner_record(COURSE_KEY, learner.pk) == record
-    assert api.learner_record(OTHER, learner.pk) is None
+    assert selectors.learner_record(COURSE_KEY, learner.pk) == record
+    assert selectors.learner_record(OTHER, learner.pk) is None
     first, second = GenerationJobFactory(), GenerationJobFactory()
     GenerationJobFactory(course_key=OTHER)
     assert list(api.jobs(COURSE_KEY)) == [second, first]
@@ -158,6 +158,6 @@ def test_a_search_longer_than_any_identifier_is_refused(certs):
     from cert_manager_plugin import errors
     from cert_manager_plugin.data import IDENTIFIER_MAX_LENGTH
 
-    assert list(api.certificates(COURSE_KEY, search="x" * IDENTIFIER_MAX_LENGTH)) == []
+    assert list(selectors.certificates(COURSE_KEY, search="x" * IDENTIFIER_MAX_LENGTH)) == []
     with pytest.raises(errors.InvalidInput, match="search must be at most 254 characters"):
-        api.certificates(COURSE_KEY, search="x" * (IDENTIFIER_MAX_LENGTH + 1))
+        selectors.certificates(COURSE_KEY, search="x" * (IDENTIFIER_MAX_LENGTH + 1))

@@ -9,7 +9,7 @@ from celery import current_app
 from django.db import OperationalError
 from django.utils import timezone
 
-from cert_manager_plugin import api, dispatch, engine, jobs, tasks
+from cert_manager_plugin import api, dispatch, engine, jobs, tasks, wiring
 from cert_manager_plugin.models import Certificate, CourseCertificateSettings, GenerationJob, GenerationJobChunk
 from tests.factories import COURSE_KEY, LearnerRecordFactory
 
@@ -148,7 +148,7 @@ def test_email_task_mails_its_batch(course):
 
 
 def test_email_task_retries_a_database_error_while_loading_its_batch(course, monkeypatch):
-    real = api.send_certificate_emails
+    real = wiring.send_certificate_emails
     calls = []
 
     def lost_connection_once(items):
@@ -157,6 +157,6 @@ def test_email_task_retries_a_database_error_while_loading_its_batch(course, mon
             raise OperationalError("server closed the connection")
         return real(items)
 
-    monkeypatch.setattr(api, "send_certificate_emails", lost_connection_once)
+    monkeypatch.setattr(wiring, "send_certificate_emails", lost_connection_once)
     result = tasks.send_certificate_emails.apply(args=[[]], throw=False)  # eager: the retry runs at once
     assert len(calls) == 2 and result.get() == {"sent": 0, "skipped": 0, "failed": 0}

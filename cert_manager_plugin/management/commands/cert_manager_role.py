@@ -71,5 +71,5 @@ class Command(BaseCommand):
                 course_key = api.parse_course_key(course_id)
             except errors.CertManagerError as exc:
                 raise CommandError(exc.message) from exc
-        for row in api.standalone_course_roles(course_key):
-            self.stdout.write(f"{row.course_key}\t{row.role}\t{row.user.username}")
+        for row in api.course_role_list(course_key):
+            self.stdout.write(f"{row.course_key}\t{row.role}\t{row.username}")

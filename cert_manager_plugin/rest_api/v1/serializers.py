@@ -134,10 +134,10 @@ class UndoPolicyRequestSerializer(serializers.Serializer):
 class CertificateSerializer(serializers.Serializer):
     """One learner's certificate in a course."""
 
-    username = serializers.CharField(source="user.username")
-    email = serializers.EmailField(source="user.email")
+    username = serializers.CharField()
+    email = serializers.EmailField()
     name = serializers.CharField()
-    course_id = serializers.CharField(source="course_key")
+    course_id = serializers.CharField()
     status = serializers.ChoiceField(choices=STATUSES)
     mode = serializers.CharField()
     grade = serializers.FloatField(allow_null=True)
@@ -165,17 +165,6 @@ CERTIFICATE_CSV_FIELDS = (
     "mode_code",
     "grade_value",
 )
-CERTIFICATE_CSV_COLUMNS = (
-    "user__username",
-    "user__email",
-    "name",
-    "status",
-    "mode",
-    "grade",
-    "issued_date",
-    "verify_uuid",
-    "modified",
-)
 
 
 def certificate_csv_header() -> list[str]:
@@ -183,38 +172,36 @@ def certificate_csv_header() -> list[str]:
     return [labels.label(labels.CSV_COLUMN_LABELS, field) for field in CERTIFICATE_CSV_FIELDS]
 
 
-def certificate_csv_rows(queryset: QuerySet[api.Certificate]) -> Iterator[list]:
+def certificate_csv_rows(rows: Iterable[api.CertificateRow]) -> Iterator[list]:
     """
-    The certificates as CSV rows (``CERTIFICATE_CSV_FIELDS`` order): one streamed query, no model instances.
+    The certificates as CSV rows (``CERTIFICATE_CSV_FIELDS`` order), from ``api.certificate_list``'s stream.
 
     Status and mode in words and the grade as a percentage, in the language active when called (the rows are
     streamed later, in that same language); the codes and the grade as a fraction (``0.6600``) in the last
     columns.
     """
     words = (labels.as_text(labels.STATUS_LABELS), labels.as_text(labels.MODE_LABELS))
-    return _csv_rows(queryset, words, translation.get_language())
+    return _csv_rows(rows, words, translation.get_language())
 
 
-def _csv_rows(queryset: QuerySet[api.Certificate], words: tuple[dict, dict], language: str | None) -> Iterator[list]:
+def _csv_rows(rows: Iterable[api.CertificateRow], words: tuple[dict, dict], language: str | None) -> Iterator[list]:
     """``certificate_csv_rows``' generator: ``words`` are the status and mode labels, read before streaming."""
     statuses, modes = words
     with translation.override(language):
-        for username, email, name, status, mode, grade, issued, verify_uuid, modified in queryset.values_list(
-            *CERTIFICATE_CSV_COLUMNS
-        ).iterator(chunk_size=2000):
+        for row in rows:
             yield [
-                username,
-                email,
-                name,
-                statuses.get(status, status),
-                modes.get(mode, mode),
-                api.local_percent(grade) or "",
-                issued.isoformat() if issued else "",
-                verify_uuid,
-                modified.isoformat() if modified else "",
-                status,
-                mode,
-                "" if grade is None else f"{grade:.4f}",
+                row.username,
+                row.email,
+                row.name,
+                statuses.get(row.status, row.status),
+                modes.get(row.mode, row.mode),
+                api.local_percent(row.grade) or "",
+                _when(row.issued_date),
+                row.verify_uuid,
+                _when(row.modified),
+                row.status,
+                row.mode,
+                "" if row.grade is None else f"{row.grade:.4f}",
             ]
 
 
@@ -285,58 +272,57 @@ def _chunks(queryset: QuerySet) -> Iterator[list]:
         yield chunk
 
 
-def exception_csv_rows(queryset: QuerySet[api.CertificateException]) -> Iterator[list]:
+def exception_csv_rows(rows: Iterable[api.ExceptionRow]) -> Iterator[list]:
     """The exception list as CSV rows (``EXCEPTION_CSV_FIELDS``), streamed in the language active when called."""
-    return _exception_rows(queryset, labels.as_text(labels.LIST_SOURCE_LABELS), translation.get_language())
+    return _exception_rows(rows, labels.as_text(labels.LIST_SOURCE_LABELS), translation.get_language())
 
 
-def _exception_rows(queryset: QuerySet, sources: dict, language: str | None) -> Iterator[list]:
-    """``exception_csv_rows``' generator: the learners' names one lookup per chunk of rows."""
+def _exception_rows(rows: Iterable[api.ExceptionRow], sources: dict, language: str | None) -> Iterator[list]:
+    """``exception_csv_rows``' generator (``api.exception_list`` looks the names up, once per chunk of rows)."""
     with translation.override(language):
-        for chunk in _chunks(queryset):
-            names = api.display_names({entry.user_id for entry in chunk})
-            for e in chunk:
-                yield [
-                    e.user.username,
-                    e.user.email,
-                    names.get(e.user_id) or e.user.get_full_name() or e.user.username,
-                    _when(e.created),
-                    e.granted_by.username if e.granted_by else "",
-                    _when(e.certificate_generated),
-                    e.notes,
-                    sources.get(e.source, e.source),
-                    e.source,
-                ]
+        for e in rows:
+            yield [
+                e.username,
+                e.email,
+                e.name,
+                _when(e.created),
+                e.granted_by or "",
+                _when(e.certificate_generated),
+                e.notes,
+                sources.get(e.source, e.source),
+                e.source,
+            ]
 
 
-def invalidation_csv_rows(queryset: QuerySet[api.CertificateInvalidation]) -> Iterator[list]:
+def invalidation_csv_rows(rows: Iterable[api.InvalidationRow]) -> Iterator[list]:
     """The invalidations as CSV rows (``INVALIDATION_CSV_FIELDS``), streamed in the language active when called."""
     words = (
         labels.as_text(labels.LIST_SOURCE_LABELS),
         {active: str(text) for active, text in labels.INVALIDATION_STATE_LABELS.items()},
     )
-    return _invalidation_rows(queryset, words, translation.get_language())
+    return _invalidation_rows(rows, words, translation.get_language())
 
 
-def _invalidation_rows(queryset: QuerySet, words: tuple[dict, dict], language: str | None) -> Iterator[list]:
+def _invalidation_rows(
+    rows: Iterable[api.InvalidationRow], words: tuple[dict, dict], language: str | None
+) -> Iterator[list]:
     """``invalidation_csv_rows``' generator."""
     sources, states = words
     with translation.override(language):
-        for chunk in _chunks(queryset):
-            for i in chunk:
-                yield [
-                    i.certificate.user.username,
-                    i.certificate.user.email,
-                    i.certificate.name,
-                    _when(i.created),
-                    i.invalidated_by.username if i.invalidated_by else "",
-                    states[bool(i.active)],
-                    _when(i.revalidated_at),
-                    i.revalidated_by.username if i.revalidated_by else "",
-                    i.notes,
-                    sources.get(i.source, i.source),
-                    i.source,
-                ]
+        for i in rows:
+            yield [
+                i.username,
+                i.email,
+                i.name,
+                _when(i.created),
+                i.invalidated_by or "",
+                states[bool(i.active)],
+                _when(i.revalidated_at),
+                i.revalidated_by or "",
+                i.notes,
+                sources.get(i.source, i.source),
+                i.source,
+            ]
 
 
 def job_csv_rows(queryset: QuerySet[api.GenerationJob]) -> Iterator[list]:
@@ -613,7 +599,7 @@ def regeneration_data(outcome: api.Regeneration, *, dry_run: bool) -> dict:
         "verify_uuid": before.verify_uuid,
         "before": old,
         "after": new,
-        "certificate": outcome.after,
+        "certificate": api.certificate_row(outcome.after) if outcome.after is not None else None,
     }
 
 
@@ -691,37 +677,37 @@ class ExceptionSerializer(serializers.Serializer):
     """An exception-list entry with the instructor dashboard's columns."""
 
     id = serializers.IntegerField()
-    username = serializers.CharField(source="user.username")
+    username = serializers.CharField()
     name = serializers.SerializerMethodField()
-    email = serializers.EmailField(source="user.email")
+    email = serializers.EmailField()
     granted = serializers.DateTimeField(source="created")
     certificate_generated = serializers.DateTimeField(allow_null=True, default=None)
     notes = serializers.CharField()
-    granted_by = serializers.CharField(source="granted_by.username", allow_null=True, default=None)
+    granted_by = serializers.CharField(allow_null=True, default=None)
     source = serializers.CharField(help_text="course_team, or lms_list: the LMS's own allowlist put them there.")
     source_label = serializers.SerializerMethodField(help_text="Who put them on the list, in words.")
 
-    def get_source_label(self, obj: api.CertificateException) -> str:
+    def get_source_label(self, obj: api.ExceptionRow) -> str:
         """Who put the learner on the list, in words."""
         return str(labels.label(labels.LIST_SOURCE_LABELS, obj.source))
 
-    def get_name(self, obj: api.CertificateException) -> str:
+    def get_name(self, obj: api.ExceptionRow) -> str:
         """The learner's full name (the LMS's profile name inside the LMS), else the username."""
-        return self.context.get("names", {}).get(obj.user_id) or obj.user.get_full_name() or obj.user.username
+        return obj.name
 
 
 class InvalidationSerializer(serializers.Serializer):
     """An invalidation of a learner's certificate."""
 
     id = serializers.IntegerField()
-    username = serializers.CharField(source="certificate.user.username")
-    name = serializers.CharField(source="certificate.name")
-    email = serializers.EmailField(source="certificate.user.email")
+    username = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
     notes = serializers.CharField()
-    invalidated_by = serializers.CharField(source="invalidated_by.username", allow_null=True, default=None)
+    invalidated_by = serializers.CharField(allow_null=True, default=None)
     created = serializers.DateTimeField()
     active = serializers.BooleanField()
-    revalidated_by = serializers.CharField(source="revalidated_by.username", allow_null=True, default=None)
+    revalidated_by = serializers.CharField(allow_null=True, default=None)
     revalidated_at = serializers.DateTimeField(allow_null=True)
     source = serializers.CharField(
         help_text="course_team; lms_list (the LMS's invalidation list); lms_certificate (the LMS invalidated its "
@@ -729,7 +715,7 @@ class InvalidationSerializer(serializers.Serializer):
     )
     source_label = serializers.SerializerMethodField(help_text="Who invalidated it, in words.")
 
-    def get_source_label(self, obj: api.CertificateInvalidation) -> str:
+    def get_source_label(self, obj: api.InvalidationRow) -> str:
         """Who invalidated the certificate, in words."""
         return str(labels.label(labels.LIST_SOURCE_LABELS, obj.source))
 

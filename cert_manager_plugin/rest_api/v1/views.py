@@ -75,10 +75,14 @@ ORDERING = OpenApiParameter(
     "ordering",
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
-    enum=[f"{sign}{key}" for key in api.CERTIFICATE_ORDERINGS for sign in ("", "-")],
+    enum=[f"{sign}{key}" for key in api.CERTIFICATE_ORDERING_KEYS for sign in ("", "-")],
     description="Sort by one column, '-' first for descending (default: username); ties by id.",
 )
-LIST_SEARCH = OpenApiParameter("search", OpenApiTypes.STR, description="Part of a username, email, name or notes.")
+#: A search holds no NUL character (no name, email or note does; PostgreSQL refuses one in a query): 400 otherwise.
+NO_NUL = "^[^\\x00]*$"
+LIST_SEARCH = OpenApiParameter(
+    "search", OpenApiTypes.STR, pattern=NO_NUL, description="Part of a username, email, name or notes."
+)
 CSV_FORMAT = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: the whole list.")
 LIST_RESPONSES = {(200, "text/csv"): OpenApiTypes.STR, **ERR_R}
 NO_CONTENT = {status.HTTP_204_NO_CONTENT: OpenApiResponse(description="Done.")}
@@ -178,8 +182,10 @@ class BaseView(APIView):
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
-    def paginate(self, queryset: QuerySet, serializer_class: type[BaseSerializer], **context: object) -> Response:
-        """One page of ``queryset`` (a COUNT and one SELECT, whatever the table size)."""
+    def paginate(
+        self, queryset: QuerySet | api.Rows, serializer_class: type[BaseSerializer], **context: object
+    ) -> Response:
+        """One page of ``queryset`` or ``api.Rows`` (a COUNT and one SELECT, whatever the table size)."""
         paginator = CertManagerPagination()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         context = {"request": self.request, **{k: v(page) if callable(v) else v for k, v in context.items()}}
@@ -245,6 +251,19 @@ def resolve_course(course_id: str) -> CourseKey:
     400 when malformed, 404 ``course_not_found`` when unknown.
     """
     return api.resolve_course(course_id)
+
+
+def search_param(request: Request) -> str:
+    """
+    A list's ``search`` query parameter, trimmed.
+
+    400 ``invalid_input`` for a NUL character: no name, email or note holds one, and PostgreSQL refuses it in a
+    query (a 500 before).
+    """
+    search = request.query_params.get("search", "").strip()
+    if "\x00" in search:
+        raise errors.InvalidInput("search must not contain a NUL character.", field_errors={"search": ["Invalid."]})
+    return search
 
 
 def object_id(value: str, what: str) -> int:
@@ -406,7 +425,9 @@ class CertificateListView(CourseView):
         operation_id="certificates_list",
         parameters=[
             COURSE_ID,
-            OpenApiParameter("search", OpenApiTypes.STR, description="Part of a username, email or name."),
+            OpenApiParameter(
+                "search", OpenApiTypes.STR, pattern=NO_NUL, description="Part of a username, email or name."
+            ),
             OpenApiParameter(
                 "status",
                 OpenApiTypes.STR,
@@ -436,7 +457,7 @@ class CertificateListView(CourseView):
         The JSON page also carries ``status_counts``: ``{status: n}`` for the records matching ``search``, whatever
         ``status`` (one GROUP BY query): what the panel's "delete all" dialog counts.
         """
-        search = request.query_params.get("search", "").strip()
+        search = search_param(request)
         wanted = request.query_params.get("status", "").strip()
         unknown = {v.strip() for v in wanted.split(",") if v.strip()} - {c.value for c in CertificateStatus}
         if unknown:
@@ -445,16 +466,16 @@ class CertificateListView(CourseView):
                 field_errors={"status": [f"Choose from {', '.join(c.value for c in CertificateStatus)}."]},
             )
         ordering = request.query_params.get("ordering") or None
-        queryset = api.certificates(self.course_key, search=search, status=wanted or None, ordering=ordering)
+        rows = api.certificate_list(self.course_key, search=search, status=wanted or None, ordering=ordering)
         if request.accepted_renderer.format == "csv":
             response = StreamingHttpResponse(
-                api.iter_csv(s.certificate_csv_header(), s.certificate_csv_rows(queryset), bom=True),
+                api.iter_csv(s.certificate_csv_header(), s.certificate_csv_rows(rows), bom=True),
                 content_type=api.CSV_CONTENT_TYPE,
             )
             filename = f"certificates-{str(self.course_key).replace(':', '_').replace('+', '_')}.csv"
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
-        response = self.paginate(queryset, s.CertificateSerializer)
+        response = self.paginate(rows, s.CertificateSerializer)
         response.data["status_counts"] = api.certificate_status_counts(self.course_key, search=search)
         return response
 
@@ -482,11 +503,10 @@ class CertificateListView(CourseView):
 class CertificateDetailView(CourseView):
     """One learner's certificate; DELETE removes it (with its revisions)."""
 
-    def certificate(self, username: str) -> api.Certificate:
+    def certificate(self, username: str) -> api.CertificateRow:
         """The learner's certificate in this course: 404 ``user_not_found`` or ``certificate_not_found``."""
         self.check_learner(username)
-        user = api.resolve_user(username)
-        cert = api.certificate_for(self.course_key, user.pk)
+        cert = api.certificate_record(self.course_key, api.resolve_user(username).pk)
         if cert is None:
             raise errors.CertificateNotFound(f"'{username}' has no certificate in {self.course_key}.", user=username)
         return cert
@@ -547,7 +567,9 @@ class RevisionListView(CertificateDetailView):
 
         404 ``user_not_found`` or ``certificate_not_found``.
         """
-        return self.paginate(api.revisions(self.certificate(username)), s.RevisionSerializer)
+        return self.paginate(
+            api.revision_list(self.course_key, self.certificate(username).user_id), s.RevisionSerializer
+        )
 
 
 class LearnerHistoryView(CourseView):
@@ -617,7 +639,9 @@ class JobListView(CourseView):
         operation_id="jobs_list",
         parameters=[
             COURSE_ID,
-            OpenApiParameter("search", OpenApiTypes.STR, description="Part of the requester's username or email."),
+            OpenApiParameter(
+                "search", OpenApiTypes.STR, pattern=NO_NUL, description="Part of the requester's username or email."
+            ),
             OpenApiParameter("state", OpenApiTypes.STR, enum=["all", "active"], description="Default all."),
             CSV_FORMAT,
             *PAGE,
@@ -635,7 +659,7 @@ class JobListView(CourseView):
         state = request.query_params.get("state", "all").strip().lower()
         if state not in {"all", "active"}:
             raise errors.InvalidInput("state must be all or active.", field_errors={"state": ["Choose all or active."]})
-        search = request.query_params.get("search", "").strip()
+        search = search_param(request)
         queryset = api.jobs(self.course_key, active=state == "active", search=search)
         if request.accepted_renderer.format == "csv":
             return csv_download(
@@ -772,11 +796,6 @@ class ExportView(CourseView):
 # --- exceptions -----------------------------------------------------------------------------------
 
 
-def _names(page: Iterable[api.CertificateException]) -> dict[int, str]:
-    """The learners' display names for a page of exception-list entries (one query)."""
-    return api.display_names({e.user_id for e in page})
-
-
 class ExceptionListView(CourseView):
     """The exception list (name, email, granted, certificate generated, notes; search, CSV); POST adds a learner."""
 
@@ -794,11 +813,11 @@ class ExceptionListView(CourseView):
         Each learner's name, email, when granted and by whom, when the certificate was generated (null while it is
         not issued) and the notes. ``search`` matches part of a username, email, name or the notes, any case.
         """
-        queryset = api.exceptions(self.course_key, search=request.query_params.get("search", "").strip())
+        rows = api.exception_list(self.course_key, search=search_param(request))
         if request.accepted_renderer.format == "csv":
             header = s.list_csv_header(s.EXCEPTION_CSV_FIELDS)
-            return csv_download(self.course_key, "exceptions", header, s.exception_csv_rows(queryset))
-        return self.paginate(queryset, s.ExceptionSerializer, names=_names)
+            return csv_download(self.course_key, "exceptions", header, s.exception_csv_rows(rows))
+        return self.paginate(rows, s.ExceptionSerializer)
 
     @documented(
         operation_id="exceptions_create",
@@ -817,10 +836,8 @@ class ExceptionListView(CourseView):
         data = validated(s.ListEntryRequestSerializer, request.data)
         self.check_learner(data["user"])
         entry = api.grant_exception(self.course_key, data["user"], notes=data["notes"], granted_by=request.user)
-        entry = api.exceptions(self.course_key).get(pk=entry.pk)
-        return Response(
-            s.ExceptionSerializer(entry, context={"names": _names([entry])}).data, status=status.HTTP_201_CREATED
-        )
+        row = api.exception_list(self.course_key).get(entry.pk)
+        return Response(s.ExceptionSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class ExceptionDetailView(CourseView):
@@ -944,12 +961,12 @@ class InvalidationListView(CourseView):
         active = {"true": True, "false": False, "all": None}.get(request.query_params.get("active", "true").lower())
         if request.query_params.get("active", "true").lower() not in {"true", "false", "all"}:
             raise errors.InvalidInput("active must be true, false or all.", field_errors={"active": ["Invalid."]})
-        search = request.query_params.get("search", "").strip()
-        queryset = api.invalidations(self.course_key, active=active, search=search)
+        search = search_param(request)
+        rows = api.invalidation_list(self.course_key, active=active, search=search)
         if request.accepted_renderer.format == "csv":
             header = s.list_csv_header(s.INVALIDATION_CSV_FIELDS)
-            return csv_download(self.course_key, "invalidations", header, s.invalidation_csv_rows(queryset))
-        return self.paginate(queryset, s.InvalidationSerializer)
+            return csv_download(self.course_key, "invalidations", header, s.invalidation_csv_rows(rows))
+        return self.paginate(rows, s.InvalidationSerializer)
 
     @documented(
         operation_id="invalidations_create",
@@ -969,8 +986,8 @@ class InvalidationListView(CourseView):
         entry = api.invalidate_certificate(
             self.course_key, data["user"], notes=data["notes"], invalidated_by=request.user
         )
-        entry = api.invalidations(self.course_key, active=None).get(pk=entry.pk)
-        return Response(s.InvalidationSerializer(entry).data, status=status.HTTP_201_CREATED)
+        row = api.invalidation_list(self.course_key, active=None).get(entry.pk)
+        return Response(s.InvalidationSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 class InvalidationBulkView(CourseView):
