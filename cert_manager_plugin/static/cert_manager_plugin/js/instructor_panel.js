@@ -54,6 +54,25 @@
     parts.push(template.slice(last));
     return parts.map(function (part) { return typeof part === "string" ? document.createTextNode(part) : part; });
   }
+  /* A CSV upload's report: each refused line in ``list``, and one sentence beside the form (``done(count)``). */
+  function bulkReport(data, list, areaId, done) {
+    var summary = data.summary || {};
+    var errors = data.errors || [];
+    errors.forEach(function (row) {
+      list.appendChild(h("li", {}, [
+        fmt(gettext("Line %(line)s (%(user)s):"), { line: number(row.line), user: row.user || "" }), " ",
+        h("span", { className: "cm-api-message", text: row.message })
+      ]));
+    });
+    list.hidden = !errors.length;
+    var text = done(summary.added || 0);
+    if (summary.failed) {
+      text += " " + fmt(ngettext("%(count)s line refused (listed below).", "%(count)s lines refused (listed below).", summary.failed), {
+        count: number(summary.failed)
+      });
+    }
+    say(areaId, summary.failed ? "error" : "success", text);
+  }
   function word(group, code) {
     var words = L[group] || {};
     if (code === null || code === undefined || code === "") { return ""; }
@@ -993,24 +1012,9 @@
         var form = new FormData();
         form.append("file", file);
         return api("POST", "exceptions/bulk", form).then(function (data) {
-          var summary = data.summary || {};
-          var errors = data.errors || [];
-          errors.forEach(function (row) {
-            list.appendChild(h("li", {}, [
-              fmt(gettext("Line %(line)s (%(user)s):"), { line: number(row.line), user: row.user || "" }), " ",
-              h("span", { className: "cm-api-message", text: row.message })
-            ]));
+          bulkReport(data, list, "cm-feedback-exceptions", function (count) {
+            return fmt(ngettext("%(count)s learner added.", "%(count)s learners added.", count), { count: number(count) });
           });
-          list.hidden = !errors.length;
-          var text = fmt(ngettext("%(count)s learner added.", "%(count)s learners added.", summary.added || 0), {
-            count: number(summary.added || 0)
-          });
-          if (summary.failed) {
-            text += " " + fmt(ngettext("%(count)s line refused (listed below).", "%(count)s lines refused (listed below).", summary.failed), {
-              count: number(summary.failed)
-            });
-          }
-          say("cm-feedback-exceptions", summary.failed ? "error" : "success", text);
           $("cm-exception-bulk-form").reset();
           return loadExceptions();
         }).catch(failed("cm-feedback-exceptions", gettext("The CSV file was not read.")));
@@ -1161,24 +1165,11 @@
           var form = new FormData();
           form.append("file", file);
           return api("POST", "invalidations/bulk", form).then(function (data) {
-            var summary = data.summary || {};
-            var errors = data.errors || [];
-            errors.forEach(function (row) {
-              list.appendChild(h("li", {}, [
-                fmt(gettext("Line %(line)s (%(user)s):"), { line: number(row.line), user: row.user || "" }), " ",
-                h("span", { className: "cm-api-message", text: row.message })
-              ]));
-            });
-            list.hidden = !errors.length;
-            var text = fmt(ngettext("%(count)s certificate invalidated.", "%(count)s certificates invalidated.", summary.added || 0), {
-              count: number(summary.added || 0)
-            });
-            if (summary.failed) {
-              text += " " + fmt(ngettext("%(count)s line refused (listed below).", "%(count)s lines refused (listed below).", summary.failed), {
-                count: number(summary.failed)
+            bulkReport(data, list, "cm-feedback-invalidations", function (count) {
+              return fmt(ngettext("%(count)s certificate invalidated.", "%(count)s certificates invalidated.", count), {
+                count: number(count)
               });
-            }
-            say("cm-feedback-invalidations", summary.failed ? "error" : "success", text);
+            });
             $("cm-invalidation-bulk-form").reset();
             loadCertificates();
             return loadInvalidations();
