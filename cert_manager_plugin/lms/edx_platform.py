@@ -70,7 +70,7 @@ from .base import (
     LmsTransition,
     parse_lms_grade,
 )
-from .lookups import one_in_any_case, user_by_identifier, users_by_identifier
+from .lookups import one_in_any_case, user_by_identifier, user_ids_among, users_by_identifier
 from .write_through import _LmsPeople, _send_event, sync_model_rows
 
 if TYPE_CHECKING:
@@ -201,14 +201,7 @@ class EdxPlatformBackend:
         """Which of ``user_ids`` are actively enrolled in the course (the LMS's ``CourseEnrollment``)."""
         from common.djangoapps.student.models import CourseEnrollment
 
-        ids, found = list(user_ids), set()
-        for start in range(0, len(ids), LOOKUP_CHUNK):
-            found.update(
-                CourseEnrollment.objects.filter(
-                    course_id=course_key, is_active=True, user_id__in=ids[start : start + LOOKUP_CHUNK]
-                ).values_list("user_id", flat=True)
-            )
-        return found
+        return user_ids_among(CourseEnrollment.objects, user_ids, course_id=course_key, is_active=True)
 
     def backfill_rows(self, course_key: CourseKey) -> Iterator[BackfillRow]:
         """

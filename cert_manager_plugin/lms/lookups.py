@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 
+def user_ids_among(rows: object, user_ids: Iterable[int], **filters: object) -> set[int]:
+    """Which of ``user_ids`` have a row of ``rows`` (a manager) matching ``filters``: one query per ``LOOKUP_CHUNK``."""
+    ids, found = list(user_ids), set()
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK]
+        found.update(rows.filter(**filters, user_id__in=chunk).values_list("user_id", flat=True))
+    return found
+
+
 def one_in_any_case(queryset: QuerySet, field: str, key: object) -> Model | None:
     """The one row whose ``field`` equals ``key`` in any case (None when none, or when two differ only in case)."""
     rows = list(queryset.annotate(_key_lower=Lower(field)).filter(_key_lower=str(key).lower())[:2])

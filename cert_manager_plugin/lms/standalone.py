@@ -16,7 +16,6 @@ from opaque_keys.edx.keys import CourseKey
 from ..models import LearnerRecord, StandaloneCourse, StandaloneCourseRole
 from ..sql import ids_in
 from .base import (
-    LOOKUP_CHUNK,
     BackfillRow,
     CourseInfo,
     LmsAllowlistRow,
@@ -25,7 +24,7 @@ from .base import (
     LmsLearnerLists,
     LmsTransition,
 )
-from .lookups import one_in_any_case, user_by_identifier, users_by_identifier
+from .lookups import one_in_any_case, user_by_identifier, user_ids_among, users_by_identifier
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -91,14 +90,7 @@ class StandaloneBackend:
 
     def enrolled_among(self, course_key: CourseKey, user_ids: Iterable[int]) -> set[int]:
         """Which of ``user_ids`` are actively enrolled (one query a chunk)."""
-        ids, found = list(user_ids), set()
-        for start in range(0, len(ids), LOOKUP_CHUNK):
-            found.update(
-                LearnerRecord.objects.filter(
-                    course_key=course_key, is_active=True, user_id__in=ids[start : start + LOOKUP_CHUNK]
-                ).values_list("user_id", flat=True)
-            )
-        return found
+        return user_ids_among(LearnerRecord.objects, user_ids, course_key=course_key, is_active=True)
 
     def backfill_rows(self, course_key: CourseKey) -> Iterator[BackfillRow]:
         """Standalone: the records are the source of truth already; nothing to backfill from."""
