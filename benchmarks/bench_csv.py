@@ -27,7 +27,8 @@ def _course(tag: str) -> CourseKey:
 
 def _population(n: int, tag: str) -> tuple[CourseKey, bytes]:
     """n enrolled learners and a CSV naming each once (mixed identifiers, a few bad rows)."""
-    from cert_manager_plugin.models import LearnerRecord, StandaloneCourse
+    from cert_manager_plugin.models import LearnerRecord
+    from cert_manager_plugin.standalone_host.models import StandaloneCourse
 
     course_key = _course(tag)
     StandaloneCourse.objects.create(course_key=course_key, display_name=f"CSV bench {n}")
@@ -84,7 +85,7 @@ def bulk_exceptions_csv_endpoint(args) -> list[dict]:
     """The same file through ``POST exceptions/bulk`` (multipart upload, auth, JSON response)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cert_manager_plugin.models import StandaloneCourseRole
+    from cert_manager_plugin.standalone_host.models import StandaloneCourseRole
 
     n = 2_000 if args.quick else 50_000
     course_key, data = _population(n, "api")
@@ -115,7 +116,7 @@ def bulk_exceptions_csv_endpoint(args) -> list[dict]:
 
 def certificates_csv_export(args) -> list[dict]:
     """``GET certificates?format=csv`` streaming n certificates: seconds and queries."""
-    from cert_manager_plugin.models import StandaloneCourseRole
+    from cert_manager_plugin.standalone_host.models import StandaloneCourseRole
 
     n = 2_000 if args.quick else 50_000
     course_key, _ = _population(n, "exp")

@@ -63,7 +63,7 @@ def _course(n: int) -> CourseKey:
 
 def _population(n: int) -> tuple[CourseKey, list[int]]:
     """n learners with an issued certificate at 0.5 whose record now says 0.9: every certificate changes."""
-    from cert_manager_plugin.models import StandaloneCourse
+    from cert_manager_plugin.standalone_host.models import StandaloneCourse
 
     course_key = _course(n)
     StandaloneCourse.objects.create(course_key=course_key, display_name=f"Bench {n}")

@@ -64,7 +64,8 @@ def _course(tag: str) -> CourseKey:
 
 
 def _setup_course(course_key: CourseKey, media: str):
-    from cert_manager_plugin.models import CertificateTemplate, CourseCertificateSettings, StandaloneCourse
+    from cert_manager_plugin.models import CertificateTemplate, CourseCertificateSettings
+    from cert_manager_plugin.standalone_host.models import StandaloneCourse
 
     StandaloneCourse.objects.create(course_key=course_key, display_name="Benchmarking Certificates 101", org="Bench")
     with override_settings(MEDIA_ROOT=media):

@@ -22,30 +22,30 @@ DB = os.environ.get("BENCH_WT_DB", "sqlite")  # sqlite, mysql (MariaDB, as in a 
 
 
 @contextmanager
-def _fresh_database(tmp: str):
+def fresh_database(tmp: str, db: str = DB):
     """Environment for one run on a database of its own: a SQLite file, or a server database made and dropped."""
-    if DB == "sqlite":
+    if db == "sqlite":
         yield {"CERT_MANAGER_DB": "sqlite", "CERT_MANAGER_SQLITE_PATH": str(Path(tmp) / "lms.sqlite3")}
         return
     name = f"cm_bench_wt_{os.getpid()}"
-    if DB == "mysql":
+    if db == "mysql":
         import pymysql
 
         conn = pymysql.connect(host="127.0.0.1", port=3306, user="root", autocommit=True)
         run = conn.cursor().execute
         create = f"CREATE DATABASE {name} CHARACTER SET utf8mb4"
-    elif DB == "postgresql":
+    elif db == "postgresql":
         import psycopg
 
         conn = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True)
         run = conn.execute
         create = f"CREATE DATABASE {name}"
     else:
-        raise ValueError(f"BENCH_WT_DB must be sqlite, mysql or postgresql, not {DB!r}")
+        raise ValueError(f"BENCH_WT_DB must be sqlite, mysql or postgresql, not {db!r}")
     run(f"DROP DATABASE IF EXISTS {name}")
     run(create)
     try:
-        yield {"CERT_MANAGER_DB": DB, "CERT_MANAGER_DB_NAME": name}
+        yield {"CERT_MANAGER_DB": db, "CERT_MANAGER_DB_NAME": name}
     finally:
         run(f"DROP DATABASE IF EXISTS {name}")
         conn.close()
@@ -53,7 +53,7 @@ def _fresh_database(tmp: str):
 
 def _run(size: str, mode: str) -> dict:
     """One regenerate of ``size`` learners with the write-through ``mode`` (on/off), on a fresh database."""
-    with tempfile.TemporaryDirectory(prefix="cert_manager_wt_") as tmp, _fresh_database(tmp) as db_env:
+    with tempfile.TemporaryDirectory(prefix="cert_manager_wt_") as tmp, fresh_database(tmp) as db_env:
         env = {
             **os.environ,
             "PYTHONPATH": f"{ROOT / 'lms_host'}{os.pathsep}{ROOT}",

@@ -63,7 +63,8 @@ def setup() -> dict:
     from django.utils import timezone
     from opaque_keys.edx.keys import CourseKey
 
-    from cert_manager_plugin.models import Certificate, CourseCertificateSettings, StandaloneCourse
+    from cert_manager_plugin.models import Certificate, CourseCertificateSettings
+    from cert_manager_plugin.standalone_host.models import StandaloneCourse
 
     call_command("migrate", verbosity=0, interactive=False)
     key = CourseKey.from_string("course-v1:BenchPublic+P101+2026")

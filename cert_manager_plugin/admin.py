@@ -3,8 +3,8 @@ Django admin for the certificate manager.
 
 Certificates, revisions, learner records, exception and invalidation lists and jobs are read-only here: they
 change through ``api`` (REST API, instructor panel, events), which keeps revisions, the exception/invalidation
-rules and events consistent. Operators edit settings, templates and the standalone adapter's courses and
-course team roles (``StandaloneCourseRole``, also managed by ``manage.py cert_manager_role``).
+rules and events consistent. Operators edit settings and templates; the standalone adapter's courses and
+course team roles are edited in the optional ``standalone_host`` app's admin (also ``manage.py cert_manager_role``).
 """
 
 from __future__ import annotations
@@ -146,22 +146,3 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
     list_display = ("name", "course_key", "organization", "mode", "language", "is_active", "modified")
     list_filter = ("is_active", "mode", "language")
     search_fields = ("name", "course_key", "organization")
-
-
-@admin.register(models.StandaloneCourse)
-class StandaloneCourseAdmin(admin.ModelAdmin):
-    """The standalone adapter's courses (outside the LMS): editable."""
-
-    list_display = ("course_key", "display_name", "org", "start", "end")
-    search_fields = ("course_key", "display_name", "org")
-
-
-@admin.register(models.StandaloneCourseRole)
-class StandaloneCourseRoleAdmin(admin.ModelAdmin):
-    """Course team roles of the standalone adapter: instructors manage certificates, staff read."""
-
-    list_display = ("user", "course_key", "role")
-    list_filter = ("role",)
-    search_fields = (*USER_SEARCH, "course_key")
-    raw_id_fields = ("user",)
-    list_select_related = ("user",)

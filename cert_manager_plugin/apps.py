@@ -1,5 +1,7 @@
 """Django app configuration, registered with the LMS through the edx-django-utils plugin system."""
 
+from importlib import import_module
+
 from django.apps import AppConfig
 
 # The LMS's plugin constants (edx-platform: openedx.core.djangoapps.plugins.constants.ProjectType /
@@ -55,6 +57,16 @@ class CertManagerConfig(AppConfig):
         },
     }
 
+    def import_models(self) -> None:
+        """
+        Import the app's models: ``models`` and the credentials' tables (``credentials.models``).
+
+        Loaded here rather than from ``models`` so that ``models`` imports nothing of ``credentials`` (which reads
+        the certificates): the layer contract forbids that cycle. Django registers them with the app's own.
+        """
+        super().import_models()
+        import_module(f"{self.name}.credentials.models")
+
     def ready(self) -> None:
         """
         Register the plugin's Celery tasks, system checks, job kinds and the receivers of the LMS's own signals.
@@ -62,9 +74,21 @@ class CertManagerConfig(AppConfig):
         The tasks go on the host's Celery app (jobs hand them over by name); the checks (``conf``: the batch
         size) run with ``manage.py check``; the job kinds defined above the job engine register from their own
         module (``rendering.export``: ``export``; ``job_kinds`` says why); the LMS's signals are user retirement
-        (nothing outside the LMS).
+        (nothing outside the LMS). Learner emails subscribe to the engine's ``certificates_committed``.
         """
         from . import conf, receivers, tasks  # noqa: F401
         from .rendering import export  # noqa: F401 - registers the export job kind
 
         receivers.connect_lms_signals()
+        # the layers above the engine subscribe to its announcement; the engine names none of them
+        from . import engine, notifications
+
+        engine.certificates_committed.connect(
+            notifications.on_certificates_committed, dispatch_uid="cert_manager_plugin.notifications"
+        )
+        # the credentials' status bits flip inside each batch's transaction (set-based, constant queries)
+        from .credentials import status_list
+
+        engine.certificates_written.connect(
+            status_list.on_certificates_written, dispatch_uid="cert_manager_plugin.credentials.status_list"
+        )

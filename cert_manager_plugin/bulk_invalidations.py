@@ -6,7 +6,7 @@ endpoint's field rules), so both uploads accept and refuse exactly the same file
 ``POST invalidations`` (``services.invalidate_certificate``): the learner must have a certificate in the course,
 must not be on the exception list, and must not be invalidated already. Every valid row is applied in one
 transaction (the certificates locked first, as a single invalidation locks its certificate), the certificates are
-reconciled set-based (``engine.reconcile_batch``: they become ``unavailable``), and each invalidation is written to
+reconciled set-based (``engine.run``: they become ``unavailable``), and each invalidation is written to
 the LMS's own invalidation list as a single one is (``lms_sync.push_invalidation``). Nothing is half-applied.
 """
 
@@ -26,9 +26,6 @@ from .models import Certificate, CertificateInvalidation
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
-
-#: Learners reconciled per engine batch.
-RECONCILE_CHUNK = 1000
 
 
 class InvalidationRowKind:
@@ -85,10 +82,7 @@ def import_invalidations(
             ]
         )
         ids = [user_id for user_id, _notes in accepted]
-        for start in range(0, len(ids), RECONCILE_CHUNK):
-            engine.reconcile_batch(
-                course_key, ids[start : start + RECONCILE_CHUNK], source=Source.INVALIDATION, actor_id=actor_id
-            )
+        engine.run(course_key, ids, engine.Intent.job(Source.INVALIDATION, actor_id=actor_id))
         for user_id in ids:  # after the reconcile wrote the LMS's rows they refer to, as a single invalidation
             lms_sync.push_invalidation(user_id, course_key)
     result.errors.sort(key=lambda e: e.line)

@@ -110,6 +110,12 @@ def _public_max_age(value: object) -> int:
         return DEFAULT_PUBLIC_MAX_AGE
 
 
+def _status_list_length(value: object) -> int:
+    """At least 131,072 (Bitstring Status List's minimum), rounded up to whole bytes; the minimum when unusable."""
+    number = _as_int(value) or 0
+    return max(131_072, (number + 7) // 8 * 8)
+
+
 def _a_dict(value: object) -> dict:
     """The configured dict; an empty one for anything else."""
     return value if isinstance(value, dict) else {}
@@ -147,6 +153,11 @@ SETTINGS: dict[str, Setting] = {
         5,
         "Seconds changes arriving during a course's sweep are gathered before the next sweep (0 or unset: 0).",
         lambda value: float(value or 0),
+    ),
+    "CERT_MANAGER_SWEEP_MIN_GAP": Setting(
+        0.3,
+        "Seconds, at least, between a course's sweep and the next, once its changes are quiet (0 or unset: 0).",
+        lambda value: max(0.0, float(value or 0)),
     ),
     "CERT_MANAGER_JOB_STALE_SECONDS": Setting(
         300,
@@ -188,6 +199,26 @@ SETTINGS: dict[str, Setting] = {
         _a_dict,
         host=False,  # inside the LMS its LinkedInAddToProfileConfiguration decides: the LMS never gets it
     ),
+    "CERT_MANAGER_VC_KEY_FILE": Setting(
+        None, "Path of the issuer's Ed25519 private key (PKCS#8 PEM) that signs credentials; None: no operator key."
+    ),
+    "CERT_MANAGER_VC_DEMO_KEY": Setting(
+        False, "Without a key file, generate a signing key and keep it in the database (demo and tests only).", bool
+    ),
+    "CERT_MANAGER_VC_ISSUER_DID": Setting(
+        "", "The issuer's did:web; empty: did:web:<host>:cert_manager:issuer (its document under the plugin's URLs)."
+    ),
+    "CERT_MANAGER_VC_ISSUER_NAME": Setting(
+        "", "The issuer Profile's name in credentials; empty: the LMS's PLATFORM_NAME.", lambda value: str(value or "")
+    ),
+    "CERT_MANAGER_VC_ISSUER_IMAGE": Setting(
+        "", "URL of the issuer's logo in credentials (empty: none).", lambda value: str(value or "")
+    ),
+    "CERT_MANAGER_VC_LIST_LENGTH": Setting(
+        131_072,
+        "Entries of a new status list (at least 131,072, a multiple of 8; a list doubles when 3/4 used).",
+        _status_list_length,
+    ),
 }
 
 #: Every plugin setting's default, by its Django setting name.
@@ -212,6 +243,7 @@ class CertManagerSettings:
     BATCH_SIZE: int
     CELERY_QUEUE: str | None
     COALESCE_SECONDS: float
+    SWEEP_MIN_GAP: float
     JOB_STALE_SECONDS: int
     CSV_MAX_BYTES: int
     CSV_MAX_ROWS: int
@@ -223,6 +255,12 @@ class CertManagerSettings:
     PDF_UNICODE_FONT: str | tuple[str, str] | None
     PUBLIC_MAX_AGE: int
     LINKEDIN: dict
+    VC_KEY_FILE: str | None
+    VC_DEMO_KEY: bool
+    VC_ISSUER_DID: str
+    VC_ISSUER_NAME: str
+    VC_ISSUER_IMAGE: str
+    VC_LIST_LENGTH: int
 
     def __init__(self) -> None:
         self._cached: set[str] = set()

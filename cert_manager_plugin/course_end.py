@@ -1,10 +1,9 @@
 """
 Course-end issuance: the certificates "hold until course end" kept back, issued once the course has ended.
 
-Run by the beat task ``tasks.issue_held_certificates`` and the ``issue_held_certificates`` command. Each batch
-goes through the engine as the other engine callers' batches do: retried once when a concurrent writer created one
-of its certificates meanwhile (``sql.retry_on_conflict``), and again when the database chose it as a deadlock
-victim (``sql.retry_on_deadlock``, outside a caller's transaction).
+Run by the beat task ``tasks.issue_held_certificates`` and the ``issue_held_certificates`` command. The held
+learners go through the engine's one entry (``engine.run``) with a job intent: batched, each batch retried when a
+concurrent writer created one of its certificates meanwhile and when the database chose it as a deadlock victim.
 """
 
 from __future__ import annotations
@@ -16,12 +15,9 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from . import engine, lms
-from .conf import batch_size
 from .courses import course_policy, parse_course_key
 from .data import CertificateStatus, IssuePolicy, Source
-from .eligibility import CoursePolicy
 from .models import Certificate, CertificateException, CourseCertificateSettings, LearnerRecord
-from .sql import retry_on_conflict, retry_on_deadlock
 
 
 def held_learners(row: CourseCertificateSettings) -> list[int]:
@@ -47,8 +43,8 @@ def issue_held_certificates(now: datetime | None = None, course_key: CourseKey |
     """
     Issue the certificates held by "hold until course end" in courses whose end has passed.
 
-    Candidates per course: ``held_learners``; each batch goes through the engine (retried on a lost race or a
-    deadlock). Returns changed counts per course.
+    Candidates per course: ``held_learners``, through the engine (batched; a lost race or a deadlock retried).
+    Returns changed counts per course.
     """
     now = now or timezone.now()
     rows = CourseCertificateSettings.objects.filter(issue_policy=IssuePolicy.AFTER_COURSE_END)
@@ -60,24 +56,6 @@ def issue_held_certificates(now: datetime | None = None, course_key: CourseKey |
         if overview is None or overview.end is None or overview.end > now:
             continue
         ids = held_learners(row)
-        policy = course_policy(row.course_key)
-        size = batch_size()
-        out[str(row.course_key)] = sum(
-            _issue(row.course_key, ids[start : start + size], policy=policy, now=now)
-            for start in range(0, len(ids), size)
-        )
+        intent = engine.Intent.job(Source.COURSE_END, policy=course_policy(row.course_key), now=now)
+        out[str(row.course_key)] = engine.run(row.course_key, ids, intent).changed
     return out
-
-
-def _issue(course_key: CourseKey, user_ids: list[int], *, policy: CoursePolicy, now: datetime) -> int:
-    """One batch through the engine, retried on a lost race, then on a deadlock; returns how many changed."""
-
-    def attempt() -> engine.BatchResult:
-        return retry_on_conflict(
-            lambda: engine.reconcile_batch(
-                course_key, user_ids, source=Source.COURSE_END, policy=policy, create_missing=True, now=now
-            ),
-            f"the course-end issuance of {course_key}",
-        )
-
-    return retry_on_deadlock(attempt).changed

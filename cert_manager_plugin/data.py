@@ -118,6 +118,10 @@ class ChunkState(StrEnum):
     FAILED = "failed"
 
 
+#: Decimal places a certificate stores and compares its grade to (the engine rounds; SQL compares alike).
+GRADE_PLACES = 4
+
+
 class Source(StrEnum):
     """Why a certificate changed: recorded on the certificate and on every revision."""
 

@@ -15,7 +15,6 @@ from .conf import cm_settings
 
 TASK_RUN_JOB = "cert_manager_plugin.tasks.run_job"
 TASK_RUN_CHUNK = "cert_manager_plugin.tasks.run_chunk"
-TASK_RECONCILE_LEARNER = "cert_manager_plugin.tasks.reconcile_learner"
 TASK_SWEEP_COURSE = "cert_manager_plugin.tasks.sweep_course"
 TASK_SEND_EMAILS = "cert_manager_plugin.tasks.send_certificate_emails"
 

@@ -1,8 +1,8 @@
 """
 Dry runs: what a job would change, per status transition and learner, without writing anything.
 
-The job's candidates (``job_kinds.candidate_ids``) go through ``engine.reconcile_batch`` with ``dry_run`` in
-batches of ``CERT_MANAGER_BATCH_SIZE``; the answer counts every change and names the first ``DRY_RUN_NAMES``
+The job's candidates (``job_kinds.candidate_ids``) go through ``engine.run`` with a preview intent (batches of
+``CERT_MANAGER_BATCH_SIZE``, nothing written); the answer counts every change and names the first ``DRY_RUN_NAMES``
 learners of each. ``jobs.submit_job`` answers ``dry_run`` requests here; ``policy_changes`` previews proposed
 policies here.
 """
@@ -15,8 +15,6 @@ from django.contrib.auth import get_user_model
 from opaque_keys.edx.keys import CourseKey
 
 from . import engine, job_kinds
-from .conf import batch_size
-from .data import Source
 
 
 def dry_run_job(course_key: CourseKey, kind: str, params: dict, *, policy: engine.CoursePolicy | None = None) -> dict:
@@ -29,14 +27,7 @@ def dry_run_job(course_key: CourseKey, kind: str, params: dict, *, policy: engin
     ids = job_kinds.candidate_ids(course_key, kind, params)
     proposed, policy = policy, policy or engine.course_policy(course_key)
     total = engine.BatchResult()
-    size = batch_size()
-    for start in range(0, len(ids), size):
-        batch = ids[start : start + size]
-        total.add(
-            engine.reconcile_batch(
-                course_key, batch, source=Source.JOB, policy=policy, create_missing=True, dry_run=True
-            )
-        )
+    engine.run(course_key, ids, engine.Intent.preview(policy=policy), total=total)
     out = {
         "kind": kind,
         "total": len(ids),

@@ -11,6 +11,7 @@ single-learner path is a batch of one, so events, instructor actions and bulk jo
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections import Counter
@@ -20,12 +21,14 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
-from . import events, links, lms, notifications
+from . import events, fingerprints, links, lms
+from .conf import batch_size
 from .courses import course_policy
-from .data import CertificateStatus
+from .data import GRADE_PLACES, CertificateStatus, Source
 from .eligibility import CoursePolicy, Decision, LearnerState, decide
 from .models import (
     Certificate,
@@ -34,10 +37,17 @@ from .models import (
     CertificateRevision,
     LearnerRecord,
 )
-from .sql import column, dt_adapter, ids_in, table, update_rows
+from .sql import column, dt_adapter, ids_in, retry_on_conflict, retry_on_deadlock, table, update_rows
 
 log = logging.getLogger(__name__)
-GRADE_PLACES = 4
+
+#: Sent after a batch that changed certificates commits, with ``course_key`` and ``changes`` (``CertChange``s).
+#: The engine's announcement to the layers above it: ``apps.ready`` connects the learner emails
+#: (``notifications.on_certificates_committed``). A receiver's error is logged, never raised.
+certificates_committed = Signal()
+#: Sent inside a batch's transaction, after its writes, with ``course_key`` and ``changes``: for what must change in
+#: the same transaction as the certificates (a credential's status bits). A receiver's error undoes the batch.
+certificates_written = Signal()
 
 
 @dataclass
@@ -72,6 +82,7 @@ class WrittenCertificate:
     source: str = ""
     error_reason: str = ""
     modified: datetime | None = None
+    fingerprint: str = ""  # ``Certificate.fingerprint``: "" for a state nothing decided (a forced one)
 
 
 class WouldChange(NamedTuple):
@@ -119,30 +130,108 @@ class BatchResult:
         return {f"{before or 'new'}->{after}": n for (before, after), n in sorted(self.transitions.items(), key=str)}
 
 
+@functools.lru_cache(maxsize=65536)
 def _grade(value: float | None) -> float | None:
-    """A grade as certificates store and compare it: rounded to ``GRADE_PLACES`` places (None stays None)."""
+    """
+    A grade as certificates store and compare it: rounded to ``GRADE_PLACES`` places (None stays None).
+
+    Cached: ``round(x, 4)`` rounds exactly through decimal digits (3 µs), and a batch rounds each grade three times.
+    """
     return None if value is None else round(float(value), GRADE_PLACES)
 
 
-def reconcile_batch(
-    course_key: CourseKey,
-    user_ids: Sequence[int],
-    *,
-    source: str,
-    actor_id: int | None = None,
-    policy: CoursePolicy | None = None,
-    create_missing: bool = True,
-    dry_run: bool = False,
-    now: datetime | None = None,
-    force_status: str | None = None,
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """
+    Why a reconcile runs and what it may do: the engine's one input besides the course and the learners.
+
+    Build one with the constructor that names the intent (``event``, ``job``, ``deletion``, ``preview``)
+    rather than by its fields where one fits: each says which certificates it may create and whether it decides or
+    forces. ``reconcile.reconcile_learner`` builds one from its own arguments (one learner, any of these).
+    """
+
+    source: str
+    actor_id: int | None = None
+    #: False: create a certificate only when it is issued (an event gives a non-passing learner no row)
+    create_missing: bool = True
+    #: compute the transitions without writing (dry runs, policy previews)
+    dry_run: bool = False
+    #: give every existing certificate this status instead of deciding (a deletion)
+    force_status: str | None = None
+    #: decide under these policies instead of the course's saved ones
+    policy: CoursePolicy | None = None
+    now: datetime | None = None
+
+    @classmethod
+    def event(cls, source: str, *, policy: CoursePolicy | None = None) -> Intent:
+        """An openedx-event (grade, enrollment, passing status): issues, updates and revokes; no non-issued row."""
+        return cls(source, create_missing=False, policy=policy)
+
+    @classmethod
+    def job(
+        cls,
+        source: str = Source.JOB,
+        *,
+        actor_id: int | None = None,
+        policy: CoursePolicy | None = None,
+        now: datetime | None = None,
+    ) -> Intent:
+        """A bulk job, a course-team action or course-end issuance: every learner gets a row, whatever its status."""
+        return cls(source, actor_id=actor_id, policy=policy, now=now)
+
+    @classmethod
+    def deletion(cls, *, actor_id: int | None = None) -> Intent:
+        """The course team deletes certificates: every existing one becomes ``deleted``, nothing is decided."""
+        return cls(Source.DELETION, actor_id=actor_id, force_status=CertificateStatus.DELETED)
+
+    @classmethod
+    def preview(cls, *, policy: CoursePolicy | None = None) -> Intent:
+        """A dry run of a job (under proposed policies when given): what would change, nothing written."""
+        return cls(Source.JOB, policy=policy, dry_run=True)
+
+
+def run(
+    course_key: CourseKey, user_ids: Sequence[int], intent: Intent, *, total: BatchResult | None = None
 ) -> BatchResult:
     """
-    Bring the certificates of ``user_ids`` in ``course_key`` in line with their records and lists.
+    The engine's entry: reconcile ``user_ids`` in ``course_key`` for ``intent``, in batches, retrying by itself.
 
-    ``create_missing`` False creates a certificate only when it is issued (the event path: a learner
+    Batches of ``CERT_MANAGER_BATCH_SIZE`` learners, each in its own transaction (a savepoint inside a caller's).
+    A batch that lost a race (another writer created one of its certificates: ``IntegrityError``) runs again and
+    updates that row; outside a caller's transaction, a batch the database chose as a deadlock victim runs again.
+    One batch's result is returned as it is (with its ``changes``); several are folded into one (counts only).
+    ``total``, when given, receives each batch's counts as it commits, so a caller that catches an error still
+    knows what was done.
+    """
+    ids = list(dict.fromkeys(user_ids))
+    size = batch_size()
+    results = []
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        result = retry_on_deadlock(
+            lambda batch=batch: retry_on_conflict(
+                lambda: reconcile_batch(course_key, batch, intent), f"a batch of {len(batch)} in {course_key}"
+            )
+        )
+        if total is not None:
+            total.add(result)
+        results.append(result)
+    if len(results) == 1:
+        return results[0]
+    folded = BatchResult()
+    for result in results:
+        folded.add(result)
+    return folded
+
+
+def reconcile_batch(course_key: CourseKey, user_ids: Sequence[int], intent: Intent) -> BatchResult:
+    """
+    One batch of ``run``, in one transaction (callers go through ``run``: it batches and retries).
+
+    ``intent.create_missing`` False creates a certificate only when it is issued (the event path: a learner
     who is not passing gets no ``notpassing`` row from a grade event); bulk jobs create every status.
-    ``dry_run`` computes the transitions without writing. ``force_status`` (a deletion) gives every existing
-    certificate that status instead of deciding, through the same writes, revisions and announcements.
+    ``intent.dry_run`` computes the transitions without writing. ``intent.force_status`` (a deletion) gives every
+    existing certificate that status instead of deciding, through the same writes, revisions and announcements.
 
     A ``deleted`` certificate counts as no certificate for the decision (a job may issue it again, with its
     verify id and history), while its active invalidation still counts: deleting never lifts one.
@@ -151,12 +240,13 @@ def reconcile_batch(
     (1 read, only when something may change and nothing is forced), ``_compose`` (the new states, no query),
     ``_write`` (the LMS's rows, then at most three statements; announcements after the commit).
     """
-    now = now or timezone.now()
-    policy = policy or course_policy(course_key)
+    now = intent.now or timezone.now()
+    policy = intent.policy or course_policy(course_key)
     ids = list(dict.fromkeys(user_ids))
     result = BatchResult()
     if not ids:
         return result
+    dry_run, forced = intent.dry_run, intent.force_status is not None
     with transaction.atomic():
         loaded = _load(course_key, ids, lock=not dry_run)
         planned = _plan(
@@ -165,15 +255,20 @@ def reconcile_batch(
             result,
             policy=policy,
             now=now,
-            create_missing=create_missing,
+            create_missing=intent.create_missing,
             dry_run=dry_run,
-            force_status=force_status,
+            force_status=intent.force_status,
         )
-        forced = force_status is not None
         names = lms.backend().display_names([p.user_id for p in planned]) if planned and not forced else {}
-        writes = _compose(course_key, planned, names, result, now=now, source=source, dry_run=dry_run, forced=forced)
+        writes = _compose(
+            course_key, planned, names, result, now=now, source=intent.source, dry_run=dry_run, forced=forced
+        )
         if not dry_run:
-            _write(course_key, ids, loaded.certs, writes, result, now=now, source=source, actor_id=actor_id)
+            _write(
+                course_key, ids, loaded.certs, writes, result, now=now, source=intent.source, actor_id=intent.actor_id
+            )
+            if result.changes:  # in the batch's transaction: a subscriber's error undoes the batch
+                certificates_written.send(sender=CertChange, course_key=course_key, changes=result.changes)
     return result
 
 
@@ -193,6 +288,7 @@ class _Planned(NamedTuple):
     cert: _Current | None
     decision: Decision
     record: LearnerState | None
+    inputs: str = ""  # the fingerprint of what the decision read (``fingerprints.inputs_print``); "" when forced
 
 
 @dataclass
@@ -202,6 +298,8 @@ class _Writes:
     updates: list[WrittenCertificate] = field(default_factory=list)
     inserts: list[WrittenCertificate] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
+    #: (fingerprint, id) of certificates already right whose stored fingerprint is out of date
+    refresh: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _load(course_key: CourseKey, ids: list[int], *, lock: bool) -> _Loaded:
@@ -253,16 +351,18 @@ def _plan(
     no issued certificate (``result.not_issued``).
     """
     planned: list[_Planned] = []
+    token = fingerprints.policy_token(policy)
     for user_id in ids:
         cert = loaded.certs.get(user_id)
         record = loaded.records.get(user_id)
         current = cert.status if cert and cert.status != CertificateStatus.DELETED else None
+        allowlisted, invalidated = user_id in loaded.allowlisted, user_id in loaded.invalidated
         if force_status is None:
             decision = decide(
                 record,
                 current_status=current,
-                allowlisted=user_id in loaded.allowlisted,
-                invalidated=user_id in loaded.invalidated,
+                allowlisted=allowlisted,
+                invalidated=invalidated,
                 policy=policy,
                 now=now,
                 certificate_mode=cert.mode if current is not None else None,
@@ -274,7 +374,8 @@ def _plan(
         if decision is None or _writes_nothing(decision, current, create_missing=create_missing):
             result.skipped += 1
             continue
-        planned.append(_Planned(user_id, cert, decision, record))
+        inputs = fingerprints.inputs_print(token, record, allowlisted, invalidated) if force_status is None else ""
+        planned.append(_Planned(user_id, cert, decision, record, inputs))
     result.processed += len(ids)
     return planned
 
@@ -342,9 +443,11 @@ def _compose(
     ``processed == changed + skipped + failed``.
     """
     writes = _Writes()
+    lms_rows = lms.backend().writes_lms_certificates
     for p in planned:
         grade, mode, name = _printed(p, names, forced=forced)
         cert, status = p.cert, p.decision.status
+        fingerprint = fingerprints.full_print(p.inputs, status, mode, grade, lms_rows=lms_rows) if p.inputs else ""
         if cert is not None and (cert.status, cert.mode, _grade(cert.grade), cert.name, cert.error_reason) == (
             status,
             mode,
@@ -353,6 +456,8 @@ def _compose(
             "",
         ):
             result.skipped += 1  # already right: left as it was
+            if fingerprint and cert.fingerprint != fingerprint and not dry_run:
+                writes.refresh.append((fingerprint, cert.pk))
             continue
         before = cert.status if cert else None
         result.changed += 1
@@ -373,6 +478,7 @@ def _compose(
             pk, verify_uuid, created, revision, bucket = None, uuid.uuid4(), now, 1, writes.inserts
         new = WrittenCertificate(pk, p.user_id, course_key, verify_uuid, created, revision, issued)
         new.status, new.mode, new.grade, new.name, new.source, new.modified = status, mode, grade, name, source, now
+        new.fingerprint = fingerprint
         bucket.append(new)
         result.changes.append(CertChange(p.user_id, before, new))
     return writes
@@ -404,6 +510,8 @@ def _write(
         update_certificates(writes.updates)
     if writes.inserts:
         insert_certificates(writes.inserts)
+    if writes.refresh:  # already right, decided from other inputs: only the fingerprint moves (no revision)
+        update_rows(Certificate, ["fingerprint"], writes.refresh)
     if result.changes or lms_changes:
         changes = list(result.changes)
         transaction.on_commit(lambda: after_commit(course_key, changes, lms_changes))
@@ -466,11 +574,12 @@ def after_commit(
     course_key: CourseKey, changes: list[CertChange], lms_changes: Sequence[lms.LmsTransition] = ()
 ) -> None:
     """
-    Announce a committed batch's changes, then queue learner emails.
+    Announce a committed batch's changes, then tell the subscribers of ``certificates_committed``.
 
     Standalone: one openedx-event per changed certificate (``events``). Inside the LMS, where the outside world
     hears certificates through its ``GeneratedCertificate`` row: for each row written, exactly what its ``save()``
     (or ``_revoke_certificate``) would have sent, Django signals and openedx-events (``lms.announce_lms_changes``).
+    The layers above subscribe in ``apps.ready`` (learner emails: ``notifications``); the engine names none of them.
     """
     backend = lms.backend()
     if not backend.writes_lms_certificates:
@@ -479,10 +588,17 @@ def after_commit(
         backend.announce_lms_changes(course_key, lms_changes)
     except Exception:  # a listener's failure must never undo or break certificate processing
         log.exception("cert_manager: announcing %s LMS certificate changes of %s failed", len(lms_changes), course_key)
-    try:  # queued in batches for a Celery task: a 100k job sends no mail inline
-        notifications.enqueue_notifications(changes)
-    except Exception:  # a broker problem must never undo or break certificate processing
-        log.exception("cert_manager: queueing the emails of %s learners of %s failed", len(changes), course_key)
+    for receiver, outcome in certificates_committed.send_robust(
+        sender=CertChange, course_key=course_key, changes=changes
+    ):
+        if isinstance(outcome, Exception):  # a subscriber's failure must never undo or break certificate processing
+            log.error(
+                "cert_manager: %s failed on %s changes of %s",
+                getattr(receiver, "__qualname__", receiver),
+                len(changes),
+                course_key,
+                exc_info=(type(outcome), outcome, outcome.__traceback__),
+            )
 
 
 class _Current(NamedTuple):
@@ -496,10 +612,22 @@ class _Current(NamedTuple):
     name: str
     error_reason: str
     revision: int
+    fingerprint: str
 
 
 #: The certificate fields a batch writes (field names: the columns come from ``Certificate._meta``).
-UPDATE_COLUMNS = ("status", "mode", "grade", "name", "revision", "issued_date", "source", "error_reason", "modified")
+UPDATE_COLUMNS = (
+    "status",
+    "mode",
+    "grade",
+    "name",
+    "revision",
+    "issued_date",
+    "source",
+    "error_reason",
+    "modified",
+    "fingerprint",
+)
 
 
 def _written_values(c: WrittenCertificate, dt: Callable[[datetime | None], object]) -> tuple:
@@ -514,6 +642,7 @@ def _written_values(c: WrittenCertificate, dt: Callable[[datetime | None], objec
         c.source,
         c.error_reason,
         dt(c.modified),
+        c.fingerprint,
     )
 
 
@@ -577,13 +706,14 @@ def insert_certificates(rows: list[WrittenCertificate]) -> None:
     """
     cols = [column(Certificate, f) for f in INSERT_COLUMNS]
     sql = f"INSERT INTO {table(Certificate)} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
-    uuid_field = Certificate._meta.get_field("verify_uuid")
     _dt = dt_adapter()
+    # ``UUIDField.get_db_prep_value``, decided once: the UUID itself where the database has the type, else 32 hex
+    native_uuid = connection.features.has_native_uuid_field
     params = [
         (
             c.user_id,
             str(c.course_key),
-            uuid_field.get_db_prep_value(c.verify_uuid, connection),
+            c.verify_uuid if native_uuid or c.verify_uuid is None else c.verify_uuid.hex,
             _dt(c.created),
             *_written_values(c, _dt),
         )

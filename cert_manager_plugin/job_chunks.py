@@ -2,7 +2,7 @@
 Job chunks: one chunk of a batch job reconciled and marked done in one transaction; the last one closes the job.
 
 ``jobs.run_job`` (the coordinator) writes the ``GenerationJobChunk`` rows and enqueues one ``run_chunk`` task per
-pending chunk. A chunk reconciles its learners with ``engine.reconcile_batch`` and marks itself done in the same
+pending chunk. A chunk reconciles its learners with ``engine.run`` and marks itself done in the same
 transaction, so a chunk that is delivered twice (a worker died, the broker redelivered) does nothing the second
 time. Counters move with ``F()`` expressions; the chunk that brings ``chunks_done`` up to ``chunks_total`` closes
 the job (``close_if_done``, no chords).
@@ -22,7 +22,6 @@ from django.utils import timezone
 from . import engine, job_kinds
 from .data import ChunkState, JobState, Source
 from .models import GenerationJob, GenerationJobChunk
-from .sql import retry_on_conflict
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +79,8 @@ def run_chunk(job_id: int, chunk_id: int, *, raise_operational: bool = False) ->
 
 
 def _reconcile_chunk(job: dict, user_ids: list[int]) -> engine.BatchResult:
-    """The chunk's batch; retried once when a concurrent writer created one of its certificates meanwhile."""
-    return retry_on_conflict(
-        lambda: engine.reconcile_batch(
-            job["course_key"], user_ids, source=_source(job), actor_id=job["requested_by_id"], create_missing=True
-        ),
-        "a job chunk",
-    )
+    """The chunk's learners through the engine (which retries a batch that lost a race)."""
+    return engine.run(job["course_key"], user_ids, engine.Intent.job(_source(job), actor_id=job["requested_by_id"]))
 
 
 def _source(job: dict) -> str:

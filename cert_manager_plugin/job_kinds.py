@@ -3,7 +3,7 @@ Job kinds as a registry: what each kind of bulk job takes, which learners it cov
 
 A kind is a ``JobKindSpec``: ``validate`` turns a request into the params stored on the job, ``candidates``
 names the learners a batch kind covers (one set query), and ``runner`` says how the job runs: ``BATCH`` (the
-job engine splits the candidates into chunks that go through ``engine.reconcile_batch``), ``INLINE`` (the caller
+job engine splits the candidates into chunks that go through ``engine.run``), ``INLINE`` (the caller
 runs it itself, as deletions do) or a callable that runs the whole job in one step (an export).
 
 Registration: the learner kinds of the engine (generate all, regenerate, exception certificates, delete) are
@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
 from . import errors
@@ -90,7 +91,10 @@ def spec_for(kind: str) -> JobKindSpec:
     """The spec of ``kind``; an unknown kind raises ``errors.InvalidInput`` naming the registered ones."""
     spec = _SPECS.get(str(kind))
     if spec is None:
-        raise errors.InvalidInput(f"Unknown job kind {kind!r}: kinds are {', '.join(_SPECS)}.", field="kind")
+        raise errors.InvalidInput(
+            _("Unknown job kind %(kind)s: kinds are %(kinds)s.") % {"kind": repr(kind), "kinds": ", ".join(_SPECS)},
+            field="kind",
+        )
     return spec
 
 
@@ -159,6 +163,39 @@ def _regenerate(course_key: CourseKey, params: dict) -> list[int]:
     """The holders of a certificate in one of the selected statuses."""
     qs = Certificate.objects.filter(course_key=course_key, status__in=params["statuses"])
     return list(qs.order_by("user_id").values_list("user_id", flat=True))
+
+
+class Candidates(NamedTuple):
+    """A job's learners for its coordinator: those to reconcile, and how many it leaves out as fresh."""
+
+    #: the learners to reconcile, in id order
+    ids: list[int]
+    #: the candidates nothing changed for since the engine wrote their certificate (each would be skipped)
+    fresh: int
+
+
+def job_candidates(course_key: CourseKey, kind: str, params: dict) -> Candidates:
+    """
+    ``candidate_ids`` without the learners the engine would leave as they are: for the job coordinator.
+
+    Only for a job that decides under the course's saved policies (a dry run under proposed ones keeps
+    ``candidate_ids``). Generate all and regenerate: the holders whose fingerprint is the database's
+    (``fingerprints.stale_user_ids``) are left out, so a job over a course where little changed writes few chunks; the
+    coordinator counts them as processed and skipped. Other kinds: every candidate.
+    """
+    from .fingerprints import stale_user_ids
+
+    if kind == JobKind.GENERATE_ALL:
+        holders = Certificate.objects.filter(course_key=course_key)
+        new = LearnerRecord.objects.filter(course_key=course_key).exclude(user_id__in=holders.values("user_id"))
+        stale = stale_user_ids(course_key)
+        ids = sorted({*new.values_list("user_id", flat=True), *stale})
+        return Candidates(ids, holders.count() - len(stale))
+    if kind == JobKind.REGENERATE:
+        holders = Certificate.objects.filter(course_key=course_key, status__in=params["statuses"])
+        stale = stale_user_ids(course_key, params["statuses"])
+        return Candidates(stale, holders.count() - len(stale))
+    return Candidates(candidate_ids(course_key, kind, params), 0)
 
 
 def _exceptions(course_key: CourseKey, params: dict) -> list[int]:

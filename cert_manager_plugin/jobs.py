@@ -33,7 +33,7 @@ from .courses import canonical_course_key, parse_course_key
 from .data import ChunkState, JobState
 from .dry_runs import dry_run_job
 from .job_chunks import chunk_failed, close_if_done
-from .job_kinds import candidate_ids  # the coordinator's one set query (tests replace it here)
+from .job_kinds import job_candidates  # the coordinator's set query (tests replace it here)
 from .models import GenerationJob, GenerationJobChunk
 
 if TYPE_CHECKING:
@@ -305,22 +305,45 @@ def _write_chunks(job_id: int) -> list[int]:
             return []
         now = timezone.now()
         if not job.chunks.exists():
-            ids = candidate_ids(job.course_key, job.kind, job.params)
-            chunks = [
-                GenerationJobChunk(job_id=job_id, number=n, user_ids=batch)
-                for n, batch in enumerate(_slices(ids, batch_size()), start=1)
-            ]
-            GenerationJobChunk.objects.bulk_create(chunks, batch_size=100)
-            job.total = len(ids)
-            job.chunks_total = len(chunks)
+            _plan_chunks(job, now)
         job.state = JobState.RUNNING
         job.started = job.started or now
         job.heartbeat = now
-        job.save(update_fields=["total", "chunks_total", "state", "started", "heartbeat"])
+        job.save(update_fields=["total", "processed", "skipped", "chunks_total", "state", "started", "heartbeat"])
         if job.chunks_done >= job.chunks_total:
             close_if_done(job_id)
             return []
         return list(job.chunks.filter(state=ChunkState.PENDING).order_by("number").values_list("pk", flat=True))
+
+
+def _plan_chunks(job: GenerationJob, now: datetime) -> None:
+    """
+    Write the job's chunk rows from its candidates (``job_kinds.job_candidates``: one set query) and its totals.
+
+    The learners nothing changed for since their certificate was written (the engine would skip each) get no
+    chunk to run: chunk number 0, done at once, counts them as processed and skipped, so the job's counts, a
+    resumed job's sums and the history say what a full run would have said.
+    """
+    found = job_candidates(job.course_key, job.kind, job.params)
+    chunks = [
+        GenerationJobChunk(job_id=job.pk, number=n, user_ids=batch)
+        for n, batch in enumerate(_slices(found.ids, batch_size()), start=1)
+    ]
+    job.chunks_total = len(chunks)
+    if found.fresh:
+        chunks.append(
+            GenerationJobChunk(
+                job_id=job.pk,
+                number=0,
+                state=ChunkState.DONE,
+                processed=found.fresh,
+                skipped=found.fresh,
+                finished=now,
+            )
+        )
+    GenerationJobChunk.objects.bulk_create(chunks, batch_size=100)
+    job.total = len(found.ids) + found.fresh
+    job.processed = job.skipped = found.fresh
 
 
 def _run_whole(job: GenerationJob, runner: job_kinds.WholeJobRunner) -> None:
@@ -430,7 +453,7 @@ def resume_job(course_key: CourseKey | str, job_id: int | str) -> GenerationJob:
                 changed=sums["c"] or 0,
                 skipped=sums["s"] or 0,
                 failed=sums["f"] or 0,
-                chunks_done=done.count(),
+                chunks_done=done.filter(number__gt=0).count(),  # chunk 0 counts the unchanged learners only
             )
     except IntegrityError as exc:
         raise already_running(job.course_key) from exc

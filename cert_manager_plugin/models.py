@@ -13,7 +13,6 @@ from .data import (
     DEFAULT_ELIGIBLE_MODES,
     CertificateStatus,
     ChunkState,
-    CourseRole,
     IssuePolicy,
     JobKind,
     JobState,
@@ -104,13 +103,15 @@ class CourseSweep(models.Model):
     The course's one reconcile of its pending learners (``reconcile.sweep_course``).
 
     ``armed_at`` is set while a sweep task is scheduled or running (its heartbeat), NULL otherwise. Its unique row
-    and conditional UPDATE let a burst of LMS events send one task per course, whatever the timing.
+    and conditional UPDATE let a burst of LMS events send one task per course, whatever the timing. ``swept_at``
+    is when the last sweep ended: the next one starts ``CERT_MANAGER_SWEEP_MIN_GAP`` after it at the earliest.
 
     .. no_pii:
     """
 
     course_key = CourseKeyField(max_length=255, unique=True)
     armed_at = models.DateTimeField(null=True, blank=True)
+    swept_at = models.DateTimeField(null=True, blank=True, help_text="when the course's last sweep ended")
 
     def __str__(self) -> str:
         return f"sweep of {self.course_key} ({'armed' if self.armed_at else 'idle'})"
@@ -141,6 +142,10 @@ class Certificate(models.Model):
     error_reason = models.CharField(max_length=512, blank=True, default="")
     created = models.DateTimeField()
     modified = models.DateTimeField()
+    #: what the engine decided this state from (``engine.fingerprint``): the learner's record, lists, the course's
+    #: policies and the state written (and, inside the LMS, the grade its row shows); "" when unknown. A bulk job
+    #: skips a learner whose fingerprint the database computes alike (``fingerprints.fresh_user_ids``).
+    fingerprint = models.CharField(max_length=300, blank=True, default="", editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cm_certificate_user_course")]
@@ -340,38 +345,3 @@ class CertificateTemplate(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class StandaloneCourse(models.Model):
-    """
-    The standalone adapter's course overview (the LMS adapter reads CourseOverview instead).
-
-    .. no_pii:
-    """
-
-    course_key = CourseKeyField(max_length=255, unique=True)
-    display_name = models.CharField(max_length=255)
-    org = models.CharField(max_length=255, blank=True, default="")
-    start = models.DateTimeField(null=True, blank=True)
-    end = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.display_name} ({self.course_key})"
-
-
-class StandaloneCourseRole(models.Model):
-    """
-    The standalone adapter's course team roles (the LMS adapter reads CourseAccessRole instead).
-
-    .. no_pii:
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    course_key = CourseKeyField(max_length=255, db_index=True)
-    role = models.CharField(max_length=32, choices=[(r.value, r.value) for r in CourseRole])
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course_key", "role"], name="cm_role_user_course_role")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.role} of {self.course_key}"

@@ -102,6 +102,11 @@ def enqueue_notifications(changes: Iterable) -> int:
     return len(items)
 
 
+def on_certificates_committed(sender: object, *, changes: list, **kwargs: object) -> None:
+    """``engine.certificates_committed`` receiver (connected in ``apps.ready``): queue the batch's emails."""
+    enqueue_notifications(changes)
+
+
 # --- the task's work: send ---------------------------------------------------------------------------------
 
 

@@ -5,13 +5,16 @@ The single-learner path: record → mark → schedule → reconcile → announce
    never overwrites newer state) that also marks the learner pending (``reconcile_pending_since``, and why:
    ``reconcile_source``).
 2. **Schedule** (``schedule_sweep``). Reconciles run per course: the course's ``CourseSweep`` row is armed by one
-   conditional UPDATE; only the event that arms it hands a ``sweep_course`` task to Celery, with no countdown
-   (leading edge: the first change after a quiet period reconciles at once). While a sweep is armed, events cost
-   these two statements and no broker publish.
+   conditional UPDATE, after the event's transaction commits (once per course and transaction); only the event
+   that arms it hands a ``sweep_course`` task to Celery, with no countdown (leading edge: the first change after a
+   quiet period reconciles at once). While a sweep is armed, events cost these two statements and no publish.
 3. **Reconcile** (``sweep_course``). The sweep reconciles every pending learner of the course through the
    set-based engine, in batches; each batch is unmarked before its records are read, so a change that lands later
-   marks the learner again. When it is done it disarms the course and, if learners were marked meanwhile, arms
-   it again with a countdown of ``CERT_MANAGER_COALESCE_SECONDS`` (trailing edge: a burst ends in one more run).
+   marks the learner again. When it is done, if learners were marked meanwhile, it keeps the course armed and
+   chains the next sweep ``CERT_MANAGER_SWEEP_MIN_GAP`` later; otherwise it disarms the course. A sweep that starts
+   within that gap of the last one's end (chained, or armed by an event just after it) first waits until the
+   changes have been quiet that long, at most ``CERT_MANAGER_COALESCE_SECONDS``: a change behind a sweep lands
+   about the gap after it, a burst ends in one more run.
 4. **Announce.** The engine announces changed certificates after commit (openedx-events, the LMS's signals, emails).
 
 Instructor actions (exceptions, invalidations, self-requests) reconcile their learner at once, in their request,
@@ -21,11 +24,13 @@ through ``reconcile_learner``. The flow diagram: ``docs/architecture.rst``.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
@@ -42,10 +47,23 @@ log = logging.getLogger(__name__)
 #: Courses this process knows have a ``CourseSweep`` row (so arming is one UPDATE, not a lookup first).
 _SWEEP_ROWS: set[str] = set()
 
+#: ``depth``: how many sweeps run in this thread; above 0 a sweep runs inside another (an eager Celery app runs a
+#: chained sweep in the call that sent it), which never waits for quiet (it would wait in a loop).
+_RUNNING = threading.local()
+
+
+#: A chained sweep's wait shorter than this (seconds, below a broker round trip) is not worth a message: it runs.
+_AT_ONCE = 0.01
+
 
 def coalesce_seconds() -> float:
-    """How long changes that arrive while a course's sweep is running are gathered before the next sweep."""
+    """The longest a chained sweep waits, from its chaining, for changes that keep arriving to quiet down."""
     return cm_settings.COALESCE_SECONDS
+
+
+def min_gap_seconds() -> float:
+    """The least time between a course's sweep and the next; the quiet a chained sweep waits for."""
+    return cm_settings.SWEEP_MIN_GAP
 
 
 def stale_after() -> timedelta:
@@ -181,18 +199,50 @@ def learner_changed(user_id: int, course_key: CourseKey, source: str) -> bool:
 # --- 2. schedule --------------------------------------------------------------------------------------
 
 
-def schedule_sweep(course_key: CourseKey, *, countdown: float = 0) -> bool:
+def schedule_sweep(course_key: CourseKey, *, countdown: float = 0, waiting_since: float | None = None) -> bool:
     """
-    Arm the course's sweep; True when this call armed it.
+    Arm the course's sweep and hand a ``sweep_course`` task to Celery (in ``countdown`` seconds); True when armed.
 
-    When this call armed it, a ``sweep_course`` task is handed to Celery after commit (in ``countdown``
-    seconds). One UPDATE (plus, once per course and process, making sure its row exists).
+    Inside a transaction the arming waits for its commit, once per course and transaction (False is returned):
+    the marks it made are then visible to a sweep that ends meanwhile, whose last look (``_chain``) follows any
+    arming that found the course armed; arming inside the transaction would let a sweep end between the marks
+    and their commit and miss them (on PostgreSQL, where a failed conditional UPDATE locks nothing).
+    ``waiting_since`` (epoch seconds) makes the task a chained sweep (``sweep_course``). One UPDATE (plus,
+    once per course and process, making sure its row exists).
     """
+    if connection.in_atomic_block:
+        course_id = str(course_key)
+        queued = (entry[1] for entry in connection.run_on_commit)  # (savepoint ids, callback, robust)
+        if not any(isinstance(f, _ArmAtCommit) and f.course_id == course_id and not f.ran for f in queued):
+            transaction.on_commit(_ArmAtCommit(course_key, countdown, waiting_since))
+        return False
+    return _arm_and_send(course_key, countdown, waiting_since)
+
+
+def _arm_and_send(course_key: CourseKey, countdown: float, waiting_since: float | None) -> bool:
+    """Arm the course's sweep and, when this armed it, send the task; True when it did."""
     if not _arm(course_key, timezone.now()):
         return False
-    course_id = str(course_key)
-    transaction.on_commit(lambda: _send_sweep(course_id, countdown))
+    _send_sweep(str(course_key), countdown, waiting_since)
     return True
+
+
+class _ArmAtCommit:
+    """
+    The ``on_commit`` callback of ``schedule_sweep`` in a transaction (a class: a second one is spotted).
+
+    ``ran`` once called: a test's ``captureOnCommitCallbacks`` runs callbacks but leaves them queued.
+    """
+
+    def __init__(self, course_key: CourseKey, countdown: float, waiting_since: float | None) -> None:
+        self.course_key, self.course_id = course_key, str(course_key)
+        self.countdown, self.waiting_since = countdown, waiting_since
+        self.ran = False
+
+    def __call__(self) -> None:
+        """Arm the course's sweep now that the transaction's marks are committed."""
+        self.ran = True
+        _arm_and_send(self.course_key, self.countdown, self.waiting_since)
 
 
 def _arm(course_key: CourseKey, now: datetime) -> bool:
@@ -232,10 +282,11 @@ def sweep_forgotten_courses(now: datetime | None = None) -> list[str]:
     return armed
 
 
-def _send_sweep(course_id: str, countdown: float) -> None:
+def _send_sweep(course_id: str, countdown: float, waiting_since: float | None = None) -> None:
     """Hand the sweep to Celery; when it cannot take it, sweep now rather than lose the changes."""
+    args = [course_id] if waiting_since is None else [course_id, waiting_since]
     try:
-        dispatch.send_task(dispatch.TASK_SWEEP_COURSE, [course_id], countdown=countdown)
+        dispatch.send_task(dispatch.TASK_SWEEP_COURSE, args, countdown=countdown)
     except Exception:  # noqa: BLE001 - any failure to hand it over: never lose a change
         log.warning("cert_manager: the sweep of %s could not be queued; running it now", course_id)
         sweep_course(course_id)
@@ -244,26 +295,79 @@ def _send_sweep(course_id: str, countdown: float) -> None:
 # --- 3. reconcile --------------------------------------------------------------------------------------
 
 
-def sweep_course(course_id: str) -> engine.BatchResult:
+def sweep_course(course_id: str, waiting_since: float | None = None) -> engine.BatchResult:
     """
     The ``sweep_course`` task: reconcile every learner of the course marked pending before it started.
 
-    In set-based batches per change source; then disarm, and arm again (trailing edge) if learners were marked
-    meanwhile. Safe to run twice (an unmarked learner is not reconciled again; the engine writes only changes).
+    In set-based batches per change source; then ``_chain``. A sweep within ``min_gap_seconds`` of the last one's
+    end, or chained (``waiting_since``: when the sweep before it chained it, epoch seconds), first waits for the
+    course's changes to quiet down (``_wait_for_quiet``): it sends itself again for the rest and sweeps nothing.
+    Safe to run twice (an unmarked learner is not reconciled again; the engine writes only changes).
     """
     course_key = parse_course_key(course_id)
-    started = timezone.now()
-    total = engine.BatchResult()
-    policy: CoursePolicy | None = None
-    for source, user_ids in _pending(course_key, started):
-        policy = policy or engine.course_policy(course_key)
-        _claim(course_key, user_ids, started)
-        total.add(_reconcile(course_key, user_ids, source=str(source), policy=policy))
-        CourseSweep.objects.filter(course_key=course_key).update(armed_at=timezone.now())  # heartbeat
-    CourseSweep.objects.filter(course_key=course_key).update(armed_at=None)
-    if LearnerRecord.objects.filter(course_key=course_key, reconcile_pending_since__isnull=False).exists():
-        schedule_sweep(course_key, countdown=coalesce_seconds())
-    return total
+    depth = getattr(_RUNNING, "depth", 0)
+    _RUNNING.depth = depth + 1
+    try:
+        wait, waiting_since = (0.0, None) if depth else _wait_for_quiet(course_key, waiting_since)
+        if wait:
+            _send_sweep(course_id, wait, waiting_since)
+            return engine.BatchResult()
+        total = engine.BatchResult()
+        started = timezone.now()
+        policy: CoursePolicy | None = None
+        for source, user_ids in _pending(course_key, started):
+            policy = policy or engine.course_policy(course_key)
+            _claim(course_key, user_ids, started)
+            total.add(_reconcile(course_key, user_ids, source=str(source), policy=policy))
+            CourseSweep.objects.filter(course_key=course_key).update(armed_at=timezone.now())  # heartbeat
+        _chain(course_key)
+        return total
+    finally:
+        _RUNNING.depth = depth
+
+
+def _wait_for_quiet(course_key: CourseKey, waiting_since: float | None) -> tuple[float, float | None]:
+    """
+    (seconds the sweep waits more, the start of its window): 0 when it runs now.
+
+    A sweep that is not chained waits only when the course's last sweep ended less than ``min_gap_seconds`` ago
+    (then its window starts at that end). It waits until the newest mark is ``min_gap_seconds`` old, at most until
+    ``coalesce_seconds`` after the window's start: the window bounds the wait whatever the marks (a course whose
+    changes never stop, a clock ahead of the worker's). One or two indexed queries.
+    """
+    if waiting_since is None:
+        ended = CourseSweep.objects.filter(course_key=course_key).values_list("swept_at", flat=True).first()
+        if ended is None or timezone.now() - ended >= timedelta(seconds=min_gap_seconds()):
+            return 0.0, None
+        waiting_since = ended.timestamp()
+    newest = LearnerRecord.objects.filter(course_key=course_key, reconcile_pending_since__isnull=False).aggregate(
+        newest=Max("reconcile_pending_since")
+    )["newest"]
+    if newest is None:
+        return 0.0, waiting_since
+    until = min(newest.timestamp() + min_gap_seconds(), waiting_since + coalesce_seconds())
+    wait = until - timezone.now().timestamp()
+    return (wait if wait > _AT_ONCE else 0.0), waiting_since
+
+
+def _chain(course_key: CourseKey) -> None:
+    """
+    A sweep's end: learners marked meanwhile go to a chained sweep, ``min_gap_seconds`` later; else disarm.
+
+    While they are seen the course stays armed (events during the hand-over arm nothing: no leading edge cuts
+    into a burst). Disarming is followed by one more look: a change whose arming found the course still armed
+    committed its mark before that arming, so it is seen here, and chained unless an event armed the course first.
+    """
+    sweeps = CourseSweep.objects.filter(course_key=course_key)
+    marked = LearnerRecord.objects.filter(course_key=course_key, reconcile_pending_since__isnull=False)
+    now = timezone.now()
+    if marked.exists():
+        sweeps.update(armed_at=now, swept_at=now)
+    else:
+        sweeps.update(armed_at=None, swept_at=now)
+        if not marked.exists() or not _arm(course_key, now):
+            return
+    _send_sweep(str(course_key), min_gap_seconds(), now.timestamp())
 
 
 def _pending(course_key: CourseKey, before: datetime) -> Iterator[tuple[str, list[int]]]:
@@ -293,15 +397,8 @@ def _claim(course_key: CourseKey, user_ids: list[int], before: datetime) -> None
 
 
 def _reconcile(course_key: CourseKey, user_ids: list[int], *, source: str, policy: CoursePolicy) -> engine.BatchResult:
-    """The event path's batch: issues, updates and revokes; creates no non-issued row. A lost race is retried."""
-    for attempt in (1, 2):
-        try:
-            return engine.reconcile_batch(course_key, user_ids, source=source, policy=policy, create_missing=False)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-            log.info("cert_manager: a certificate of the sweep of %s was created concurrently; retrying", course_key)
-    raise AssertionError("unreachable")
+    """The event path's batch: issues, updates and revokes; creates no non-issued row (the engine retries a race)."""
+    return engine.run(course_key, user_ids, engine.Intent.event(source, policy=policy))
 
 
 def reconcile_learner(
@@ -314,27 +411,6 @@ def reconcile_learner(
     dry_run: bool = False,
     policy: CoursePolicy | None = None,
 ) -> engine.BatchResult:
-    """Reconcile one learner's certificate now (a batch of one); a lost race is retried once."""
-    for attempt in (1, 2):
-        try:
-            return engine.reconcile_batch(
-                course_key,
-                [user_id],
-                source=source,
-                actor_id=actor_id,
-                create_missing=create_missing,
-                dry_run=dry_run,
-                policy=policy,
-            )
-        except IntegrityError:
-            if attempt == 2:
-                raise
-            log.info("cert_manager: concurrent reconcile of user %s in %s, retrying", user_id, course_key)
-    raise AssertionError("unreachable")
-
-
-def reconcile_pending(user_id: int, course_id: str, source: str) -> engine.BatchResult:
-    """The former per-learner task (messages queued before an upgrade): unmark the learner and reconcile it now."""
-    course_key = parse_course_key(course_id)
-    LearnerRecord.objects.filter(user_id=user_id, course_key=course_key).update(reconcile_pending_since=None)
-    return reconcile_learner(user_id, course_key, source=source)
+    """Reconcile one learner's certificate now (a batch of one; the engine retries a lost race)."""
+    intent = engine.Intent(source, actor_id=actor_id, create_missing=create_missing, dry_run=dry_run, policy=policy)
+    return engine.run(course_key, [user_id], intent)

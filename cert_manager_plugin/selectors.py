@@ -14,6 +14,7 @@ from . import errors
 from .courses import course_policy
 from .data import ACTIVE_JOB_STATES, IDENTIFIER_MAX_LENGTH, CertificateStatus
 from .eligibility import decide
+from .lms.standalone import standalone_model
 from .models import (
     Certificate,
     CertificateException,
@@ -21,7 +22,6 @@ from .models import (
     CertificateRevision,
     GenerationJob,
     LearnerRecord,
-    StandaloneCourseRole,
 )
 from .sql import FoldedLower
 
@@ -201,9 +201,10 @@ def jobs(course_key: CourseKey, *, active: bool = False, search: str = "") -> Qu
     return qs.select_related("requested_by").order_by("-created", "-id")
 
 
-def standalone_course_roles(course_key: CourseKey | None = None) -> QuerySet[StandaloneCourseRole]:
+def standalone_course_roles(course_key: CourseKey | None = None) -> QuerySet:
     """The standalone adapter's course team roles (of one course, or all), by course, role and username."""
-    roles = StandaloneCourseRole.objects.select_related("user").order_by("course_key", "role", "user__username")
+    roles = standalone_model("StandaloneCourseRole").objects.select_related("user")
+    roles = roles.order_by("course_key", "role", "user__username")
     return roles.filter(course_key=course_key) if course_key is not None else roles
 
 

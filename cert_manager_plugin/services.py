@@ -14,6 +14,7 @@ from . import engine, errors, jobs, labels, lms, lms_sync, validation
 from .courses import canonical_course_key, parse_course_key, resolve_course  # noqa: F401 - re-exported
 from .data import ALL_MODES, CertificateStatus, IssuePolicy, JobKind, JobState, Source
 from .eligibility import CoursePolicy, Decision, decide
+from .lms.standalone import standalone_model
 from .models import (
     Certificate,
     CertificateException,
@@ -21,7 +22,6 @@ from .models import (
     CourseCertificateSettings,
     GenerationJob,
     LearnerRecord,
-    StandaloneCourseRole,
 )
 from .reconcile import reconcile_learner
 from .sql import retry_on_deadlock
@@ -224,9 +224,7 @@ def delete_certificate(
         raise errors.CertificateNotFound(f"'{identifier}' has no certificate in {course_key}.", user=identifier)
     actor = getattr(deleted_by, "pk", None)
     with transaction.atomic():
-        result = engine.reconcile_batch(
-            course_key, [user.pk], source=Source.DELETION, actor_id=actor, force_status=CertificateStatus.DELETED
-        )
+        result = engine.run(course_key, [user.pk], engine.Intent.deletion(actor_id=actor))
         _record_deletion(course_key, deleted_by, {"scope": "one", "user_id": user.pk}, result.changed)
     log.info("cert_manager: certificate of user %s in %s deleted by %s", user.pk, course_key, actor)
     return result
@@ -274,16 +272,7 @@ def delete_all_certificates(
     )
     total = engine.BatchResult()
     try:
-        for start in range(0, len(ids), jobs.batch_size()):
-            total.add(
-                engine.reconcile_batch(
-                    course_key,
-                    ids[start : start + jobs.batch_size()],
-                    source=Source.DELETION,
-                    actor_id=getattr(deleted_by, "pk", None),
-                    force_status=CertificateStatus.DELETED,
-                )
-            )
+        engine.run(course_key, ids, engine.Intent.deletion(actor_id=getattr(deleted_by, "pk", None)), total=total)
     except Exception as exc:
         jobs.finish_inline_job(job, total, error=str(exc))
         raise
@@ -434,7 +423,7 @@ def grant_standalone_course_role(user: AbstractBaseUser, course_key: CourseKey, 
     """Give ``user`` a course team role in the standalone adapter; False when they already had it."""
     try:
         with transaction.atomic():
-            StandaloneCourseRole.objects.create(user=user, course_key=course_key, role=role)
+            standalone_model("StandaloneCourseRole").objects.create(user=user, course_key=course_key, role=role)
     except IntegrityError:
         return False
     return True
@@ -442,5 +431,6 @@ def grant_standalone_course_role(user: AbstractBaseUser, course_key: CourseKey, 
 
 def revoke_standalone_course_role(user: AbstractBaseUser, course_key: CourseKey, role: str) -> bool:
     """Take a standalone course team role away; False when ``user`` did not have it."""
-    deleted, _ = StandaloneCourseRole.objects.filter(user=user, course_key=course_key, role=role).delete()
+    roles = standalone_model("StandaloneCourseRole").objects.filter(user=user, course_key=course_key, role=role)
+    deleted, _ = roles.delete()
     return bool(deleted)

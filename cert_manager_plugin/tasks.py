@@ -61,21 +61,20 @@ def run_chunk(job_id: int, chunk_id: int) -> str:
 
 
 @shared_task(name="cert_manager_plugin.tasks.sweep_course", acks_late=True, reject_on_worker_lost=True, **RETRY)
-def sweep_course(course_id: str) -> int:
-    """Reconcile every learner of the course the LMS's events marked pending. Returns how many changed."""
-    return wiring.sweep_course(course_id).changed
+def sweep_course(course_id: str, waiting_since: float | None = None) -> int:
+    """
+    Reconcile every learner of the course the LMS's events marked pending. Returns how many changed.
+
+    ``waiting_since`` (epoch seconds) marks a sweep chained by the one before, which first waits for the course's
+    changes to quiet down (``reconcile.sweep_course``); messages from before it have the course id only.
+    """
+    return wiring.sweep_course(course_id, waiting_since).changed
 
 
 @shared_task(name="cert_manager_plugin.tasks.sweep_forgotten_courses")
 def sweep_forgotten_courses() -> list[str]:
     """Periodic: arm the sweep of courses whose learners waited too long (a lost sweep message)."""
     return wiring.sweep_forgotten_courses()
-
-
-@shared_task(name="cert_manager_plugin.tasks.reconcile_learner", acks_late=True, **RETRY)
-def reconcile_learner(user_id: int, course_id: str, source: str) -> int:
-    """Messages queued by the former per-learner path (before an upgrade): reconcile that learner now."""
-    return wiring.reconcile_pending(user_id, course_id, source).changed
 
 
 @shared_task(name="cert_manager_plugin.tasks.fail_stale_jobs")

@@ -20,12 +20,11 @@ from .job_chunks import chunk_failed, run_chunk
 from .jobs import run_job
 from .lms import connect_lms_writes, retirement_signals, silence_lms_certificate_handlers
 from .notifications import send_certificate_emails
-from .reconcile import reconcile_pending, sweep_course, sweep_forgotten_courses
+from .reconcile import sweep_course, sweep_forgotten_courses
 
 __all__ = [
     "chunk_failed",
     "connect_lms_writes",
-    "reconcile_pending",
     "retirement_signals",
     "run_chunk",
     "run_job",

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "devsite",
 ]
 INSTALLED_APPS += get_plugin_apps(LMS)
+#: The standalone adapter's courses and course team roles: the demo has no edx-platform (the LMS never installs it).
+INSTALLED_APPS += ["cert_manager_plugin.standalone_host"]
 
 #: The language of each request, as the LMS chooses it (its settings list LocaleMiddleware in this same place):
 #: the language cookie, else the browser's Accept-Language; ``?lang=xx`` sets the cookie (devsite/language.py, the

@@ -10,10 +10,12 @@
 #    then pytest five times:
 #    SQLite (no integration/browser), PostgreSQL (everything), MariaDB (no browser), and in the LMS-shaped host
 #    (lms_host/) on MariaDB: the LMS's eager test settings, then its production settings with a real worker.
+#    The pytest runs go in two lanes at once (see lane_a / lane_b below).
 # Prints one summary line per phase and exits non-zero if any phase failed.
 #
 # Environment: PYTHON (interpreter for the venv, default python3), CERT_MANAGER_TEST_DB_NAME (private test
-# database name on PostgreSQL/MariaDB), PYTEST_ARGS (extra pytest arguments for every run).
+# database name on PostgreSQL/MariaDB), PYTEST_ARGS (extra pytest arguments for every run),
+# CERT_MANAGER_TEST_LANES (1: the pytest runs one after another; default 2).
 set -euo pipefail
 exec </dev/null
 
@@ -26,15 +28,17 @@ source "$ROOT/scripts/venv.sh"
 LOGS="$ROOT/var/test-logs"
 mkdir -p "$LOGS"
 
-SUMMARY=()
-FAILED=0
-TOTAL_PASSED=0
-TOTAL_FAILED=0
-TOTAL_SKIPPED=0
+# Phases may run in two lanes at once (below): each records its line and counts in files, not shell variables.
+SUMMARY_FILE="$LOGS/summary.txt"
+COUNTS_FILE="$LOGS/counts.txt"
+FAILED_FILE="$LOGS/failed.txt"
+: >"$SUMMARY_FILE"
+: >"$COUNTS_FILE"
+: >"$FAILED_FILE"
 
 record() { # name status seconds detail
-    SUMMARY+=("$(printf '%-26s %-4s %4ss  %s' "$1" "$2" "$3" "$4")")
-    [[ "$2" != "FAIL" ]] || FAILED=1
+    printf '%-26s %-4s %4ss  %s\n' "$1" "$2" "$3" "$4" >>"$SUMMARY_FILE"
+    [[ "$2" != "FAIL" ]] || echo "$1" >>"$FAILED_FILE"
 }
 
 # --- 1. virtualenv and requirements -------------------------------------------------------------------
@@ -192,9 +196,7 @@ run_pytest() { # name db port markexpr [settings-module [paths...]]
     rc=$?
     set -e
     read -r passed failed skipped <<<"$(junit_counts "$xml")"
-    TOTAL_PASSED=$((TOTAL_PASSED + passed))
-    TOTAL_FAILED=$((TOTAL_FAILED + failed))
-    TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+    echo "$passed $failed $skipped" >>"$COUNTS_FILE"
     detail="$passed passed, $failed failed, $skipped skipped"
     if [[ $rc -eq 0 ]]; then
         record "$name" ok $((SECONDS - start)) "$detail"
@@ -211,20 +213,45 @@ check "ruff check" ruff check .
 check "ruff format --check" ruff format --check .
 check "lint-imports (.importlinter layers)" lint-imports --no-cache
 check "makemigrations --check" python manage.py makemigrations --check --dry-run
-run_pytest "pytest sqlite" sqlite "" "not integration and not browser"
-run_pytest "pytest postgresql" postgresql 5432 ""
-run_pytest "pytest mariadb" mysql 3306 "not browser"
 # Inside the LMS-shaped host (lms_host/) on MariaDB: the LMS's eager test settings run the REST, job, event and
 # temporary-score suites and the host's own; its production settings (a Redis broker) run the real-worker tests.
 LMS_SUITES=(tests/lms_host tests/test_rest_api_views.py tests/test_rest_api_queries.py tests/test_rest_api_schema.py
     tests/test_permissions.py tests/test_jobs.py tests/test_tasks.py tests/test_events.py tests/test_temporary_score.py
     tests/test_services.py tests/test_dashboard.py tests/test_retirement.py tests/test_bulk_exceptions.py
-    tests/test_rendering_export.py tests/test_reconcile.py tests/test_concurrency.py)
-run_pytest "pytest lms host mariadb" mysql 3306 "not integration and not browser" lms.envs.test "${LMS_SUITES[@]}"
-run_pytest "pytest lms host worker" mysql 3306 "integration" lms.envs.production tests/lms_host/test_lms_worker.py
+    tests/test_rendering_export.py tests/test_reconcile.py tests/test_concurrency.py tests/test_fingerprints.py
+    tests/test_rest_api_credentials.py tests/test_credentials_*.py)
+
+# Two lanes share the two cores: lane A is PostgreSQL (everything: Chromium walks, real workers on Redis), then the
+# LMS host's real worker (Redis too, so never beside lane A's workers); lane B is SQLite, MariaDB and the LMS host's
+# eager run, whose databases lane A does not touch. Most of lane A's time is spent waiting on Chromium and the
+# database, so the two together take little longer than lane A alone. CERT_MANAGER_TEST_LANES=1 runs them in turn.
+lane_a() {
+    run_pytest "pytest postgresql" postgresql 5432 ""
+    run_pytest "pytest lms host worker" mysql 3306 "integration" lms.envs.production tests/lms_host/test_lms_worker.py
+}
+lane_b() {
+    run_pytest "pytest sqlite" sqlite "" "not integration and not browser"
+    run_pytest "pytest mariadb" mysql 3306 "not browser"
+    run_pytest "pytest lms host mariadb" mysql 3306 "not integration and not browser" lms.envs.test "${LMS_SUITES[@]}"
+}
+if [[ "${CERT_MANAGER_TEST_LANES:-2}" == "1" ]]; then
+    lane_b
+    lane_a
+else
+    say "two lanes at once: lane B (SQLite, MariaDB, LMS host) writes to $LOGS/lane-b.log, printed when it ends"
+    lane_b >"$LOGS/lane-b.log" 2>&1 &
+    LANE_B=$!
+    lane_a
+    wait "$LANE_B" || true
+    say "lane B output ($LOGS/lane-b.log)"
+    cat "$LOGS/lane-b.log"
+fi
 
 say "summary"
-printf '%s\n' "${SUMMARY[@]}"
+cat "$SUMMARY_FILE"
+FAILED=0
+[[ ! -s "$FAILED_FILE" ]] || FAILED=1
+read -r TOTAL_PASSED TOTAL_FAILED TOTAL_SKIPPED <<<"$(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$COUNTS_FILE")"
 if [[ $FAILED -ne 0 ]]; then
     echo "FAILED: see the output above (junit files in $LOGS)"
 fi

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db.models.signals import post_save
 
-from cert_manager_plugin.models import StandaloneCourse
-from tests.factories import COURSE_KEY, StandaloneCourseFactory, UserFactory, lms_course
-
-
-@pytest.fixture(autouse=True, scope="session")
-def lms_course_overviews_follow_test_courses():
-    """Inside the LMS-shaped host, a test's change to its course (dates, name) reaches the LMS's CourseOverview."""
-
-    def sync(sender, instance, **kwargs):
-        lms_course(instance)
-
-    post_save.connect(sync, sender=StandaloneCourse, dispatch_uid="tests.lms_course_overview", weak=False)
-    yield
-    post_save.disconnect(sender=StandaloneCourse, dispatch_uid="tests.lms_course_overview")
+from tests.factories import COURSE_KEY, StandaloneCourseFactory, UserFactory
 
 
 @pytest.fixture
 def course(db):
+    """The test course: a ``StandaloneCourse`` row, or inside the LMS-shaped host its CourseOverview (``save()``)."""
     return StandaloneCourseFactory()
 
 

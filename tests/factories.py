@@ -10,6 +10,9 @@ the LMS, so a test means the same thing in both.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -41,7 +44,7 @@ def lms_course(course) -> None:
     from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
 
     CourseOverview.objects.update_or_create(
-        id=course.course_key,
+        id=CourseKey.from_string(str(course.course_key)),
         defaults={"display_name": course.display_name, "org": course.org, "start": course.start, "end": course.end},
     )
 
@@ -52,6 +55,7 @@ def lms_role(user, course_key, role: str) -> None:
         return
     from common.djangoapps.student.models import CourseAccessRole
 
+    course_key = CourseKey.from_string(str(course_key))  # a test may name the course by its id
     CourseAccessRole.objects.get_or_create(user=user, org=course_key.org, course_id=course_key, role=role)
 
 
@@ -66,9 +70,68 @@ def lms_enrollment(user_id: int, course_key, mode: str, is_active: bool) -> None
     )
 
 
-class StandaloneCourseFactory(factory.django.DjangoModelFactory):
+def standalone_host_installed() -> bool:
+    """Whether the host installs the standalone app (the demo host does; the LMS-shaped one does not)."""
+    return lms.standalone.standalone_tables_installed()
+
+
+@dataclass
+class LmsCourse:
+    """Inside the LMS (no standalone tables): a test's course, kept as the LMS's CourseOverview."""
+
+    course_key: CourseKey
+    display_name: str = ""
+    org: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def save(self) -> None:
+        lms_course(self)
+
+
+@dataclass
+class LmsCourseRole:
+    """Inside the LMS (no standalone tables): a test's course role, kept as the LMS's CourseAccessRole."""
+
+    user: object
+    course_key: CourseKey
+    role: str
+
+    def save(self) -> None:
+        lms_role(self.user, self.course_key, self.role)
+
+
+class HostOptions(factory.django.DjangoOptions):
+    """``Meta.lms_model``: the class made instead of ``Meta.model`` where the host lacks the standalone app."""
+
+    def _build_default_options(self) -> list:
+        return [*super()._build_default_options(), factory.base.OptionDefault("lms_model", None, inherit=True)]
+
+    def get_model_class(self):
+        if self.lms_model is not None and not standalone_host_installed():
+            return self.lms_model
+        return super().get_model_class()
+
+
+class HostModelFactory(factory.django.DjangoModelFactory):
+    """The standalone app's model where the host installs it, else ``Meta.lms_model`` (the LMS's rows stand in)."""
+
+    _options_class = HostOptions
+
     class Meta:
-        model = models.StandaloneCourse
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if model_class is cls._meta.lms_model:
+            return model_class(*args, **kwargs)  # its post-generation hook writes the LMS's row
+        return super()._create(model_class, *args, **kwargs)
+
+
+class StandaloneCourseFactory(HostModelFactory):
+    class Meta:
+        model = "cert_manager_standalone.StandaloneCourse"
+        lms_model = LmsCourse
         skip_postgeneration_save = True  # the hook below writes the LMS's row, not this one
         django_get_or_create = ("course_key",)
 
@@ -82,9 +145,10 @@ class StandaloneCourseFactory(factory.django.DjangoModelFactory):
             lms_course(self)
 
 
-class CourseRoleFactory(factory.django.DjangoModelFactory):
+class CourseRoleFactory(HostModelFactory):
     class Meta:
-        model = models.StandaloneCourseRole
+        model = "cert_manager_standalone.StandaloneCourseRole"
+        lms_model = LmsCourseRole
         skip_postgeneration_save = True  # the hook below writes the LMS's row, not this one
 
     user = factory.SubFactory(UserFactory)

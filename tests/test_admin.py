@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cert_manager_plugin import models
-from cert_manager_plugin.models import StandaloneCourseRole
+from cert_manager_plugin.standalone_host.models import StandaloneCourse, StandaloneCourseRole
 from tests.factories import COURSE_ID, COURSE_KEY, GenerationJobFactory, UserFactory
 from tests.rest_api_support import world  # noqa: F401
 
@@ -25,8 +25,8 @@ READ_ONLY = [
 EDITABLE = [
     models.CourseCertificateSettings,
     models.CertificateTemplate,
-    models.StandaloneCourse,
-    models.StandaloneCourseRole,
+    StandaloneCourse,
+    StandaloneCourseRole,
 ]
 
 

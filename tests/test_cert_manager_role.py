@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cert_manager_plugin import api
-from cert_manager_plugin.models import StandaloneCourseRole
+from cert_manager_plugin.standalone_host.models import StandaloneCourseRole
 from tests.factories import COURSE_ID, COURSE_KEY, UserFactory
 
 pytestmark = pytest.mark.django_db

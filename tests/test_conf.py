@@ -118,7 +118,7 @@ def test_the_widest_batch_statement_fits_the_database():
 
 @pytest.mark.django_db
 def test_an_engine_batch_of_the_cap_runs(course):
-    result = engine.reconcile_batch(COURSE_KEY, range(1, conf.MAX_BATCH_SIZE + 1), source=Source.JOB)
+    result = engine.reconcile_batch(COURSE_KEY, range(1, conf.MAX_BATCH_SIZE + 1), engine.Intent(source=Source.JOB))
     assert (result.processed, result.changed, result.skipped) == (conf.MAX_BATCH_SIZE, 0, conf.MAX_BATCH_SIZE)
 
 

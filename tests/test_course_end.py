@@ -57,7 +57,7 @@ def test_issuance_in_batches_of_the_batch_size(held, settings, monkeypatch):
     batches = []
     real = engine.reconcile_batch
     monkeypatch.setattr(
-        engine, "reconcile_batch", lambda key, ids, **kw: batches.append(list(ids)) or real(key, ids, **kw)
+        engine, "reconcile_batch", lambda key, ids, *a, **kw: batches.append(list(ids)) or real(key, ids, *a, **kw)
     )
     assert course_end.issue_held_certificates() == {str(COURSE_KEY): 2}
     assert batches == [[held[0]], [held[1]]]
@@ -68,11 +68,11 @@ def test_a_batch_that_lost_a_race_is_retried(held, monkeypatch):
     calls = []
     real = engine.reconcile_batch
 
-    def racing(key, ids, **kw):
+    def racing(key, ids, *a, **kw):
         calls.append(list(ids))
         if len(calls) == 1:
             raise IntegrityError("UNIQUE constraint failed: cert_manager_certificate.user_id, course_key")
-        return real(key, ids, **kw)
+        return real(key, ids, *a, **kw)
 
     monkeypatch.setattr(engine, "reconcile_batch", racing)
     assert course_end.issue_held_certificates() == {str(COURSE_KEY): 2}
@@ -81,7 +81,7 @@ def test_a_batch_that_lost_a_race_is_retried(held, monkeypatch):
 
 
 def test_a_batch_that_keeps_conflicting_raises(held, monkeypatch):
-    def conflicting(key, ids, **kw):
+    def conflicting(key, ids, *a, **kw):
         raise IntegrityError("UNIQUE constraint failed")
 
     monkeypatch.setattr(engine, "reconcile_batch", conflicting)
@@ -96,11 +96,11 @@ def test_a_batch_chosen_as_deadlock_victim_is_retried(held, monkeypatch):
     calls = []
     real = engine.reconcile_batch
 
-    def deadlocked(key, ids, **kw):
+    def deadlocked(key, ids, *a, **kw):
         calls.append(list(ids))
         if len(calls) == 1:
             raise OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
-        return real(key, ids, **kw)
+        return real(key, ids, *a, **kw)
 
     monkeypatch.setattr(engine, "reconcile_batch", deadlocked)
     assert course_end.issue_held_certificates() == {str(COURSE_KEY): 2}

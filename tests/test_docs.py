@@ -37,6 +37,9 @@ def test_the_diagrams_name_enough_functions_to_mean_something():
 
 @pytest.mark.parametrize(("module", "name"), references())
 def test_each_function_in_the_diagrams_exists(module, name):
-    assert callable(getattr(importlib.import_module(f"cert_manager_plugin.{module}"), name, None)), (
+    from django.dispatch import Signal
+
+    found = getattr(importlib.import_module(f"cert_manager_plugin.{module}"), name, None)
+    assert callable(found) or isinstance(found, Signal), (
         f"docs/architecture.rst names {module}.{name}, which does not exist"
     )

@@ -50,7 +50,9 @@ def sent():
 
 def _queries(user_ids, **kwargs) -> tuple[int, engine.BatchResult]:
     with CaptureQueriesContext(connection) as ctx:
-        result = engine.reconcile_batch(COURSE_KEY, user_ids, source="job", policy=CoursePolicy(), **kwargs)
+        result = engine.reconcile_batch(
+            COURSE_KEY, user_ids, engine.Intent(source="job", policy=CoursePolicy(), **kwargs)
+        )
     return len(ctx.captured_queries), result
 
 
@@ -70,14 +72,16 @@ def test_queries_per_batch_are_the_same_for_10_and_300_learners(course):
     large_q, large = _queries(population(300, 0.8))
 
     assert (small.changed, large.changed) == (10, 300)
-    assert small_q == large_q  # 4 reads, names, update, insert, upsert, savepoint
-    assert large_q <= 10
+    # 4 reads, names, update, insert, upsert, savepoint, and the credentials' status bits (one read: no
+    # certificate here has a credential yet)
+    assert small_q == large_q
+    assert large_q <= 11
 
 
 def test_unchanged_learners_cost_no_write(course, sent, django_capture_on_commit_callbacks):
     ids = [LearnerRecordFactory().user_id for _ in range(5)]
     with django_capture_on_commit_callbacks(execute=True):
-        engine.reconcile_batch(COURSE_KEY, ids, source="job", create_missing=True)
+        engine.reconcile_batch(COURSE_KEY, ids, engine.Intent(source="job", create_missing=True))
     before = list(Certificate.objects.order_by("id").values_list("id", "revision", "modified"))
     sent.clear()
 
@@ -92,9 +96,9 @@ def test_unchanged_learners_cost_no_write(course, sent, django_capture_on_commit
 
 def test_unchanged_batch_issues_only_reads(course):
     ids = [LearnerRecordFactory().user_id for _ in range(3)]
-    engine.reconcile_batch(COURSE_KEY, ids, source="job", create_missing=True)
+    engine.reconcile_batch(COURSE_KEY, ids, engine.Intent(source="job", create_missing=True))
     with CaptureQueriesContext(connection) as ctx:
-        engine.reconcile_batch(COURSE_KEY, ids, source="job", policy=CoursePolicy())
+        engine.reconcile_batch(COURSE_KEY, ids, engine.Intent(source="job", policy=CoursePolicy()))
     verbs = {q["sql"].split(" ", 1)[0] for q in ctx.captured_queries}
     assert verbs <= {"SELECT", "SAVEPOINT", "RELEASE"}
 
@@ -113,9 +117,7 @@ def test_changes_write_revisions_keep_ids_and_send_events_only_for_changed(
         result = engine.reconcile_batch(
             COURSE_KEY,
             [up.user_id, same.user_id, down.user_id, new.user_id],
-            source="instructor",
-            actor_id=actor.pk,
-            create_missing=True,
+            engine.Intent(source="instructor", actor_id=actor.pk, create_missing=True),
         )
 
     assert (result.processed, result.changed) == (4, 3)
@@ -155,12 +157,12 @@ def test_issued_date_moves_only_when_a_certificate_becomes_downloadable(course):
     long_ago = timezone.now() - timezone.timedelta(days=30)
     record = LearnerRecordFactory(percent_grade=0.95)
     CertificateFactory(user=record.user, grade=0.8, issued_date=long_ago)
-    engine.reconcile_batch(COURSE_KEY, [record.user_id], source="job")
+    engine.reconcile_batch(COURSE_KEY, [record.user_id], engine.Intent(source="job"))
     assert Certificate.objects.get(user_id=record.user_id).issued_date == long_ago
 
     failing = LearnerRecordFactory(percent_grade=0.95)
     CertificateFactory(user=failing.user, status="notpassing", grade=0.3, issued_date=None)
-    engine.reconcile_batch(COURSE_KEY, [failing.user_id], source="job")
+    engine.reconcile_batch(COURSE_KEY, [failing.user_id], engine.Intent(source="job"))
     assert Certificate.objects.get(user_id=failing.user_id).issued_date > long_ago
 
 
@@ -181,7 +183,7 @@ def test_a_dry_run_lists_each_change_with_its_grades_and_printed_name(course):
     CertificateFactory(user=right.user, grade=0.9)
     ids = [raised.user_id, fresh.user_id, right.user_id]
 
-    result = engine.reconcile_batch(COURSE_KEY, ids, source="job", dry_run=True)
+    result = engine.reconcile_batch(COURSE_KEY, ids, engine.Intent(source="job", dry_run=True))
 
     name = f"{fresh.user.first_name} {fresh.user.last_name}".strip()
     assert result.would_change == [
@@ -189,13 +191,15 @@ def test_a_dry_run_lists_each_change_with_its_grades_and_printed_name(course):
         engine.WouldChange(fresh.user_id, None, "downloadable", None, 0.7, name),
     ]
     assert len(result.would_change) == result.changed
-    done = engine.reconcile_batch(COURSE_KEY, ids, source="job")
+    done = engine.reconcile_batch(COURSE_KEY, ids, engine.Intent(source="job"))
     assert done.would_change == [] and done.changed == 2
 
 
 def test_event_path_creates_only_issued_certificates(course):
     failing = LearnerRecordFactory(percent_grade=0.2, passed=False)
-    result = engine.reconcile_batch(COURSE_KEY, [failing.user_id], source="grade_event", create_missing=False)
+    result = engine.reconcile_batch(
+        COURSE_KEY, [failing.user_id], engine.Intent(source="grade_event", create_missing=False)
+    )
     assert (result.changed, result.skipped) == (0, 1)
     assert not Certificate.objects.exists()
 
@@ -206,7 +210,9 @@ def test_invalidated_and_allowlisted_learners(course):
     listed = LearnerRecordFactory(percent_grade=0.1, passed=False)
     CertificateExceptionFactory(user=listed.user)
 
-    engine.reconcile_batch(COURSE_KEY, [invalid.certificate.user_id, listed.user_id], source="job", create_missing=True)
+    engine.reconcile_batch(
+        COURSE_KEY, [invalid.certificate.user_id, listed.user_id], engine.Intent(source="job", create_missing=True)
+    )
 
     statuses = dict(Certificate.objects.values_list("user_id", "status"))
     assert statuses == {invalid.certificate.user_id: "unavailable", listed.user_id: "downloadable"}
@@ -214,7 +220,7 @@ def test_invalidated_and_allowlisted_learners(course):
 
 def test_empty_batch_costs_nothing(course):
     with CaptureQueriesContext(connection) as ctx:
-        result = engine.reconcile_batch(COURSE_KEY, [], source="job", policy=CoursePolicy())
+        result = engine.reconcile_batch(COURSE_KEY, [], engine.Intent(source="job", policy=CoursePolicy()))
     assert result.processed == 0 and len(ctx.captured_queries) == 0
 
 
@@ -225,7 +231,9 @@ def test_learners_are_emailed_after_commit_when_emails_are_on(
     quiet = LearnerRecordFactory(percent_grade=0.1, passed=False, user__email="quiet@example.com")
     settings.CERT_MANAGER_EMAILS_ENABLED = True
     with django_capture_on_commit_callbacks(execute=True):
-        engine.reconcile_batch(COURSE_KEY, [issued.user_id, quiet.user_id], source="job", create_missing=True)
+        engine.reconcile_batch(
+            COURSE_KEY, [issued.user_id, quiet.user_id], engine.Intent(source="job", create_missing=True)
+        )
         assert mailoutbox == []  # nothing before the commit
     assert [m.to for m in mailoutbox] == [["up@example.com"]]
 
@@ -236,10 +244,10 @@ def test_a_failing_email_does_not_break_the_batch(course, settings, monkeypatch,
     def broken(changes, **kwargs):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(notifications, "notify_changes", broken)
+    monkeypatch.setattr(notifications, "enqueue_notifications", broken)
     record = LearnerRecordFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        result = engine.reconcile_batch(COURSE_KEY, [record.user_id], source="job")
+        result = engine.reconcile_batch(COURSE_KEY, [record.user_id], engine.Intent(source="job"))
     assert result.changed == 1 and Certificate.objects.filter(user_id=record.user_id).exists()
 
 
@@ -252,7 +260,7 @@ def test_a_mode_turned_off_revokes_only_certificates_issued_in_it_and_on_again_r
     moved_cert = CertificateFactory(user=moved.user, mode="verified")
     ids = [audit.user_id, moved.user_id]
 
-    result = engine.reconcile_batch(COURSE_KEY, ids, source="settings", policy=off)
+    result = engine.reconcile_batch(COURSE_KEY, ids, engine.Intent(source="settings", policy=off))
     assert dict(result.transitions) == {("downloadable", "audit_passing"): 1}
     assert dict(result.transition_modes) == {("downloadable", "audit_passing", "audit"): 1}
     audit_cert.refresh_from_db()
@@ -261,9 +269,133 @@ def test_a_mode_turned_off_revokes_only_certificates_issued_in_it_and_on_again_r
     assert (moved_cert.status, moved_cert.revision) == ("downloadable", 1), "a learner's own mode change keeps it"
 
     verify = audit_cert.verify_uuid
-    engine.reconcile_batch(COURSE_KEY, ids, source="settings", policy=on)
+    engine.reconcile_batch(COURSE_KEY, ids, engine.Intent(source="settings", policy=on))
     audit_cert.refresh_from_db()
     assert (audit_cert.status, audit_cert.revision, audit_cert.verify_uuid) == ("downloadable", 3, verify)
     assert list(
         CertificateRevision.objects.filter(certificate=audit_cert).order_by("revision").values_list("status", flat=True)
     ) == ["downloadable", "audit_passing"]
+
+
+# --- the one entry: engine.run with an intent ---------------------------------------------------------------
+
+
+def test_intents_say_what_a_batch_may_do():
+    from cert_manager_plugin.data import CertificateStatus, Source
+
+    assert engine.Intent.event(Source.GRADE_EVENT).create_missing is False
+    assert engine.Intent.job(actor_id=7) == engine.Intent(Source.JOB, actor_id=7)
+    deletion = engine.Intent.deletion(actor_id=3)
+    assert (deletion.source, deletion.force_status, deletion.actor_id) == (
+        Source.DELETION,
+        CertificateStatus.DELETED,
+        3,
+    )
+    assert engine.Intent.preview().dry_run is True
+
+
+def test_run_batches_by_the_batch_size_and_folds_the_counts(course, settings, monkeypatch):
+    settings.CERT_MANAGER_BATCH_SIZE = 2
+    ids = [LearnerRecordFactory(passed=True, percent_grade=0.9).user_id for _ in range(5)]
+    batches = []
+    real = engine.reconcile_batch
+    monkeypatch.setattr(engine, "reconcile_batch", lambda k, b, i: batches.append(list(b)) or real(k, b, i))
+    result = engine.run(COURSE_KEY, [*ids, ids[0]], engine.Intent.job())  # a repeated learner counts once
+    assert batches == [ids[0:2], ids[2:4], ids[4:5]]
+    assert (result.processed, result.changed) == (5, 5)
+    assert Certificate.objects.filter(status="downloadable").count() == 5
+
+
+def test_run_returns_one_batch_with_its_changes(course):
+    record = LearnerRecordFactory(passed=True, percent_grade=0.9)
+    result = engine.run(COURSE_KEY, [record.user_id], engine.Intent.job())
+    assert [c.user_id for c in result.changes] == [record.user_id]
+
+
+def test_run_retries_a_batch_that_lost_a_race(course, monkeypatch):
+    from django.db import IntegrityError
+
+    record = LearnerRecordFactory(passed=True, percent_grade=0.9)
+    calls = []
+    real = engine.reconcile_batch
+
+    def racing(key, ids, intent):
+        calls.append(list(ids))
+        if len(calls) == 1:
+            raise IntegrityError("UNIQUE constraint failed")
+        return real(key, ids, intent)
+
+    monkeypatch.setattr(engine, "reconcile_batch", racing)
+    assert engine.run(COURSE_KEY, [record.user_id], engine.Intent.job()).changed == 1
+    assert len(calls) == 2
+
+
+def test_run_hands_the_committed_batches_to_total_before_an_error(course, settings, monkeypatch):
+    settings.CERT_MANAGER_BATCH_SIZE = 1
+    ids = [LearnerRecordFactory(passed=True, percent_grade=0.9).user_id for _ in range(3)]
+    real = engine.reconcile_batch
+
+    def failing_third(key, batch, intent):
+        if batch == [ids[2]]:
+            raise RuntimeError("worker lost")
+        return real(key, batch, intent)
+
+    monkeypatch.setattr(engine, "reconcile_batch", failing_third)
+    total = engine.BatchResult()
+    with pytest.raises(RuntimeError):
+        engine.run(COURSE_KEY, ids, engine.Intent.job(), total=total)
+    assert (total.processed, total.changed) == (2, 2)
+
+
+def test_subscribers_hear_a_batch_after_its_commit_and_cannot_break_it(
+    course, caplog, django_capture_on_commit_callbacks
+):
+    heard = []
+
+    def listener(sender, *, course_key, changes, **kwargs):
+        heard.append((course_key, [c.user_id for c in changes]))
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("subscriber down")
+
+    engine.certificates_committed.connect(listener, dispatch_uid="test.listener")
+    engine.certificates_committed.connect(broken, dispatch_uid="test.broken")
+    try:
+        record = LearnerRecordFactory(passed=True, percent_grade=0.9)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = engine.run(COURSE_KEY, [record.user_id], engine.Intent.job())
+            assert heard == []  # not before the commit
+    finally:
+        engine.certificates_committed.disconnect(dispatch_uid="test.listener")
+        engine.certificates_committed.disconnect(dispatch_uid="test.broken")
+    assert result.changed == 1 and heard == [(COURSE_KEY, [record.user_id])]
+    assert "subscriber down" in caplog.text or "broken" in caplog.text
+
+
+def test_learner_emails_subscribe_to_the_engine_in_apps_ready():
+    from cert_manager_plugin import notifications
+
+    live = [entry[1]() for entry in engine.certificates_committed.receivers]  # (key, weak receiver, ...)
+    assert notifications.on_certificates_committed in live
+
+
+def test_inserted_certificates_keep_the_verify_id_and_course_the_batch_chose(course):
+    """``insert_certificates`` prepares the verify id as ``UUIDField`` would (native UUID, else 32 hex), once a row."""
+    import uuid
+
+    user = UserFactory()
+    now = timezone.now()
+    verify = uuid.uuid4()
+    row = engine.WrittenCertificate(None, user.pk, COURSE_KEY, verify, now, 1, now)
+    row.status, row.mode, row.grade, row.name, row.source, row.modified = (
+        "downloadable",
+        "verified",
+        0.9,
+        "N",
+        "job",
+        now,
+    )
+    engine.insert_certificates([row])
+    stored = Certificate.objects.get(user=user)
+    assert (stored.verify_uuid, stored.course_key, stored.status) == (verify, COURSE_KEY, "downloadable")
+    assert Certificate.objects.filter(verify_uuid=verify.hex).exists()

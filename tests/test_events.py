@@ -45,7 +45,7 @@ def sent():
 def reconcile(django_capture_on_commit_callbacks, *user_ids, **kwargs):
     kwargs.setdefault("source", "job")
     with django_capture_on_commit_callbacks(execute=True):
-        return engine.reconcile_batch(COURSE_KEY, list(user_ids), **kwargs)
+        return engine.reconcile_batch(COURSE_KEY, list(user_ids), engine.Intent(**kwargs))
 
 
 def set_grade(user, percent, passed):
@@ -122,7 +122,7 @@ def test_invalidation_and_revalidation(course, learner, sent, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         inv = api.invalidate_certificate(COURSE_KEY, "bilbo")
     with django_capture_on_commit_callbacks(execute=True):
-        api.revalidate_certificate(COURSE_KEY, inv.pk)
+        api.revalidate_certificate(COURSE_KEY, inv.id)
     assert [(k, d.previous_status, d.current_status) for k, d, _ in sent] == [
         ("created", "", "downloadable"),
         ("revoked", "downloadable", "unavailable"),
@@ -153,13 +153,13 @@ def test_dry_run_sends_nothing(course, learner, sent, django_capture_on_commit_c
 def test_events_wait_for_the_commit_and_a_rollback_sends_none(course, learner, sent):
     LearnerRecordFactory(user=learner, percent_grade=0.9, passed=True)
     with transaction.atomic():
-        engine.reconcile_batch(COURSE_KEY, [learner.pk], source="job")
+        engine.reconcile_batch(COURSE_KEY, [learner.pk], engine.Intent(source="job"))
         assert sent == [], "nothing is sent before the commit"
     assert [k for k, _, _ in sent] == ["created"]
 
     set_grade(learner, 0.1, False)
     with pytest.raises(RuntimeError), transaction.atomic():
-        engine.reconcile_batch(COURSE_KEY, [learner.pk], source="job")
+        engine.reconcile_batch(COURSE_KEY, [learner.pk], engine.Intent(source="job"))
         raise RuntimeError("the surrounding transaction fails")
     assert [k for k, _, _ in sent] == ["created"], "a rolled-back change announces nothing"
     assert Certificate.objects.get(user=learner).status == "downloadable"
@@ -222,7 +222,7 @@ def test_emit_with_no_changes_sends_nothing(sent):
 def test_no_payload_is_built_for_a_signal_nobody_listens_to(course, learner, django_assert_num_queries, monkeypatch):
     """Like Django's Signal.send: without listeners nothing is loaded or sent; with one, it is."""
     LearnerRecordFactory(user=learner, percent_grade=0.85, passed=True)
-    engine.reconcile_batch(COURSE_KEY, [learner.pk], source="job")
+    engine.reconcile_batch(COURSE_KEY, [learner.pk], engine.Intent(source="job"))
     [change] = [events_change(learner)]
     monkeypatch.setattr(CERTIFICATE_CREATED, "receivers", [])  # a host may listen already (the LMS's event bus)
     assert not CERTIFICATE_CREATED.has_listeners()

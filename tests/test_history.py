@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cert_manager_plugin import api, dispatch, job_chunks, jobs, labels, reconcile
+from cert_manager_plugin import api, dispatch, job_chunks, jobs, labels, reconcile, services
 from cert_manager_plugin.models import Certificate, CertificateRevision, GenerationJob
 from tests import lms_events
 from tests.factories import CourseRoleFactory, UserFactory
@@ -80,10 +80,10 @@ def test_instructor_and_job_changes_name_the_person_and_the_job(course, course_k
         lms_events.grade(learner.pk, course_key, percent, passed=passed)
         drain(captured)
     assert Certificate.objects.get(user=learner).revision == 4
-    invalidation = api.invalidate_certificate(course_key, "bilbo", notes="copied", invalidated_by=teacher)
+    invalidation = services.invalidate_certificate(course_key, "bilbo", notes="copied", invalidated_by=teacher)
     api.revalidate_certificate(course_key, invalidation.pk, revalidated_by=teacher)
     api.delete_certificate(course_key, "bilbo", deleted_by=teacher)
-    job = api.submit_job(course_key, "generate_all", requested_by=teacher)
+    job = jobs.submit_job(course_key, "generate_all", requested_by=teacher)
     drain(captured)
     job.refresh_from_db()
     assert job.state == "succeeded" and job.changed == 1

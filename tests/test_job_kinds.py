@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cert_manager_plugin import api, errors, job_kinds, jobs, labels
+from cert_manager_plugin import errors, job_kinds, jobs, labels
 from cert_manager_plugin.data import JobKind, Source
 from cert_manager_plugin.models import Certificate, GenerationJob, LearnerRecord
 from cert_manager_plugin.rendering import export
@@ -35,7 +35,7 @@ def test_deletions_are_inline_and_never_submitted():
     spec = job_kinds.spec_for(JobKind.DELETE)
     assert spec.runner == job_kinds.INLINE and not spec.submittable and spec.source == Source.DELETION
     with pytest.raises(errors.InvalidInput) as exc:
-        api.submit_job(COURSE_KEY, "delete")
+        jobs.submit_job(COURSE_KEY, "delete")
     assert exc.value.message == "kind must be one of generate_all, regenerate, generate_exceptions, export."
 
 
@@ -45,7 +45,7 @@ def test_an_unknown_kind_is_a_clear_error():
     assert exc.value.details == {"field": "kind"}
     assert exc.value.message.startswith("Unknown job kind 'make_coffee': kinds are generate_all, regenerate")
     with pytest.raises(errors.InvalidInput, match="kind must be one of"):
-        api.submit_job(COURSE_KEY, "make_coffee")
+        jobs.submit_job(COURSE_KEY, "make_coffee")
 
 
 def test_a_kind_cannot_be_registered_twice_with_another_spec():
@@ -112,16 +112,16 @@ def test_a_new_batch_kind_validates_counts_and_runs_through_the_registry(
     LearnerRecordFactory(percent_grade=0.9, passed=True)
 
     with pytest.raises(errors.InvalidInput, match="min_grade"):
-        api.submit_job(COURSE_KEY, "failing_only", options={"min_grade": "high"})
+        jobs.submit_job(COURSE_KEY, "failing_only", options={"min_grade": "high"})
     with pytest.raises(errors.InvalidInput, match="statuses only applies to regenerate jobs"):
-        api.submit_job(COURSE_KEY, "failing_only", statuses=["downloadable"])
+        jobs.submit_job(COURSE_KEY, "failing_only", statuses=["downloadable"])
     assert job_kinds.candidate_ids(COURSE_KEY, "failing_only", {"options": {"min_grade": 0.3}}) == [near]
 
-    preview = api.submit_job(COURSE_KEY, "failing_only", dry_run=True)
+    preview = jobs.submit_job(COURSE_KEY, "failing_only", dry_run=True)
     assert (preview["total"], preview["would_change"]) == (2, 2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.submit_job(COURSE_KEY, "failing_only", options={"min_grade": 0})
+        job = jobs.submit_job(COURSE_KEY, "failing_only", options={"min_grade": 0})
     job.refresh_from_db()
     assert (job.state, job.total, job.changed, job.params) == ("succeeded", 2, 2, {"options": {"min_grade": 0}})
     rows = dict(Certificate.objects.values_list("user_id", "source"))
@@ -130,9 +130,26 @@ def test_a_new_batch_kind_validates_counts_and_runs_through_the_registry(
 
 def test_a_new_whole_job_kind_runs_in_one_step(course, whole_job, django_capture_on_commit_callbacks):
     with pytest.raises(errors.InvalidInput, match="count_things jobs have no dry run"):
-        api.submit_job(COURSE_KEY, "count_things", dry_run=True)
+        jobs.submit_job(COURSE_KEY, "count_things", dry_run=True)
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.submit_job(COURSE_KEY, "count_things")
+        job = jobs.submit_job(COURSE_KEY, "count_things")
     job.refresh_from_db()
     assert whole_job == [("count_things", "running")]
     assert (job.state, job.processed, job.total, job.result) == ("succeeded", 3, 3, {"done": 3})
+
+
+def test_job_candidates_leave_out_the_fresh_holders_and_count_them(course):
+    """The coordinator's candidates: new learners and changed holders; candidate_ids (dry runs) keeps everyone."""
+    from cert_manager_plugin import engine
+
+    issued = [LearnerRecordFactory(percent_grade=0.9).user_id for _ in range(3)]
+    failing = LearnerRecordFactory(percent_grade=0.1, passed=False).user_id
+    engine.reconcile_batch(COURSE_KEY, [*issued, failing], engine.Intent.job())
+    newcomer = LearnerRecordFactory(percent_grade=0.9).user_id
+    LearnerRecord.objects.filter(user_id=issued[0]).update(passed=False)
+
+    assert job_kinds.job_candidates(COURSE_KEY, "generate_all", {}) == ([issued[0], newcomer], 3)
+    assert job_kinds.job_candidates(COURSE_KEY, "regenerate", {"statuses": ["downloadable"]}) == ([issued[0]], 2)
+    assert job_kinds.job_candidates(COURSE_KEY, "regenerate", {"statuses": ["notpassing"]}) == ([], 1)
+    assert job_kinds.candidate_ids(COURSE_KEY, "generate_all", {}) == sorted([*issued, failing, newcomer])
+    assert job_kinds.job_candidates(COURSE_KEY, "generate_exceptions", {"scope": "all"}) == ([], 0)

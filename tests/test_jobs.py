@@ -61,7 +61,7 @@ def drain(sent: list) -> None:
 
 def submit(django_capture_on_commit_callbacks, *args, **kwargs):
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.submit_job(COURSE_KEY, *args, **kwargs)
+        job = jobs.submit_job(COURSE_KEY, *args, **kwargs)
     if isinstance(job, GenerationJob):
         job.refresh_from_db()
     return job
@@ -173,7 +173,7 @@ def test_regenerate_accepts_status_names_and_several_groups(course, django_captu
 @pytest.mark.parametrize("statuses", [None, [], "received", ["received", "bogus"], ["unavailable"]])
 def test_regenerate_needs_valid_statuses(course, statuses):
     with pytest.raises(errors.InvalidInput) as exc:
-        api.submit_job(COURSE_KEY, "regenerate", statuses=statuses)
+        jobs.submit_job(COURSE_KEY, "regenerate", statuses=statuses)
     assert exc.value.details["field"] == "statuses"
     assert "statuses" in exc.value.message
     assert not GenerationJob.objects.exists()
@@ -194,7 +194,7 @@ def test_regenerate_needs_valid_statuses(course, statuses):
 def test_bad_job_input_names_the_field(course, kwargs, field):
     kind = kwargs.pop("kind")
     with pytest.raises(errors.InvalidInput) as exc:
-        api.submit_job(COURSE_KEY, kind, **kwargs)
+        jobs.submit_job(COURSE_KEY, kind, **kwargs)
     assert exc.value.details["field"] == field
     assert exc.value.http_status == 400
     assert not GenerationJob.objects.exists()
@@ -202,7 +202,7 @@ def test_bad_job_input_names_the_field(course, kwargs, field):
 
 def test_bad_course_key_is_refused(db):
     with pytest.raises(errors.InvalidCourseKey):
-        api.submit_job("not a course", "generate_all")
+        jobs.submit_job("not a course", "generate_all")
 
 
 # --- exception certificates ---------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def test_a_dry_run_names_who_gets_nothing_and_why(course):
     CertificateExceptionFactory(user=gone.user)
     fine = LearnerRecordFactory(percent_grade=0.1, passed=False)
     CertificateExceptionFactory(user=fine.user)
-    result = api.submit_job(COURSE_KEY, "generate_exceptions", scope="all", dry_run=True)
+    result = jobs.submit_job(COURSE_KEY, "generate_exceptions", scope="all", dry_run=True)
     assert result["not_issued"] == {
         "mode_not_eligible": {"count": 1, "learners": [audit.user.username]},
         "not_enrolled": {"count": 1, "learners": [gone.user.username]},
@@ -296,7 +296,7 @@ def test_dry_run_counts_transitions_and_writes_nothing(course, kind, kwargs, exp
     CertificateExceptionFactory(user=stale.user)
     before = list(Certificate.objects.values_list("id", "status", "revision", "modified"))
 
-    result = api.submit_job(COURSE_KEY, kind, dry_run=True, **kwargs)
+    result = jobs.submit_job(COURSE_KEY, kind, dry_run=True, **kwargs)
 
     assert result["kind"] == kind
     assert result["transitions"] == expected
@@ -312,7 +312,7 @@ def test_a_dry_run_names_the_first_50_learners_of_each_change_then_counts_the_re
     passing = learners(53)
     failing = learners(2, percent_grade=0.2, passed=False)
 
-    result = api.submit_job(COURSE_KEY, "generate_all", dry_run=True)
+    result = jobs.submit_job(COURSE_KEY, "generate_all", dry_run=True)
 
     issued = result["learners"]["new->downloadable"]
     # independent counts: passing records without a certificate, failing ones likewise
@@ -338,7 +338,7 @@ def test_naming_a_dry_runs_learners_costs_one_query_whatever_their_number(course
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            api.submit_job(COURSE_KEY, "generate_all", dry_run=True)
+            jobs.submit_job(COURSE_KEY, "generate_all", dry_run=True)
         return len(ctx.captured_queries)
 
     learners(3)
@@ -349,26 +349,26 @@ def test_naming_a_dry_runs_learners_costs_one_query_whatever_their_number(course
     assert few - queries() == 1, "naming them costs one query"
     monkeypatch.undo()
     Certificate.objects.all().delete()
-    job = api.submit_job(COURSE_KEY, "generate_all")
+    job = jobs.submit_job(COURSE_KEY, "generate_all")
     usernames = get_user_model().objects.values_list("username", flat=True)
     assert not any(name in json.dumps(job.params) for name in usernames), "no learner in the job's params"
 
 
 def test_dry_run_is_allowed_while_a_job_is_active(course):
     learners(2)
-    api.submit_job(COURSE_KEY, "generate_all")  # stays queued: the test transaction never commits
-    assert api.submit_job(COURSE_KEY, "generate_all", dry_run=True)["would_change"] == 2
+    jobs.submit_job(COURSE_KEY, "generate_all")  # stays queued: the test transaction never commits
+    assert jobs.submit_job(COURSE_KEY, "generate_all", dry_run=True)["would_change"] == 2
 
 
 # --- one active job per course -------------------------------------------------------------------------
 
 
 def test_second_submit_while_one_is_active_is_refused(course):
-    first = api.submit_job(COURSE_KEY, "generate_all")
+    first = jobs.submit_job(COURSE_KEY, "generate_all")
     assert (first.state, first.active_course_key) == ("queued", str(COURSE_KEY))
 
     with pytest.raises(errors.JobAlreadyRunning) as exc:
-        api.submit_job(COURSE_KEY, "regenerate", statuses=["received"])
+        jobs.submit_job(COURSE_KEY, "regenerate", statuses=["received"])
 
     assert exc.value.http_status == 409 and exc.value.code == "job_already_running"
     assert exc.value.details["job_id"] == first.pk
@@ -378,13 +378,13 @@ def test_second_submit_while_one_is_active_is_refused(course):
 def test_refusal_names_the_running_job_in_words_with_its_progress(course):
     """The 409 says which job runs, who started it, when, and how far it is: the database's own numbers."""
     instructor = UserFactory(username="instructor")
-    job = api.submit_job(COURSE_KEY, "regenerate", statuses=["received", "not_received"], requested_by=instructor)
+    job = jobs.submit_job(COURSE_KEY, "regenerate", statuses=["received", "not_received"], requested_by=instructor)
     started = timezone.now().replace(hour=10, minute=2)
     GenerationJob.objects.filter(pk=job.pk).update(state="running", started=started, total=150, processed=60)
     percent = 100 * GenerationJob.objects.get(pk=job.pk).processed // 150
 
     with pytest.raises(errors.JobAlreadyRunning) as exc:
-        api.submit_job(COURSE_KEY, "generate_all")
+        jobs.submit_job(COURSE_KEY, "generate_all")
 
     when = formats.time_format(timezone.localtime(started))
     assert exc.value.message == (
@@ -393,7 +393,7 @@ def test_refusal_names_the_running_job_in_words_with_its_progress(course):
     )
     assert percent == 40 and f"job {job.pk}" not in exc.value.message and "regenerate" not in exc.value.message
     assert GenerationJob.objects.count() == 1
-    other = api.submit_job("course-v1:TestX+Other+2026", "generate_all")  # another course is free
+    other = jobs.submit_job("course-v1:TestX+Other+2026", "generate_all")  # another course is free
     assert other.state == "queued"
 
 
@@ -408,17 +408,17 @@ def test_a_finished_job_frees_the_course(course, django_capture_on_commit_callba
 @pytest.mark.django_db(transaction=True)
 def test_inline_submit_outside_a_transaction_returns_the_finished_job(course):
     learners(3)
-    job = api.submit_job(COURSE_KEY, "generate_all")
+    job = jobs.submit_job(COURSE_KEY, "generate_all")
     assert (job.state, job.processed, job.changed) == ("succeeded", 3, 3)
-    assert api.get_job(COURSE_KEY, job.pk) == job
+    assert jobs.get_job(COURSE_KEY, job.pk) == job
 
 
 def test_get_job_is_scoped_to_the_course(course):
-    job = api.submit_job(COURSE_KEY, "generate_all")
-    assert api.get_job(str(COURSE_KEY), str(job.pk)) == job
+    job = jobs.submit_job(COURSE_KEY, "generate_all")
+    assert jobs.get_job(str(COURSE_KEY), str(job.pk)) == job
     for course_id, job_id in (("course-v1:TestX+Other+2026", job.pk), (COURSE_KEY, job.pk + 1), (COURSE_KEY, "x")):
         with pytest.raises(errors.NotFound):
-            api.get_job(course_id, job_id)
+            jobs.get_job(course_id, job_id)
 
 
 # --- cancel -----------------------------------------------------------------------------------------------
@@ -426,16 +426,16 @@ def test_get_job_is_scoped_to_the_course(course):
 
 def test_cancel_a_queued_job(course):
     canceller = UserFactory()
-    job = api.submit_job(COURSE_KEY, "generate_all")
+    job = jobs.submit_job(COURSE_KEY, "generate_all")
 
-    cancelled = api.cancel_job(COURSE_KEY, job.pk, cancelled_by=canceller)
+    cancelled = jobs.cancel_job(COURSE_KEY, job.pk, cancelled_by=canceller)
 
     assert (cancelled.state, cancelled.cancel_requested, cancelled.cancelled_by) == ("cancelled", True, canceller)
     assert cancelled.active_course_key is None and cancelled.finished
     jobs.run_job(job.pk)  # the coordinator arrives late: nothing happens
     assert not GenerationJobChunk.objects.exists()
     with pytest.raises(errors.JobNotActive) as exc:
-        api.cancel_job(COURSE_KEY, job.pk)
+        jobs.cancel_job(COURSE_KEY, job.pk)
     assert exc.value.http_status == 409
 
 
@@ -451,14 +451,14 @@ def test_cancel_mid_run_stops_after_the_current_chunk(course, settings, captured
     assert len(chunk_ids) == 3
 
     assert job_chunks.run_chunk(job.pk, chunk_ids[0]) == "done"
-    api.cancel_job(COURSE_KEY, job.pk)
+    jobs.cancel_job(COURSE_KEY, job.pk)
     assert [job_chunks.run_chunk(job.pk, c) for c in chunk_ids[1:]] == ["inactive", "inactive"]
 
     job.refresh_from_db()
     assert (job.state, job.processed, job.changed, job.chunks_done) == ("cancelled", 3, 3, 1)
     assert Certificate.objects.count() == 3
-    assert api.submit_job(COURSE_KEY, "generate_all", dry_run=True)["would_change"] == 6
-    assert api.submit_job(COURSE_KEY, "generate_all").state == "queued"  # the course is free again
+    assert jobs.submit_job(COURSE_KEY, "generate_all", dry_run=True)["would_change"] == 6
+    assert jobs.submit_job(COURSE_KEY, "generate_all").state == "queued"  # the course is free again
 
 
 # --- chunk idempotency, failure and resume -------------------------------------------------------------
@@ -488,10 +488,10 @@ def test_resume_after_a_chunk_failed_reruns_only_that_chunk(
     real = engine.reconcile_batch
     broken = {ids[2]}
 
-    def flaky(course_key, user_ids, **kwargs):
+    def flaky(course_key, user_ids, *args, **kwargs):
         if broken & set(user_ids):
             raise RuntimeError("render farm on fire")
-        return real(course_key, user_ids, **kwargs)
+        return real(course_key, user_ids, *args, **kwargs)
 
     monkeypatch.setattr(engine, "reconcile_batch", flaky)
     job = submit(django_capture_on_commit_callbacks, "generate_all")
@@ -506,7 +506,7 @@ def test_resume_after_a_chunk_failed_reruns_only_that_chunk(
 
     broken.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        api.resume_job(COURSE_KEY, job.pk)
+        jobs.resume_job(COURSE_KEY, job.pk)
     job.refresh_from_db()
 
     assert (job.state, job.processed, job.changed, job.failed, job.error) == ("succeeded", 6, 6, 0, "")
@@ -521,15 +521,15 @@ def test_resume_needs_a_failed_or_cancelled_job(course, django_capture_on_commit
     job = submit(django_capture_on_commit_callbacks, "generate_all")
     assert job.state == "succeeded"
     with pytest.raises(errors.JobNotActive):
-        api.resume_job(COURSE_KEY, job.pk)
+        jobs.resume_job(COURSE_KEY, job.pk)
 
 
 def test_resume_is_refused_while_another_job_is_active(course, captured):
-    job = api.submit_job(COURSE_KEY, "generate_all")
-    api.cancel_job(COURSE_KEY, job.pk)
-    api.submit_job(COURSE_KEY, "generate_all")
+    job = jobs.submit_job(COURSE_KEY, "generate_all")
+    jobs.cancel_job(COURSE_KEY, job.pk)
+    jobs.submit_job(COURSE_KEY, "generate_all")
     with pytest.raises(errors.JobAlreadyRunning):
-        api.resume_job(COURSE_KEY, job.pk)
+        jobs.resume_job(COURSE_KEY, job.pk)
 
 
 def test_stale_jobs_are_failed_and_can_be_resumed(course, settings, captured, django_capture_on_commit_callbacks):
@@ -542,7 +542,7 @@ def test_stale_jobs_are_failed_and_can_be_resumed(course, settings, captured, dj
     first_chunk = captured[0][1][1]
     job_chunks.run_chunk(job.pk, first_chunk)
     captured.clear()  # the worker holding chunk 2 died: its message is gone
-    fresh = api.submit_job("course-v1:TestX+Other+2026", "generate_all")
+    fresh = jobs.submit_job("course-v1:TestX+Other+2026", "generate_all")
 
     assert api.fail_stale_jobs() == []  # heartbeats are recent
     GenerationJob.objects.filter(pk=job.pk).update(heartbeat=timezone.now() - timedelta(seconds=61))
@@ -564,11 +564,11 @@ def test_a_never_started_job_goes_stale_by_its_creation_time(
     course, settings, captured, django_capture_on_commit_callbacks
 ):
     settings.CERT_MANAGER_JOB_STALE_SECONDS = 60
-    job = api.submit_job(COURSE_KEY, "generate_all")
+    job = jobs.submit_job(COURSE_KEY, "generate_all")
     GenerationJob.objects.filter(pk=job.pk).update(created=timezone.now() - timedelta(minutes=5))
     assert api.fail_stale_jobs() == [job.pk]
     with django_capture_on_commit_callbacks(execute=True):
-        resumed = api.resume_job(COURSE_KEY, job.pk)
+        resumed = jobs.resume_job(COURSE_KEY, job.pk)
     assert resumed.state == "queued" and captured == [(jobs.TASK_RUN_JOB, [job.pk], None)]
 
 
@@ -579,14 +579,14 @@ def test_an_empty_job_succeeds_at_once(course, django_capture_on_commit_callback
 
 def test_tasks_go_to_the_configured_queue(settings, monkeypatch):
     calls = []
-    for task in (tasks.run_chunk, tasks.reconcile_learner):
+    for task in (tasks.run_chunk, tasks.sweep_course):
         monkeypatch.setattr(task, "apply_async", lambda name=task.name, **kw: calls.append((name, kw)))
     settings.CERT_MANAGER_CELERY_QUEUE = "certificates"
     dispatch.send_task(jobs.TASK_RUN_CHUNK, (1, 2))
-    dispatch.send_task(dispatch.TASK_RECONCILE_LEARNER, (1, "c", "s"), countdown=5)
+    dispatch.send_task(dispatch.TASK_SWEEP_COURSE, ("c",), countdown=5)
     assert calls == [
         (jobs.TASK_RUN_CHUNK, {"args": [1, 2], "queue": "certificates"}),
-        (dispatch.TASK_RECONCILE_LEARNER, {"args": [1, "c", "s"], "queue": "certificates", "countdown": 5}),
+        (dispatch.TASK_SWEEP_COURSE, {"args": ["c"], "queue": "certificates", "countdown": 5}),
     ]
 
 
@@ -629,7 +629,7 @@ def test_a_broker_app_gets_the_message_and_nothing_runs_in_process(
 ):
     learners(2)
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.submit_job(COURSE_KEY, "generate_all")
+        job = jobs.submit_job(COURSE_KEY, "generate_all")
     job.refresh_from_db()
     assert job.state == "queued" and Certificate.objects.count() == 0, job.error or "not run in-process"
     assert _published(broker_app) == [jobs.TASK_RUN_JOB]
@@ -641,7 +641,7 @@ def test_an_eager_app_runs_the_job_in_process(course, django_capture_on_commit_c
     assert current_app.conf.task_always_eager, "the test host's Celery app is eager, as the LMS's test settings are"
     learners(2)
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.submit_job(COURSE_KEY, "generate_all")
+        job = jobs.submit_job(COURSE_KEY, "generate_all")
     job.refresh_from_db()
     assert (job.state, job.processed, Certificate.objects.count()) == ("succeeded", 2, 2)
 
@@ -655,11 +655,11 @@ def test_a_job_that_cannot_be_queued_fails_at_once_with_the_reason(
     monkeypatch.setattr(tasks.run_job, "apply_async", broker_down)
     learners(1)
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.submit_job(COURSE_KEY, "generate_all")
+        job = jobs.submit_job(COURSE_KEY, "generate_all")
     job.refresh_from_db()
     assert job.state == "failed" and job.active_course_key is None
     assert job.error.startswith("could not be queued: Error 111")
-    assert api.submit_job(COURSE_KEY, "generate_all", dry_run=True)["total"] == 1, "the course is free again"
+    assert jobs.submit_job(COURSE_KEY, "generate_all", dry_run=True)["total"] == 1, "the course is free again"
 
 
 def test_a_chunk_that_cannot_be_queued_fails_and_the_job_can_be_resumed(
@@ -669,13 +669,13 @@ def test_a_chunk_that_cannot_be_queued_fails_and_the_job_can_be_resumed(
     monkeypatch.setattr(tasks.run_chunk, "apply_async", lambda *a, **k: (_ for _ in ()).throw(OSError("broker gone")))
     learners(2)
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.submit_job(COURSE_KEY, "generate_all")
+        job = jobs.submit_job(COURSE_KEY, "generate_all")
     job.refresh_from_db()
     assert (job.state, job.failed) == ("failed", 2)
     assert "could not be queued: broker gone" in job.error
     monkeypatch.setattr(tasks.run_chunk, "apply_async", real)
     with django_capture_on_commit_callbacks(execute=True):
-        api.resume_job(COURSE_KEY, job.pk)
+        jobs.resume_job(COURSE_KEY, job.pk)
     job.refresh_from_db()
     assert (job.state, job.changed, Certificate.objects.count()) == ("succeeded", 2, 2)
 
@@ -697,7 +697,7 @@ def _chunk_queries(course_id: str, n_learners: int, captured, django_capture_on_
     for _ in range(n_learners):
         LearnerRecordFactory(course_key=course_id, percent_grade=0.6)
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.submit_job(course_id, "generate_all")
+        job = jobs.submit_job(course_id, "generate_all")
     captured.clear()
     jobs.run_job(job.pk)
     counts = []
@@ -767,7 +767,7 @@ def test_a_coordinator_that_cannot_start_fails_the_job(course, monkeypatch, djan
     def broken(*args):
         raise ValueError("no such table")
 
-    monkeypatch.setattr(jobs, "candidate_ids", broken)
+    monkeypatch.setattr(jobs, "job_candidates", broken)
     job = submit(django_capture_on_commit_callbacks, "generate_all")
     assert (job.state, job.active_course_key) == ("failed", None)
     assert "could not start" in job.error and "no such table" in job.error
@@ -779,8 +779,8 @@ def test_the_coordinator_task_retries_database_errors(course, monkeypatch, captu
     def down(*args):
         raise OperationalError("connection refused")
 
-    job = api.submit_job(COURSE_KEY, "generate_all")
-    monkeypatch.setattr(jobs, "candidate_ids", down)
+    job = jobs.submit_job(COURSE_KEY, "generate_all")
+    monkeypatch.setattr(jobs, "job_candidates", down)
     with pytest.raises(OperationalError):
         jobs.run_job(job.pk, raise_operational=True)
     job.refresh_from_db()
@@ -803,13 +803,60 @@ def test_the_coordinator_task_retries_database_errors(course, monkeypatch, captu
     ],
 )
 def test_every_spelling_of_a_course_shares_its_one_active_job(course, alias, captured):
-    first = api.submit_job(COURSE_KEY, "generate_all")
+    first = jobs.submit_job(COURSE_KEY, "generate_all")
     with pytest.raises(errors.JobAlreadyRunning):
-        api.submit_job(alias, "generate_all")
+        jobs.submit_job(alias, "generate_all")
     assert GenerationJob.objects.count() == 1
     assert str(first.course_key) == str(COURSE_KEY)
 
 
 def test_a_job_submitted_under_an_alias_is_stored_under_the_course_s_own_key(course, captured):
-    job = api.submit_job("course-v1:testx+CM101+2026+branch@draft", "generate_all")
+    job = jobs.submit_job("course-v1:testx+CM101+2026+branch@draft", "generate_all")
     assert str(job.course_key) == str(COURSE_KEY) and job.active_course_key == str(COURSE_KEY)
+
+
+# --- learners nothing changed for: counted, never run -------------------------------------------------------
+
+
+def test_a_job_runs_only_the_learners_something_changed_for_and_counts_the_rest(
+    course, settings, captured, django_capture_on_commit_callbacks
+):
+    settings.CERT_MANAGER_BATCH_SIZE = 2
+    ids = learners(5)
+    first = submit(django_capture_on_commit_callbacks, "generate_all")
+    drain(captured)
+    first.refresh_from_db()
+    assert (first.state, first.total, first.processed, first.changed) == ("succeeded", 5, 5, 5)
+    LearnerRecord.objects.filter(user_id=ids[0]).update(percent_grade=0.95)  # one rescore
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+    drain(captured)
+    job.refresh_from_db()
+    assert (job.state, job.total, job.processed, job.changed, job.skipped) == ("succeeded", 5, 5, 1, 4)
+    chunks = list(job.chunks.order_by("number").values_list("number", "user_ids", "state", "skipped"))
+    assert chunks == [(0, [], "done", 4), (1, [ids[0]], "done", 0)], "the four unchanged learners ran nowhere"
+    assert job.chunks_total == job.chunks_done == 1
+    assert Certificate.objects.get(user_id=ids[0]).grade == pytest.approx(0.95)
+
+
+def test_a_resumed_job_keeps_counting_the_unchanged_learners(
+    course, settings, captured, django_capture_on_commit_callbacks
+):
+    settings.CERT_MANAGER_BATCH_SIZE = 1
+    ids = learners(3)
+    submit(django_capture_on_commit_callbacks, "generate_all")
+    drain(captured)
+    LearnerRecord.objects.filter(user_id__in=ids[:2]).update(percent_grade=0.97)
+    job = submit(django_capture_on_commit_callbacks, "generate_all")
+    captured.clear()  # the coordinator's message: run it by hand, then only the first chunk
+    jobs.run_job(job.pk)
+    first_chunk = job.chunks.filter(number=1).values_list("pk", flat=True).get()
+    job_chunks.run_chunk(job.pk, first_chunk)
+    jobs.cancel_job(COURSE_KEY, job.pk)
+    job.refresh_from_db()
+    assert job.state == "cancelled" and job.processed == 2  # the unchanged learner and the first chunk
+    captured.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.resume_job(COURSE_KEY, job.pk)
+    drain(captured)
+    job.refresh_from_db()
+    assert (job.state, job.total, job.processed, job.changed, job.skipped) == ("succeeded", 3, 3, 2, 1)

@@ -31,7 +31,6 @@ def test_the_app_has_its_tables():
         "GenerationJob",
         "CourseCertificateSettings",
         "LearnerRecord",
-        "StandaloneCourseRole",
     } <= names
 
 

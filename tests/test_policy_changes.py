@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from cert_manager_plugin import api, errors
+from cert_manager_plugin import api, errors, policy_changes
 from cert_manager_plugin.models import Certificate, CertificateRevision, CourseCertificateSettings, GenerationJob
 from tests.factories import COURSE_KEY, CertificateFactory, GenerationJobFactory, LearnerRecordFactory, UserFactory
 
@@ -64,14 +64,14 @@ def transitions_between(before: dict, after: dict) -> tuple[Counter, Counter]:
 
 def apply(django_capture_on_commit_callbacks, proposed: dict, **kwargs) -> GenerationJob:
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.apply_policy_change(COURSE_KEY, proposed, **kwargs)
+        job = policy_changes.apply_policy_change(COURSE_KEY, proposed, **kwargs)
     job.refresh_from_db()
     return job
 
 
 def undo(django_capture_on_commit_callbacks, job_id: int) -> GenerationJob:
     with django_capture_on_commit_callbacks(execute=True):
-        job = api.undo_policy_change(COURSE_KEY, job_id)
+        job = policy_changes.undo_policy_change(COURSE_KEY, job_id)
     job.refresh_from_db()
     return job
 
@@ -148,7 +148,7 @@ def test_undo_restores_the_policies_and_the_statuses(audit_course, django_captur
     original = statuses()
     cert = audit_course["audit_pass"]
     applied = apply(django_capture_on_commit_callbacks, {"eligible_modes": ALL_BUT_AUDIT})
-    last = api.last_policy_change(COURSE_KEY)
+    last = policy_changes.last_policy_change(COURSE_KEY)
     assert (last.job.pk, last.can_undo, last.reason) == (applied.pk, True, "")
     assert last.restores["eligible_modes"] == WITH_AUDIT
     # the undo's own impact, as the panel shows it before undoing
@@ -163,7 +163,7 @@ def test_undo_restores_the_policies_and_the_statuses(audit_course, django_captur
     assert statuses() == original, "every status (and mode) is back"
     cert.refresh_from_db()
     assert cert.revision == 3, "two new revisions, the same certificate"
-    last = api.last_policy_change(COURSE_KEY)
+    last = policy_changes.last_policy_change(COURSE_KEY)
     assert (last.job.pk, last.can_undo, last.reason) == (undone.pk, False, "undone")
     with pytest.raises(errors.PolicyChangeOutdated):
         undo(django_capture_on_commit_callbacks, undone.pk)
@@ -174,7 +174,7 @@ def test_undo_restores_the_policies_and_the_statuses(audit_course, django_captur
 def test_undo_is_offered_only_while_the_change_is_still_in_force(audit_course, django_capture_on_commit_callbacks):
     applied = apply(django_capture_on_commit_callbacks, {"eligible_modes": ALL_BUT_AUDIT})
     api.update_course_settings(COURSE_KEY, {"print_grade": False})
-    last = api.last_policy_change(COURSE_KEY)
+    last = policy_changes.last_policy_change(COURSE_KEY)
     assert (last.can_undo, last.reason) == (False, "changed_since")
     with pytest.raises(errors.PolicyChangeOutdated):
         undo(django_capture_on_commit_callbacks, applied.pk)
@@ -185,15 +185,15 @@ def test_no_undo_while_the_change_is_being_applied(audit_course, monkeypatch):
     from cert_manager_plugin import dispatch
 
     monkeypatch.setattr(dispatch, "send_task", lambda *args, **kwargs: None)  # the job stays queued
-    job = api.apply_policy_change(COURSE_KEY, {"eligible_modes": ALL_BUT_AUDIT})
-    last = api.last_policy_change(COURSE_KEY)
+    job = policy_changes.apply_policy_change(COURSE_KEY, {"eligible_modes": ALL_BUT_AUDIT})
+    last = policy_changes.last_policy_change(COURSE_KEY)
     assert (last.job.pk, last.can_undo, last.reason) == (job.pk, False, "running")
 
 
 def test_apply_while_a_job_runs_saves_nothing(audit_course):
     GenerationJobFactory(state="running", active_course_key=str(COURSE_KEY))
     with pytest.raises(errors.JobAlreadyRunning):
-        api.apply_policy_change(COURSE_KEY, {"eligible_modes": ALL_BUT_AUDIT})
+        policy_changes.apply_policy_change(COURSE_KEY, {"eligible_modes": ALL_BUT_AUDIT})
     assert CourseCertificateSettings.objects.get(course_key=COURSE_KEY).eligible_modes == WITH_AUDIT
     assert GenerationJob.objects.count() == 1
 
@@ -214,7 +214,7 @@ def test_apply_while_a_job_runs_saves_nothing(audit_course):
 )
 def test_bad_or_empty_changes_are_refused_and_nothing_is_saved(audit_course, proposed):
     with pytest.raises(errors.InvalidInput):
-        api.apply_policy_change(COURSE_KEY, proposed)
+        policy_changes.apply_policy_change(COURSE_KEY, proposed)
     if proposed != {"eligible_modes": WITH_AUDIT}:
         with pytest.raises(errors.InvalidInput):
             api.preview_policy_change(COURSE_KEY, proposed)
@@ -223,6 +223,6 @@ def test_bad_or_empty_changes_are_refused_and_nothing_is_saved(audit_course, pro
 
 
 def test_no_policy_change_yet(course):
-    assert api.last_policy_change(COURSE_KEY) is None
+    assert policy_changes.last_policy_change(COURSE_KEY) is None
     with pytest.raises(errors.PolicyChangeOutdated):
-        api.undo_policy_change(COURSE_KEY, 1)
+        policy_changes.undo_policy_change(COURSE_KEY, 1)

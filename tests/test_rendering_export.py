@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import override_settings
 from pypdf import PdfReader, PdfWriter
 
-from cert_manager_plugin import api, errors
+from cert_manager_plugin import api, errors, jobs
 from cert_manager_plugin.models import GenerationJob
 from cert_manager_plugin.rendering import export, qr
 from tests.factories import COURSE_KEY, CertificateFactory, GenerationJobFactory
@@ -134,7 +134,7 @@ def test_an_export_emptied_after_submission_fails_with_the_reason_and_no_downloa
 
     cert = CertificateFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:  # queued, not yet run
-        submitted = api.submit_job(COURSE_KEY, "export", options={"format": "pdf"})
+        submitted = jobs.submit_job(COURSE_KEY, "export", options={"format": "pdf"})
     cert.delete()  # the course team deletes the last certificate before a worker picks the job up
     for callback in callbacks:
         callback()

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import formats, timezone, translation
 
-from cert_manager_plugin import api, errors, reconcile, services
+from cert_manager_plugin import api, errors, reconcile, selectors, services
 from cert_manager_plugin.models import (
     Certificate,
     CertificateException,
@@ -65,7 +65,7 @@ def test_parse_course_key_rejects_malformed(bad):
 
 def test_grant_exception_by_username_records_who_and_notes(course, learner, staff):
     enrolled(learner, passed=False, grade=0.2)
-    entry = api.grant_exception(COURSE_KEY, "bilbo", notes="medical leave", granted_by=staff)
+    entry = services.grant_exception(COURSE_KEY, "bilbo", notes="medical leave", granted_by=staff)
     assert (entry.user, entry.course_key, entry.notes, entry.granted_by) == (
         learner,
         COURSE_KEY,
@@ -78,7 +78,7 @@ def test_grant_exception_by_username_records_who_and_notes(course, learner, staf
 @pytest.mark.parametrize("identifier", ["bilbo@example.com", "BILBO@Example.COM", "  bilbo@example.com  "])
 def test_grant_exception_by_email_in_any_case(course, learner, identifier):
     enrolled(learner)
-    assert api.grant_exception(COURSE_KEY, identifier).user == learner
+    assert services.grant_exception(COURSE_KEY, identifier).user == learner
 
 
 def test_grant_exception_unknown_user(course):
@@ -110,7 +110,7 @@ def test_grant_exception_refuses_an_invalidated_learner(course, learner):
 def test_grant_exception_allows_a_learner_whose_invalidation_was_lifted(course, learner):
     enrolled(learner)
     CertificateInvalidationFactory(certificate=CertificateFactory(user=learner), active=False)
-    assert api.grant_exception(COURSE_KEY, "bilbo").pk
+    assert services.grant_exception(COURSE_KEY, "bilbo").pk
 
 
 def test_grant_exception_twice_is_already_listed(course, learner):
@@ -189,7 +189,7 @@ def test_invalidate_makes_the_certificate_unavailable_with_a_revision(course, le
     api.reconcile_learner(learner.pk, COURSE_KEY, source="job")
     uuid = cert_of(learner).verify_uuid
 
-    inv = api.invalidate_certificate(COURSE_KEY, "bilbo@example.com", notes="plagiarism", invalidated_by=staff)
+    inv = services.invalidate_certificate(COURSE_KEY, "bilbo@example.com", notes="plagiarism", invalidated_by=staff)
     assert (inv.active, inv.notes, inv.invalidated_by) == (True, "plagiarism", staff)
     cert = cert_of(learner)
     assert (cert.status, cert.source, cert.revision, cert.verify_uuid) == ("unavailable", "invalidation", 2, uuid)
@@ -210,7 +210,7 @@ def test_invalidate_twice(course, learner):
 def test_revalidate_restores_the_decided_status_and_keeps_the_invalidation(course, learner, staff):
     enrolled(learner, grade=0.9)
     api.reconcile_learner(learner.pk, COURSE_KEY, source="job")
-    inv = api.invalidate_certificate(COURSE_KEY, "bilbo")
+    inv = services.invalidate_certificate(COURSE_KEY, "bilbo")
     LearnerRecord.objects.filter(user=learner).update(percent_grade=0.95)
 
     result = api.revalidate_certificate(COURSE_KEY, inv.pk, revalidated_by=staff)
@@ -220,7 +220,7 @@ def test_revalidate_restores_the_decided_status_and_keeps_the_invalidation(cours
     inv.refresh_from_db()
     assert (inv.active, inv.revalidated_by) == (False, staff)
     assert inv.revalidated_at is not None
-    assert list(api.revisions(cert).values_list("status", "superseded_by_source")) == [
+    assert list(selectors.revisions(cert).values_list("status", "superseded_by_source")) == [
         ("unavailable", "revalidation"),
         ("downloadable", "invalidation"),
     ]
@@ -232,7 +232,7 @@ def test_revalidate_restores_the_decided_status_and_keeps_the_invalidation(cours
 def test_revalidate_of_a_failing_learner_gives_notpassing(course, learner):
     enrolled(learner, passed=True)
     api.reconcile_learner(learner.pk, COURSE_KEY, source="job")
-    inv = api.invalidate_certificate(COURSE_KEY, "bilbo")
+    inv = services.invalidate_certificate(COURSE_KEY, "bilbo")
     LearnerRecord.objects.filter(user=learner).update(passed=False, percent_grade=0.2)
     api.revalidate_certificate(COURSE_KEY, inv.pk)
     assert cert_of(learner).status == "notpassing"
@@ -399,7 +399,7 @@ def test_a_plain_deletion_comes_back_on_the_learners_request_with_the_same_link(
     cert = CertificateFactory(user=learner)
     api.delete_certificate(COURSE_KEY, "bilbo")
     assert cert_of(learner).status == "deleted"
-    assert api.request_certificate(COURSE_KEY, learner).status == "downloadable"
+    assert services.request_certificate(COURSE_KEY, learner).status == "downloadable"
     assert (cert_of(learner).verify_uuid, cert_of(learner).revision) == (cert.verify_uuid, 3)
 
 
@@ -417,7 +417,7 @@ def test_delete_and_invalidate_keeps_it_from_coming_back(course, learner, django
     assert GenerationJob.objects.filter(kind="delete", params={"scope": "one", "user_id": learner.pk}).count() == 1
 
     with pytest.raises(errors.SelfGenerationRefused) as exc:
-        api.request_certificate(COURSE_KEY, learner)
+        services.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "unavailable" and "invalidated" in exc.value.message
     with django_capture_on_commit_callbacks(execute=True):
         api.submit_job(COURSE_KEY, "generate_all")
@@ -496,7 +496,7 @@ def test_delete_all_waits_for_no_job(course):
 
 
 def test_settings_defaults_without_a_row(course):
-    s = api.get_course_settings(COURSE_KEY)
+    s = services.get_course_settings(COURSE_KEY)
     assert s.pk is None
     assert (s.self_generation_enabled, s.issue_policy, s.revoke_on_grade_drop) == (False, "on_pass", True)
     assert "audit" not in s.eligible_modes
@@ -543,7 +543,7 @@ def test_settings_validation(course, changes):
 def test_request_certificate_refused_when_disabled(course, learner):
     enrolled(learner)
     with pytest.raises(errors.SelfGenerationRefused) as exc:
-        api.request_certificate(COURSE_KEY, learner)
+        services.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "disabled"
     assert not Certificate.objects.exists()
 
@@ -556,26 +556,26 @@ def self_generation(course):
 def test_request_certificate_not_passing(self_generation, learner):
     enrolled(learner, passed=False, grade=0.3)
     with pytest.raises(errors.SelfGenerationRefused) as exc:
-        api.request_certificate(COURSE_KEY, learner)
+        services.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "notpassing"
     assert "passing grade" in exc.value.message
 
 
 def test_request_certificate_not_enrolled_or_audit(self_generation, learner):
     with pytest.raises(errors.SelfGenerationRefused) as exc:
-        api.request_certificate(COURSE_KEY, learner)
+        services.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "not_enrolled"
     enrolled(learner, mode="audit")
     with pytest.raises(errors.SelfGenerationRefused) as exc:
-        api.request_certificate(COURSE_KEY, learner)
+        services.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "audit_passing"
 
 
 def test_request_certificate_passing_issues_it(self_generation, learner):
     enrolled(learner, grade=0.77)
-    cert = api.request_certificate(COURSE_KEY, learner)
+    cert = services.request_certificate(COURSE_KEY, learner)
     assert (cert.status, cert.grade, cert.source) == ("downloadable", 0.77, "self_request")
-    assert api.request_certificate(COURSE_KEY, learner).pk == cert.pk, "asking again returns the same one"
+    assert services.request_certificate(COURSE_KEY, learner).pk == cert.pk, "asking again returns the same one"
 
 
 def test_request_certificate_held_until_course_end_says_so(self_generation, course, learner):
@@ -584,7 +584,7 @@ def test_request_certificate_held_until_course_end_says_so(self_generation, cour
     api.update_course_settings(COURSE_KEY, {"issue_policy": "after_course_end"})
     enrolled(learner)
     with pytest.raises(errors.SelfGenerationRefused) as exc:
-        api.request_certificate(COURSE_KEY, learner)
+        services.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "held_until_course_end"
     assert formats.date_format(timezone.localtime(course.end), "DATE_FORMAT") in exc.value.message
 
@@ -593,7 +593,7 @@ def test_request_certificate_held_until_course_end_says_so(self_generation, cour
 def test_a_refused_request_is_in_the_learners_language_and_names_no_status_code(self_generation, learner, language):
     enrolled(learner, passed=False, grade=0.2)
     with translation.override(language), pytest.raises(errors.SelfGenerationRefused) as exc:
-        api.request_certificate(COURSE_KEY, learner)
+        services.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "notpassing"
     with translation.override(language):
         assert exc.value.message == translation.gettext("You have not reached the passing grade yet.")
@@ -606,7 +606,7 @@ def test_request_certificate_invalidated(self_generation, learner):
     enrolled(learner)
     CertificateInvalidationFactory(certificate=CertificateFactory(user=learner))
     with pytest.raises(errors.SelfGenerationRefused) as exc:
-        api.request_certificate(COURSE_KEY, learner)
+        services.request_certificate(COURSE_KEY, learner)
     assert exc.value.details["reason"] == "unavailable"
 
 

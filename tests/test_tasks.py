@@ -31,7 +31,7 @@ def chunk(settings, monkeypatch, django_capture_on_commit_callbacks):
 
 
 def test_tasks_are_registered_under_the_names_jobs_send():
-    for name in (jobs.TASK_RUN_JOB, jobs.TASK_RUN_CHUNK, dispatch.TASK_RECONCILE_LEARNER):
+    for name in (jobs.TASK_RUN_JOB, jobs.TASK_RUN_CHUNK, dispatch.TASK_SWEEP_COURSE):
         assert name in current_app.tasks
     for name in ("fail_stale_jobs", "resume_stale_jobs", "issue_held_certificates"):
         assert f"cert_manager_plugin.tasks.{name}" in current_app.tasks
@@ -93,15 +93,6 @@ def test_other_errors_fail_the_chunk_without_retry(course, chunk, monkeypatch):
     assert tasks.run_chunk.apply(args=[chunk.job_id, chunk.pk]).get() == "failed"
     assert len(calls) == 1
     assert GenerationJob.objects.get(pk=chunk.job_id).state == "failed"
-
-
-def test_reconcile_learner_task_disarms_the_marker_and_reconciles(course):
-    record = LearnerRecordFactory(reconcile_pending_since=timezone.now())
-    assert tasks.reconcile_learner.apply(args=[record.user_id, str(COURSE_KEY), "grade_event"]).get() == 1
-    record.refresh_from_db()
-    assert record.reconcile_pending_since is None
-    assert Certificate.objects.get(user_id=record.user_id).source == "grade_event"
-    assert tasks.reconcile_learner.apply(args=[record.user_id, str(COURSE_KEY), "grade_event"]).get() == 0
 
 
 def test_periodic_tasks(course, settings):

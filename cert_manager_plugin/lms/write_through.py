@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
@@ -30,31 +31,48 @@ log = logging.getLogger(__name__)
 
 
 class _LmsPeople:
-    """The users of a batch of written rows and their profile names, two queries (what ``save()`` reads per row)."""
+    """
+    The learners of a batch of written rows as ``save()`` reads them (its ``user`` and ``user.profile.name``).
 
-    def __init__(self, user_ids: Iterable[int]) -> None:
+    Plain values (id, username, email, active, profile name) per learner, from which each row's ``UserData`` is
+    built as it is sent (kept short-lived: a batch's worth of retained objects makes the collector run more);
+    ``users`` holds ``User`` instances only when ``instances`` (a Django signal that passes one has listeners):
+    then two queries (users, profile names), else one (the users joined to their profiles).
+    """
+
+    def __init__(self, user_ids: Iterable[int], *, instances: bool) -> None:
         from common.djangoapps.student.models import UserProfile
 
         User = get_user_model()
         ids = list(dict.fromkeys(user_ids))
-        self.users = {u.pk: u for u in ids_in(User.objects.all(), User, User._meta.pk.name, ids)}
-        self.profile_names = dict(
-            ids_in(UserProfile.objects.all(), UserProfile, "user", ids).values_list("user_id", "name")
-        )
+        users = ids_in(User.objects.all(), User, User._meta.pk.name, ids)
+        self.users: dict[int, AbstractBaseUser] = {}
+        if instances:
+            self.users = {u.pk: u for u in users}
+            names = dict(ids_in(UserProfile.objects.all(), UserProfile, "user", ids).values_list("user_id", "name"))
+            rows = [(pk, u.username, u.email, u.is_active, names.get(pk)) for pk, u in self.users.items()]
+        else:
+            profile_name = f"{UserProfile._meta.get_field('user').related_query_name()}__name"
+            rows = users.values_list("pk", "username", "email", "is_active", profile_name)
+        self.people = {row[0]: row for row in rows}
 
-    def certificate_data(self, user: AbstractBaseUser, course_key: CourseKey, t: LmsTransition) -> object:
-        """The ``CertificateData`` ``save()`` builds: the user's profile name in ``pii``, the row's own fields."""
-        from openedx_events.learning.data import CertificateData, CourseData, UserData, UserPersonalData
+    def certificate_data(self, course: object, t: LmsTransition) -> object | None:
+        """
+        The ``CertificateData`` ``save()`` builds for the row (None: its learner is gone).
 
+        ``course`` is the batch's ``CourseData`` (one course: built once, frozen).
+        """
+        from openedx_events.learning.data import CertificateData, UserData, UserPersonalData
+
+        person = self.people.get(t.user_id)
+        if person is None:
+            return None
+        pk, username, email, is_active, name = person
         return CertificateData(
             user=UserData(
-                pii=UserPersonalData(
-                    username=user.username, email=user.email, name=self.profile_names.get(user.pk) or ""
-                ),
-                id=user.pk,
-                is_active=user.is_active,
+                pii=UserPersonalData(username=username, email=email, name=name or ""), id=pk, is_active=is_active
             ),
-            course=CourseData(course_key=course_key),
+            course=course,
             mode=t.mode,
             grade=t.grade,
             current_status=t.after,
@@ -122,9 +140,15 @@ def sync_model_rows(
         url = url if len(url) <= url_limit else ""
         return (t.status, t.mode[:32], grade, t.name[:255], verify, url, "", "")
 
-    written = [(t, row, values(t, grade)) for t, row, grade in writes]  # each row's SYNCED_FIELDS values, once
-    _update_rows(model, [(shown, row) for _, row, shown in written if row is not None], now)
-    inserts = [(t, shown) for t, row, shown in written if row is None]
+    updates, inserts, transitions = [], [], []  # (new values, row), (target, new values), what rows show
+    for t, row, grade in writes:
+        shown = values(t, grade)  # the row's SYNCED_FIELDS values, once
+        if row is None:
+            inserts.append((t, shown))
+        else:
+            updates.append((shown, row))
+        transitions.append(_transition(t.user_id, row, shown))
+    _update_rows(model, updates, now)
     if inserts:
         columns, rows = _insert_rows(model, course_key, inserts, now)
         qn = connection.ops.quote_name
@@ -133,21 +157,20 @@ def sync_model_rows(
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
     created = {t.user_id for t, _ in inserts}
-    _copy_history(model, course_key, [t.user_id for t, _, _ in written], created, now)
-    return [_transition(t.user_id, row, shown) for t, row, shown in written]
+    _copy_history(model, course_key, [t.user_id for t, _, _ in writes], created, now)
+    return transitions
+
+
+#: Where ``LmsTransition``'s fields sit in a row's ``SYNCED_FIELDS`` values.
+_STATUS, _MODE, _GRADE, _NAME, _URL = (
+    SYNCED_FIELDS.index(f) for f in ("status", "mode", "grade", "name", "download_url")
+)
 
 
 def _transition(user_id: int, row: tuple | None, shown: tuple) -> LmsTransition:
     """What a written row shows (``shown``: its ``SYNCED_FIELDS`` values), from its status before (``row``)."""
-    fields = dict(zip(SYNCED_FIELDS, shown, strict=True))
     return LmsTransition(
-        user_id,
-        row[2] if row else None,
-        fields["status"],
-        fields["mode"],
-        grade=fields["grade"],
-        name=fields["name"],
-        download_url=fields["download_url"],
+        user_id, row[2] if row else None, shown[_STATUS], shown[_MODE], shown[_GRADE], shown[_NAME], shown[_URL]
     )
 
 
@@ -178,19 +201,41 @@ def _update_rows(model: type, updates: list[tuple[tuple, tuple]], now: datetime)
 def _insert_rows(
     model: type, course_key: CourseKey, targets: list[tuple[LmsCertificate, tuple]], now: datetime
 ) -> tuple[list[str], list[tuple]]:
-    """Column names and parameter rows for new rows: our fields (``SYNCED_FIELDS`` values), every other's default."""
+    """
+    Column names and parameter rows for new rows: our fields (``SYNCED_FIELDS`` values), every other's default.
+
+    Each column's value is prepared for the database once per batch (the course, the dates, the defaults), not once
+    per row: only the user and our text fields vary, and text is handed over as it is.
+    """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
+    fixed = {"course_id": course_key, "created_date": now, "modified_date": now}
+    template: list[object] = []
+    per_row: list[tuple[int, int | None, models.Field | None]] = []  # (position, index in SYNCED_FIELDS, field)
+    for position, f in enumerate(fields):
+        if f.name in SYNCED_FIELDS:
+            text = isinstance(f, models.CharField | models.TextField)
+            per_row.append((position, SYNCED_FIELDS.index(f.name), None if text else f))
+            template.append(None)
+        elif f.name == "user":
+            per_row.append((position, None, None))
+            template.append(None)
+        elif f.name in fixed or not callable(f.default):
+            template.append(f.get_db_prep_save(fixed.get(f.name, f.get_default()), connection))
+        else:  # a callable default (a fresh value per row)
+            per_row.append((position, -1, f))
+            template.append(None)
     rows = []
     for t, synced in targets:
-        mine = dict(zip(SYNCED_FIELDS, synced, strict=True))
-        mine.update(user=t.user_id, course_id=course_key, created_date=now, modified_date=now)
-        row = []
-        for f in fields:
-            value = mine[f.name] if f.name in mine else f.get_default()
-            row.append(f.get_db_prep_save(value, connection))
+        row = list(template)
+        for position, index, f in per_row:
+            if index is None:
+                row[position] = t.user_id
+            elif index < 0:
+                row[position] = f.get_db_prep_save(f.get_default(), connection)
+            else:
+                row[position] = synced[index] if f is None else f.get_db_prep_save(synced[index], connection)
         rows.append(tuple(row))
-    return columns, rows
+    return [f.column for f in fields], rows
 
 
 #: django-simple-history's bookkeeping columns (the rest of a historical row copies the model's columns).
@@ -236,3 +281,82 @@ def _copy_history(model: type, course_key: CourseKey, user_ids: list[int], creat
     params = [dt_adapter()(now), "cert_manager_plugin", *sorted(created), str(course_key), *user_ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def fresh_sql(course_key: CourseKey) -> tuple[str, list, list[str], str, bool] | None:
+    """
+    SQL pieces for ``fingerprints.stale_user_ids`` inside the LMS: where its row still shows our certificate ``c``.
+
+    The row ``g`` must show it as ``sync_model_rows`` compares (status, mode, name, a verify id; the grade is in the
+    fingerprint), and, unless name affirmation is installed, ``c.name`` must be the name the LMS prints now
+    (``EdxPlatformBackend.display_names``: the profile name, else the username; nothing for a retired account).
+
+    Returns the LEFT JOINs (each finds a row only where its conditions hold), their parameters, the expressions that
+    must not be NULL (those rows), the LMS's grade and whether the names are compared; None when the LMS's model
+    cannot be imported (then no learner counts as fresh).
+    """
+    try:  # the LMS's model by its app label (this module names no edx-platform module but ``common``)
+        GeneratedCertificate = apps.get_model("certificates", "GeneratedCertificate")
+    except LookupError:  # pragma: no cover - write-through runs inside the LMS only
+        return None
+    from ..models import Certificate
+
+    def same(left: str, right: str) -> str:
+        """SQL: equal byte for byte."""
+        if connection.vendor == "mysql":  # its collations fold case and trailing spaces
+            return f"CAST({left} AS BINARY) = CAST({right} AS BINARY)"
+        return f"{left} = {right}"
+
+    def g(field: str) -> str:
+        """A column of the LMS's row ``g``."""
+        return f"g.{column(GeneratedCertificate, field)}"
+
+    def c(field: str) -> str:
+        """A column of our certificate ``c``."""
+        return f"c.{column(Certificate, field)}"
+
+    join = (
+        f"LEFT JOIN {table(GeneratedCertificate)} g ON {g('course_id')} = %s AND {g('user')} = {c('user')} "
+        f"AND {same(g('status'), c('status'))} AND {same(g('mode'), c('mode'))} AND {same(g('name'), c('name'))} "
+        f"AND {g('verify_uuid')} IS NOT NULL AND {g('verify_uuid')} <> '' "
+    )
+    params: list = [str(course_key)]
+    found = [g(GeneratedCertificate._meta.pk.name)]
+    names = _printed_name_sql(same)
+    if names is not None:
+        join += names[0]
+        params += names[1]
+        found.append(names[2])
+    return join, params, found, g("grade"), names is not None
+
+
+def _printed_name_sql(same: Callable[[str, str], str]) -> tuple[str, list, str] | None:
+    """
+    LEFT JOINs finding the learner ``u`` of ``c`` only where ``c`` shows the name ``display_names`` prints.
+
+    Returns them (with the profile ``p``), their parameters and ``u``'s key; None when name affirmation is installed
+    (its preferred name is the LMS's to compute).
+    """
+    from common.djangoapps.student.models import UserProfile
+
+    if apps.is_installed("edx_name_affirmation"):  # get_name_affirmation_service() is not None
+        return None
+    from django.conf import settings
+
+    from ..models import Certificate
+
+    User = get_user_model()
+    user = f"c.{column(Certificate, 'user')}"
+    retired = str(getattr(settings, "RETIRED_USERNAME_PREFIX", "retired__user_"))
+    username, name = f"u.{column(User, 'username')}", f"p.{column(UserProfile, 'name')}"
+    printed = (
+        f"CASE WHEN SUBSTR({username}, 1, {len(retired)}) = %s THEN '' "
+        f"ELSE COALESCE(NULLIF({name}, ''), {username}) END"
+    )
+    shown = f"c.{column(Certificate, 'name')}"
+    key = f"u.{column(User, User._meta.pk.name)}"
+    join = (
+        f"LEFT JOIN {table(UserProfile)} p ON p.{column(UserProfile, 'user')} = {user} "
+        f"LEFT JOIN {table(User)} u ON {key} = {user} AND {same(shown, printed)} "
+    )
+    return join, [retired], key

@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ..conf import cm_settings
 from .findings import EMAIL, ERROR, INFO, OK, WARNING, Finding
 
 #: The whole check logs as ``cert_manager_plugin.operator_check``, whichever of its modules speaks.
@@ -105,7 +106,7 @@ def email_channel_findings(
 
 def check_email() -> list[Finding]:
     """``email_channel_findings`` for this LMS's settings and installed edx-ace channels."""
-    emails_enabled = bool(getattr(settings, "CERT_MANAGER_EMAILS_ENABLED", False))
+    emails_enabled = bool(cm_settings.EMAILS_ENABLED)
     enabled = list(getattr(settings, "ACE_ENABLED_CHANNELS", None) or [])
     return email_channel_findings(
         emails_enabled,

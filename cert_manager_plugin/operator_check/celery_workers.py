@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import dispatch
+from ..conf import cm_settings
 from .findings import CELERY, ERROR, INFO, OK, WARNING, Finding
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ SENT_TASKS = (
     dispatch.TASK_RUN_CHUNK,
     dispatch.TASK_SWEEP_COURSE,
     dispatch.TASK_SEND_EMAILS,
-    dispatch.TASK_RECONCILE_LEARNER,
 )
 
 
@@ -37,7 +36,7 @@ def task_queues(app: Celery) -> list[str]:
     ``CERT_MANAGER_CELERY_QUEUE`` when set; otherwise the app's routes (the LMS's ``route_task``:
     ``EXPLICIT_QUEUES``, ``ALTERNATE_ENV_TASKS``) and then its default queue.
     """
-    configured = getattr(settings, "CERT_MANAGER_CELERY_QUEUE", None)
+    configured = cm_settings.CELERY_QUEUE
     queues = set()
     for name in SENT_TASKS:
         options = {"queue": configured} if configured else {}

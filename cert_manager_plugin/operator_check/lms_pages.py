@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..conf import cm_settings
 from .findings import DASHBOARD, ERROR, INFO, OK, WARNING, WEB_CERTIFICATES, Finding, worst_level
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def dashboard_findings(state: str, mfe_url: str | None, panel_url: str) -> list[
 
 def check_dashboard() -> list[Finding]:
     """``dashboard_findings`` for this LMS's waffle flag and settings."""
-    base = getattr(settings, "CERT_MANAGER_BASE_URL", "") or getattr(settings, "LMS_ROOT_URL", "") or ""
+    base = cm_settings.BASE_URL or getattr(settings, "LMS_ROOT_URL", "") or ""
     panel = f"{base.rstrip('/')}/cert_manager/instructor/<course_id>/"
     return dashboard_findings(legacy_dashboard_flag(), getattr(settings, "INSTRUCTOR_MICROFRONTEND_URL", None), panel)
 

@@ -42,9 +42,10 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, InvalidStorageError, Storage, storages
 from django.db.models import QuerySet
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 
 from .. import errors, job_kinds, links
+from ..conf import cm_settings
 from ..data import CertificateStatus, JobKind
 from ..models import Certificate
 from .templates import CourseLayout, course_layout, format_date, format_grade
@@ -83,18 +84,18 @@ def export_storage() -> tuple[str, Storage]:
     That is the ``STORAGES`` entry named by ``CERT_MANAGER_EXPORT_STORAGE`` (``"default"``: ``default_storage``).
     The deprecated ``CERT_MANAGER_EXPORT_DIR``, when set, still wins: a ``FileSystemStorage`` on that directory.
     """
-    directory = getattr(settings, "CERT_MANAGER_EXPORT_DIR", None)
+    directory = cm_settings.EXPORT_DIR
     if directory:
         warn_export_dir_deprecated()
         return EXPORT_DIR_STORAGE, FileSystemStorage(location=str(directory))
-    alias = getattr(settings, "CERT_MANAGER_EXPORT_STORAGE", None) or "default"
+    alias = cm_settings.EXPORT_STORAGE
     return alias, storages[alias]
 
 
 def storage_named(alias: str) -> Storage:
     """The storage a job's result names (``EXPORT_DIR_STORAGE``: the deprecated directory setting)."""
     if alias == EXPORT_DIR_STORAGE:
-        directory = getattr(settings, "CERT_MANAGER_EXPORT_DIR", None)
+        directory = cm_settings.EXPORT_DIR
         if not directory:
             raise errors.NotFound("The export directory (CERT_MANAGER_EXPORT_DIR) is no longer configured.")
         return FileSystemStorage(location=str(directory))
@@ -401,11 +402,13 @@ def _write_pdf(path: str, source: _PageSource, progress: Callable[[int], None]) 
     # the streaming writer can build every shared object up front.
     for mode in source.rows.order_by().values_list("mode", flat=True).distinct():
         source.layout(mode)
+    layouts = source.layouts or {"": course_layout(source.course_key, language=settings.LANGUAGE_CODE)}
+    course_name = next(iter(layouts.values())).course_name or str(source.course_key)
     writer = StreamingCertificatePdf(
         path,
-        source.layouts or {"": course_layout(source.course_key, language=settings.LANGUAGE_CODE)},
+        layouts,
         unicode_names=source.unicode_names(),
-        title=f"Certificates - {source.course_key}",
+        title=gettext("Certificates of %(course)s") % {"course": course_name},  # the PDF's /Title
     )
     count = 0
     try:

@@ -17,9 +17,10 @@ import threading
 import unicodedata
 import zlib
 
-from django.conf import settings
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from ..conf import cm_settings
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ _chains: tuple[FontChain, FontChain] | None = None
 
 def _configured_fonts() -> list[tuple[str, str | None, None]]:
     """``CERT_MANAGER_PDF_UNICODE_FONT``: a TrueType path, or a (regular, bold) pair of paths; tried first."""
-    configured = getattr(settings, "CERT_MANAGER_PDF_UNICODE_FONT", None)
+    configured = cm_settings.PDF_UNICODE_FONT
     if not configured:
         return []
     paths = [configured] if isinstance(configured, str | os.PathLike) else [*configured, None]

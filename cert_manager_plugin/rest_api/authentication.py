@@ -22,12 +22,13 @@ import logging
 
 import jwt
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from rest_framework import exceptions
 
 log = logging.getLogger(__name__)
 
-UNVERIFIABLE = "The token could not be verified: this server has no usable key to check its signature."
+UNVERIFIABLE = gettext_lazy("The token could not be verified: this server has no usable key to check its signature.")
 
 
 def _public_signing_jwk_set() -> object:

@@ -20,6 +20,7 @@ from django.core import signals
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
+from django.utils.translation import gettext
 from edx_rest_framework_extensions.errors import error_type_uri, normalize_validation_errors
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -109,7 +110,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, RequestDataTooBig):  # request.body / request.POST over DATA_UPLOAD_MAX_MEMORY_SIZE
         exc = RequestTooLarge(str(exc) or RequestTooLarge.default_detail)
     elif isinstance(exc, SuspiciousOperation):  # e.g. too many form fields or files: Django answers 400 too
-        exc = exceptions.ParseError(str(exc) or "The request is malformed.")
+        exc = exceptions.ParseError(str(exc) or gettext("The request is malformed."))
     if not isinstance(exc, exceptions.APIException):
         return None
     code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
@@ -117,7 +118,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         extra["field_errors"] = normalize_validation_errors(exc.detail)
         extra["errors"] = extra["field_errors"]
-        message = "The request has invalid fields."
+        message = gettext("The request has invalid fields.")
         if isinstance(exc.detail, list | str) or set(extra["field_errors"]) == {"non_field_errors"}:
             message = _message(extra["field_errors"]["non_field_errors"])
     else:
@@ -153,7 +154,9 @@ def server_error(exc: Exception, context: dict) -> Response:
         exc_info=(type(exc), exc, exc.__traceback__),
     )
     signals.got_request_exception.send(sender=None, request=django_request)
-    message = f"The server met an unexpected error (error id {error_id}); it was logged. Quote the id to report it."
+    message = gettext(
+        "The server met an unexpected error (error id %(error_id)s); it was logged. Quote the id to report it."
+    ) % {"error_id": error_id}
     return Response(
         error_body(500, "server_error", message, request, details={"error_id": error_id}),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,

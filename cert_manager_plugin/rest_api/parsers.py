@@ -16,6 +16,7 @@ import re
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, parsers
 from rest_framework.utils.json import strict_constant
 
@@ -38,7 +39,7 @@ class RequestTooLarge(exceptions.APIException):
     """A request body over the API's limit (413 ``request_too_large``)."""
 
     status_code = 413
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
     default_code = "request_too_large"
 
 
@@ -74,7 +75,9 @@ def read_body(stream: IO[bytes] | HttpRequest | None, limit: int) -> bytes:
         return b""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise RequestTooLarge(f"The request body is over {limit:,} bytes, the limit of this API.")
+        raise RequestTooLarge(
+            gettext("The request body is over %(limit)s bytes, the limit of this API.") % {"limit": format(limit, ",")}
+        )
     return data
 
 
@@ -97,24 +100,34 @@ class LimitedJSONParser(parsers.JSONParser):
         limit = max_bytes()
         length = _content_length(request)
         if length is not None and length > limit:
-            raise RequestTooLarge(f"The request body is {length:,} bytes; the limit of this API is {limit:,} bytes.")
+            raise RequestTooLarge(
+                gettext("The request body is %(size)s bytes; the limit of this API is %(limit)s bytes.")
+                % {"size": format(length, ","), "limit": format(limit, ",")}
+            )
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         data = read_body(stream, limit)
         try:
             text = codecs.decode(data, encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise exceptions.ParseError(f"JSON parse error - the body is not valid {encoding}.") from exc
+            raise exceptions.ParseError(
+                gettext("JSON parse error - the body is not valid %(encoding)s.") % {"encoding": encoding}
+            ) from exc
         if text.startswith("\ufeff"):
             text = text[1:]
         if too_deep(text):
-            raise exceptions.ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.")
+            raise exceptions.ParseError(too_deep_message())
         try:
             parse_constant = strict_constant if self.strict else None
             return json.loads(text, parse_constant=parse_constant)
         except RecursionError as exc:  # not reachable after the depth check; never a 500 all the same
-            raise exceptions.ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.") from exc
+            raise exceptions.ParseError(too_deep_message()) from exc
         except ValueError as exc:  # JSONDecodeError, NaN/Infinity (strict), integers over Python's digit limit
-            raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
+            raise exceptions.ParseError(gettext("JSON parse error - %(error)s") % {"error": exc}) from exc
+
+
+def too_deep_message() -> str:
+    """The 400 for a JSON body nested deeper than ``MAX_DEPTH``, in the request's language."""
+    return gettext("JSON parse error - nested deeper than %(depth)s levels.") % {"depth": MAX_DEPTH}
 
 
 def _content_length(request: Request | None) -> int | None:

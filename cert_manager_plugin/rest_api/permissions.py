@@ -23,6 +23,7 @@ import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext, gettext_lazy
 from edx_rest_framework_extensions.auth.jwt.decoder import decode_jwt_filters
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from edx_rest_framework_extensions.permissions import (
@@ -107,11 +108,25 @@ class JwtHasUserFilterForRequestUser(JwtHasUserFilterForRequestedUser):
         return not user_filter or user_filter == request.user.username.lower()
 
 
+def known_course(course_id: str | None) -> CourseKey | None:
+    """
+    The course's own CourseKey (the LMS's spelling) when ``course_id`` names a course that exists; else None.
+
+    400 ``invalid_course_key`` when malformed. Global staff's views use ``api.resolve_course`` instead, whose 404
+    ``course_not_found`` says the course does not exist.
+    """
+    info = api.course_info(api.parse_course_key(course_id))
+    return info.course_key if info is not None else None
+
+
+def in_course(user: AbstractBaseUser, course_key: CourseKey) -> bool:
+    """Whether ``user`` is a learner of the course or on its team (global staff aside)."""
+    return user.pk in api.learners_among(course_key, [user.pk]) or api.course_access(user, course_key) is not None
+
+
 def _may_see_course(user: AbstractBaseUser, course_key: CourseKey) -> bool:
     """Whether the learner's course views show the course to ``user``: global staff, its learners, its team."""
-    if api.is_global_staff(user) or user.pk in api.learners_among(course_key, [user.pk]):
-        return True
-    return api.course_access(user, course_key) is not None
+    return api.is_global_staff(user) or in_course(user, course_key)
 
 
 def course_in_view(request: Request, view: APIView) -> CourseKey | None:
@@ -124,10 +139,10 @@ def course_in_view(request: Request, view: APIView) -> CourseKey | None:
     resolved = getattr(view, "course_key", None)
     if resolved is not None:
         return resolved
-    info = api.course_info(api.parse_course_key(view.kwargs.get("course_id")))
-    if info is None or not _may_see_course(request.user, info.course_key):
+    course_key = known_course(view.kwargs.get("course_id"))
+    if course_key is None or not _may_see_course(request.user, course_key):
         return None
-    return info.course_key
+    return course_key
 
 
 class JwtHasContentOrgFilterForCourse(JwtHasContentOrgFilterForRequestedCourse):
@@ -179,7 +194,7 @@ class JwtApplicationAccess(NotJwtRestrictedApplication):
     """
 
     restricted_permissions: tuple = (JwtHasScope,)
-    message = "This OAuth application is restricted."
+    message = gettext_lazy("This OAuth application is restricted.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         """
@@ -194,7 +209,10 @@ class JwtApplicationAccess(NotJwtRestrictedApplication):
         for permission_class in self.restricted_permissions:
             permission = permission_class()
             if not permission.has_permission(request, view):
-                self.message = f"This OAuth application is restricted: {permission.message} {_hint(permission, view)}"
+                self.message = gettext("This OAuth application is restricted: %(refusal)s %(hint)s") % {
+                    "refusal": permission.message,
+                    "hint": _hint(permission, view),
+                }
                 return False
         return True
 
@@ -202,10 +220,12 @@ class JwtApplicationAccess(NotJwtRestrictedApplication):
 def _hint(permission: BasePermission, view: APIView) -> str:
     """What the refused token lacks, in words an integrator can act on."""
     if isinstance(permission, JwtHasScope):
-        return f"This request needs the scope {', '.join(getattr(view, 'required_scopes', []))}."
+        return gettext("This request needs the scope %(scopes)s.") % {
+            "scopes": ", ".join(getattr(view, "required_scopes", []))
+        }
     if isinstance(permission, JwtHasContentOrgFilterForCourse):
-        return f"This course needs the filter content_org:{permission.course_key.org}."
-    return "A user filter must name the token's own user (user:me)."
+        return gettext("This course needs the filter content_org:%(org)s.") % {"org": permission.course_key.org}
+    return gettext("A user filter must name the token's own user (user:me).")
 
 
 class CourseJwtApplicationAccess(JwtApplicationAccess):
@@ -233,7 +253,7 @@ class IsCourseTeam(BasePermission):
     The view resolves ``request.course_key`` first (400/404 before 403).
     """
 
-    message = "You need a course instructor role (course staff may only read) for this course."
+    message = gettext_lazy("You need a course instructor role (course staff may only read) for this course.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         """Whether the caller's access to the view's course (``view.course_access``) allows the request's method."""

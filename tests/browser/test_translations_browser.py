@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from cert_manager_plugin.models import Certificate, CertificateException, CertificateInvalidation, StandaloneCourse
+from cert_manager_plugin.models import Certificate, CertificateException, CertificateInvalidation
+from cert_manager_plugin.standalone_host.models import StandaloneCourse
 from tests.browser.support import (
     VISIBLE_TEXT_JS,
     WIDTHS,

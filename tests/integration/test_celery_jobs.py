@@ -27,8 +27,8 @@ from cert_manager_plugin.models import (
     GenerationJob,
     GenerationJobChunk,
     LearnerRecord,
-    StandaloneCourse,
 )
+from cert_manager_plugin.standalone_host.models import StandaloneCourse
 from tests.factories import COURSE_KEY
 from tests.services import die_with_parent, require_database, require_redis
 
@@ -276,7 +276,7 @@ def test_one_hundred_concurrent_submits_start_exactly_one_job(settings, monkeypa
         with connections_left:
             try:
                 try:
-                    result: object = api.submit_job(COURSE_KEY, "generate_all")
+                    result: object = jobs.submit_job(COURSE_KEY, "generate_all")
                 except errors.JobAlreadyRunning as exc:
                     result = exc
                 with lock:

@@ -480,7 +480,7 @@ def test_the_panels_invalidations_are_on_the_lms_list_and_lifting_either_lifts_b
     assert [(e["user"], e["notes"]) for e in certs_api.get_cert_invalidations_for_course(course_key)] == [
         ("faramir", "plagiarism")
     ]
-    on_commit(api.revalidate_certificate, course_key, invalidation.pk, revalidated_by=boss)
+    on_commit(api.revalidate_certificate, course_key, invalidation.id, revalidated_by=boss)
     assert certs_api.get_cert_invalidations_for_course(course_key) == []
     assert lms_certificate(learner, course_key).status == "downloadable"
 

@@ -424,7 +424,7 @@ def test_a_job_runs_eagerly_on_the_lms_celery_app_and_writes_the_lms_rows(course
     Certificate.objects.all().delete()
     instructor = make_user("teacher")
     job = on_commit(api.submit_job, course_key, "generate_all", requested_by=instructor)
-    job.refresh_from_db()
+    job = api.get_job(course_key, job.id)  # as it reads after the eager run
     assert (job.state, job.total, job.changed) == ("succeeded", 5, 5)
     rows = dict(GeneratedCertificate.objects.values_list("user__username", "status"))
     assert rows == {
@@ -450,7 +450,7 @@ def _write_through_queries(course_key, n: int) -> int:
         ]
     )
     with CaptureQueriesContext(connection) as ctx:
-        engine.reconcile_batch(course_key, [u.pk for u in users], source="job")
+        engine.reconcile_batch(course_key, [u.pk for u in users], engine.Intent(source="job"))
     return len(ctx.captured_queries)
 
 

@@ -32,16 +32,16 @@ def user(identifier: str | None) -> AbstractBaseUser | None:
         raise CommandError(exc.message) from exc
 
 
-def job_line(job: api.GenerationJob) -> str:
+def job_line(job: api.JobRow) -> str:
     """One human line per job: id, kind, state, counters."""
     return (
-        f"job {job.pk} {job.kind} {job.state}: {job.processed}/{job.total} processed, {job.changed} changed, "
+        f"job {job.id} {job.kind} {job.state}: {job.processed}/{job.total} processed, {job.changed} changed, "
         f"{job.skipped} skipped, {job.failed} failed ({job.chunks_done}/{job.chunks_total} chunks)"
         + (f" error: {job.error}" if job.error else "")
     )
 
 
-def job_dict(job: api.GenerationJob) -> dict:
+def job_dict(job: api.JobRow) -> dict:
     """A JSON-friendly view of a job."""
     fields = (
         "kind",
@@ -57,7 +57,7 @@ def job_dict(job: api.GenerationJob) -> dict:
         "result",
         "error",
     )
-    data = {"id": job.pk, "course_id": str(job.course_key), **{f: getattr(job, f) for f in fields}}
+    data = {"id": job.id, "course_id": str(job.course_key), **{f: getattr(job, f) for f in fields}}
     for f in ("created", "started", "finished", "heartbeat"):
         value = getattr(job, f)
         data[f] = value.isoformat() if value else None

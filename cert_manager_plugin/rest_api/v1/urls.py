@@ -62,6 +62,30 @@ api_urlpatterns = [
     ),
     re_path(COURSE + r"export$", views.ExportView.as_view(), name="api-v1-export"),
     re_path(COURSE + r"me/certificate$", views.MyCourseCertificateView.as_view(), name="api-v1-my-course-certificate"),
+    # verifiable credentials (issue 16)
+    re_path(
+        COURSE + r"certificates/(?P<username>[^/]+)/credential$",
+        views.CertificateCredentialView.as_view(),
+        name="api-v1-certificate-credential",
+    ),
+    re_path(
+        COURSE + r"me/certificate/credential$", views.MyCourseCredentialView.as_view(), name="api-v1-my-credential"
+    ),
+    re_path(
+        COURSE + r"credentials/settings$", views.CredentialSettingsView.as_view(), name="api-v1-credential-settings"
+    ),
+    path("credentials/issuer", views.IssuerProfileView.as_view(), name="api-v1-credential-issuer"),
+    path("credentials/issuer/did.json", views.IssuerDidDocumentView.as_view(), name="api-v1-credential-issuer-did"),
+    re_path(
+        r"^credentials/achievements/(?P<course_id>[\s\S]+)$",
+        views.AchievementView.as_view(),
+        name="api-v1-credential-achievement",
+    ),
+    re_path(
+        r"^credentials/status/(?P<course_id>[\s\S]+)/(?P<purpose>[^/]+)$",
+        views.StatusListView.as_view(),
+        name="api-v1-credential-status-list",
+    ),
     path("me/certificates", views.MyCertificatesView.as_view(), name="api-v1-my-certificates"),
     re_path(r"^verify/(?P<verify_uuid>[^/]+)$", views.VerifyView.as_view(), name="api-v1-verify"),
 ]
@@ -74,7 +98,8 @@ class SchemaView(SpectacularAPIView):
         "TITLE": "cert_manager_plugin REST API",
         "VERSION": "v1",
         "DESCRIPTION": "Instructor control of course certificates: settings, certificates, jobs, exceptions, "
-        "invalidations, exports; learner certificates and public verification.",
+        "invalidations, exports; learner certificates and public verification; verifiable credentials (Open Badges "
+        "3.0): a certificate's credential, the issuer's DID document and Profile, achievements, status lists.",
         "SCHEMA_PATH_PREFIX": r"/api/cert_manager/v1",
         "COMPONENT_SPLIT_REQUEST": True,
         # Every setting the host's SPECTACULAR_SETTINGS may hold for its own API is set here: the LMS's keep

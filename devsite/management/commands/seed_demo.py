@@ -30,9 +30,8 @@ from cert_manager_plugin.models import (
     CertificateInvalidation,
     GenerationJob,
     LearnerRecord,
-    StandaloneCourse,
-    StandaloneCourseRole,
 )
+from cert_manager_plugin.standalone_host.models import StandaloneCourse, StandaloneCourseRole
 from devsite import lms_events
 
 COURSE_ID = "course-v1:DemoX+CERT101+2026"
@@ -187,8 +186,8 @@ class Command(BaseCommand):
         except api.CertManagerError as exc:
             self.stderr.write(f"generate_all not started: {exc}")
             return
-        job.refresh_from_db()
-        self.stdout.write(f"generate_all job {job.pk}: {job.state}")
+        job = api.get_job(course_key, job.id)  # as it reads after the inline run
+        self.stdout.write(f"generate_all job {job.id}: {job.state}")
 
     # --- summary -------------------------------------------------------------------------------------
 

@@ -1,0 +1,130 @@
+"""
+Request and response serializers of REST API v1 (they also document the OpenAPI schema), by resource.
+
+They only parse and shape: a serializer validates a request body or renders what its view hands it, and never
+queries the database or calls a service; the views do that, through ``cert_manager_plugin.api``.
+"""
+
+from __future__ import annotations
+
+from .certificates import (
+    CertificatePageSerializer,
+    CertificateSerializer,
+    CertificateStateSerializer,
+    DeleteAllRequestSerializer,
+    DeleteAllResponseSerializer,
+    DeleteOneRequestSerializer,
+    HistoryEventSerializer,
+    HistoryStateSerializer,
+    JobRefSerializer,
+    LearnerHistorySerializer,
+    PersonSerializer,
+    RegenerateRequestSerializer,
+    RegenerationSerializer,
+    RevisionSerializer,
+)
+from .common import GROUPS, STATUSES, ClientTextField, PageSerializer, paginated
+from .credentials import (
+    AchievementSerializer,
+    CredentialSerializer,
+    CredentialSettingsSerializer,
+    DidDocumentSerializer,
+    IssuerProfileSerializer,
+    StatusListCredentialSerializer,
+)
+from .jobs import (
+    SUBMITTABLE_KINDS,
+    DryRunSerializer,
+    ExportRequestSerializer,
+    JobLearnerSerializer,
+    JobRequestSerializer,
+    JobSerializer,
+    NamedLearnerSerializer,
+    NotIssuedSerializer,
+    WouldChangeSerializer,
+)
+from .learner import (
+    LearnerCertificateSerializer,
+    MyCertificateSerializer,
+    VerifyHistorySerializer,
+    VerifyRevisionSerializer,
+    VerifySerializer,
+)
+from .lists import (
+    BulkAddedSerializer,
+    BulkErrorSerializer,
+    BulkFileSerializer,
+    BulkInvalidationErrorSerializer,
+    BulkInvalidationResultSerializer,
+    BulkResultSerializer,
+    BulkSummarySerializer,
+    ExceptionSerializer,
+    InvalidationSerializer,
+    ListEntryRequestSerializer,
+)
+from .settings import (
+    CourseSettingsSerializer,
+    LastPolicyChangeSerializer,
+    ModeChangeSerializer,
+    PoliciesSerializer,
+    PolicyPreviewSerializer,
+    UndoPolicyRequestSerializer,
+)
+
+__all__ = [
+    "GROUPS",
+    "STATUSES",
+    "SUBMITTABLE_KINDS",
+    "AchievementSerializer",
+    "BulkAddedSerializer",
+    "BulkErrorSerializer",
+    "BulkFileSerializer",
+    "BulkInvalidationErrorSerializer",
+    "BulkInvalidationResultSerializer",
+    "BulkResultSerializer",
+    "BulkSummarySerializer",
+    "CertificatePageSerializer",
+    "CertificateSerializer",
+    "CertificateStateSerializer",
+    "ClientTextField",
+    "CourseSettingsSerializer",
+    "CredentialSerializer",
+    "CredentialSettingsSerializer",
+    "DeleteAllRequestSerializer",
+    "DeleteAllResponseSerializer",
+    "DeleteOneRequestSerializer",
+    "DidDocumentSerializer",
+    "DryRunSerializer",
+    "ExceptionSerializer",
+    "ExportRequestSerializer",
+    "HistoryEventSerializer",
+    "HistoryStateSerializer",
+    "InvalidationSerializer",
+    "IssuerProfileSerializer",
+    "JobLearnerSerializer",
+    "JobRefSerializer",
+    "JobRequestSerializer",
+    "JobSerializer",
+    "LastPolicyChangeSerializer",
+    "LearnerCertificateSerializer",
+    "LearnerHistorySerializer",
+    "ListEntryRequestSerializer",
+    "ModeChangeSerializer",
+    "MyCertificateSerializer",
+    "NamedLearnerSerializer",
+    "NotIssuedSerializer",
+    "PageSerializer",
+    "PersonSerializer",
+    "PoliciesSerializer",
+    "PolicyPreviewSerializer",
+    "RegenerateRequestSerializer",
+    "RegenerationSerializer",
+    "RevisionSerializer",
+    "StatusListCredentialSerializer",
+    "UndoPolicyRequestSerializer",
+    "VerifyHistorySerializer",
+    "VerifyRevisionSerializer",
+    "VerifySerializer",
+    "WouldChangeSerializer",
+    "paginated",
+]

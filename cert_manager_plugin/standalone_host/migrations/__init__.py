@@ -1,0 +1,1 @@
+"""Migrations of the standalone host's tables (app label ``cert_manager_standalone``)."""
