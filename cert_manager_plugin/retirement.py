@@ -11,7 +11,10 @@ What is scrubbed, as edx-platform's own ``clear_pii_from_certificate_records_for
 * ``Certificate.name`` and ``CertificateRevision.name`` (the name printed on the certificate, now and in
   every superseded state) become ``""``;
 * ``CertificateException.notes`` and ``CertificateInvalidation.notes`` about this learner (free text the
-  course team wrote about them) become ``""``.
+  course team wrote about them) become ``""``;
+* the signed credentials kept for their certificates (``CredentialVersion.signed``: their subject is a salted hash
+  of the learner's email) are emptied (``credentials.api.retire_learner``). The credential versions keep their
+  status-list indices, so a copy the learner shared still verifies as valid, suspended or revoked.
 
 What is kept: the rows, their foreign keys to the user (the LMS keeps the retired user row, with a scrambled
 username and email), ``verify_uuid``, status, mode, grade and dates, so a shared verification link still
@@ -39,6 +42,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import lms
+from .credentials.api import retire_learner as retire_learner_credentials
 from .data import JobKind, JobState
 from .models import Certificate, CertificateException, CertificateInvalidation, CertificateRevision, GenerationJob
 from .rendering.export import stored_export
@@ -51,8 +55,9 @@ def retire_user(user_id: int) -> dict[str, int]:
     Scrub the PII of user ``user_id`` from the plugin's tables, in one transaction.
 
     Returns the number of rows changed per table: ``{"certificates", "revisions", "exceptions",
-    "invalidations", "lms_history", "export_files"}`` (all 0 on a second run). A storage that fails to delete an
-    export file raises: the LMS's retirement driver retries the step rather than leave a file that names them.
+    "invalidations", "credentials", "lms_history", "export_files"}`` (all 0 on a second run). A storage that fails
+    to delete an export file raises: the LMS's retirement driver retries the step rather than leave a file that
+    names them.
     """
     user_id = int(user_id)
     # certificate_id IN (subquery), not certificate__user_id: no join in the UPDATE, so it stays one
@@ -60,6 +65,7 @@ def retire_user(user_id: int) -> dict[str, int]:
     certificate_ids = Certificate.objects.filter(user_id=user_id).values("pk")
     with transaction.atomic():
         counts = _scrub_rows(user_id, certificate_ids)
+        counts["credentials"] = retire_learner_credentials(user_id)
         counts["lms_history"] = lms.backend().redact_lms_certificate_history(user_id)
     counts["export_files"] = remove_export_files(user_id)
     return counts

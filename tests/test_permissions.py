@@ -37,6 +37,22 @@ SIGNED_IN = dict(anonymous=401, learner=200, other_learner=200, course_staff=200
 # Self-generation is on; only the passing learner gets a certificate, everyone else a clear refusal.
 SELF_GENERATE = dict(anonymous=401, learner=200, other_learner=409, course_staff=409, instructor=409, global_staff=409)
 PUBLIC = dict.fromkeys(ROLES, 200)
+# A learner's own credential: only the certified learner has one; everyone else in the course has no certificate.
+MY_CREDENTIAL = dict(anonymous=401, learner=200, other_learner=404, course_staff=404, instructor=404, global_staff=404)
+
+
+@pytest.fixture(autouse=True)
+def credentials_key(settings):
+    """A demo signing key: the credential endpoints answer (without one they answer 503)."""
+    settings.CERT_MANAGER_VC_DEMO_KEY = True
+
+
+def issued_list(w, root: str) -> str:
+    """The path of the course's revocation list under ``root``, once a credential was issued (the list exists)."""
+    from cert_manager_plugin import api
+
+    api.credential_for(w.certificate.pk)
+    return f"{root}/status/{COURSE_ID}/revocation"
 
 
 def active_job(w) -> int:
@@ -167,6 +183,31 @@ ENDPOINTS = [
     ("me-certificate-get", "get", lambda w, t: course_url("me/certificate"), None, None, SIGNED_IN),
     ("me-certificate-post", "post", lambda w, t: course_url("me/certificate"), None, None, SELF_GENERATE),
     ("verify", "get", lambda w, t: f"{PREFIX}/verify/{w.certificate.verify_uuid}", None, None, PUBLIC),
+    # verifiable credentials (issue 16)
+    ("certificate-credential", "get", lambda w, t: course_url("certificates/bilbo/credential"), None, None, READ),
+    ("me-credential", "get", lambda w, t: course_url("me/certificate/credential"), None, None, MY_CREDENTIAL),
+    ("credential-settings-get", "get", lambda w, t: course_url("credentials/settings"), None, None, READ),
+    (
+        "credential-settings-patch",
+        "patch",
+        lambda w, t: course_url("credentials/settings"),
+        {"valid_for_days": 365},
+        "json",
+        write(200),
+    ),
+    ("public-issuer", "get", lambda w, t: f"{PREFIX}/credentials/issuer", None, None, PUBLIC),
+    ("public-issuer-did", "get", lambda w, t: f"{PREFIX}/credentials/issuer/did.json", None, None, PUBLIC),
+    ("public-did-web", "get", lambda w, t: "/cert_manager/issuer/did.json", None, None, PUBLIC),
+    (
+        "public-achievement",
+        "get",
+        lambda w, t: f"{PREFIX}/credentials/achievements/{COURSE_ID}",
+        None,
+        None,
+        PUBLIC,
+    ),
+    ("public-status-list", "get", lambda w, t: issued_list(w, PREFIX + "/credentials"), None, None, PUBLIC),
+    ("public-status-list-id", "get", lambda w, t: issued_list(w, "/cert_manager/credentials"), None, None, PUBLIC),
 ]
 
 
@@ -397,7 +438,7 @@ def outsiders(world):  # noqa: F811
     return teacher, pupil
 
 
-COURSE_ENDPOINTS = [e for e in ENDPOINTS if not e[0].startswith(("me-", "verify"))]
+COURSE_ENDPOINTS = [e for e in ENDPOINTS if not e[0].startswith(("me-", "verify", "public-"))]
 
 
 @pytest.mark.parametrize("who", ["learner", "elrond", "nobody_in_particular"])
@@ -441,6 +482,7 @@ LOOKUPS = [
     ("exceptions-post", "post", lambda u: course_url("exceptions"), "user"),
     ("exception-delete", "delete", lambda u: course_url(f"exceptions/{u}"), None),
     ("invalidations-post", "post", lambda u: course_url("invalidations"), "user"),
+    ("certificate-credential", "get", lambda u: course_url(f"certificates/{u}/credential"), None),
 ]
 
 

@@ -66,7 +66,15 @@ def other(db):
     return UserFactory(username="sam", first_name="Samwise", last_name="Gamgee", email="sam@example.com")
 
 
-NOTHING = {"certificates": 0, "revisions": 0, "exceptions": 0, "invalidations": 0, "lms_history": 0, "export_files": 0}
+NOTHING = {
+    "certificates": 0,
+    "revisions": 0,
+    "exceptions": 0,
+    "invalidations": 0,
+    "credentials": 0,
+    "lms_history": 0,
+    "export_files": 0,
+}
 
 
 def test_retire_scrubs_one_learner_and_keeps_the_rest(course, learner, other):
@@ -83,6 +91,7 @@ def test_retire_scrubs_one_learner_and_keeps_the_rest(course, learner, other):
         "revisions": 2,
         "exceptions": 1,
         "invalidations": 1,
+        "credentials": 0,
         "lms_history": 0,
         "export_files": 0,
     }
@@ -138,9 +147,10 @@ def test_query_count_does_not_grow_with_the_learners_rows(learner, other):
         counts = api.retire_user(learner.pk)
     assert counts == {**NOTHING, "certificates": 6, "revisions": 24, "exceptions": 6, "invalidations": 6}
     assert len(many) == len(few), [q["sql"] for q in many]
-    # four UPDATEs, then reads only: the export jobs of the learner's courses (inside the LMS also its history flag)
+    # five UPDATEs (the fifth: the kept credentials), then reads only: the export jobs of the learner's courses
+    # (inside the LMS also its history flag)
     statements = [q["sql"].split()[0] for q in many if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert statements[:4] == ["UPDATE"] * 4 and set(statements[4:]) == {"SELECT"}
+    assert statements[:5] == ["UPDATE"] * 5 and set(statements[5:]) == {"SELECT"}
 
 
 def test_retirement_deletes_the_export_files_that_print_the_learner(course, learner, other, tmp_path, settings):
@@ -192,3 +202,24 @@ def test_verify_web_certificate_and_pdf_then_show_no_name(course, learner):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     for shown in (body.content.decode(), page.content.decode(), text):
         assert not [word for word in PII if word in shown], shown
+
+
+def test_retirement_empties_the_learners_kept_credentials(course, settings):
+    """A kept credential holds a salted hash of the learner's email: retirement empties it, and only theirs."""
+    from cert_manager_plugin.credentials.models import CredentialVersion
+    from tests.credentials_support import certificate_of, learner_at
+
+    settings.CERT_MANAGER_VC_DEMO_KEY = True
+    retired = learner_at(0.8, email="bilbo@example.com")
+    kept = learner_at(0.9, email="sam@example.com")
+    for record in (retired, kept):
+        api.credential_for(certificate_of(record).pk)
+    email_hash = api.credential_for(certificate_of(retired).pk)["credentialSubject"]["identifier"][0]["identityHash"]
+
+    counts = api.retire_user(retired.user_id)
+
+    assert counts["credentials"] == 1
+    assert CredentialVersion.objects.get(slot__certificate__user_id=retired.user_id).signed == ""
+    assert CredentialVersion.objects.get(slot__certificate__user_id=kept.user_id).signed
+    assert not CredentialVersion.objects.filter(signed__contains=email_hash).exists()
+    assert api.retire_user(retired.user_id) == NOTHING  # idempotent

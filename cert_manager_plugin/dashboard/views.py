@@ -1,6 +1,9 @@
 """
 Server-rendered pages: the public web certificate, its verification page and PDF, learner dashboard, instructor panel.
 
+Verifiable credentials (issue 16): the learner's "Download credential" (``certificate_credential``) and the public
+credential check page (``credential_verify``: paste or upload a credential, the answer in plain words).
+
 The instructor panel is a page plus a vanilla JS file that drives REST API v1. Course roles come from the
 LMS adapter through ``api.course_access``; nothing here imports edx-platform.
 
@@ -11,6 +14,7 @@ come from ``labels``.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable
@@ -20,10 +24,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from opaque_keys.edx.keys import CourseKey
 
 from .. import api, labels
@@ -79,6 +86,8 @@ def certificate_web(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpRespons
         certificate = _certificate_or_404(verify_uuid)
         context = api.web_certificate_context(certificate, request=request)
         context["share"] = _owner_share(request, certificate, context)
+        if owner and certificate.status == CertificateStatus.DOWNLOADABLE and api.credentials_configured():
+            context["credential_url"] = reverse("cert_manager:certificate-credential", args=[certificate.verify_uuid])
         return render(request, "cert_manager_plugin/certificate.html", context)
 
     if not owner:  # the public page is the same for everyone: rendered once per revision and language
@@ -148,11 +157,169 @@ def certificate_pdf(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpRespons
 
 
 @login_required
+@require_safe
+def certificate_credential(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpResponse:
+    """
+    "Download credential": the signed Open Badges 3.0 credential of the learner's own valid certificate, as a file.
+
+    Only its owner, signed in: anyone else, and a certificate that is not valid, get a 404. 503 (plain text) when
+    the site has no signing key. Never kept by a shared cache.
+    """
+    certificate = api.certificate_by_verify_uuid(verify_uuid)
+    if certificate is None or not _is_owner(request, certificate.user_id):
+        raise Http404(_("No certificate with this verification id."))
+    try:
+        document = api.credential_for(certificate.pk)
+    except api.CredentialNotIssuable as exc:
+        raise Http404(_("This certificate is not valid: it has no credential.")) from exc
+    except api.SigningKeyMissing:
+        message = _("Credentials are not available on this site: no signing key is configured.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    body = json.dumps(document, indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"credential-{certificate.verify_uuid}-r{certificate.revision}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+#: The largest credential the check page reads: a signed credential is about 3 KB, and every byte read may be
+#: canonicalized (RDFC-1.0) for an anonymous visitor.
+CREDENTIAL_MAX_BYTES = 64 * 1024
+#: Room for the form's other fields and multipart boundaries around the credential.
+FORM_OVERHEAD = 16 * 1024
+
+
+def _verdicts() -> dict[str, tuple[str, str]]:
+    """Each state of ``api.check_credential`` in plain words: (headline, explanation)."""
+    return {
+        "valid": (
+            _("This credential is valid."),
+            _("Its signature checks, and the certificate it stands for is valid today."),
+        ),
+        "suspended": (
+            _("This credential is suspended."),
+            _("The learner's grade is currently below passing. It becomes valid again if the grade comes back."),
+        ),
+        "revoked": (
+            _("This credential has been revoked."),
+            _("The certificate it stands for was withdrawn. This credential will not become valid again."),
+        ),
+        "expired": (
+            _("This credential has expired."),
+            _("Its validity period has ended."),
+        ),
+        "superseded": (
+            _("This credential has been superseded by a newer version."),
+            _("The certificate changed since (for example its grade). Ask the learner for their current credential."),
+        ),
+        "invalid": (
+            _("This credential's signature is not valid."),
+            _("It was altered after it was issued, or it was not issued by this site."),
+        ),
+    }
+
+
+def _too_large() -> dict:
+    """The check page's answer to a credential over ``CREDENTIAL_MAX_BYTES``."""
+    return {
+        "error": _("The credential is too large: the limit is %(size)s KB.") % {"size": CREDENTIAL_MAX_BYTES // 1024},
+        "http_status": 413,
+    }
+
+
+def _posted_text(request: HttpRequest) -> str | dict:
+    """The credential's text, from the uploaded file or else the text box; an error answer (dict) when unreadable."""
+    upload = request.FILES.get("credential_file")
+    if upload is None:
+        return request.POST.get("credential", "")
+    if upload.size > CREDENTIAL_MAX_BYTES:
+        return _too_large()
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return {"error": _("The file is not a text (UTF-8) file: a credential is a JSON file."), "http_status": 400}
+
+
+def _check_posted(request: HttpRequest) -> dict:
+    """The check page's answer to a posted credential (nothing is stored): the verdict, or an error message."""
+    text = _posted_text(request)
+    if isinstance(text, dict):
+        return text
+    text = text.strip()
+    if not text:
+        return {"error": _("Paste a credential or choose its file."), "http_status": 400}
+    if len(text.encode("utf-8")) > CREDENTIAL_MAX_BYTES:
+        return _too_large()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = _("This is not valid JSON (line %(line)s, column %(column)s): a credential is a JSON document.")
+        return {"error": message % {"line": exc.lineno, "column": exc.colno}, "http_status": 400}
+    except (ValueError, RecursionError):
+        return {"error": _("This is not valid JSON: a credential is a JSON document."), "http_status": 400}
+    if not isinstance(document, dict):
+        return {"error": _("A credential is a JSON object ({ … }): this is not one."), "http_status": 400}
+    answer = api.check_credential(document)
+    headline, explanation = _verdicts()[answer["state"]]
+    if answer["state"] == "invalid" and answer["signature"]:
+        headline = _("This credential is not known here.")
+        explanation = _("Its signature is this site's, but no credential issued here matches it.")
+    return {
+        "state": answer["state"],
+        "valid": answer["state"] == "valid",
+        "headline": headline,
+        "explanation": explanation,
+        "signature": answer["signature"],
+        "revision": answer["revision"],
+    }
+
+
+def _limited(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A POST over the size limit is answered before anything reads its body (the CSRF check reads it too)."""
+
+    @functools.wraps(view)
+    def limited(request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if request.method == "POST" and length > CREDENTIAL_MAX_BYTES + FORM_OVERHEAD:
+            context = {"max_kb": CREDENTIAL_MAX_BYTES // 1024, **_too_large()}
+            status = context.pop("http_status")
+            return _public(render(request, "cert_manager_plugin/credential_verify.html", context, status=status))
+        return view(request)
+
+    return limited
+
+
+@_limited
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@csrf_protect
+def credential_verify(request: HttpRequest) -> HttpResponse:
+    """
+    Check a credential (public): paste it or upload its JSON file; the answer in plain words. Nothing is stored.
+
+    Valid, suspended (grade below passing), revoked, expired, superseded by a newer version, or an invalid
+    signature (``api.check_credential``). The form is CSRF-protected; a credential over ``CREDENTIAL_MAX_BYTES``
+    gets a 413, malformed JSON a 400 with where it breaks. Never cached (the form carries a CSRF token).
+    """
+    context: dict = {"max_kb": CREDENTIAL_MAX_BYTES // 1024}
+    status = 200
+    if request.method == "POST":
+        context.update(_check_posted(request))
+        status = context.pop("http_status", 200)
+    return _public(render(request, "cert_manager_plugin/credential_verify.html", context, status=status))
+
+
+@login_required
 @require_GET
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in learner's certificates; a request button only where a request would succeed."""
     rows = api.dashboard_rows(request.user, request=request)
-    return render(request, "cert_manager_plugin/learner_dashboard.html", {"rows": rows, "api_prefix": API_PREFIX})
+    context = {"rows": rows, "api_prefix": API_PREFIX, "credentials_on": api.credentials_configured()}
+    return render(request, "cert_manager_plugin/learner_dashboard.html", context)
 
 
 def _team_course(request: HttpRequest, course_id: str) -> tuple[CourseKey, str | None]:
