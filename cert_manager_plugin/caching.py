@@ -38,7 +38,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import condition
 
-from . import __version__
+from . import __version__, lms
 from .conf import cm_settings
 from .models import Certificate, CertificateTemplate, CourseCertificateSettings
 
@@ -82,12 +82,14 @@ def _weak_etag(key: str) -> str:
 
 
 @functools.cache
-def _state_sql(alias: str) -> str:
+def _state_sql(alias: str, host: tuple[str, str, str] | None) -> str:
     """
     The one query of ``_state`` on database ``alias``, written once.
 
     An ORM query would be built and compiled anew on every request: most of a 304's time. Identifiers come from
-    the models' meta, quoted; the verify id is bound.
+    the models' meta, quoted; the verify id is bound. ``host``: the host's row that moves when what the course's
+    pages print from it changes (``LmsAdapter.course_pages_changed``: inside the LMS, the course overview that a
+    Studio publish rebuilds), read in the same query.
     """
     q = connections[alias].ops.quote_name
     cert, course, template = (m._meta for m in (Certificate, CourseCertificateSettings, CertificateTemplate))
@@ -100,10 +102,15 @@ def _state_sql(alias: str) -> str:
     templates = f"SELECT COUNT(*) FROM {q(template.db_table)}"  # noqa: S608 - identifiers from _meta, quoted
     templates_modified = f"SELECT MAX(t.{t_modified}) FROM {q(template.db_table)} t"  # noqa: S608 - as above
     tail = f"FROM {q(cert.db_table)} c WHERE c.{c['verify_uuid']} = %s"
-    return f"SELECT {columns}, ({course_modified}), ({templates}), ({templates_modified}) {tail}"
+    host_modified = "NULL"
+    if host is not None:
+        h_table, h_key, h_modified = (q(name) for name in host)
+        host_modified = f"(SELECT h.{h_modified} FROM {h_table} h WHERE h.{h_key} = c.{c['course_key']})"  # noqa: S608
+    return f"SELECT {columns}, ({course_modified}), ({templates}), ({templates_modified}), {host_modified} {tail}"
 
 
-#: The certificate's columns ``_state`` reads, in order; then settings_modified, templates_count, templates_modified.
+#: The certificate's columns ``_state`` reads, in order; then settings_modified, templates_count, templates_modified,
+#: host_modified.
 STATE_COLUMNS = ("verify_uuid", "user", "status", "revision", "modified", "name")
 
 
@@ -126,11 +133,11 @@ def _state(verify_uuid: uuid.UUID | str) -> dict | None:
     except ValidationError:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_state_sql(alias), [param])
+        cursor.execute(_state_sql(alias, lms.backend().course_pages_changed()), [param])
         row = cursor.fetchone()
     if row is None:
         return None
-    found, user_id, status, revision, modified, name, settings_modified, templates_count, templates_modified = row
+    found, user_id, status, revision, modified, name, settings_modified, templates_count, templates_modified, host = row
     return {
         "verify_uuid": field.to_python(found),
         "user_id": user_id,
@@ -141,6 +148,7 @@ def _state(verify_uuid: uuid.UUID | str) -> dict | None:
         "settings_modified": _aware(settings_modified),
         "templates_count": templates_count,
         "templates_modified": _aware(templates_modified),
+        "host_modified": _aware(host),
     }
 
 
@@ -157,7 +165,8 @@ def public_validators(verify_uuid: uuid.UUID | str, *, variant: str) -> PublicVa
     language = translation.get_language() or ""
     key = repr((variant, language, __version__, *(state[k] for k in sorted(state))))
     etag = _weak_etag(key)
-    changed = [d for d in (state["modified"], state["settings_modified"], state["templates_modified"]) if d]
+    dates = ("modified", "settings_modified", "templates_modified", "host_modified")
+    changed = [state[d] for d in dates if state[d]]
     last_modified = max(changed)
     if timezone.now() - last_modified < timedelta(seconds=1):
         last_modified = None  # too fresh for a whole-second validator

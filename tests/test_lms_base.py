@@ -26,7 +26,13 @@ def test_each_adapter_satisfies_the_protocol(adapter):
 
 
 def test_the_protocol_declares_every_method_callers_use_and_each_capability():
-    assert set(_protocol_methods()) >= {"find_user", "sync_lms_certificates", "announce_lms_changes", "push_allowlist"}
+    assert set(_protocol_methods()) >= {
+        "find_user",
+        "sync_lms_certificates",
+        "announce_lms_changes",
+        "push_allowlist",
+        "web_certificate_config",
+    }
     assert set(LmsAdapter.__annotations__) == set(CAPABILITIES), "a capability is an attribute of the Protocol"
     assert CAPABILITIES == tuple(LmsCapabilities.__dataclass_fields__)
 
@@ -76,3 +82,25 @@ def test_the_passing_vocabulary_is_the_plugins():
     assert lms.lms_grade(0.4, "notpassing") == "0.4"
     assert lms.lms_grade(0.0, "notpassing") == "", "what mark_notpassing leaves for a falsy grade"
     assert lms.lms_grade(0.9, "unavailable") == "", "invalidate() passes no grade"
+
+
+def test_a_web_certificate_configuration_is_frozen_data_with_a_fingerprint_of_what_it_prints():
+    from cert_manager_plugin.lms import Signatory, WebCertificateConfig
+
+    one = WebCertificateConfig("Title", (Signatory("Ada", "Dean", "Org", "/s.png"),), "/logo.png")
+    assert (
+        one.fingerprint()
+        == WebCertificateConfig("Title", (Signatory("Ada", "Dean", "Org", "/s.png"),), "/logo.png").fingerprint()
+    )
+    assert (
+        one.fingerprint()
+        != WebCertificateConfig("Title", (Signatory("Ada", "Dean", "Org2", "/s.png"),), "/logo.png").fingerprint()
+    )
+    assert one.fingerprint() != WebCertificateConfig("Title", (), "/logo.png").fingerprint()
+    with pytest.raises(AttributeError):
+        one.course_title = "Other"  # frozen
+
+
+def test_standalone_has_no_studio_configuration(course_key):
+    assert lms.StandaloneBackend().web_certificate_config(course_key, "verified") is None
+    assert lms.StandaloneBackend().course_asset("/asset-v1:Org+C+R+type@asset+block@sig.png") is None

@@ -73,6 +73,8 @@ def test_pdf_has_name_course_date_and_grade(course):
     assert "Grade: 95%" in text
     assert str(cert.issued_date.year) in text
     assert f"https://lms.example.org/cert_manager/certificates/{cert.verify_uuid}/" in text
+    name = api.display_names([cert.user_id])[cert.user_id]  # inside the LMS: the profile's name
+    assert PdfReader(io.BytesIO(data)).metadata.title == f"Certificate of {name}: Certificates 101"
 
 
 def test_grade_is_printed_only_when_the_course_says_so(course):

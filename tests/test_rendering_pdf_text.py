@@ -10,3 +10,11 @@ def test_clean_text():
     assert pdf_text.clean_text(PERSIAN) == PERSIAN  # a joiner between letters stays (Persian)
     assert pdf_text.clean_text("😀🎉") == ""
     assert pdf_text.clean_text("©®™") == "©®™"  # symbols the fonts have stay
+
+
+def test_logical_gives_back_what_visual_and_shape_changed():
+    arabic = "محمد بن عبد الله"
+    shown = pdf_text.visual(pdf_text.shape(arabic))
+    assert shown != arabic and pdf_text.logical(shown) == arabic
+    assert pdf_text.logical("Ada Lovelace") == "Ada Lovelace"
+    assert pdf_text.logical(pdf_text.visual("שלום")) == "שלום"

@@ -43,6 +43,8 @@ from .base import (
     LmsCertificateRow,
     LmsLearnerLists,
     LmsTransition,
+    Signatory,
+    WebCertificateConfig,
     lms_grade,
     parse_lms_grade,
 )
@@ -83,7 +85,9 @@ __all__ = [
     "LmsCertificateRow",
     "LmsLearnerLists",
     "LmsTransition",
+    "Signatory",
     "StandaloneBackend",
+    "WebCertificateConfig",
     "_LmsPeople",
     "_copy_history",
     "_insert_rows",

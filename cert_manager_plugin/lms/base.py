@@ -8,6 +8,7 @@ never by the adapter's type. Which statuses pass is the plugin's vocabulary: ``d
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -42,6 +43,37 @@ class BackfillRow:
     percent_grade: float | None
     passed: bool
     passed_timestamp: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    """One signatory of a course's web-certificate configuration (Studio: Settings → Certificates)."""
+
+    name: str
+    title: str
+    organization: str
+    signature_image_url: str  # "" when the signatory has no signature image
+
+
+@dataclass(frozen=True, slots=True)
+class WebCertificateConfig:
+    """
+    What the course's active web-certificate configuration prints: the title override, signatories, org logo.
+
+    ``course_title`` is "" when the course team set no override (the course's name is printed); ``signatories``
+    are in the configuration's order; ``org_logo_url`` is "" when there is no logo.
+    """
+
+    course_title: str
+    signatories: tuple[Signatory, ...]
+    org_logo_url: str
+
+    def fingerprint(self) -> str:
+        """A short digest of everything printed: it changes whenever the configuration's printed part does."""
+        parts = [self.course_title, self.org_logo_url]
+        for s in self.signatories:
+            parts.extend((s.name, s.title, s.organization, s.signature_image_url))
+        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,4 +305,21 @@ class LmsAdapter(Protocol):
 
     def preferred_languages(self, user_ids: Iterable[int]) -> dict[int, str]:
         """Each learner's preferred language, where one is recorded."""
+        ...
+
+    def web_certificate_config(self, course_key: CourseKey, mode: str) -> WebCertificateConfig | None:
+        """The course's active web-certificate configuration as certificates of ``mode`` print it, or None."""
+        ...
+
+    def course_asset(self, url: str) -> bytes | None:
+        """The bytes of a course asset (a Studio upload: "/asset-v1:…", "/c4x/…") from the LMS's store, or None."""
+        ...
+
+    def course_pages_changed(self) -> tuple[str, str, str] | None:
+        """
+        The host's row that moves when what a course's pages print from the host changes; None: it has none.
+
+        (table, course key column, modified column), unquoted: inside the LMS the course overview a Studio publish
+        rebuilds (signatories, course title, logo). The public pages' validators read it in their one query.
+        """
         ...

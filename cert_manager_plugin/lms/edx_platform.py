@@ -42,6 +42,12 @@ adapter function             edx-platform API
 ``retirement_signals``       ``openedx.core.djangoapps.user_api.accounts.signals``
                              ``USER_RETIRE_LMS_CRITICAL`` (kwargs ``user``, ``retired_username``,
                              ``retired_email``) and ``USER_RETIRE_LMS_MISC`` (``user``)
+``web_certificate_config``   ``openedx.core.lib.courses.get_course_by_id`` (the course block) and
+                             ``lms.djangoapps.certificates.api.get_active_web_certificate``; signature
+                             images and ``org_logo_path`` through ``staticfiles_storage.url``; the org
+                             logo from ``organizations.api.get_course_organizations`` (first one)
+``course_asset``             ``xmodule.contentstore.content.StaticContent.get_location_from_path`` and
+                             ``xmodule.assetstore.assetmgr.AssetManager.find`` (the content store)
 ===========================  ==================================================================
 """
 
@@ -68,6 +74,8 @@ from .base import (
     LmsCertificateRow,
     LmsLearnerLists,
     LmsTransition,
+    Signatory,
+    WebCertificateConfig,
     parse_lms_grade,
 )
 from .lookups import one_in_any_case, user_by_identifier, user_ids_among, users_by_identifier
@@ -303,6 +311,7 @@ class EdxPlatformBackend:
         of a passing row (not only the first); ``_revoke_certificate`` saves, then sends ``COURSE_CERT_REVOKED`` and
         ``CERTIFICATE_REVOKED``. Programs and Credentials listen to these. Returns the rows announced.
         """
+        from openedx_events.learning.data import CourseData
         from openedx_events.learning.signals import CERTIFICATE_CHANGED, CERTIFICATE_CREATED, CERTIFICATE_REVOKED
 
         from lms.djangoapps.certificates.models import GeneratedCertificate
@@ -322,15 +331,16 @@ class EdxPlatformBackend:
         heard = [(s.has_listeners(GeneratedCertificate), e.has_listeners()) for s, e in pairs]
         if not any(a or b for a, b in heard):
             return 0  # as Django's Signal.send: nobody listens, so no user is loaded for them
-        people = _LmsPeople(t.user_id for t in transitions)
+        # the Django signals pass the ``User`` instance: built only when one of them has listeners
+        people = _LmsPeople((t.user_id for t in transitions), instances=any(a for a, _ in heard))
+        course = CourseData(course_key=course_key)  # the batch's one course: the same frozen data for every row
         when = timezone.now()
         sent = 0
         for t in transitions:
-            user = people.users.get(t.user_id)
-            if user is None:
+            data = people.certificate_data(course, t)
+            if data is None:  # the learner is gone
                 continue
-            kwargs = {"user": user, "course_key": course_key, "mode": t.mode, "status": t.after}
-            data = people.certificate_data(user, course_key, t)
+            kwargs = {"user": people.users.get(t.user_id), "course_key": course_key, "mode": t.mode, "status": t.after}
             steps = [0, *([1] if is_passing(t.after) else []), *([2] if t.revoked else [])]
             for step in steps:
                 signal, event = pairs[step]
@@ -509,6 +519,143 @@ class EdxPlatformBackend:
 
         rows = UserPreference.objects.filter(user_id__in=list(user_ids), key="pref-lang")
         return {user_id: value for user_id, value in rows.values_list("user_id", "value") if value}
+
+    def web_certificate_config(self, course_key: CourseKey, mode: str) -> WebCertificateConfig | None:
+        """
+        The course's active web-certificate configuration, read as the LMS's own web certificate reads it.
+
+        ``render_html_view`` (lms/djangoapps/certificates/views/webview.py, openedx/openedx-platform
+        22eb254bbc0a8d51b5c02079b4140df14d78242b) loads the course block with ``get_course_by_id`` and takes
+        ``get_active_web_certificate(course, preview_mode)`` (lms/djangoapps/certificates/api.py at
+        21572afe319f6742dac1c181f6ca9b74d77b2e86: the first configuration of the block's ``certificates`` field
+        with ``is_active``; a learner's page is never in preview mode, so an inactive one prints nothing).
+        ``_update_course_context`` prints ``certificate_data["course_title"]`` instead of the course's
+        ``display_name`` when set. The page (lms/templates/certificates/_accomplishment-rendering.html,
+        openedx/edx-platform 07307cb471d4a8dc31d41eb84f069be9556d98b2) lists ``certificate_data["signatories"]``
+        in their order, each with ``static.url(signature_image_path)``, name, title and organization, and the
+        ``org_logo_path`` logo; ``_update_organization_context`` reads the course's first organization's
+        ``logo`` from ``organizations.api.get_course_organizations``. The configuration is the course's, for every
+        mode (Studio keeps one per course), so ``mode`` does not change it.
+        """
+        from django.http import Http404
+
+        from lms.djangoapps.certificates.api import get_active_web_certificate
+        from openedx.core.lib.courses import get_course_by_id
+
+        try:
+            course = get_course_by_id(course_key)
+        except Http404:
+            return None
+        config = get_active_web_certificate(course)
+        if not isinstance(config, dict):
+            return None
+        signatories = tuple(
+            Signatory(
+                name=_text(entry.get("name")),
+                title=_text(entry.get("title")),
+                organization=_text(entry.get("organization")),
+                signature_image_url=_static_url(entry.get("signature_image_path")),
+            )
+            for entry in config.get("signatories") or ()
+            if isinstance(entry, dict)
+        )
+        logo = _organization_logo_url(course_key) or _static_url(config.get("org_logo_path"))
+        return WebCertificateConfig(_text(config.get("course_title")), signatories, logo)
+
+    def course_pages_changed(self) -> tuple[str, str, str] | None:
+        """
+        ``CourseOverview``'s table, ``id`` and ``modified`` columns: a Studio publish rebuilds the overview.
+
+        ``_listen_for_course_publish`` (openedx/core/djangoapps/content/course_overviews/signals.py, openedx/
+        edx-platform 002637dc739818b57eeb0cb1f237c34899382ced) calls ``CourseOverview.load_from_module_store``,
+        which saves the overview (a ``TimeStampedModel``: ``modified`` moves) at every publish, so a changed
+        web-certificate configuration (signatories, course title, logo path) shows in ``modified``.
+        """
+        from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+
+        meta = CourseOverview._meta
+        return meta.db_table, meta.get_field("id").column, meta.get_field("modified").column
+
+    def course_asset(self, url: str) -> bytes | None:
+        """
+        The bytes of a course asset from the LMS's content store (Studio's uploads: signature images), or None.
+
+        The URL's path without a leading ``/static/`` (as ``StaticContent.get_asset_key_from_path`` strips it, and
+        as ``staticfiles_storage.url`` may have prefixed it) is parsed with ``StaticContent.get_location_from_path``
+        (xmodule/contentstore/content.py, openedx/edx-platform 77e75380810a95f63daeb3f247d1bbb72191d938) and found
+        with ``AssetManager.find(key, throw_on_not_found=False)`` (xmodule/assetstore/assetmgr.py at
+        8ddef400393a4a92f5d572daad83941ff16e546c). None for what is not an asset key, or a missing asset.
+        """
+        from urllib.parse import unquote, urlsplit
+
+        from opaque_keys import InvalidKeyError
+
+        try:
+            from xmodule.assetstore.assetmgr import AssetManager
+            from xmodule.contentstore.content import StaticContent
+        except ImportError:
+            return None
+        path = unquote(urlsplit(url or "").path)
+        static = str(getattr(settings, "STATIC_URL", "") or "/static/")
+        for prefix in {static, "/static/"}:
+            if prefix.startswith("/") and path.startswith(prefix):
+                path = "/" + path[len(prefix) :]
+        if "asset-v1:" not in path and "c4x/" not in path:
+            return None
+        try:
+            key = StaticContent.get_location_from_path(path)
+        except InvalidKeyError:
+            return None
+        content = AssetManager.find(key, throw_on_not_found=False) if key is not None else None
+        return None if content is None else bytes(content.data)
+
+
+def _text(value: object) -> str:
+    """A configuration value as text ("" for None): Studio stores what its form sent, strings in practice."""
+    return "" if value is None else str(value).strip()
+
+
+def _static_url(path: object) -> str:
+    """
+    ``static.url(path)`` of the LMS's certificate page: ``staticfiles_storage.url(path)``, the path itself on error.
+
+    common/djangoapps/pipeline_mako/templates/static_content.html (openedx/edx-platform
+    02b944b9269c81a249c5ead2c205c9ce716984be), ``<%def name='url(file, raw=False)'>``. "" for no path.
+    """
+    path = _text(path)
+    if not path:
+        return ""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    try:
+        return staticfiles_storage.url(path)
+    except Exception:  # noqa: BLE001 - as the LMS's template: any error leaves the path as it is
+        return path
+
+
+def _organization_logo_url(course_key: CourseKey) -> str:
+    """
+    The logo of the course's first organization, as ``_update_organization_context`` picks it ("" when none).
+
+    ``organizations.api.get_course_organizations(course_key=...)`` (openedx/edx-organizations api.py
+    06b47295d262098cc849280cf89960097bfccf3c) serializes each organization's ``logo`` ImageField
+    (serializers.py 13ee12b6f2a6feec4fa6a9df294ec91f4422a10a); its URL is the storage's. An LMS without
+    edx-organizations (or an organization without a logo) has none.
+    """
+    try:
+        from organizations import api as organizations_api
+    except ImportError:
+        return ""
+    organizations = organizations_api.get_course_organizations(course_key=course_key)
+    if not organizations:
+        return ""
+    logo = organizations[0].get("logo")
+    if not logo:
+        return ""
+    try:
+        return str(logo.url) if hasattr(logo, "url") else str(logo)
+    except ValueError:  # a FieldFile without a file
+        return ""
 
 
 def _preferred_names(user_ids: list[int]) -> dict[int, str] | None:

@@ -32,6 +32,8 @@ import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, BinaryIO
 
+from django.utils.translation import gettext
+
 from .pdf_background import Background, background_for, parse_background, register_background
 from .pdf_fit import ELLIPSIS, TEXT_FLOOR, TextBlock, TextLine, fit_text, place
 from .pdf_fonts import font_chains, reset_fonts
@@ -100,9 +102,9 @@ def render_certificate_pdf(
     layout = layout or course_layout(certificate.course_key, mode=certificate.mode)
     context = certificate_context(certificate, layout=layout, request=request)
     buffer = io.BytesIO()
-    writer = CertificatePdfWriter(
-        buffer, title=f"{context['learner_name']} — {context['course_name']}", author=layout.org or ""
-    )
+    words = {"learner": context["learner_name"], "course": context["course_name"]}
+    title = gettext("Certificate of %(learner)s: %(course)s") % words  # the PDF's /Title, read by screen readers
+    writer = CertificatePdfWriter(buffer, title=title, author=layout.org or "")
     writer.add_page(layout, page_data(context))
     writer.close()
     return buffer.getvalue()

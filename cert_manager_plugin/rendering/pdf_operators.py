@@ -4,19 +4,29 @@ PDF content-stream operators for text blocks, written here rather than by Report
 ``block_operators`` draws a ``TextBlock`` (of :mod:`.pdf_fit`) with an ``Encoder``: ``DocumentEncoder`` encodes for
 a ReportLab document (TrueType subset codes assigned as characters come); the export writer brings its own
 (``pdf_stream.FrozenEncoder``). ``pdf_string`` writes a PDF literal string in printable ASCII.
+
+Tagging (the accessible PDF; the structure tree itself is written by :mod:`.pdf_writer`): a part of a page is a
+*marked-content sequence* with an id (``MCID``) the page's structure elements point at. The per-learner parts have
+fixed ids (``PAGE_MCIDS``: ``block_operators(..., tag=...)``, ``marked``), so a cached line keeps its id. When a
+writer records a static layer (``recording``), a ``draw_block(..., tag=...)`` is kept out of the layer's form and
+its operators are written, marked, on every page; what is drawn under ``tagged`` (images) goes into a Form XObject of
+its own that every page draws, marked. On a canvas no writer records, both draw as usual.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import NamedTuple
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from .pdf_fit import TextBlock
 from .pdf_fonts import FAKE_BOLD_STROKE
+from .pdf_text import logical, reordered
 
 #: Bytes that cannot stand as themselves in a PDF literal string, and their escapes (ASCII-only output).
 _ESCAPES = {
@@ -65,10 +75,68 @@ def _fill_colour(colour: tuple) -> bytes:
     return b"%.3f %.3f %.3f rg" % colour
 
 
+#: The per-learner parts of a page: (structure type, marked-content id). Fixed ids: a page's content stream numbers
+#: its marked content itself, and a line cached for many pages (``pdf_layout.page_operators``) keeps its id. The
+#: static layer's tagged parts are numbered from ``STATIC_MCID`` on.
+PAGE_MCIDS = {"name": ("P", 0), "issued": ("P", 1), "verify": ("P", 2), "id": ("P", 3), "qr": ("Figure", 4)}
+STATIC_MCID = len(PAGE_MCIDS)
+
+
+def marked(tag: str, operators: bytes, actual_text: str | None = None) -> bytes:
+    """
+    ``operators`` as the marked-content sequence of the per-learner part ``tag`` (a ``PAGE_MCIDS`` key).
+
+    ``actual_text``: what a reader should hear when the drawn text is not it (``block_actual_text``).
+    """
+    if not operators:
+        return b""
+    role, mcid = PAGE_MCIDS[tag]
+    actual = b" /ActualText " + text_string(actual_text) if actual_text else b""
+    return b"/%s <</MCID %d%s>> BDC %s EMC" % (role.encode(), mcid, actual, operators)
+
+
+def text_string(text: str) -> bytes:
+    """``text`` as a PDF text string: PDFDocEncoding when it is printable ASCII, else UTF-16BE with its BOM."""
+    if text.isascii():
+        return pdf_string(text.encode("ascii"))
+    return pdf_string(b"\xfe\xff" + text.encode("utf-16-be"))
+
+
+def block_actual_text(block: TextBlock) -> str | None:
+    """
+    The block's text in logical order with its letters unjoined, when that is not what it draws; else None.
+
+    Right-to-left lines are drawn in display order and Arabic in presentation forms (``pdf_text.logical``).
+    """
+    shown = ["".join(text for _font, text, _fake in line.runs) for line in block.lines]
+    if not any(map(reordered, shown)):
+        return None
+    return " ".join(map(logical, shown))
+
+
+def artifact(operators: bytes) -> bytes:
+    """``operators`` marked as an artifact: decoration a screen reader skips (frame, rules, background)."""
+    return b"/Artifact BMC " + operators + b" EMC" if operators else b""
+
+
 def block_operators(
-    block: TextBlock, x: float, baseline: float, *, encode: Encoder, colour: tuple, align: str = "centre"
+    block: TextBlock,
+    x: float,
+    baseline: float,
+    *,
+    encode: Encoder,
+    colour: tuple,
+    align: str = "centre",
+    tag: str | None = None,
 ) -> bytes:
-    """PDF operators drawing ``block`` (its last line on ``baseline``), centred on ``x`` or from/to it."""
+    """
+    PDF operators drawing ``block`` (its last line on ``baseline``), centred on ``x`` or from/to it.
+
+    ``tag`` (a ``PAGE_MCIDS`` key) marks them as that per-learner part of the page.
+    """
+    if tag is not None:
+        operators = block_operators(block, x, baseline, encode=encode, colour=colour, align=align)
+        return marked(tag, operators, block_actual_text(block))
     if not block.lines:
         return b""
     size, count = block.size, len(block.lines)
@@ -111,11 +179,97 @@ def canvas_document(canvas: Canvas) -> pdfdoc.PDFDocument:
 
 
 def draw_block(
-    canvas: Canvas, block: TextBlock, x: float, baseline: float, *, colour: tuple, align: str = "centre"
+    canvas: Canvas,
+    block: TextBlock,
+    x: float,
+    baseline: float,
+    *,
+    colour: tuple,
+    align: str = "centre",
+    tag: str | None = None,
 ) -> None:
-    """``block_operators`` onto a ReportLab canvas (or form)."""
+    """
+    ``block_operators`` onto a ReportLab canvas (or form).
+
+    ``tag`` names what the block is (``"title"``, ``"course"``, …: ``pdf_writer.READING_ORDER``): in a static layer
+    the writer records, it becomes a structure element of every page (``tagged``).
+    """
     ops = block_operators(
         block, x, baseline, encode=DocumentEncoder(canvas_document(canvas)), colour=colour, align=align
     )
-    if ops:
+    if not ops:
+        return
+    tags = _recording.get(id(canvas)) if tag is not None else None
+    if tags is None or tag is None:
         canvas.addLiteral(ops.decode("ascii"))
+        return
+    role = "H1" if tag == "title" else "P"
+    tags.parts.append(Tagged(tag, role, "", None, ops, x, baseline, block_actual_text(block)))
+
+
+class Tagged(NamedTuple):
+    """A tagged part of a static layer, a structure element on every page: its ``operators`` or its ``form``."""
+
+    key: str  # what it is: "title", "course", "logo", "signatory", …
+    role: str  # its structure type: "H1", "P", "Figure"
+    alt: str  # a figure's alternative text
+    form: str | None  # the Form XObject's name on the canvas (what ``tagged`` drew)…
+    operators: bytes  # …or the operators of a text block (``draw_block``), written on every page
+    x: float  # where it is (reading order of parts with the same key: left to right, or right to left)
+    y: float
+    actual_text: str | None = None  # its text as a reader should hear it, when the drawn text is not that
+
+
+class StaticTags:
+    """The tagged parts a static layer drew (``recording``), in drawing order."""
+
+    def __init__(self, prefix: str, width: float, height: float):
+        self.prefix = prefix
+        self.width = width
+        self.height = height
+        self.parts: list[Tagged] = []
+
+
+_recording: dict[int, StaticTags] = {}  # id(canvas): what it records (entries live while recording)
+
+
+@contextmanager
+def recording(canvas: Canvas, prefix: str, width: float, height: float) -> Iterator[StaticTags]:
+    """While a writer draws a static layer on ``canvas``: its ``tagged`` parts become forms of their own."""
+    tags = _recording[id(canvas)] = StaticTags(prefix, width, height)
+    try:
+        yield tags
+    finally:
+        _recording.pop(id(canvas), None)
+
+
+@contextmanager
+def tagged(
+    canvas: Canvas,
+    key: str,
+    *,
+    role: str | None = None,
+    alt: str = "",
+    x: float = 0.0,
+    y: float = 0.0,
+    actual_text: str | None = None,
+) -> Iterator[None]:
+    """
+    What is drawn inside is one tagged part of the static layer (``key``; a figure when ``alt`` is given).
+
+        with tagged(c, "logo", alt=_("Logo of {org}").format(org=org), x=x, y=y):
+            c.drawImage(...)
+
+    ``role``: the structure type, by default ``H1`` for the title, ``Figure`` with an ``alt`` text, else ``P``.
+    Outside a writer's ``recording`` (a plain canvas) it draws as usual, untagged.
+    """
+    tags = _recording.get(id(canvas))
+    if tags is None:
+        yield
+        return
+    name = f"{tags.prefix}_{len(tags.parts)}"
+    canvas.beginForm(name, lowerx=0, lowery=0, upperx=tags.width, uppery=tags.height)  # nested in the layer's form
+    yield
+    canvas.endForm()
+    role = role or ("H1" if key == "title" else "Figure" if alt else "P")
+    tags.parts.append(Tagged(key, role, alt, name, b"", x, y, actual_text))

@@ -4,6 +4,9 @@
 ReportLab draws a one-page prototype per layout (``CertificatePdfWriter``) holding the shared resources and every
 font subset the pages need; those objects are copied once into the output, and each page is then a small content
 stream encoded by ``FrozenEncoder`` with the prototype's subset codes.
+
+Tagged as ``CertificatePdfWriter``'s documents are (``/Lang``, title, ``/MarkInfo``, structure tree with one ``Sect``
+per certificate): the structure elements of each page are written with the page, the tree's root at the end.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import zlib
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.utils import translation
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject, StreamObject
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -22,9 +26,17 @@ from .pdf_background import Background, raw_stream_data, register_background, se
 from .pdf_fit import ELLIPSIS
 from .pdf_fonts import FontChain, font_chains
 from .pdf_layout import PageData, page_labels, page_operators
-from .pdf_operators import DocumentEncoder, canvas_document, pdf_string
+from .pdf_operators import DocumentEncoder, canvas_document, pdf_string, text_string
 from .pdf_text import STANDARD_FONTS, clean_text, shape, winansi
-from .pdf_writer import CertificatePdfWriter
+from .pdf_writer import (
+    CertificatePdfWriter,
+    StaticLayer,
+    is_rtl,
+    metadata_stream,
+    page_order,
+    pdf_language,
+    qr_alt_text,
+)
 from .templates import CourseLayout, format_date
 
 log = logging.getLogger(__name__)
@@ -67,6 +79,31 @@ class FrozenEncoder:
         return out
 
 
+def _structure_templates(order: list) -> tuple[bytes, list[tuple[bytes, bool]], bytes, list[int]]:
+    """
+    A page's structure objects as ``%`` templates (``StreamingCertificatePdf._structure``).
+
+    As ``pdf_writer.element_body``, ``section_body`` and ``parent_array`` write them: the ``Sect`` (its number,
+    page, kids), each element (number, parent, page; the QR code's also its /Alt) with whether it is the QR
+    code's, and the parent tree array (its number, then the element slot of each MCID).
+    """
+    section = b"%d 0 obj\n<< /Type /StructElem /S /Sect /P 4 0 R /Pg %d 0 R /K ["
+    section += b" ".join([b"%d 0 R"] * len(order)) + b"] >>\nendobj\n"
+    templates = []
+    for role, mcids, alt in order:
+        kids = b"%d" % mcids[0] if len(mcids) == 1 else b"[%s]" % b" ".join(b"%d" % m for m in mcids)
+        head = b"%%d 0 obj\n<< /Type /StructElem /S /%s /P %%d 0 R /Pg %%d 0 R /K %s" % (role.encode(), kids)
+        if alt is True:
+            templates.append((head + b" /Alt %s >>\nendobj\n", True))
+        else:
+            extra = (b" /Alt " + text_string(alt)).replace(b"%", b"%%") if alt else b""
+            templates.append((head + extra + b" >>\nendobj\n", False))
+    slots = {mcid: i for i, (_r, mcids, _a) in enumerate(order) for mcid in mcids}
+    size = max(slots, default=-1) + 1
+    parent = b"%d 0 obj\n[" + b" ".join(b"%d 0 R" if m in slots else b"null" for m in range(size)) + b"]\nendobj\n"
+    return section, templates, parent, [slots[m] for m in range(size) if m in slots]
+
+
 class StreamingCertificatePdf:
     """
     Writes certificate pages straight to a file, one page at a time.
@@ -83,14 +120,28 @@ class StreamingCertificatePdf:
     """
 
     def __init__(
-        self, path: str, layouts: dict[str, CourseLayout], *, unicode_names: Iterable[str] = (), title: str = ""
+        self,
+        path: str,
+        layouts: dict[str, CourseLayout],
+        *,
+        unicode_names: Iterable[str] = (),
+        title: str = "",
+        language: str | None = None,
     ):
         self.file = open(path, "wb")  # closed in close() or abort()
         self.offsets: dict[int, int] = {}
         self.position = 0
         self.kids: list[int] = []
-        self.next_number = 3  # 1: catalog, 2: pages tree (written last)
-        self.title = title
+        self.next_number = 5  # 1: catalog, 2: pages tree, 3: structure tree root, 4: its Document (written last)
+        self.title = clean_text(title) if title else ""
+        language = language or translation.get_language() or ""
+        self.language = pdf_language(language)
+        self.rtl = is_rtl(language) if language else False
+        self.sections: list[int] = []  # each page's Sect
+        self.parents: list[int] = []  # each page's parent tree array (its elements by marked-content id)
+        self._orders: dict = {}
+        self._templates: dict[int, tuple] = {}
+        self._qr_alt = qr_alt_text()
         self.labels = page_labels()
         self._lines: dict = {}
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -127,22 +178,31 @@ class StreamingCertificatePdf:
             "".join(map(chr, range(32, 127))) + "\u00b7" + ELLIPSIS,
         ]
 
+    @staticmethod
+    def _prototype_pages(proto: CertificatePdfWriter, layouts: dict[str, CourseLayout]) -> list[tuple]:
+        """A prototype page per layout drawing its shared forms (so they are in its resources)."""
+        c = proto.canvas
+        meta = []
+        for key, layout in layouts.items():
+            layer = proto.static_layer(layout)
+            c.setPageSize(layer.size)
+            bg_name = register_background(c, layer.background) if layer.background is not None else None
+            if bg_name:
+                c.doForm(bg_name)
+            c.doForm(layer.name)
+            for _literal, form in layer.segments:
+                if form:
+                    c.doForm(form)
+            meta.append((key, layout, layer, bg_name))
+            c.showPage()
+            proto.pages += 1
+        return meta
+
     def _build(self, layouts: dict[str, CourseLayout], unicode_names: list[str]) -> None:
         buffer = io.BytesIO()
         proto = CertificatePdfWriter(buffer)
-        c = proto.canvas
-        document = canvas_document(c)
-        meta = []
-        for key, layout in layouts.items():
-            static, background, size = proto.static_layer(layout)
-            c.setPageSize(size)
-            bg_name = register_background(c, background) if background is not None else None
-            if bg_name:
-                c.doForm(bg_name)
-            c.doForm(static)
-            meta.append((key, layout, static, bg_name, background, size))
-            c.showPage()
-            proto.pages += 1
+        document = canvas_document(proto.canvas)
+        meta = self._prototype_pages(proto, layouts)
         standard = {font: document.getInternalFontName(font).encode() for font in STANDARD_FONTS}
 
         # Every TrueType character the pages will print gets its subset code now, before the fonts are
@@ -176,7 +236,7 @@ class StreamingCertificatePdf:
         reader = PdfReader(io.BytesIO(buffer.getvalue()))
         memo: dict[tuple[int, int], int] = {}
         queue: list = []
-        for (key, layout, static, bg_name, background, size), page in zip(meta, reader.pages, strict=True):
+        for (key, layout, layer, bg_name), page in zip(meta, reader.pages, strict=True):
             resources = self._copy_value(page["/Resources"], memo, queue)
             self._drain(memo, queue)
             number = self._new_number()
@@ -184,8 +244,9 @@ class StreamingCertificatePdf:
             self.layouts[key] = {
                 "layout": layout,
                 "resources": number,
-                "size": size,
-                "prefix": self._prefix(static, bg_name, background),
+                "size": layer.size,
+                "tags": layer.tags,
+                "prefix": self._prefix(layer, bg_name),
             }
 
     def _copy_value(self, obj: PdfObject, memo: dict, queue: list) -> bytes:
@@ -215,12 +276,16 @@ class StreamingCertificatePdf:
                 self._object(number, self._copy_value(obj, memo, queue))
 
     @staticmethod
-    def _prefix(static: str, bg_name: str | None, background: Background | None) -> bytes:
-        parts = []
-        if bg_name:
+    def _prefix(layer: StaticLayer, bg_name: str | None) -> bytes:
+        """What every page of the layout starts with: background and frame (artifacts), the tagged static parts."""
+        parts = ["/Artifact BMC"]
+        background: Background | None = layer.background
+        if bg_name and background is not None:
             shift = f"1 0 0 1 {-background.x0:.2f} {-background.y0:.2f} cm " if (background.x0 or background.y0) else ""
             parts.append(f"q {shift}/{pdfdoc.xObjectName(bg_name)} Do Q")
-        parts.append(f"q /{pdfdoc.xObjectName(static)} Do Q")
+        parts.append(f"q /{pdfdoc.xObjectName(layer.name)} Do Q")
+        for literal, form in layer.segments:
+            parts.append(f"{literal}\n/{pdfdoc.xObjectName(form)} Do" if form else literal)
         return ("\n".join(parts) + "\n").encode()
 
     # pages
@@ -228,19 +293,16 @@ class StreamingCertificatePdf:
         """Write one page with the layout registered under ``key``."""
         info = self.layouts[key]
         width, height = info["size"]
-        content = zlib.compress(
-            info["prefix"]
-            + page_operators(
-                width,
-                height,
-                page,
-                print_grade=info["layout"].print_grade,
-                labels=self.labels,
-                encode=self.encoder,
-                cache=self._lines,
-            ),
-            1,  # level 1: 3x faster than 6, pages ~10% larger
+        operators = page_operators(
+            width,
+            height,
+            page,
+            print_grade=info["layout"].print_grade,
+            labels=self.labels,
+            encode=self.encoder,
+            cache=self._lines,
         )
+        content = zlib.compress(info["prefix"] + operators, 1)  # level 1: 3x faster than 6, pages ~10% larger
         stream = self._new_number()
         self._object(
             stream, b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"
@@ -249,10 +311,40 @@ class StreamingCertificatePdf:
         box = b"[0 0 %.4f %.4f]" % (width, height)
         self._object(
             number,
-            b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources %d 0 R /Contents %d 0 R >>"
-            % (box, info["resources"], stream),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources %d 0 R /Contents %d 0 R /StructParents %d "
+            b"/Tabs /S >>" % (box, info["resources"], stream, len(self.kids)),
         )
         self.kids.append(number)
+        order = page_order(info["tags"], operators, rtl=self.rtl, cache=self._orders)
+        self._structure(number, order, self._qr_alt.format(url=page.verify_url))
+
+    def _structure(self, page: int, order: list, qr_alt: str) -> None:
+        """
+        Write a page's ``Sect``, its elements (in reading order) and its parent tree array, in one write.
+
+        ``order``: ``pdf_writer.page_order``; the objects' bytes are templates made once per order.
+        """
+        templates = self._templates.get(id(order))
+        if templates is None:
+            templates = self._templates[id(order)] = _structure_templates(order)
+        section_template, element_templates, parent_template, slots = templates
+        count = len(element_templates)
+        section = self.next_number
+        parent = section + count + 1
+        self.next_number = parent + 1
+        kids = range(section + 1, parent)
+        alt = text_string(qr_alt)
+        chunks = [section_template % (section, page, *kids)]
+        for number, (template, is_qr) in zip(kids, element_templates, strict=True):
+            chunks.append(template % ((number, section, page, alt) if is_qr else (number, section, page)))
+        chunks.append(parent_template % (parent, *(section + 1 + slot for slot in slots)))
+        position, offsets = self.position, self.offsets
+        for number, chunk in enumerate(chunks, section):
+            offsets[number] = position
+            position += len(chunk)
+        self._write(b"".join(chunks))
+        self.sections.append(section)
+        self.parents.append(parent)
 
     @property
     def pages(self) -> int:
@@ -271,10 +363,24 @@ class StreamingCertificatePdf:
             raise ValueError("a certificate PDF needs at least one certificate")
         kids = b" ".join(b"%d 0 R" % k for k in self.kids)
         self._object(2, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(self.kids), kids))
-        self._object(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+        sections = b" ".join(b"%d 0 R" % n for n in self.sections)
+        self._object(4, b"<< /Type /StructElem /S /Document /P 3 0 R /K [%s] >>" % sections)
+        nums = b" ".join(b"%d %d 0 R" % (i, n) for i, n in enumerate(self.parents))
+        self._object(
+            3,
+            b"<< /Type /StructTreeRoot /K 4 0 R /ParentTree << /Nums [%s] >> /ParentTreeNextKey %d >>"
+            % (nums, len(self.parents)),
+        )
+        metadata = self._new_number()
+        self._object(metadata, metadata_stream(self.title, self.language))
+        lang = b" /Lang " + pdf_string(self.language.encode("ascii", "replace")) if self.language else b""
+        self._object(
+            1,
+            b"<< /Type /Catalog /Pages 2 0 R%s /MarkInfo << /Marked true >> /ViewerPreferences << /DisplayDocTitle "
+            b"true >> /StructTreeRoot 3 0 R /Metadata %d 0 R >>" % (lang, metadata),
+        )
         info = self._new_number()
-        title = pdf_string(clean_text(self.title).encode("cp1252", "replace")) if self.title else b"()"
-        self._object(info, b"<< /Producer (cert_manager_plugin) /Title %s >>" % title)
+        self._object(info, b"<< /Producer (cert_manager_plugin) /Title %s >>" % text_string(self.title))
         xref_at = self.position
         count = self.next_number
         lines = [b"xref\n0 %d\n" % count, b"0000000000 65535 f \n"]

@@ -2,7 +2,8 @@
 Text as a certificate PDF can print it: cleaned, shaped, in display order, split into runs by font.
 
 ``clean_text`` (NFC; control and format characters removed; emoji and other symbols no font can draw removed),
-``shape`` (Arabic joined into its presentation forms), ``visual`` (the Unicode bidi algorithm) and ``text_runs``:
+``shape`` (Arabic joined into its presentation forms), ``visual`` (the Unicode bidi algorithm; ``logical`` undoes both
+for a tagged PDF's ``/ActualText``) and ``text_runs``:
 the standard PDF fonts when WinAnsi can show the whole text (nothing embedded), else the fonts of
 :mod:`.pdf_fonts`, the first that has each character. ``runs_width`` measures the runs.
 """
@@ -95,13 +96,50 @@ def shape(text: str) -> str:
     return text
 
 
+#: Lines ``visual`` reordered, display order -> logical order (``logical``); cleared when it grows past 4096.
+_LOGICAL: dict[str, str] = {}
+
+
 def visual(line: str) -> str:
     """One line in display order (the Unicode bidi algorithm: python-bidi)."""
     if line.isascii() or not any(unicodedata.bidirectional(c) in ("R", "AL") for c in line):
         return line
     from bidi import get_display
 
-    return get_display(line)
+    shown = get_display(line)
+    if shown != line:
+        if len(_LOGICAL) > 4096:
+            _LOGICAL.clear()
+        _LOGICAL[shown] = line
+    return shown
+
+
+def logical(shown: str) -> str:
+    """
+    A line as a reader should hear it: back in logical order (if ``visual`` reordered it), letters unjoined.
+
+    For a tagged PDF's ``/ActualText``: the page shows right-to-left text in display order and Arabic in its
+    presentation forms, which a screen reader would read backwards or as unusual characters.
+    """
+    if shown.isascii():
+        return shown
+    text = _LOGICAL.get(shown, shown)
+    if any(_presentation_form(c) for c in text):
+        text = "".join(unicodedata.normalize("NFKC", c) if _presentation_form(c) else c for c in text)
+    return text
+
+
+def reordered(shown: str) -> bool:
+    """Whether ``logical`` gives another text than ``shown`` (``visual`` reordered it, or it has Arabic forms)."""
+    return not shown.isascii() and (shown in _LOGICAL or _FORMS.search(shown) is not None)
+
+
+_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _presentation_form(char: str) -> bool:
+    """Whether ``char`` is an Arabic presentation form (what ``shape`` puts in the place of letters)."""
+    return "\ufb50" <= char <= "\ufdff" or "\ufe70" <= char <= "\ufeff"
 
 
 def winansi(text: str) -> bool:

@@ -5,6 +5,11 @@ Template choice, most specific first: the course's own template (``CourseCertifi
 when it is active, else the active ``CertificateTemplate`` that best matches the certificate, scored
 course (8) > organization (4) > mode (2) > language (1); a blank field on a template matches anything.
 Ties go to the most recently modified template.
+
+Inside the LMS the course's active web-certificate configuration (Studio: Settings → Certificates, read by the
+adapter's ``web_certificate_config``) prints with no plugin setting: its course title override replaces the
+course's name, and its signatories and organization logo are in the layout (``CourseLayout.signatories``,
+``org_logo_url``) and in every rendering's variables (``signatories``, ``org_logo_url``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from .. import labels, links, lms
 from ..data import CertificateStatus
+from ..lms.base import Signatory, WebCertificateConfig
 from ..models import Certificate, CertificateTemplate, CourseCertificateSettings
 
 if TYPE_CHECKING:
@@ -110,6 +116,21 @@ class CourseLayout:
     print_grade: bool
     template: CertificateTemplate | None = None
     settings: CourseCertificateSettings | None = field(default=None, repr=False)
+    #: The course's Studio configuration (inside the LMS): its signatories in order, and the organization's logo.
+    signatories: tuple[Signatory, ...] = ()
+    org_logo_url: str = ""
+    #: A digest of the Studio configuration's printed part ("" without one): layouts that print differently differ.
+    studio_fingerprint: str = ""
+
+
+def studio_configuration(course_key: CourseKey, mode: str) -> WebCertificateConfig | None:
+    """
+    The course's active web-certificate configuration through the LMS adapter, or None (standalone, none active).
+
+    An adapter that predates ``web_certificate_config`` (a host's own, by dotted path) has none.
+    """
+    read = getattr(lms.backend(), "web_certificate_config", None)
+    return read(course_key, mode) if read is not None else None
 
 
 def course_layout(course_key: CourseKey, *, mode: str = "", language: str | None = None) -> CourseLayout:
@@ -124,13 +145,18 @@ def course_layout(course_key: CourseKey, *, mode: str = "", language: str | None
         language=language if language is not None else (translation.get_language() or ""),
         course_template=row.template if row else None,
     )
+    studio = studio_configuration(course_key, mode)
+    name = course.display_name if course else str(course_key)
     return CourseLayout(
         course_id=str(course_key),
-        course_name=course.display_name if course else str(course_key),
+        course_name=(studio.course_title if studio else "") or name,  # as the LMS's webview: the override wins
         org=org,
         print_grade=row.print_grade if row else True,
         template=template,
         settings=row,
+        signatories=studio.signatories if studio else (),
+        org_logo_url=studio.org_logo_url if studio else "",
+        studio_fingerprint=studio.fingerprint() if studio else "",
     )
 
 
@@ -145,7 +171,9 @@ def certificate_context(
     the course does not print grades) and ``grade_display`` ("95%"), ``print_grade``, ``verify_uuid``,
     ``certificate_id``, ``revision``, ``modified``, ``web_url``, ``verify_page_url``, ``pdf_url``,
     ``verify_api_url`` (``links.certificate_links``) and ``verify_url`` (the link a verifier opens, which the
-    QR code holds: the web certificate, which states the status first).
+    QR code holds: the web certificate, which states the status first); inside the LMS, the course's Studio
+    configuration: ``signatories`` (a list of ``name``, ``title``, ``organization``, ``signature_image_url``) and
+    ``org_logo_url`` (image URLs only when they are relative or http(s); else "").
     """
     layout = layout or course_layout(certificate.course_key, mode=certificate.mode)
     urls = links.certificate_links(certificate.verify_uuid, request=request)
@@ -171,4 +199,27 @@ def certificate_context(
         "modified": certificate.modified,
         **urls,  # web_url, verify_page_url, pdf_url, verify_api_url (links.py)
         "verify_url": urls["web_url"],  # what a verifier opens (and the QR code holds): the web certificate
+        "signatories": [
+            {
+                "name": signatory.name,
+                "title": signatory.title,
+                "organization": signatory.organization,
+                "signature_image_url": safe_image_url(signatory.signature_image_url),
+            }
+            for signatory in layout.signatories
+        ],
+        "org_logo_url": safe_image_url(layout.org_logo_url),
     }
+
+
+def safe_image_url(url: str) -> str:
+    """
+    ``url`` when a page may show it as an image: relative ("/static/…", "asset-v1:…") or http(s); else "".
+
+    Studio stores what its form sent; a ``javascript:`` or ``data:`` URL is never put into a page.
+    """
+    url = (url or "").strip()
+    scheme, colon, _rest = url.partition(":")
+    if not colon or "/" in scheme or scheme.startswith("asset-v1") or scheme.lower() in ("http", "https"):
+        return url
+    return ""

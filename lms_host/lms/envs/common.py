@@ -199,6 +199,10 @@ INSTALLED_APPS = [
     "openedx.core.djangoapps.user_api",
     # Course data caching
     "openedx.core.djangoapps.content.course_overviews.apps.CourseOverviewsConfig",
+    # Organizations App (http://github.com/edx/edx-organizations): its logos print on certificates
+    "organizations.apps.OrganizationsConfig",
+    # Host-only: the course block fields edx-platform keeps in the modulestore (the ``certificates`` field)
+    "xmodule.modulestore.apps.ModulestoreConfig",
     # API Documentation
     "drf_spectacular",
     # edx-drf-extensions

@@ -15,7 +15,8 @@ cert names) get defaults here so tests can create rows directly.
 
 Host-only: ``certificates``, a read-only property standing for the course block's ``certificates`` field (the
 host's ``get_course_by_id`` hands out the overview, and ``get_active_web_certificate`` reads that field from the
-course); it holds one active configuration when ``has_any_active_web_certificate`` is true, else nothing.
+course): the course's ``xmodule.modulestore`` row when it has one, else one active configuration when
+``has_any_active_web_certificate`` is true, else nothing.
 
 Omitted: building overviews from the modulestore (``load_from_module_store``: an unknown course simply does not
 exist here), ``_location``, images, tabs, and the catalog/proctoring/entrance-exam fields.
@@ -121,10 +122,15 @@ class CourseOverview(TimeStampedModel):
         5af5f01fa9480258a5001852cd7498fe3e4cd2fb: ``id`` from 100, ``name``, ``description``, ``is_active``,
         ``version`` 1, ``signatories``, ``editing``; ``course_title`` optional). ``CourseOverview._create_or_update``
         (this file's commit) stores ``has_any_active_web_certificate = (get_active_web_certificate(course) is not
-        None)``; the host, which has no course blocks, goes the other way: one active configuration when that field
-        is true, else ``{}``. So a course with only an inactive configuration (previewable in Studio) cannot be
-        expressed here.
+        None)``. The host keeps the field in ``xmodule.modulestore.models.CourseBlockFields`` (what Studio saved:
+        signatories, title override, active or not); a course without such a row goes the other way: one active
+        configuration (no signatories) when ``has_any_active_web_certificate`` is true, else ``{}``.
         """
+        from xmodule.modulestore.models import CourseBlockFields
+
+        stored = CourseBlockFields.objects.filter(course_id=self.id).values_list("certificates", flat=True).first()
+        if stored is not None:
+            return stored
         if not self.has_any_active_web_certificate:
             return {}
         configuration = {

@@ -1,0 +1,2 @@
+# Stand-in for edx-platform xmodule/assetstore (openedx/edx-platform).
+"""The asset manager (``assetmgr``)."""
