@@ -7,6 +7,7 @@ they are skipped with a reason, so the usual ``pytest`` run still collects this 
 """
 
 import os
+from datetime import UTC, datetime
 
 import pytest
 
@@ -25,6 +26,29 @@ def pytest_collection_modifyitems(config, items):
 
 
 # --- the host's ``course`` fixtures: a course published with web certificates set up ----------------------------
+
+
+@pytest.fixture
+def course_key(request):
+    """The test module's course (its ``COURSE_ID``)."""
+    from opaque_keys.edx.keys import CourseKey
+
+    return CourseKey.from_string(request.module.COURSE_ID)
+
+
+@pytest.fixture
+def course(request, course_key):
+    """The course's overview as the LMS publishes it (the module's ``COURSE_NAME``; web certificates set up below)."""
+    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+
+    return CourseOverview.objects.create(
+        id=course_key,
+        org=course_key.org,
+        display_name=request.module.COURSE_NAME,
+        start=datetime(2026, 1, 1, tzinfo=UTC),
+        cert_html_view_enabled=True,
+    )
+
 
 #: What a course's certificate settings are in the host's ``course`` fixtures (the test modules define them).
 WEB_CERTIFICATES_SET_UP = {"has_any_active_web_certificate": True, "certificates_display_behavior": "early_no_info"}

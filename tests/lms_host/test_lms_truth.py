@@ -1,4 +1,5 @@
-# ruff: noqa: F811 -- the host fixtures (course, course_key, on_commit) are imported from test_plugin_in_lms
+# ruff: noqa: F811 -- the host fixtures (on_commit, …) are imported from test_plugin_in_lms; course and course_key
+# come from tests/lms_host/conftest.py, for this module's COURSE_ID and COURSE_NAME
 """
 What a live LMS does that the plugin must meet (issue 13), through edx-platform's own write paths in lms_host.
 
@@ -15,8 +16,7 @@ import pytest
 
 from tests.lms_host.test_plugin_in_lms import (  # noqa: F401 (fixtures)
     COURSE_ID,
-    course,
-    course_key,
+    COURSE_NAME,
     enroll,
     grade_update,
     heard,

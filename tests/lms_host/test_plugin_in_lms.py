@@ -26,30 +26,11 @@ pytestmark = [pytest.mark.lms_host, pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE_ID = "course-v1:HostX+CERT+2026"
+COURSE_NAME = "Certificates in the LMS"
 OPERATOR_STEP = "operator_plugin.steps.Something"
 
 
 # --- the LMS's way of doing things, through its stand-ins ----------------------------------------------------
-
-
-@pytest.fixture
-def course_key():
-    from opaque_keys.edx.keys import CourseKey
-
-    return CourseKey.from_string(COURSE_ID)
-
-
-@pytest.fixture
-def course(course_key):
-    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
-
-    return CourseOverview.objects.create(
-        id=course_key,
-        org="HostX",
-        display_name="Certificates in the LMS",
-        start=datetime(2026, 1, 1, tzinfo=UTC),
-        cert_html_view_enabled=True,
-    )
 
 
 def make_user(username: str, **extra):

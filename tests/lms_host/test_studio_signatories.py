@@ -11,7 +11,6 @@ course team typed is escaped.
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from urllib.parse import unquote
 
 import pytest
@@ -23,29 +22,10 @@ from tests.lms_host.test_plugin_in_lms import enroll, grade_update, make_user, o
 pytestmark = [pytest.mark.lms_host, pytest.mark.django_db]
 
 COURSE_ID = "course-v1:StudioX+SIGN+2026"
+COURSE_NAME = "The Course's Own Name"
 HOSTILE = '<script>alert("x")</script> & Co'
 #: Where Studio's certificate page stores an uploaded signature: a course asset (Files & Uploads).
 SIGNATURE_ASSET = "/asset-v1:StudioX+SIGN+2026+type@asset+block@dean.png"
-
-
-@pytest.fixture
-def course_key():
-    from opaque_keys.edx.keys import CourseKey
-
-    return CourseKey.from_string(COURSE_ID)
-
-
-@pytest.fixture
-def course(course_key):
-    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
-
-    return CourseOverview.objects.create(
-        id=course_key,
-        org="StudioX",
-        display_name="The Course's Own Name",
-        start=datetime(2026, 1, 1, tzinfo=UTC),
-        cert_html_view_enabled=True,
-    )
 
 
 @pytest.fixture

@@ -6,33 +6,14 @@ signal (which passes a ``User`` instance) has listeners, in one query (two with 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 pytestmark = [pytest.mark.lms_host, pytest.mark.django_db]
 
 COURSE_ID = "course-v1:HostX+ANNOUNCE+2026"
+COURSE_NAME = "Announce"
 EVENT_NAMES = ("CERTIFICATE_CHANGED", "CERTIFICATE_CREATED", "CERTIFICATE_REVOKED")
 SIGNAL_NAMES = ("COURSE_CERT_CHANGED", "COURSE_CERT_AWARDED", "COURSE_CERT_REVOKED")
-
-
-@pytest.fixture
-def course_key():
-    """The course of these tests."""
-    from opaque_keys.edx.keys import CourseKey
-
-    return CourseKey.from_string(COURSE_ID)
-
-
-@pytest.fixture
-def course(course_key):
-    """The course's overview (what the engine reads the course's policies from)."""
-    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
-
-    return CourseOverview.objects.create(
-        id=course_key, org="HostX", display_name="Announce", start=datetime(2026, 1, 1, tzinfo=UTC)
-    )
 
 
 class Recorder:

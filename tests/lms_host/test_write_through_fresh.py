@@ -6,29 +6,12 @@ runs on.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 pytestmark = [pytest.mark.lms_host, pytest.mark.django_db]
 
 COURSE_ID = "course-v1:HostX+FRESH+2026"
-
-
-@pytest.fixture
-def course_key():
-    from opaque_keys.edx.keys import CourseKey
-
-    return CourseKey.from_string(COURSE_ID)
-
-
-@pytest.fixture
-def course(course_key):
-    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
-
-    return CourseOverview.objects.create(
-        id=course_key, org="HostX", display_name="Fresh", start=datetime(2026, 1, 1, tzinfo=UTC)
-    )
+COURSE_NAME = "Fresh"
 
 
 def _learners(course_key, grades) -> list[int]:
