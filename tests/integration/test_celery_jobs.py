@@ -222,8 +222,9 @@ def test_regenerate_survives_a_killed_worker(workers):
     workers.wait_ready("w1")
     workers.wait_ready("w2")
 
-    job = api.submit_job(COURSE_KEY, "regenerate", statuses=["received"])
-    assert job.state == "queued"
+    submitted = api.submit_job(COURSE_KEY, "regenerate", statuses=["received"])
+    assert submitted.state == "queued"
+    job = GenerationJob.objects.get(pk=submitted.pk)  # the row, to refresh (api answers with a frozen JobRow)
     _wait(lambda: GenerationJob.objects.filter(pk=job.pk, chunks_done__gte=3).exists(), 90, "3 chunks done")
     workers.kill("w1")
     progress_at_kill = GenerationJob.objects.values_list("chunks_done", "chunks_total").get(pk=job.pk)
