@@ -419,7 +419,7 @@
           say("cm-feedback-generate", "info", gettext("Nothing was started."));
           return null;
         }
-        return api("POST", "jobs", body).then(function (job) {
+        return startingJob(function () { return api("POST", "jobs", body); }).then(function (job) {
           sayStarted("cm-feedback-generate", job);
           trackJob(job, "cm-generate-progress");
           return job;
@@ -569,7 +569,8 @@
             say("cm-feedback-policies", "info", gettext("Nothing was saved."));
             return null;
           }
-          return api("POST", "settings/apply", proposed).then(function (job) { policyJobStarted(job, false); });
+          return startingJob(function () { return api("POST", "settings/apply", proposed); })
+            .then(function (job) { policyJobStarted(job, false); });
         });
       }).catch(failed("cm-feedback-policies", gettext("The policies were not saved.")));
     });
@@ -606,7 +607,8 @@
           say("cm-feedback-policies", "info", gettext("Nothing was changed."));
           return null;
         }
-        return api("POST", "settings/undo", { job: last.job.id }).then(function (job) { policyJobStarted(job, true); });
+        return startingJob(function () { return api("POST", "settings/undo", { job: last.job.id }); })
+          .then(function (job) { policyJobStarted(job, true); });
       });
     }).catch(failed("cm-feedback-policies", gettext("The change was not undone.")));
   });
@@ -846,6 +848,20 @@
   var watchDelay = WATCH_MIN;
   var watchTimer = null;
   var watchBusy = false;
+  /*
+   * Jobs this panel starts: counted when the request leaves and while it is out. A watch answer that crossed one
+   * is not used (it may show this panel's own job before the panel knows its id); the next look decides.
+   */
+  var jobStarts = 0;
+  var startsOut = 0;
+  function startingJob(request) {
+    jobStarts += 1;
+    startsOut += 1;
+    return request().then(function (job) { startsOut -= 1; return job; }, function (error) {
+      startsOut -= 1;
+      throw error;
+    });
+  }
   function anyPolling() { return Object.keys(polling).some(function (key) { return polling[key]; }); }
   function progressBoxFor(job) {
     if (job.kind === "export" && $("cm-export-progress")) { return "cm-export-progress"; }
@@ -881,9 +897,12 @@
     if (document.hidden || watchBusy) { return; }  // visibilitychange starts it again
     if (anyPolling()) { scheduleWatch(WATCH_MIN); return; }  // a job is followed already: nothing new can start
     watchBusy = true;
+    var startsBefore = jobStarts;
     api("GET", "jobs?state=active&page_size=1").then(function (data) {
       var job = (data.results || [])[0];
-      if (job && ACTIVE[job.state] && !polling[job.id] && tracked[job.id] === undefined) {
+      if (jobStarts !== startsBefore || startsOut > 0) {
+        watchDelay = WATCH_MIN;  // this panel started a job meanwhile: its own tracking follows it; look again
+      } else if (job && ACTIVE[job.state] && !polling[job.id] && tracked[job.id] === undefined) {
         watchDelay = WATCH_MIN;
         jobNoticed(job);
       } else if (job) {
