@@ -136,6 +136,8 @@ def test_keyboard_only_walk_through_the_panel(browser, axe_available, live_serve
     press(browser, Keys.ESCAPE)
     wait(browser, lambda d: not dialog_open(d), what="Escape to close the dialog")
     wait(browser, lambda d: active(d)["id"] == "cm-generate-all", what="focus back on the button that opened it")
+    busy = "return document.getElementById('cm-generate-all').getAttribute('aria-busy')"
+    wait(browser, lambda d: d.execute_script(busy) is None, what="the button ready again (its dialog's work done)")
 
     # Again, confirming from the keyboard: one job.
     before = GenerationJob.objects.count()
