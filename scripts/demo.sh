@@ -46,7 +46,8 @@ CERT_MANAGER_BROKER_URL=memory:// python manage.py seed_demo
 # From here on, jobs go through a real broker to a real worker: both processes read these.
 export CERT_MANAGER_BROKER_URL=filesystem://
 export CERT_MANAGER_BROKER_DIR="$ROOT/var/celery"
-export DEVSITE_EXTRA_SETTINGS="{\"CERT_MANAGER_BATCH_SIZE\": ${DEMO_BATCH_SIZE:-20}}"
+# The demo signs credentials with a key it keeps in its database, and names itself by its own address (did:web).
+export DEVSITE_EXTRA_SETTINGS="{\"CERT_MANAGER_BATCH_SIZE\": ${DEMO_BATCH_SIZE:-20}, \"CERT_MANAGER_VC_DEMO_KEY\": true, \"CERT_MANAGER_BASE_URL\": \"http://127.0.0.1:${PORT}\"}"
 mkdir -p "$CERT_MANAGER_BROKER_DIR"
 
 say "starting the Celery worker (filesystem broker in $CERT_MANAGER_BROKER_DIR; log: var/celery/worker.log)"
