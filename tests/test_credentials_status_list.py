@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from datetime import timedelta
 
@@ -138,6 +139,27 @@ def test_a_new_list_has_at_least_131072_entries(settings):
     assert status_list._new_list(COURSE_KEY, status_list.REVOCATION).length == 131_072
 
 
+def at_once(*calls) -> list[Exception]:
+    """Run each call in its own thread, released together; the errors raised (each thread closes its connection)."""
+    barrier, errors = threading.Barrier(len(calls)), []
+
+    def run(call) -> None:
+        try:
+            barrier.wait(30)
+            call()
+        except Exception as error:  # noqa: BLE001 - collected for the caller to assert
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return errors
+
+
 @pytest.mark.django_db(transaction=True)
 def test_credentials_issued_at_once_get_distinct_indices_while_a_job_flips_bits():
     if connection.vendor == "sqlite":
@@ -146,33 +168,12 @@ def test_credentials_issued_at_once_get_distinct_indices_while_a_job_flips_bits(
     engine.run(COURSE_KEY, [r.user_id for r in records], engine.Intent.job())
     first = api.credential_for(certificate_of(records[0]).pk)  # the course's lists exist from here on
     cert_ids = [certificate_of(r).pk for r in records[1:]]
-    barrier, errors = threading.Barrier(len(cert_ids) + 1), []
-
-    def issue(pk: int) -> None:
-        try:
-            barrier.wait(30)
-            api.credential_for(pk)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
 
     def regrade_first() -> None:
-        try:
-            barrier.wait(30)
-            LearnerRecord.objects.filter(pk=records[0].pk).update(percent_grade=0.3, passed=False)
-            engine.run(COURSE_KEY, [records[0].user_id], engine.Intent.job())
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connections.close_all()
+        LearnerRecord.objects.filter(pk=records[0].pk).update(percent_grade=0.3, passed=False)
+        engine.run(COURSE_KEY, [records[0].user_id], engine.Intent.job())
 
-    threads = [threading.Thread(target=issue, args=(pk,)) for pk in cert_ids]
-    threads.append(threading.Thread(target=regrade_first))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    errors = at_once(*(functools.partial(api.credential_for, pk) for pk in cert_ids), regrade_first)
     assert errors == []
     versions = CredentialVersion.objects.all()
     assert versions.count() == len(records)
@@ -187,21 +188,6 @@ def test_the_first_credentials_of_a_course_issued_at_once_create_its_lists_once(
     records = [LearnerRecordFactory(percent_grade=0.8, passed=True) for _ in range(8)]
     engine.run(COURSE_KEY, [r.user_id for r in records], engine.Intent.job())
     cert_ids = [certificate_of(r).pk for r in records]
-    barrier, errors = threading.Barrier(len(cert_ids)), []
-
-    def issue(pk: int) -> None:
-        try:
-            barrier.wait(30)
-            api.credential_for(pk)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=issue, args=(pk,)) for pk in cert_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    errors = at_once(*(functools.partial(api.credential_for, pk) for pk in cert_ids))
     assert errors == []
     assert StatusList.objects.count() == 2 and CredentialVersion.objects.count() == len(records)
