@@ -58,6 +58,9 @@ class JobKindSpec:
     fields: tuple[str, ...] = ()
     #: ``check(course_key, params)`` before the job row exists: a clear refusal rather than a job that fails
     check: Callable[[CourseKey, dict], None] | None = None
+    #: ``changed(course_key, params)`` → the candidates something changed for, and how many are left as fresh
+    #: (``fingerprints``); None: the coordinator runs every candidate
+    changed: Callable[[CourseKey, dict], Candidates] | None = None
 
     @property
     def batch(self) -> bool:
@@ -179,23 +182,34 @@ def job_candidates(course_key: CourseKey, kind: str, params: dict) -> Candidates
     ``candidate_ids`` without the learners the engine would leave as they are: for the job coordinator.
 
     Only for a job that decides under the course's saved policies (a dry run under proposed ones keeps
-    ``candidate_ids``). Generate all and regenerate: the holders whose fingerprint is the database's
-    (``fingerprints.stale_user_ids``) are left out, so a job over a course where little changed writes few chunks; the
-    coordinator counts them as processed and skipped. Other kinds: every candidate.
+    ``candidate_ids``). A kind that declares ``changed`` (generate all, regenerate) leaves out the holders whose
+    fingerprint is the database's (``fingerprints.stale_user_ids``), so a job over a course where little changed
+    writes few chunks; the coordinator counts them as processed and skipped. Other kinds: every candidate.
     """
+    spec = spec_for(kind)
+    if spec.changed is None:
+        return Candidates(candidate_ids(course_key, kind, params), 0)
+    return spec.changed(course_key, params)
+
+
+def _generate_all_changed(course_key: CourseKey, params: dict) -> Candidates:
+    """Generate all: the learners without a certificate, and the holders whose inputs changed."""
     from .fingerprints import stale_user_ids
 
-    if kind == JobKind.GENERATE_ALL:
-        holders = Certificate.objects.filter(course_key=course_key)
-        new = LearnerRecord.objects.filter(course_key=course_key).exclude(user_id__in=holders.values("user_id"))
-        stale = stale_user_ids(course_key)
-        ids = sorted({*new.values_list("user_id", flat=True), *stale})
-        return Candidates(ids, holders.count() - len(stale))
-    if kind == JobKind.REGENERATE:
-        holders = Certificate.objects.filter(course_key=course_key, status__in=params["statuses"])
-        stale = stale_user_ids(course_key, params["statuses"])
-        return Candidates(stale, holders.count() - len(stale))
-    return Candidates(candidate_ids(course_key, kind, params), 0)
+    holders = Certificate.objects.filter(course_key=course_key)
+    new = LearnerRecord.objects.filter(course_key=course_key).exclude(user_id__in=holders.values("user_id"))
+    stale = stale_user_ids(course_key)
+    ids = sorted({*new.values_list("user_id", flat=True), *stale})
+    return Candidates(ids, holders.count() - len(stale))
+
+
+def _regenerate_changed(course_key: CourseKey, params: dict) -> Candidates:
+    """Regenerate: the holders in the selected statuses whose inputs changed."""
+    from .fingerprints import stale_user_ids
+
+    holders = Certificate.objects.filter(course_key=course_key, status__in=params["statuses"])
+    stale = stale_user_ids(course_key, params["statuses"])
+    return Candidates(stale, holders.count() - len(stale))
 
 
 def _exceptions(course_key: CourseKey, params: dict) -> list[int]:
@@ -214,10 +228,23 @@ def _deletion_input(request: Mapping[str, object]) -> dict:
     raise errors.InvalidInput("delete jobs are started by deleting certificates.", field="kind")
 
 
-register(JobKindSpec(JobKind.GENERATE_ALL.value, _no_input, _generate_all, label=JobKind.GENERATE_ALL.value))
 register(
     JobKindSpec(
-        JobKind.REGENERATE.value, _regenerate_input, _regenerate, label=JobKind.REGENERATE.value, fields=("statuses",)
+        JobKind.GENERATE_ALL.value,
+        _no_input,
+        _generate_all,
+        label=JobKind.GENERATE_ALL.value,
+        changed=_generate_all_changed,
+    )
+)
+register(
+    JobKindSpec(
+        JobKind.REGENERATE.value,
+        _regenerate_input,
+        _regenerate,
+        label=JobKind.REGENERATE.value,
+        fields=("statuses",),
+        changed=_regenerate_changed,
     )
 )
 register(
