@@ -37,7 +37,17 @@ from .models import (
     CertificateRevision,
     LearnerRecord,
 )
-from .sql import column, dt_adapter, ids_in, retry_on_conflict, retry_on_deadlock, table, update_rows
+from .sql import (
+    column,
+    dt_adapter,
+    ids_in,
+    insert_many,
+    int_list,
+    retry_on_conflict,
+    retry_on_deadlock,
+    table,
+    update_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -558,10 +568,10 @@ def verify_ids(course_key: CourseKey, user_ids: Sequence[int]) -> dict[int, str]
     user = column(Certificate, "user")
     sql = (
         f"SELECT {user}, {column(Certificate, 'verify_uuid')} FROM {table(Certificate)} "  # noqa: S608
-        f"WHERE {column(Certificate, 'course_key')} = %s AND {user} IN ({', '.join(['%s'] * len(ids))})"
+        f"WHERE {column(Certificate, 'course_key')} = %s AND {user} IN ({int_list(ids)})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [str(course_key), *ids])
+        cursor.execute(sql, [str(course_key)])
         return {user_id: _hex(value) for user_id, value in cursor.fetchall()}
 
 
@@ -684,12 +694,12 @@ def insert_revisions(certificate_ids: list[int], *, superseded_at: datetime, sou
         for f in (*REVISION_COPIED, "superseded_at", "superseded_by_source", "superseded_by")
     )
     copied = ", ".join(column(Certificate, f) for f in REVISION_COPIED.values())
-    placeholders = ", ".join(["%s"] * len(certificate_ids))
     sql = (
         f"INSERT INTO {table(CertificateRevision)} ({targets}) "  # noqa: S608 - identifiers from _meta, quoted
-        f"SELECT {copied}, %s, %s, %s FROM {table(Certificate)} WHERE {column(Certificate, 'id')} IN ({placeholders})"
+        f"SELECT {copied}, %s, %s, %s FROM {table(Certificate)} "
+        f"WHERE {column(Certificate, 'id')} IN ({int_list(certificate_ids)})"
     )
-    params = [dt_adapter()(superseded_at), str(source), actor_id, *certificate_ids]
+    params = [dt_adapter()(superseded_at), str(source), actor_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -720,4 +730,4 @@ def insert_certificates(rows: list[WrittenCertificate]) -> None:
         for c in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        insert_many(cursor, sql, params)

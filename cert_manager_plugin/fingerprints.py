@@ -29,6 +29,8 @@ from .sql import column, table
 
 #: ``Certificate.fingerprint``'s length: a longer fingerprint is stored as "" (never fresh, always reconciled).
 FINGERPRINT_LENGTH = Certificate._meta.get_field("fingerprint").max_length
+#: Active invalidations (on the whole platform) up to which ``_course_lists`` looks for the course's among them.
+LISTED_LIMIT = 1000
 #: Learners per display-name lookup of ``fresh_user_ids`` (within every database's parameter limit).
 NAME_CHUNK = 5000
 
@@ -77,16 +79,21 @@ def full_print(inputs: str, status: str, mode: str, grade: float | None, *, lms_
 def _grade_sql() -> str:
     """SQL: the certificate ``c`` shows the grade of its record ``r`` (``_grade``: rounded to ``GRADE_PLACES``)."""
     ours, theirs = f"c.{column(Certificate, 'grade')}", f"r.{column(LearnerRecord, 'percent_grade')}"
+    exact = theirs
     # rounded as decimals, as Python's round() does (PostgreSQL has no round(double, int); MariaDB rounds a double's
     # product half to even); a tie printed otherwise only makes the learner a candidate again
     if connection.vendor == "postgresql":
-        theirs = f"CAST({theirs} AS NUMERIC)"
+        exact = f"CAST({theirs} AS NUMERIC)"
     elif connection.vendor == "mysql":
-        theirs = f"CAST({theirs} AS DECIMAL(65, 30))"
-    return (
-        f"(r.{column(LearnerRecord, 'id')} IS NULL OR ({ours} IS NULL AND {theirs} IS NULL) "
-        f"OR {ours} = ROUND({theirs}, {GRADE_PLACES}))"
-    )
+        exact = f"CAST({theirs} AS DECIMAL(65, 30))"
+    same = f"{ours} = ROUND({exact}, {GRADE_PLACES})"
+    if connection.vendor == "mysql":
+        # the decimal arithmetic was 40 % of the query: first in doubles, which is exact away from a tie (ours has
+        # GRADE_PLACES places and lies nearer than half a unit of the last place, with a margin far above a double's
+        # error, so it is the rounding of theirs); only a grade near a tie is rounded as decimals
+        unit = 10**-GRADE_PLACES
+        same = f"({ours} = ROUND({ours}, {GRADE_PLACES}) AND ABS({ours} - {theirs}) < {unit * 0.4999:.12f}) OR {same}"
+    return f"(r.{column(LearnerRecord, 'id')} IS NULL OR ({ours} IS NULL AND {theirs} IS NULL) OR {same})"
 
 
 def _concat(parts: list[str]) -> str:
@@ -101,22 +108,40 @@ def _same(left: str, right: str) -> str:
     return f"{left} = {right}"
 
 
-def _fingerprint_sql(token: str, lms_grade_sql: str | None) -> str:
-    """SQL of ``full_print`` for the certificate ``c``, its record ``r`` and ``lms_grade_sql`` (the LMS's row)."""
+def _record_sql() -> str:
+    """SQL of ``inputs_print``'s record part for ``r``: its mode, then both flags from one CASE (fewer concats)."""
+    mode, active, passed = (f"r.{column(LearnerRecord, f)}" for f in ("mode", "is_active", "passed"))
 
-    def flag(condition: str) -> str:
-        """'1' where ``condition`` holds, else '0'."""
-        return f"CASE WHEN {condition} THEN '1' ELSE '0' END"
+    def flags(first: str) -> str:
+        """'|<first>1' or '|<first>0' by ``passed``."""
+        return f"CASE WHEN {passed} THEN '|{first}1' ELSE '|{first}0' END"
 
-    r, c = "r.", "c."
-    rec = _concat(
-        [
-            f"{r}{column(LearnerRecord, 'mode')}",
-            "'|'",
-            flag(f"{r}{column(LearnerRecord, 'is_active')}"),
-            flag(f"{r}{column(LearnerRecord, 'passed')}"),
-        ]
-    )
+    return _concat([mode, f"CASE WHEN {active} THEN {flags('1')} ELSE {flags('0')} END"])
+
+
+def _listed_sql(listed: bool, condition: str) -> str:
+    """'1' where ``condition`` holds; the literal '0' when the course lists nobody (``_course_lists``: no lookup)."""
+    return f"CASE WHEN {condition} THEN '1' ELSE '0' END" if listed else "'0'"
+
+
+def _merged(parts: list[str]) -> list[str]:
+    """SQL text parts with adjacent string literals merged into one (fewer concatenations per row)."""
+    out: list[str] = []
+    for part in parts:
+        literal = part.startswith("'") and part.endswith("'") and "'" not in part[1:-1]
+        if literal and out and out[-1].startswith("'") and out[-1].endswith("'") and "'" not in out[-1][1:-1]:
+            out[-1] = f"'{out[-1][1:-1]}{part[1:-1]}'"
+        else:
+            out.append(part)
+    return out
+
+
+def _fingerprint_sql(token: str, lms_grade_sql: str | None, *, exceptions: bool, invalidations: bool) -> str:
+    """
+    SQL of ``full_print`` for the certificate ``c``, its record ``r`` and ``lms_grade_sql`` (the LMS's row).
+
+    ``exceptions`` / ``invalidations``: whether the course lists anybody there (else the flag is the literal '0').
+    """
     exc = (
         f"EXISTS (SELECT 1 FROM {table(CertificateException)} e "  # noqa: S608 - identifiers from _meta
         f"WHERE e.{column(CertificateException, 'course_key')} = c.{column(Certificate, 'course_key')} "
@@ -130,18 +155,37 @@ def _fingerprint_sql(token: str, lms_grade_sql: str | None) -> str:
     )
     parts = [
         f"'{token}|'",  # hex digits only
-        f"CASE WHEN {r}{column(LearnerRecord, 'id')} IS NULL THEN '-' ELSE {rec} END",
+        f"CASE WHEN r.{column(LearnerRecord, 'id')} IS NULL THEN '-' ELSE {_record_sql()} END",
         "'|'",
-        flag(exc),
-        flag(inv),
+        _listed_sql(exceptions, exc),
+        _listed_sql(invalidations, inv),
         "'|'",
-        f"{c}{column(Certificate, 'status')}",
+        f"c.{column(Certificate, 'status')}",
         "'|'",
-        f"{c}{column(Certificate, 'mode')}",
+        f"c.{column(Certificate, 'mode')}",
     ]
     if lms_grade_sql is not None:
         parts += ["'|'", f"COALESCE({lms_grade_sql}, '')"]
-    return _concat(parts)
+    return _concat(_merged(parts))
+
+
+def _course_lists(course_key: CourseKey) -> tuple[bool, bool]:
+    """
+    Whether the course has any exception, and any active invalidation (two small reads).
+
+    Most courses list nobody: their flags are then the literal '0' in ``_fingerprint_sql`` instead of two lookups per
+    certificate. A learner listed after these reads is reconciled by the listing itself.
+    """
+    exceptions = CertificateException.objects.filter(course_key=course_key).exists()
+    # from the invalidations' side (few on any platform): joined from the course's side, the planner scanned every
+    # certificate of the course; more than ``LISTED_LIMIT`` active ones anywhere: looked up per certificate
+    active = list(
+        CertificateInvalidation.objects.filter(active=True).values_list("certificate_id", flat=True)[: LISTED_LIMIT + 1]
+    )
+    invalidations = len(active) > LISTED_LIMIT or (
+        bool(active) and Certificate.objects.filter(course_key=course_key, pk__in=active).exists()
+    )
+    return exceptions, invalidations
 
 
 def stale_user_ids(course_key: CourseKey, statuses: Sequence[str] | None = None) -> list[int]:
@@ -158,6 +202,7 @@ def stale_user_ids(course_key: CourseKey, statuses: Sequence[str] | None = None)
     if backend.writes_lms_certificates:
         lms_sql = lms_fresh_sql(course_key)
     join, join_params, found, lms_grade_sql, names_compared = lms_sql or ("", [], [], None, False)
+    listed = _course_lists(course_key)
     fresh = " AND ".join(
         [
             f"c.{column(Certificate, 'fingerprint')} <> ''",
@@ -166,7 +211,12 @@ def stale_user_ids(course_key: CourseKey, statuses: Sequence[str] | None = None)
             _grade_sql(),
             _same(
                 "c." + column(Certificate, "fingerprint"),
-                _fingerprint_sql(policy_token(course_policy(course_key)), lms_grade_sql),
+                _fingerprint_sql(
+                    policy_token(course_policy(course_key)),
+                    lms_grade_sql,
+                    exceptions=listed[0],
+                    invalidations=listed[1],
+                ),
             ),
         ]
     )

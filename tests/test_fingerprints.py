@@ -157,3 +157,47 @@ def test_postgresql_leaves_room_for_hot_updates_on_the_certificate_table(db):
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Certificate._meta.db_table])
         (options,) = cursor.fetchone()
     assert "fillfactor=80" in (options or [])
+
+
+@pytest.mark.parametrize(
+    ("record_grade", "certificate_grade", "fresh"),
+    [
+        (0.91234, None, True),  # rounds to the 0.9123 the certificate shows
+        (0.912349999, None, True),
+        (0.91236, None, False),  # rounds to 0.9124
+        (0.9124, None, False),
+        (0.91225, None, None),  # ties (as decimals): fresh only where Python's round agrees
+        (0.91235, None, None),
+        (0.91245, None, None),
+        (None, 0.91231, False),  # the certificate's grade edited to more places than a job writes
+        (None, 0.9122, False),
+    ],
+)
+def test_a_grade_is_fresh_only_when_it_rounds_to_the_certificates(course, record_grade, certificate_grade, fresh):
+    (user_id,) = _issue((0.9123,))
+    if record_grade is not None:
+        LearnerRecord.objects.filter(user_id=user_id).update(percent_grade=record_grade)
+    if certificate_grade is not None:
+        Certificate.objects.filter(user_id=user_id).update(grade=certificate_grade)
+    stored = Certificate.objects.get(user_id=user_id).grade
+    shown = round(record_grade if record_grade is not None else 0.9123, 4)
+
+    is_fresh = fingerprints.fresh_user_ids(COURSE_KEY) == {user_id}
+    assert fresh is None or is_fresh == fresh
+    assert not is_fresh or stored == shown, "fresh only where the engine would leave the certificate as it is"
+
+
+@pytest.mark.parametrize("limit", [1000, 0])
+def test_the_lists_are_looked_up_per_certificate_only_in_a_course_that_has_entries(course, monkeypatch, limit):
+    """``_course_lists``: another course's entries leave the flags literal; past the limit each is looked up."""
+    monkeypatch.setattr(fingerprints, "LISTED_LIMIT", limit)
+    ids = _issue((0.9, 0.8))
+    elsewhere = CertificateFactory(course_key="course-v1:Other+O1+2026")
+    CertificateInvalidationFactory(certificate=elsewhere)
+    CertificateExceptionFactory(user_id=elsewhere.user_id, course_key=elsewhere.course_key)
+    assert fingerprints._course_lists(COURSE_KEY) == (False, limit == 0)
+    assert fingerprints.fresh_user_ids(COURSE_KEY) == set(ids)
+
+    CertificateInvalidationFactory(certificate=Certificate.objects.get(course_key=COURSE_KEY, user_id=ids[0]))
+    assert fingerprints._course_lists(COURSE_KEY) == (False, True)
+    assert fingerprints.fresh_user_ids(COURSE_KEY) == {ids[1]}

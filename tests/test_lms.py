@@ -202,10 +202,11 @@ class FakeQuerySet:
         return self.rows[item]
 
     def extra(self, where, params):
-        """``sql.ids_in``'s narrowing: ``<table>.<column> IN (params)``."""
-        column = where[0].split(".")[1].split(" IN ")[0].strip('"`')
-        self.calls.append((f"{self.name}.filter", {f"{column}__in": list(params)}))
-        return FakeQuerySet([r for r in self.rows if r[column] in params], self.calls, self.name, self.filters)
+        """``sql.ids_in``'s narrowing: ``<table>.<column> IN (<integers>)`` (``sql.int_list``, no params)."""
+        column, _, listed = where[0].split(".")[1].partition(" IN ")
+        column, ids = column.strip('"`'), [int(i) for i in listed.strip("()").split(",")]
+        self.calls.append((f"{self.name}.filter", {f"{column}__in": ids}))
+        return FakeQuerySet([r for r in self.rows if r[column] in ids], self.calls, self.name, self.filters)
 
     def values_list(self, *fields, flat=False):
         self.calls.append((f"{self.name}.values_list", fields))

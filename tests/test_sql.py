@@ -104,3 +104,40 @@ def test_folded_lower_folds_every_letter_on_every_database():
     found = Certificate.objects.annotate(n=FoldedLower("name")).filter(n__contains="ünal-ø")
     assert list(found.values_list("pk", flat=True)) == [cert.pk]
     assert not Certificate.objects.annotate(n=FoldedLower("name")).filter(n__contains="%").exists()
+
+
+def test_int_list_writes_integers_only():
+    from cert_manager_plugin.sql import int_list
+
+    assert int_list([3, 1, True]) == "3, 1, 1"
+    with pytest.raises(ValueError):
+        int_list(["1); DROP TABLE x; --"])
+
+
+def test_insert_many_writes_every_row_as_executemany_would(monkeypatch, django_assert_num_queries):
+    """On MariaDB one multi-row INSERT per ``ROWS_PER_INSERT`` rows, each value escaped by the driver (memoized)."""
+    from django.contrib.auth.models import Group
+
+    from cert_manager_plugin import sql
+
+    monkeypatch.setattr(sql, "ROWS_PER_INSERT", 2)
+    names = ["O'Brien 100% 李", "back\\slash", "%s", 'quote " and \n newline']
+    insert = f"INSERT INTO {sql.table(Group)} ({sql.column(Group, 'name')}) VALUES (%s)"
+    statements = (len(names) + 1) // 2 if connection.vendor == "mysql" else 1
+    with django_assert_num_queries(statements), connection.cursor() as cursor:
+        sql.insert_many(cursor, insert, [(n,) for n in names])
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted(names)
+
+
+def test_pymysql_filled_writes_what_the_driver_would():
+    from cert_manager_plugin.sql import pymysql_filled
+
+    params = ["it's", 100, 0.25, None, True, "it's", datetime(2026, 1, 2, 3, 4, 5)]
+    filled = pymysql_filled("SELECT %s, %s, %s, %s, %s, %s, %s", params)
+    if connection.vendor != "mysql" or not type(connection.connection).__module__.startswith("pymysql"):
+        assert filled is None
+        return
+    with connection.cursor() as cursor:
+        assert filled == cursor.cursor.mogrify("SELECT %s, %s, %s, %s, %s, %s, %s", params)
+        cursor.execute(filled)
+        assert cursor.fetchone()[:5] == ("it's", 100, 0.25, None, 1)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from ..data import is_passing
-from ..sql import column, dt_adapter, ids_in, table, update_rows
+from ..sql import column, dt_adapter, ids_in, insert_many, int_list, table, update_rows
 from .base import LmsCertificate, LmsTransition, lms_grade
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def sync_model_rows(
         placeholders = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table(model)} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            insert_many(cursor, sql, rows)
     created = {t.user_id for t, _ in inserts}
     _copy_history(model, course_key, [t.user_id for t, _, _ in writes], created, now)
     return transitions
@@ -267,8 +267,7 @@ def _copy_history(model: type, course_key: CourseKey, user_ids: list[int], creat
             extra.append(f)
     qn = connection.ops.quote_name
     user_col = column(model, "user")
-    ids = ", ".join(["%s"] * len(user_ids))
-    new = ", ".join(["%s"] * len(created)) or "NULL"
+    new = int_list(sorted(created)) if created else "NULL"
     bookkeeping = ("history_date", "history_change_reason", "history_type", "history_user")
     targets = [*(qn(c) for c in copied), *(column(historical, f) for f in bookkeeping)]
     sql = (
@@ -276,9 +275,9 @@ def _copy_history(model: type, course_key: CourseKey, user_ids: list[int], creat
         f"SELECT {', '.join(qn(c) for c in copied)}, %s, %s, "
         f"CASE WHEN {user_col} IN ({new}) THEN '+' ELSE '~' END, NULL "
         f"FROM {table(model)} "
-        f"WHERE {column(model, 'course_id')} = %s AND {user_col} IN ({ids})"
+        f"WHERE {column(model, 'course_id')} = %s AND {user_col} IN ({int_list(user_ids)})"
     )
-    params = [dt_adapter()(now), "cert_manager_plugin", *sorted(created), str(course_key), *user_ids]
+    params = [dt_adapter()(now), "cert_manager_plugin", str(course_key)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
