@@ -1,10 +1,11 @@
 """
 Django admin for the certificate manager.
 
-Certificates, revisions, learner records, exception and invalidation lists and jobs are read-only here: they
-change through ``api`` (REST API, instructor panel, events), which keeps revisions, the exception/invalidation
-rules and events consistent. Operators edit settings and templates; the standalone adapter's courses and
-course team roles are edited in the optional ``standalone_host`` app's admin (also ``manage.py cert_manager_role``).
+Certificates, revisions, learner records, exception and invalidation lists, jobs, design versions and design images
+are read-only here: they change through ``api`` (REST API, instructor panel, events), which keeps revisions, the
+exception/invalidation rules and events consistent. Operators edit settings and templates; the standalone adapter's
+courses and course team roles are edited in the optional ``standalone_host`` app's admin (also ``manage.py
+cert_manager_role``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.contrib import admin
 
 from . import models
+from .designs.models import DesignAsset, DesignVersion
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -146,3 +148,22 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
     list_display = ("name", "course_key", "organization", "mode", "language", "is_active", "modified")
     list_filter = ("is_active", "mode", "language")
     search_fields = ("name", "course_key", "organization")
+
+
+@admin.register(DesignVersion)
+class DesignVersionAdmin(ReadOnlyAdmin):
+    """Courses' certificate design versions (immutable: a change is a new version, saved through ``api``)."""
+
+    list_display = ("course_key", "number", "note", "created_by", "created")
+    search_fields = ("course_key", "note", "created_by__username")
+    list_select_related = ("created_by",)
+
+
+@admin.register(DesignAsset)
+class DesignAssetAdmin(ReadOnlyAdmin):
+    """Images uploaded for courses' designs (checked and re-encoded by ``api``): read-only."""
+
+    list_display = ("course_key", "kind", "file", "width", "height", "size", "created_by", "created")
+    list_filter = ("kind",)
+    search_fields = ("course_key", "created_by__username")
+    list_select_related = ("created_by",)

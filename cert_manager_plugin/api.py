@@ -10,7 +10,9 @@ steps of enqueued work and the connection to the LMS's signals are not operation
 them through ``wiring``, the one named exception (docs/decisions/0006-layers.rst).
 
 Constants: ``CERTIFICATE_ORDERING_KEYS``, the keys the certificate list sorts by (``-`` first for descending);
-``CSV_CONTENT_TYPE``, the content type of the CSV downloads.
+``CSV_CONTENT_TYPE``, the content type of the CSV downloads; ``CERTIFICATE_DESIGN_ASSET_MAX_BYTES``, the largest
+image a design upload takes; ``CERTIFICATE_DESIGN_FONTS`` and ``CERTIFICATE_DESIGN_VARIABLES``, a design's font
+families and the variables of its text blocks.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ from .records import CourseSettingsRow, JobRow, LearnerCertificateRow
 from .models import Certificate
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -137,16 +140,21 @@ from .sharing import ShareActions, share_actions
 
 
 def render_certificate_pdf(
-    certificate: Certificate, *, request: HttpRequest | None = None, layout: CourseLayout | None = None
+    certificate: Certificate,
+    *,
+    request: HttpRequest | None = None,
+    layout: CourseLayout | None = None,
+    with_credential: bool = False,
 ) -> bytes:
     """
     The certificate as a one-page PDF (ReportLab and pypdf load on first use, not with the LMS).
 
     Its links are absolute: a base URL setting or ``request`` is needed; ``layout`` saves the course's queries.
+    ``with_credential`` (the learner's own copy): the signed credential rides along as ``credential.json``.
     """
     from .rendering.pdf import render_certificate_pdf as render
 
-    return render(certificate, request=request, layout=layout)
+    return render(certificate, request=request, layout=layout, with_credential=with_credential)
 
 
 # --- end rendering ---
@@ -170,10 +178,29 @@ from .operator_check import operator_check  # noqa: E402
 from .credentials import api as _credentials  # noqa: E402
 from .credentials.api import check_credential, credential_for, issuer_did_document, issuer_profile_data  # noqa: E402
 from .credentials.credential import NotIssuable as CredentialNotIssuable  # noqa: E402
+from .credentials.from_pdf import UnreadablePdf as CredentialPdfUnreadable  # noqa: E402
+from .credentials.check_rate import request_wait as credential_check_wait  # noqa: E402
+from .credentials.from_pdf import credential_text as credential_from_pdf  # noqa: E402
 from .credentials.keys import SigningKeyMissing  # noqa: E402
 from .credentials.keys import signing_configured as credentials_configured  # noqa: E402
 
 # --- end verifiable credentials ---
+
+# --- certificate designs (issue 17: designs/; the previews render, in rendering.design_html / design_pdf) ---
+# isort: split
+from .designs import api as _designs  # noqa: E402
+from .designs.api import ASSET_MAX_BYTES as CERTIFICATE_DESIGN_ASSET_MAX_BYTES  # noqa: E402
+from .designs.api import DesignAssetData, DesignVersionData  # noqa: E402
+from .designs.api import apply_dry_run as design_apply_dry_run  # noqa: E402
+from .designs.api import current_version as design_current_version  # noqa: E402
+from .designs.api import list_versions as design_versions  # noqa: E402
+from .designs.api import save_version as save_design_version  # noqa: E402
+from .designs.api import store_asset as store_design_asset  # noqa: E402
+from .designs.api import version as design_version  # noqa: E402
+from .designs.document import FONTS as CERTIFICATE_DESIGN_FONTS  # noqa: E402
+from .designs.document import VARIABLES as CERTIFICATE_DESIGN_VARIABLES  # noqa: E402
+
+# --- end certificate designs ---
 
 
 # --- operations that hand out frozen data, not models (issue 15: records.py) ---
@@ -327,6 +354,17 @@ def achievement_document(course_key: CourseKey) -> dict[str, Any] | None:
     return {"@context": [VC_V2, OB_V3P0], **achievement(course_key, name)}
 
 
+def credential_states(course_key: CourseKey, rows: Sequence[CertificateRow]) -> dict[int, str | None]:
+    """
+    Each listed certificate's credential in one word, by learner id (two queries for the whole page).
+
+    ``active``, ``suspended`` (grade below passing), ``revoked``, ``expired`` or ``superseded``
+    (``labels.CREDENTIAL_STATE_LABELS``); None when it never had one.
+    """
+    states = [_credentials.CertificateState(r.user_id, r.status, r.revision, r.issued_date) for r in rows]
+    return _credentials.credential_states(course_key, states)
+
+
 def credential_valid_for_days(course_key: CourseKey) -> int | None:
     """How many days after issue the course's credentials stay valid (``validUntil``); None: no expiry."""
     return _credentials.valid_for_days(course_key)
@@ -338,12 +376,46 @@ def set_credential_valid_for_days(course_key: CourseKey, days: int | None) -> in
     return _credentials.valid_for_days(course_key)
 
 
+# --- certificate designs: the operations entry points call (issue 17) ---
+def design_library() -> dict:
+    """The editor's choices: ``{"library": [built-in designs with defaults], "variables": [...], "fonts": [...]}``."""
+    return _designs.library_data()
+
+
+def apply_design(
+    course_key: CourseKey, number: int | None = None, *, requested_by: AbstractBaseUser | None = None
+) -> JobRow:
+    """Start the job applying design version ``number`` (None: the current one) to the issued certificates."""
+    return _records.job_row(_designs.start_apply(course_key, number, requested_by=requested_by))
+
+
+def design_preview_html(
+    course_key: CourseKey, document: dict, *, username: str | None = None, mode: str = "", language: str | None = None
+) -> str:
+    """An unsaved design as a web certificate page, for the sample learner or ``username`` (nothing is saved)."""
+    from .rendering.design_html import preview_html
+
+    return preview_html(course_key, document, username=username, mode=mode, language=language)
+
+
+def design_preview_pdf(
+    course_key: CourseKey, document: dict, *, username: str | None = None, mode: str = "", language: str | None = None
+) -> bytes:
+    """An unsaved design as a one-page PDF, for the sample learner or ``username`` (ReportLab loads on first use)."""
+    from .rendering.design_pdf import preview_pdf
+
+    return preview_pdf(course_key, document, username=username, mode=mode, language=language)
+
+
 # --- end operations ---
 
 #: The keys the certificate list sorts by (``-`` first for descending); the ORM expressions stay in ``selectors``.
 CERTIFICATE_ORDERING_KEYS: tuple[str, ...] = tuple(_CERTIFICATE_ORDERINGS)
 
 __all__ = [
+    "CERTIFICATE_DESIGN_ASSET_MAX_BYTES",
+    "CERTIFICATE_DESIGN_FONTS",
+    "CERTIFICATE_DESIGN_VARIABLES",
     "CERTIFICATE_ORDERING_KEYS",
     "CSV_CONTENT_TYPE",
     "CertManagerError",
@@ -352,7 +424,10 @@ __all__ = [
     "CourseRoleRow",
     "CourseSettingsRow",
     "CredentialNotIssuable",
+    "CredentialPdfUnreadable",
     "CsvTooLarge",
+    "DesignAssetData",
+    "DesignVersionData",
     "ExceptionRow",
     "InvalidationRow",
     "InvalidationRowKind",
@@ -369,6 +444,7 @@ __all__ = [
     "UserNotFound",
     "achievement_document",
     "add_cache_headers",
+    "apply_design",
     "apply_policy_change",
     "backfill_learner_records",
     "base_url",
@@ -390,7 +466,10 @@ __all__ = [
     "course_info",
     "course_learner",
     "course_role_list",
+    "credential_check_wait",
     "credential_for",
+    "credential_from_pdf",
+    "credential_states",
     "credential_valid_for_days",
     "credentials_configured",
     "csv_max_bytes",
@@ -398,6 +477,13 @@ __all__ = [
     "delete_all_certificates",
     "delete_and_invalidate",
     "delete_certificate",
+    "design_apply_dry_run",
+    "design_current_version",
+    "design_library",
+    "design_preview_html",
+    "design_preview_pdf",
+    "design_version",
+    "design_versions",
     "display_names",
     "exception_eligibility",
     "exception_list",
@@ -451,9 +537,11 @@ __all__ = [
     "revision_list",
     "revisions",
     "revoke_standalone_course_role",
+    "save_design_version",
     "set_credential_valid_for_days",
     "share_actions",
     "status_list_document",
+    "store_design_asset",
     "stored_export",
     "submit_job",
     "time_html",

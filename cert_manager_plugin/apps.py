@@ -59,13 +59,14 @@ class CertManagerConfig(AppConfig):
 
     def import_models(self) -> None:
         """
-        Import the app's models: ``models`` and the credentials' tables (``credentials.models``).
+        Import the app's models: ``models``, the credentials' tables (``credentials.models``) and the designs'.
 
         Loaded here rather than from ``models`` so that ``models`` imports nothing of ``credentials`` (which reads
         the certificates): the layer contract forbids that cycle. Django registers them with the app's own.
         """
         super().import_models()
         import_module(f"{self.name}.credentials.models")
+        import_module(f"{self.name}.designs.models")
 
     def ready(self) -> None:
         """
@@ -73,10 +74,12 @@ class CertManagerConfig(AppConfig):
 
         The tasks go on the host's Celery app (jobs hand them over by name); the checks (``conf``: the batch
         size) run with ``manage.py check``; the job kinds defined above the job engine register from their own
-        module (``rendering.export``: ``export``; ``job_kinds`` says why); the LMS's signals are user retirement
-        (nothing outside the LMS). Learner emails subscribe to the engine's ``certificates_committed``.
+        module (``rendering.export``: ``export``; ``designs.jobs``: ``apply_design``; ``job_kinds`` says why); the
+        LMS's signals are user retirement (nothing outside the LMS). Learner emails subscribe to the engine's
+        ``certificates_committed``; the designs record the current version on the engine's ``certificates_written``.
         """
         from . import conf, receivers, tasks  # noqa: F401
+        from .designs import jobs as design_jobs  # noqa: F401 - registers the apply_design job kind
         from .rendering import export  # noqa: F401 - registers the export job kind
 
         receivers.connect_lms_signals()
@@ -91,4 +94,11 @@ class CertManagerConfig(AppConfig):
 
         engine.certificates_written.connect(
             status_list.on_certificates_written, dispatch_uid="cert_manager_plugin.credentials.status_list"
+        )
+        # the engine's own batches record the course's current design version (one UPDATE a batch); the apply
+        # job announces with another sender, so its chosen version stays
+        from .designs import recording
+
+        engine.certificates_written.connect(
+            recording.on_certificates_written, sender=engine.CertChange, dispatch_uid="cert_manager_plugin.designs"
         )

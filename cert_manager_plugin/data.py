@@ -88,6 +88,7 @@ class JobKind(StrEnum):
     GENERATE_EXCEPTIONS = "generate_exceptions"
     EXPORT = "export"
     DELETE = "delete"  # a deletion (one certificate or all), recorded in the generation history
+    APPLY_DESIGN = "apply_design"  # a design version applied to issued certificates (``designs.jobs``)
 
 
 class ExceptionScope(StrEnum):
@@ -140,6 +141,7 @@ class Source(StrEnum):
     LMS = "lms"  # the LMS changed its own certificate record; the reconcile puts it back in line
     DELETION = "deletion"  # the course team deleted it
     NAME_CHANGE = "name_change"  # the name the LMS prints changed (profile, verified name)
+    DESIGN = "design"  # the course team applied a design version to issued certificates
 
 
 class ListSource(StrEnum):

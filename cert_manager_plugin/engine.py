@@ -680,6 +680,7 @@ REVISION_COPIED = {
     "issued_date": "issued_date",
     "source": "source",
     "valid_from": "modified",
+    "design_version": "design_version",  # the design it rendered with (``designs``: the batch's writes record the new)
 }
 
 

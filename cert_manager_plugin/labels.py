@@ -78,6 +78,7 @@ JOB_KIND_LABELS = {
     JobKind.GENERATE_EXCEPTIONS: _("Generate exception certificates"),
     JobKind.EXPORT: _("Export to PDF"),
     "delete": _("Delete certificates"),
+    JobKind.APPLY_DESIGN: _("Apply a certificate design to issued certificates"),
 }
 
 DELETE_ALL_TITLE = _("Delete all certificates of the course")
@@ -117,6 +118,7 @@ SOURCE_LABELS = {
     Source.LMS: _("LMS certificate record"),
     "deletion": _("Deleted by the course team"),
     Source.NAME_CHANGE: _("Name change"),
+    Source.DESIGN: _("Certificate design applied"),
 }
 
 #: Who put a learner on the exception or invalidation list (``ListSource``).
@@ -235,6 +237,15 @@ LIST_CSV_COLUMN_LABELS = {
 #: An invalidation's state in the invalidation list's CSV.
 INVALIDATION_STATE_LABELS = {True: _("Active"), False: _("Lifted (re-validated)")}
 
+#: A certificate's credential in the course team's list (``credentials.api.CREDENTIAL_STATES``: the same codes).
+CREDENTIAL_STATE_LABELS = {
+    "active": pgettext_lazy("credential state", "Active"),
+    "suspended": _("Suspended: grade below passing"),
+    "revoked": pgettext_lazy("credential state", "Revoked"),
+    "expired": pgettext_lazy("credential state", "Expired"),
+    "superseded": _("Superseded by a newer version"),
+}
+
 
 def label(mapping: Mapping, code: str | None) -> str:
     """The words for ``code`` in ``mapping`` (the code itself when it has none: never an empty cell)."""
@@ -252,6 +263,8 @@ def job_title(kind: str, params: dict | None) -> str:
     params = params or {}
     if kind == "delete":
         return str(DELETE_ALL_TITLE if params.get("scope") == "all" else DELETE_ONE_TITLE)
+    if kind == JobKind.APPLY_DESIGN and params.get("version"):
+        return str(_("Apply design version %(number)s to issued certificates") % {"number": params["version"]})
     if params.get("policies"):
         return str(UNDO_POLICIES_TITLE if params.get("undo_of") else APPLY_POLICIES_TITLE)
     title = label(JOB_KIND_LABELS, kind)
@@ -296,4 +309,5 @@ def panel_labels() -> dict[str, dict[str, str]]:
         "issuePolicies": as_text(ISSUE_POLICY_LABELS),
         "exceptionReasons": as_text(EXCEPTION_REASONS),
         "noCertificate": {"new": str(NO_CERTIFICATE)},
+        "credentialStates": as_text(CREDENTIAL_STATE_LABELS),
     }

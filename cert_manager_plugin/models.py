@@ -146,6 +146,10 @@ class Certificate(models.Model):
     #: policies and the state written (and, inside the LMS, the grade its row shows); "" when unknown. A bulk job
     #: skips a learner whose fingerprint the database computes alike (``fingerprints.fresh_user_ids``).
     fingerprint = models.CharField(max_length=300, blank=True, default="", editable=False)
+    #: the course design version it renders with (``designs``); NULL: the template or built-in layout, as before designs
+    design_version = models.ForeignKey(
+        "DesignVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="cm_certificate_user_course")]
@@ -178,6 +182,10 @@ class CertificateRevision(models.Model):
     superseded_by_source = models.CharField(max_length=32, choices=SOURCE_CHOICES)
     superseded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: the design version this state rendered with (NULL: the template or built-in layout)
+    design_version = models.ForeignKey(
+        "DesignVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

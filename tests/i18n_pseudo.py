@@ -168,7 +168,7 @@ class _Texts(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         skipped = (self.stack and self.stack[-1]) or tag in _SKIPPED_TAGS
-        skipped = skipped or "cm-api-message" in (attributes.get("class") or "").split()
+        skipped = skipped or "cm-api-message" in (attributes.get("class") or "").split() or "data-no-l10n" in attributes
         if not skipped:
             for name in _READ_ATTRIBUTES:
                 if (attributes.get(name) or "").strip():

@@ -93,3 +93,24 @@ def test_changelists_do_not_query_per_row(superuser_client, world, django_assert
         StandaloneCourseRole.objects.create(user=UserFactory(username=f"ta{n}"), course_key=COURSE_KEY, role="staff")
     with django_assert_max_num_queries(15):
         assert superuser_client.get(url(StandaloneCourseRole, "changelist")).status_code == 200
+
+
+def test_design_versions_and_images_are_browsable_and_read_only(superuser_client):
+    from cert_manager_plugin.designs.models import DesignAsset, DesignVersion
+
+    version = DesignVersion.objects.create(course_key=COURSE_KEY, number=1, document={}, note="first")
+    asset = DesignAsset.objects.create(
+        course_key=COURSE_KEY,
+        kind="logo",
+        file="cert_manager/designs/x/y.png",
+        content_type="image/png",
+        size=1,
+        width=1,
+        height=1,
+    )
+    for model, obj in ((DesignVersion, version), (DesignAsset, asset)):
+        assert superuser_client.get(url(model, "changelist") + "?q=TestX").status_code == 200
+        assert superuser_client.get(url(model, "change", obj.pk)).status_code == 200
+        assert superuser_client.get(url(model, "add")).status_code == 403
+        assert superuser_client.post(url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    assert DesignVersion.objects.get().note == "first"

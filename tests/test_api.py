@@ -23,6 +23,9 @@ from tests.factories import (
 #: What the entry points (REST API, dashboard, receivers, tasks, management commands, the demo) call: a name
 #: is added here with its first caller, and leaves with its last (tests import from the owning module).
 EXPORTED = [
+    "CERTIFICATE_DESIGN_ASSET_MAX_BYTES",
+    "CERTIFICATE_DESIGN_FONTS",
+    "CERTIFICATE_DESIGN_VARIABLES",
     "CERTIFICATE_ORDERING_KEYS",
     "CSV_CONTENT_TYPE",
     "CertManagerError",
@@ -31,7 +34,10 @@ EXPORTED = [
     "CourseRoleRow",
     "CourseSettingsRow",
     "CredentialNotIssuable",
+    "CredentialPdfUnreadable",
     "CsvTooLarge",
+    "DesignAssetData",
+    "DesignVersionData",
     "ExceptionRow",
     "InvalidationRow",
     "InvalidationRowKind",
@@ -48,6 +54,7 @@ EXPORTED = [
     "UserNotFound",
     "achievement_document",
     "add_cache_headers",
+    "apply_design",
     "apply_policy_change",
     "backfill_learner_records",
     "base_url",
@@ -69,7 +76,10 @@ EXPORTED = [
     "course_info",
     "course_learner",
     "course_role_list",
+    "credential_check_wait",
     "credential_for",
+    "credential_from_pdf",
+    "credential_states",
     "credential_valid_for_days",
     "credentials_configured",
     "csv_max_bytes",
@@ -77,6 +87,13 @@ EXPORTED = [
     "delete_all_certificates",
     "delete_and_invalidate",
     "delete_certificate",
+    "design_apply_dry_run",
+    "design_current_version",
+    "design_library",
+    "design_preview_html",
+    "design_preview_pdf",
+    "design_version",
+    "design_versions",
     "display_names",
     "exception_eligibility",
     "exception_list",
@@ -130,9 +147,11 @@ EXPORTED = [
     "revision_list",
     "revisions",
     "revoke_standalone_course_role",
+    "save_design_version",
     "set_credential_valid_for_days",
     "share_actions",
     "status_list_document",
+    "store_design_asset",
     "stored_export",
     "submit_job",
     "time_html",
@@ -152,7 +171,13 @@ STILL_RETURN_MODELS = {
 }
 
 #: Constants carry no docstring of their own: the module docstring names them.
-CONSTANTS = {"CERTIFICATE_ORDERING_KEYS", "CSV_CONTENT_TYPE"}
+CONSTANTS = {
+    "CERTIFICATE_DESIGN_ASSET_MAX_BYTES",
+    "CERTIFICATE_DESIGN_FONTS",
+    "CERTIFICATE_DESIGN_VARIABLES",
+    "CERTIFICATE_ORDERING_KEYS",
+    "CSV_CONTENT_TYPE",
+}
 
 
 def test_all_is_pinned_and_sorted():

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openedx_events.learning.signals import CERTIFICATE_CHANGED, CERTIFICATE_CREATED, CERTIFICATE_REVOKED
 
-from cert_manager_plugin import engine
+from cert_manager_plugin import engine, lms
 from cert_manager_plugin.eligibility import CoursePolicy
 from cert_manager_plugin.models import Certificate, CertificateRevision
 from tests.factories import (
@@ -72,10 +72,10 @@ def test_queries_per_batch_are_the_same_for_10_and_300_learners(course):
     large_q, large = _queries(population(300, 0.8))
 
     assert (small.changed, large.changed) == (10, 300)
-    # 4 reads, names, update, insert, upsert, savepoint, and the credentials' status bits (one read: no
-    # certificate here has a credential yet)
+    # 4 reads, names, update, insert, upsert, savepoint, the credentials' status bits (one read: no
+    # certificate here has a credential yet) and the design version the written certificates record (one UPDATE)
     assert small_q == large_q
-    assert large_q <= 11
+    assert large_q <= 12
 
 
 def test_unchanged_learners_cost_no_write(course, sent, django_capture_on_commit_callbacks):
@@ -399,3 +399,37 @@ def test_inserted_certificates_keep_the_verify_id_and_course_the_batch_chose(cou
     stored = Certificate.objects.get(user=user)
     assert (stored.verify_uuid, stored.course_key, stored.status) == (verify, COURSE_KEY, "downloadable")
     assert Certificate.objects.filter(verify_uuid=verify.hex).exists()
+
+
+# --- certificate designs (issue 17): what the engine writes records the course's current design version --------
+
+
+def test_written_certificates_record_the_current_design_version(course, django_capture_on_commit_callbacks):
+    from cert_manager_plugin.designs.models import DesignVersion
+
+    new = LearnerRecordFactory(percent_grade=0.9, passed=True)
+    changed = LearnerRecordFactory(percent_grade=0.95, passed=True)
+    unchanged = LearnerRecordFactory(percent_grade=0.9, passed=True, mode="verified")
+    old = DesignVersion.objects.create(course_key=COURSE_KEY, number=1, document={})
+    current = DesignVersion.objects.create(course_key=COURSE_KEY, number=2, document={})
+    before = CertificateFactory(user=changed.user, grade=0.9, design_version=old)
+    printed = lms.backend().display_names([unchanged.user_id])  # the name the host prints: nothing to change
+    kept = CertificateFactory(
+        user=unchanged.user, grade=0.9, mode="verified", design_version=old, name=printed[unchanged.user_id]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.run(COURSE_KEY, [new.user_id, changed.user_id, unchanged.user_id], engine.Intent.event("grade_event"))
+
+    versions = dict(Certificate.objects.values_list("user_id", "design_version_id"))
+    assert versions[new.user_id] == current.pk, "a new certificate"
+    assert versions[changed.user_id] == current.pk, "a new revision"
+    assert versions[unchanged.user_id] == old.pk and Certificate.objects.get(pk=kept.pk).revision == 1, "untouched"
+    revision = CertificateRevision.objects.get(certificate=before)
+    assert (revision.revision, revision.design_version_id) == (1, old.pk), "the superseded state keeps its look"
+
+
+def test_without_a_design_certificates_record_none(course):
+    record = LearnerRecordFactory(percent_grade=0.9, passed=True)
+    engine.run(COURSE_KEY, [record.user_id], engine.Intent.event("grade_event"))
+    assert Certificate.objects.get().design_version_id is None

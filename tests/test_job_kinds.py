@@ -36,7 +36,8 @@ def test_deletions_are_inline_and_never_submitted():
     assert spec.runner == job_kinds.INLINE and not spec.submittable and spec.source == Source.DELETION
     with pytest.raises(errors.InvalidInput) as exc:
         jobs.submit_job(COURSE_KEY, "delete")
-    assert exc.value.message == "kind must be one of generate_all, regenerate, generate_exceptions, export."
+    kinds = "generate_all, regenerate, generate_exceptions, export, apply_design"
+    assert exc.value.message == f"kind must be one of {kinds}."
 
 
 def test_an_unknown_kind_is_a_clear_error():

@@ -722,7 +722,7 @@ def test_queries_per_batch_do_not_grow_with_the_number_of_learners(
     # inside the LMS a batch also writes GeneratedCertificate: one read of its rows, one INSERT, one history
     # INSERT … SELECT, and (after commit) one read of the users its COURSE_CERT_* signals name
     write_through = 4 if lms.inside_lms() else 0
-    assert three[0] <= 17 + write_through and one - three[0] <= 5
+    assert three[0] <= 18 + write_through and one - three[0] <= 5  # 18: with the design version's UPDATE
     assert Certificate.objects.count() == 80
 
 

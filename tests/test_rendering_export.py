@@ -395,3 +395,90 @@ def test_stored_export_reads_results_old_and_new(settings, tmp_path):
         api.stored_export({"file": "x.pdf", "storage": "no-such-storage"})
     with pytest.raises(errors.NotFound):  # the deprecated directory was unset since
         api.stored_export({"file": "x.pdf", "storage": export.EXPORT_DIR_STORAGE})
+
+
+def test_pages_are_grouped_by_design_version_and_mode_each_static_layer_drawn_once(course, monkeypatch):
+    from cert_manager_plugin.designs.models import DesignVersion
+    from cert_manager_plugin.rendering import pdf_writer
+
+    first = DesignVersion.objects.create(
+        course_key=COURSE_KEY, number=1, document={"base": "classic", "blocks": {"title": "First Look"}}
+    )
+    second = DesignVersion.objects.create(
+        course_key=COURSE_KEY,
+        number=2,
+        document={"base": "modern", "blocks": {"title": "Second Look", "intro": "Hello {learner_name}"}},
+    )
+    for i in range(3):
+        CertificateFactory(design_version=first, name=f"First {i}")
+        CertificateFactory(design_version=second, name=f"Second {i}")
+    CertificateFactory(design_version=second, mode="honor", name="Honor Second")
+    CertificateFactory(name="No Design")
+    drawn = []
+    original = pdf_writer.draw_static_layer
+
+    def counting(c, layout, *args, **kwargs):
+        drawn.append(getattr(layout, "design_key", "") or layout.course_id)
+        return original(c, layout, *args, **kwargs)
+
+    monkeypatch.setattr(pdf_writer, "draw_static_layer", counting)
+    result = export.run_export_job(job(format="pdf"), None)
+    assert result["count"] == 8
+    assert len(drawn) == len(set(drawn)) == 4, "v1 verified, v2 verified, v2 honor, no design: each drawn once"
+    reader = PdfReader(local(result))
+    for page in reader.pages:
+        text = page.extract_text()
+        if "First " in text:
+            assert "FIRST LOOK" in text and "Second Look" not in text
+        elif "Second" in text:
+            assert "Second Look" in text and "Hello " in text and "FIRST LOOK" not in text
+        else:
+            assert "No Design" in text and "CERTIFICATE OF ACHIEVEMENT" in text
+
+
+def test_a_zip_export_prints_each_certificate_with_its_design(course):
+    from cert_manager_plugin.designs.models import DesignVersion
+
+    designed = DesignVersion.objects.create(
+        course_key=COURSE_KEY, number=1, document={"base": "minimal", "blocks": {"footer": "Awarded {issue_date}"}}
+    )
+    CertificateFactory(design_version=designed, name="With Design")
+    CertificateFactory(name="Without Design")
+    result = export.run_export_job(job(format="zip"), None)
+    with zipfile.ZipFile(local(result)) as archive:
+        texts = [PdfReader(io.BytesIO(archive.read(n))).pages[0].extract_text() for n in archive.namelist()]
+    [with_design] = [t for t in texts if "With Design" in t]
+    [without] = [t for t in texts if "Without Design" in t]
+    assert "Awarded " in with_design and "Awarded " not in without
+
+
+def test_an_export_with_a_design_in_arabic_announces_its_wording_to_the_fonts(course, settings, caplog):
+    from cert_manager_plugin.designs.models import DesignVersion
+
+    settings.LANGUAGE_CODE = "ar"
+    designed = DesignVersion.objects.create(
+        course_key=COURSE_KEY,
+        number=1,
+        document={"base": "modern", "blocks": {"intro": "نشهد بأن {learner_name} أتم الدورة", "title": "شهادة"}},
+    )
+    CertificateFactory(design_version=designed, name="محمد علي")
+    CertificateFactory(design_version=designed, name="Zoë Ågren")
+    with caplog.at_level(logging.WARNING):
+        result = export.run_export_job(job(format="pdf"), None)
+    assert "not announced" not in caplog.text, "every character of the per-page blocks has its glyph"
+    assert result["count"] == 2
+
+
+def test_an_english_block_naming_learners_in_any_script_has_every_glyph(course, caplog):
+    from cert_manager_plugin.designs.models import DesignVersion
+
+    designed = DesignVersion.objects.create(
+        course_key=COURSE_KEY, number=1, document={"base": "classic", "blocks": {"intro": "Well done, {learner_name}!"}}
+    )
+    for name in ("محمد علي", "Zoë Ågren", "李小龍"):
+        CertificateFactory(design_version=designed, name=name)
+    with caplog.at_level(logging.WARNING):
+        result = export.run_export_job(job(format="pdf"), None)
+    assert "not announced" not in caplog.text
+    texts = [page.extract_text() for page in PdfReader(local(result)).pages]
+    assert any("Well done, Zoë Ågren!" in text for text in texts)

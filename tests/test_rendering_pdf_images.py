@@ -75,3 +75,80 @@ def test_a_course_asset_is_read_through_the_adapter_from_the_lms_store(monkeypat
     monkeypatch.undo()
     pdf_images.clear_image_cache()
     assert pdf_images.load_image(quoted) is None, "standalone: no course asset store"
+
+
+DESIGN = "cert_manager/designs/0123456789abcdef"
+
+
+def _stored(roots, name: str, image: Image.Image, fmt: str) -> str:
+    path = roots / "media" / DESIGN / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, fmt)
+    return f"{DESIGN}/{name}"
+
+
+def test_a_design_asset_is_prepared_once_scaled_down_and_keeps_its_transparency(roots):
+    logo = Image.new("RGBA", (3000, 1000), (200, 0, 0, 0))
+    logo.paste((200, 0, 0, 255), (0, 0, 1500, 1000))
+    name = _stored(roots, "logo.png", logo, "PNG")
+    prepared = pdf_images.prepare_stored_image(name, 600)
+    assert (prepared.width, prepared.height) == (600, 200), "scaled down once, aspect kept"
+    assert b"/ColorSpace /DeviceRGB" in prepared.head and prepared.alpha is not None, "a soft mask"
+    assert b"/ColorSpace /DeviceGray" in prepared.alpha[0]
+    assert pdf_images.prepare_stored_image(name, 600) is prepared, "cached: not decoded again for the next PDF"
+
+
+def test_a_small_jpeg_is_embedded_as_it_is_and_an_opaque_png_has_no_mask(roots):
+    jpeg = _stored(roots, "paper.jpg", Image.new("RGB", (50, 40), (250, 240, 220)), "JPEG")
+    prepared = pdf_images.prepare_stored_image(jpeg, 600)
+    assert b"/Filter /DCTDecode" in prepared.head
+    assert prepared.stream == (roots / "media" / jpeg).read_bytes()
+    png = _stored(roots, "flat.png", Image.new("RGB", (50, 40)), "PNG")
+    assert pdf_images.prepare_stored_image(png, 600).alpha is None
+
+
+def test_a_prepared_image_is_one_object_in_a_document_however_often_drawn(roots):
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    prepared = pdf_images.prepare_stored_image(_stored(roots, "l.png", Image.new("RGB", (80, 40)), "PNG"), 600)
+    buffer = io.BytesIO()
+    c = Canvas(buffer)
+    for y in (100, 300):
+        pdf_images.draw_prepared(c, prepared, (100, y, 200, 50))
+    c.showPage()
+    c.save()
+    data = buffer.getvalue()
+    assert data.count(b"/Subtype /Image") == 1
+    image = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/XObject"][f"/FormXob.{prepared.key}"]
+    assert image.decode_as_image().size == (80, 40), "a well-formed image object"
+    content = PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data()
+    assert content.count(b" Do") == 2 and b"q 100.000 0 0 50.000 150.000 100.000 cm" in content, "fitted, centred"
+
+
+def test_only_design_assets_are_read_by_name(roots, caplog):
+    assert pdf_images.load_stored_image("logo.png") is None, "a media file outside the designs' folder"
+    assert pdf_images.prepare_stored_image(f"{DESIGN}/../../../logo.png", 600) is None
+    assert pdf_images.load_stored_image(_stored(roots, "ok.png", Image.new("RGB", (4, 4)), "PNG")) is not None
+    assert "not a design asset" in caplog.text
+
+
+def test_a_transparent_logo_is_drawn_with_its_soft_mask(roots):
+    import io
+
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    logo = Image.new("RGBA", (40, 20), (0, 0, 0, 0))
+    logo.paste((0, 90, 200, 255), (0, 0, 20, 20))
+    prepared = pdf_images.prepare_stored_image(_stored(roots, "t.png", logo, "PNG"), 600)
+    buffer = io.BytesIO()
+    c = Canvas(buffer)
+    pdf_images.draw_prepared(c, prepared, (0, 0, 100, 50))
+    c.showPage()
+    c.save()
+    image = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]["/Resources"]["/XObject"][f"/FormXob.{prepared.key}"]
+    mask = image["/SMask"].get_object()
+    assert mask["/ColorSpace"] == "/DeviceGray" and (mask["/Width"], mask["/Height"]) == (40, 20)

@@ -82,3 +82,35 @@ def test_the_export_writer_prints_them_too(tmp_path):
     assert len(reader.pages) == 2
     for page in reader.pages:
         assert "Grace Hopper" in page.extract_text() and "Navy" in page.extract_text()
+
+
+@pytest.mark.parametrize("base", ["classic", "modern", "minimal"])
+def test_a_design_prints_studios_signatories_and_logo_in_its_colours(base):
+    from cert_manager_plugin.rendering.pdf_design import designed_layout
+
+    course = layout(Signatory("Ada Lovelace", "Dean", "Analytical Society", "/media/sig.png"), logo="/media/sig.png")
+    document = {"base": base, "colours": {"text": "#102030"}}
+    data = render(designed_layout(course, document, mode="verified", language="en"))
+    reader = PdfReader(io.BytesIO(data))
+    text = reader.pages[0].extract_text()
+    for line in ("Ada Lovelace", "Dean", "Analytical Society", "Learner Name"):
+        assert line in text
+    assert data.count(b"/Subtype /Image") == 1, "Studio's logo (no design logo) and the signature: one image"
+    forms = b"".join(x.get_object().get_data() for x in reader.pages[0]["/Resources"]["/XObject"].values())
+    assert b"0.063 0.125 0.188 rg" in reader.pages[0].get_contents().get_data() + forms, "the text colour #102030"
+
+
+def test_a_design_in_the_export_writer_prints_the_same_page(tmp_path):
+    from cert_manager_plugin.rendering.pdf_design import designed_layout
+
+    course = layout(Signatory("Grace Hopper", "Rear Admiral", "Navy", ""))
+    document = {"base": "modern", "blocks": {"title": "Well done {learner_name}", "footer": "{grade}"}}
+    designed = designed_layout(course, document, mode="verified", language="en")
+    path = tmp_path / "export.pdf"
+    writer = pdf.StreamingCertificatePdf(str(path), {"plain": course, "designed": designed})
+    writer.add_page("designed", PageData("Ada", "today", "91%", "https://lms.example.org/v/1", "x"))
+    writer.add_page("plain", PAGE)
+    writer.close()
+    designed_text, plain_text = (p.extract_text() for p in PdfReader(str(path)).pages)
+    assert "Well done Ada" in designed_text and "91%" in designed_text and "Grace Hopper" in designed_text
+    assert "CERTIFICATE OF ACHIEVEMENT" in plain_text and "Well done" not in plain_text

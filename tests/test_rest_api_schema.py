@@ -64,6 +64,15 @@ OPERATIONS = {
     ("/credentials/issuer/did.json", "get"),
     ("/credentials/achievements/{course_id}", "get"),
     ("/credentials/status/{course_id}/{purpose}", "get"),
+    # certificate designs (issue 17)
+    ("/courses/{course_id}/design", "get"),
+    ("/courses/{course_id}/design/versions", "get"),
+    ("/courses/{course_id}/design/versions", "post"),
+    ("/courses/{course_id}/design/versions/{number}", "get"),
+    ("/courses/{course_id}/design/assets", "post"),
+    ("/courses/{course_id}/design/preview", "post"),
+    ("/courses/{course_id}/design/apply", "get"),
+    ("/courses/{course_id}/design/apply", "post"),
 }
 #: The public operations: no sign-in, so no 401 to document.
 PUBLIC_PATHS = {

@@ -17,6 +17,10 @@ as one (its own PDF is a 404 too); the CSV export lists certificates of every st
 and host the verify links and QR codes use when neither ``CERT_MANAGER_BASE_URL`` nor ``LMS_ROOT_URL`` is set
 (the REST API records the request's); with none of them the export is refused: never a relative link in a PDF.
 
+A certificate that records a course design version (``Certificate.design_version``) prints with that design
+(``pdf_design``); the others as before. The writer keys its layouts by mode and design version (``layout_key``), so
+each one's static layer is drawn once however the pages interleave, and the design documents are read in one query.
+
 An export with no certificate to print is refused (the job fails with "No certificates to export (statuses:
 downloadable).") rather than producing a file: there is nothing to download.
 """
@@ -32,7 +36,7 @@ import re
 import secrets
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -327,11 +331,17 @@ def _export_request(job: GenerationJob) -> tuple[str, list[str], str]:
     return fmt, export_statuses(options), export_base_url(options)
 
 
+def layout_key(mode: str, design_version_id: int | None) -> str:
+    """The writer's key of the layout certificates of ``mode`` print with under a design version (or none)."""
+    return f"{mode}|v{design_version_id}" if design_version_id else mode
+
+
 class _PageSource:
     """
     The pages of an export, streamed from the database ``EXPORT_BATCH`` rows at a time.
 
-    Each course layout (one per mode), issue date and grade is formatted once, however many pages print it.
+    Each layout — one per mode, and per design version for certificates that record one (``layout_key``) — issue
+    date and grade is formatted once, however many pages print it: the writer draws each layout's static layer once.
     """
 
     def __init__(
@@ -341,15 +351,38 @@ class _PageSource:
         self.rows = rows
         self.verify_url = verify_url
         self.layouts: dict[str, CourseLayout] = {}
+        self._plain: dict[str, CourseLayout] = {}
+        self._documents: dict[int, dict] = {}
         self._dates: dict[object, str] = {}
         self._grades: dict[float | None, str | None] = {}
 
-    def layout(self, mode: str) -> CourseLayout:
-        """The course's layout for certificates of ``mode`` (built on first use)."""
-        layout = self.layouts.get(mode)
-        if layout is None:
-            layout = self.layouts[mode] = course_layout(self.course_key, mode=mode, language=settings.LANGUAGE_CODE)
-        return layout
+    def load_designs(self, version_ids: Iterable[int]) -> None:
+        """Read the documents of the design versions the certificates record (one query)."""
+        from ..designs.models import DesignVersion
+
+        wanted = [pk for pk in set(version_ids) if pk and pk not in self._documents]
+        if wanted:
+            self._documents.update(DesignVersion.objects.filter(pk__in=wanted).values_list("pk", "document"))
+
+    def layout(self, mode: str, design_version_id: int | None = None) -> CourseLayout:
+        """The layout of certificates of ``mode`` (with their design version, if any), built on first use."""
+        key = layout_key(mode, design_version_id)
+        layout = self.layouts.get(key)
+        if layout is not None:
+            return layout
+        plain = self._plain.get(mode)
+        if plain is None:
+            plain = self._plain[mode] = course_layout(self.course_key, mode=mode, language=settings.LANGUAGE_CODE)
+        if design_version_id:
+            from .pdf_design import designed_layout  # ReportLab: only when exporting
+
+            self.load_designs([design_version_id])
+            document = self._documents[design_version_id]
+            plain = designed_layout(
+                plain, document, mode=mode, language=settings.LANGUAGE_CODE, key=f"v{design_version_id}"
+            )
+        self.layouts[key] = plain
+        return plain
 
     def issued(self, issued: datetime | None) -> str:
         """The printed issue date (formatted once per day)."""
@@ -371,14 +404,14 @@ class _PageSource:
         return [name or username for name, username in names if not _winansi(name or username)]
 
     def pages(self) -> Iterator[tuple[str, CourseLayout, PageData, str]]:
-        """``(mode, layout, page, username)`` of every certificate, by id."""
+        """``(layout key, layout, page, username)`` of every certificate, by id."""
         from .pdf import PageData  # ReportLab: only when exporting
 
         values = self.rows.order_by("id").values_list(
-            "verify_uuid", "name", "mode", "grade", "issued_date", "user__username"
+            "verify_uuid", "name", "mode", "grade", "issued_date", "user__username", "design_version_id"
         )
-        for verify_uuid, name, mode, grade, issued, username in values.iterator(chunk_size=EXPORT_BATCH):
-            layout = self.layout(mode)
+        for verify_uuid, name, mode, grade, issued, username, version in values.iterator(chunk_size=EXPORT_BATCH):
+            layout = self.layout(mode, version)
             page = PageData(
                 learner_name=name or username,
                 issued=self.issued(issued),
@@ -386,7 +419,7 @@ class _PageSource:
                 verify_url=self.verify_url(verify_uuid),
                 certificate_id=str(verify_uuid),
             )
-            yield mode, layout, page, username
+            yield layout_key(mode, version), layout, page, username
 
 
 def _write_pdf(path: str, source: _PageSource, progress: Callable[[int], None]) -> int:
@@ -398,10 +431,12 @@ def _write_pdf(path: str, source: _PageSource, progress: Callable[[int], None]) 
     """
     from .pdf import StreamingCertificatePdf  # ReportLab: only when exporting
 
-    # First pass (two light queries): the layouts (one per mode) and the names that need a TrueType font, so
-    # the streaming writer can build every shared object up front.
-    for mode in source.rows.order_by().values_list("mode", flat=True).distinct():
-        source.layout(mode)
+    # First pass (three light queries): the layouts (one per mode and design version), the design documents and
+    # the names that need a TrueType font, so the streaming writer can build every shared object up front.
+    groups = list(source.rows.order_by().values_list("mode", "design_version_id").distinct())
+    source.load_designs(version for _mode, version in groups)
+    for mode, version in groups:
+        source.layout(mode, version)
     layouts = source.layouts or {"": course_layout(source.course_key, language=settings.LANGUAGE_CODE)}
     course_name = next(iter(layouts.values())).course_name or str(source.course_key)
     writer = StreamingCertificatePdf(
@@ -412,8 +447,8 @@ def _write_pdf(path: str, source: _PageSource, progress: Callable[[int], None]) 
     )
     count = 0
     try:
-        for mode, _layout, page, _username in source.pages():
-            writer.add_page(mode, page)
+        for key, _layout, page, _username in source.pages():
+            writer.add_page(key, page)
             count += 1
             if count % EXPORT_BATCH == 0:
                 progress(count)
@@ -437,7 +472,7 @@ def _write_zip(path: str, source: _PageSource, progress: Callable[[int], None]) 
 
     count = 0
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
-        for _mode, layout, page, username in source.pages():
+        for _key, layout, page, username in source.pages():
             buffer = io.BytesIO()
             writer = CertificatePdfWriter(buffer, title=f"{page.learner_name} — {layout.course_name}")
             writer.add_page(layout, page)

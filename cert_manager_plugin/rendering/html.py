@@ -5,7 +5,8 @@ The web certificate page always wraps the certificate body in the plugin's own f
 certificate's status (a revoked or invalidated certificate says so in a banner, whatever the template)
 and lists its history. The body is the template's ``html`` (a Django template string, rendered with
 autoescaping and the variables of ``templates.certificate_context``) or the built-in
-``cert_manager_plugin/certificate_body.html``.
+``cert_manager_plugin/certificate_body.html``; a certificate that records a design version renders that version
+(``design_html``), whatever its course's design is now.
 
 A certificate that is not valid (any status but ``downloadable``) is a public record, not an achievement:
 its page shows no body, no grade and no achievement wording, only its status, its dates and the history of
@@ -44,6 +45,7 @@ from ..models import (
     LearnerRecord,
 )
 from . import qr
+from .design_html import certificate_design_body
 from .templates import certificate_context, course_layout
 
 if TYPE_CHECKING:
@@ -135,6 +137,17 @@ def render_body(template: CertificateTemplate | None, context: dict) -> SafeStri
     return mark_safe(render_to_string("cert_manager_plugin/certificate_body.html", context))  # noqa: S308
 
 
+def certificate_body(certificate: Certificate, template: CertificateTemplate | None, context: dict) -> SafeString:
+    """
+    The body of a valid certificate: its design version's (``design_html``) when it records one, else as before.
+
+    NULL ``design_version`` is every certificate issued before its course had a design: template or built-in layout.
+    """
+    if certificate.design_version_id is not None:
+        return certificate_design_body(certificate, context)
+    return render_body(template, context)
+
+
 def revoked_reason(certificate: Certificate) -> str | None:
     """
     What a public page says of a once-valid certificate that is no longer valid (None while it is valid).
@@ -164,8 +177,10 @@ def web_certificate_context(certificate: Certificate, request: HttpRequest | Non
     if not valid:
         context.update(grade=None)
     context.update(
-        body=render_body(layout.template, context) if valid else None,
         qr_svg=mark_safe(qr.encode(context["verify_url"]).svg(title=_("Verification QR code"))),  # noqa: S308
+    )
+    context.update(
+        body=certificate_body(certificate, layout.template, context) if valid else None,
         revisions=history if len(history) > 1 else [],
         updated=len(history) > 1 and valid,
         was_issued=was_issued,

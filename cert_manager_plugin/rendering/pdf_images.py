@@ -13,14 +13,21 @@ rendered on the server, so an image is read, never fetched over the network:
 
 Anything else (another host's URL, a file that is not an image or is larger than ``MAX_IMAGE_BYTES``) is skipped
 with a warning, and the page prints without it.
+
+A certificate design's logo and background (``designs.models.DesignAsset``) are files of ``default_storage`` named by
+the design: ``load_stored_image`` reads them by that name (only under ``DESIGN_ASSET_PREFIX``), through the same
+checks and cache.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import logging
 import os
+import zlib
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -28,7 +35,10 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from PIL import Image
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas
 
 from .. import lms
 
@@ -36,6 +46,8 @@ log = logging.getLogger(__name__)
 
 #: Larger files are not read (a signature or a logo is a few kilobytes).
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
+#: Where design assets are in ``default_storage`` (``designs.models``: ``cert_manager/designs/<course digest>/…``).
+DESIGN_ASSET_PREFIX = "cert_manager/designs/"
 
 
 def _read_static(name: str) -> bytes | None:
@@ -111,6 +123,11 @@ def _load(url: str) -> bytes | None:
     if data is None:
         log.warning("cert_manager: the PDF skips the image %r: not a local static or media file", url)
         return None
+    return _checked(url, data)
+
+
+def _checked(url: str, data: bytes) -> bytes | None:
+    """``data`` when it is an image ReportLab can draw and not too large; else None (logged)."""
     if len(data) > MAX_IMAGE_BYTES:
         log.warning("cert_manager: the PDF skips the image %r: larger than %d bytes", url, MAX_IMAGE_BYTES)
         return None
@@ -131,6 +148,134 @@ def load_image(url: str) -> ImageReader | None:
     return ImageReader(io.BytesIO(data)) if data is not None else None
 
 
+@functools.lru_cache(maxsize=32)
+def _load_stored(name: str) -> bytes | None:
+    """A design asset's bytes from ``default_storage``, checked as ``_load`` checks; None (logged) otherwise."""
+    if not name.startswith(DESIGN_ASSET_PREFIX) or ".." in name.split("/"):
+        log.warning("cert_manager: the PDF skips the image %r: not a design asset", name)
+        return None
+    try:
+        data = _read_media(name)
+    except (OSError, SuspiciousFileOperation, ValueError) as exc:
+        log.warning("cert_manager: the PDF skips the image %r: it cannot be read (%s)", name, exc)
+        return None
+    if data is None:
+        log.warning("cert_manager: the PDF skips the image %r: not in the storage", name)
+        return None
+    return _checked(name, data)
+
+
+class PreparedImage(NamedTuple):
+    """A design asset encoded once as a PDF image (``prepare_stored_image``), drawn by any document."""
+
+    key: str  # its form name in a document
+    width: int  # pixels
+    height: int
+    head: bytes  # the image object's dictionary, open (``/SMask`` and ``>>`` follow), and its stream
+    stream: bytes
+    alpha: tuple[bytes, bytes] | None  # the soft mask's, for an image with transparency
+
+
+def _image_object(colour: str, width: int, height: int, data: bytes, filters: str) -> tuple[bytes, bytes]:
+    """An image XObject's open dictionary and stream."""
+    head = b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /ColorSpace /%s " % (
+        width,
+        height,
+        colour.encode(),
+    )
+    return head + b"/Filter /%s /Length %d" % (filters.encode(), len(data)), data
+
+
+def _flate(image: Image.Image) -> tuple[bytes, bytes]:
+    """A PIL image (RGB or L) as a Flate-compressed image object."""
+    colour = "DeviceGray" if image.mode == "L" else "DeviceRGB"
+    return _image_object(colour, image.width, image.height, zlib.compress(image.tobytes(), 6), "FlateDecode")
+
+
+@functools.lru_cache(maxsize=16)
+def prepare_stored_image(name: str, max_side: int) -> PreparedImage | None:
+    """
+    The design asset ``name`` as a PDF image, at most ``max_side`` pixels a side; None when it cannot be read.
+
+    Decoded, scaled down, compressed and written once per process (a 4000-pixel upload is not re-encoded into every
+    certificate); a JPEG small enough is embedded as it is; transparency is kept as a soft mask.
+    """
+    data = _load_stored((name or "").strip())
+    if data is None:
+        return None
+    key = "cmimg" + hashlib.sha256(f"{name}:{max_side}".encode()).hexdigest()[:20]
+    with Image.open(io.BytesIO(data)) as opened:
+        if opened.format == "JPEG" and opened.mode in ("RGB", "L") and max(opened.size) <= max_side:
+            colour = "DeviceGray" if opened.mode == "L" else "DeviceRGB"
+            head, stream = _image_object(colour, opened.width, opened.height, data, "DCTDecode")
+            return PreparedImage(key, opened.width, opened.height, head, stream, None)
+        image = opened.copy()
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side))
+    alpha = None
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = image.convert("RGBA")
+        mask = image.getchannel("A")
+        if mask.getextrema() != (255, 255):
+            alpha = _flate(mask)
+    image = image.convert("L" if image.mode in ("L", "LA", "1") else "RGB")
+    return PreparedImage(key, image.width, image.height, *_flate(image), alpha)
+
+
+class _ImageObject(pdfdoc.PDFObject):
+    """A prepared image in one document: its bytes as written once, its soft mask's object number filled in."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, head: bytes, stream: bytes, soft_mask: pdfdoc.PDFObjectReference | None = None) -> None:
+        self.head, self.stream, self.soft_mask = head, stream, soft_mask
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        mask = b" /SMask " + self.soft_mask.format(document) if self.soft_mask is not None else b""
+        return self.head + mask + b" >>\nstream\n" + self.stream + b"\nendstream"
+
+
+def draw_prepared(
+    canvas: Canvas, image: PreparedImage, box: tuple[float, float, float, float], *, cover: bool = False
+) -> None:
+    """
+    ``image`` in ``box`` (x, y, width, height), aspect kept: fitted and centred, or covering it (the caller clips).
+
+    Registered in the canvas's document on first use (as ``Canvas.drawImage`` does, but written as prepared: no
+    per-document encoding); later draws refer to it.
+    """
+    document = canvas._doc  # noqa: SLF001 - ReportLab's document (pdf_operators.canvas_document): no public accessor
+    registered = document.getXObjectName(image.key)
+    if registered not in document.idToObject:
+        soft_mask = None
+        if image.alpha is not None:
+            soft_mask = document.Reference(_ImageObject(*image.alpha), document.getXObjectName(image.key + "a"))
+        document.Reference(_ImageObject(image.head, image.stream, soft_mask), registered)
+    x, y, width, height = box
+    scale = (max if cover else min)(width / image.width, height / image.height)
+    drawn_width, drawn_height = image.width * scale, image.height * scale
+    left, bottom = x + (width - drawn_width) / 2, y + (height - drawn_height) / 2
+    # the operators written directly: ReportLab's translate/scale format their numbers slowly (fp_str)
+    canvas.addLiteral(f"q {drawn_width:.3f} 0 0 {drawn_height:.3f} {left:.3f} {bottom:.3f} cm")
+    canvas.doForm(image.key)
+    canvas.addLiteral("Q")
+
+
+def load_stored_image(name: str) -> ImageReader | None:
+    """
+    A design asset to draw, by its name in ``default_storage`` (a ``DesignAsset.file`` name), or None.
+
+    Asset names are unique (a new upload is a new name), so the bytes are cached by name as ``load_image``'s are.
+    """
+    name = (name or "").strip()
+    if not name:
+        return None
+    data = _load_stored(name)
+    return ImageReader(io.BytesIO(data)) if data is not None else None
+
+
 def clear_image_cache() -> None:
     """Forget the images read so far (tests, or after the files changed)."""
     _load.cache_clear()
+    _load_stored.cache_clear()
+    prepare_stored_image.cache_clear()

@@ -6,6 +6,10 @@ quiet zone and label, and inside the LMS the course's Studio configuration: the 
 title, the signatories in a row above the verify lines) once per document; ``page_operators`` writes the
 per-learner part (name, date and grade, QR code of the verify URL, verify URL, certificate id) as PDF operators,
 the one layout both writers use.
+
+A layout with a course design (``pdf_design.DesignedLayout``) is drawn the design's way: its base design's
+arrangement, colours, background image and logo, and its text blocks (those with per-learner variables on every
+page); the QR code only when the design shows it.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from . import qr
-from .pdf_fit import ASCENT, DESCENT, fit_text, place
-from .pdf_images import load_image
-from .pdf_operators import Encoder, block_operators, draw_block, marked, tagged
+from .pdf_design import BLOCK_TAGS, DesignedLayout, PdfDesign, TextStyle, fill
+from .pdf_fit import ASCENT, DESCENT, TextBlock, fit_text, place
+from .pdf_images import draw_prepared, load_image, prepare_stored_image
+from .pdf_operators import DESIGN_STATIC_MCID, Encoder, block_operators, draw_block, marked, recorded, tagged
 from .templates import CourseLayout
 
 PAGE_SIZE = landscape(A4)
@@ -74,17 +79,23 @@ def page_operators(
     labels: dict[str, str],
     encode: Encoder,
     cache: dict | None = None,
+    design: PdfDesign | None = None,
 ) -> bytes:
     """
     The per-learner part of a page (name, date and grade, QR code, verify URL, id) as PDF operators.
 
     The one layout both writers use, each with its own ``encode``. The verify URL must be absolute (a phone that
     scans the code or a reader who types the link has no page to resolve a relative one against). ``cache``
-    (one per document) keeps the date and grade lines already drawn: a course has few of them.
+    (one per document) keeps the date and grade lines already drawn: a course has few of them. With a ``design``
+    (``DesignedLayout.design``), the design's per-learner part (``design_page_operators``).
     """
     url = page.verify_url
     if not url.startswith(("https://", "http://")):
         raise ValueError(f"a certificate PDF needs an absolute verify URL, not {url!r}: set CERT_MANAGER_BASE_URL")
+    if design is not None:
+        return design_page_operators(
+            width, height, page, design, print_grade=print_grade, labels=labels, encode=encode, cache=cache
+        )
     max_width, baseline, bottom, top = _name_box(width, height)
     name = fit_text(
         page.learner_name,
@@ -124,6 +135,9 @@ def page_operators(
 
 def draw_static_layer(c: Canvas, layout: CourseLayout, width: float, height: float, framed: bool) -> None:
     """What every page of the course shows: border (no background), titles, course, organization, QR label."""
+    if isinstance(layout, DesignedLayout) and layout.design is not None:
+        draw_design_static_layer(c, layout, layout.design, width, height)
+        return
     if framed:
         c.setStrokeColorRGB(*NAVY)
         c.setLineWidth(3)
@@ -151,7 +165,15 @@ def draw_static_layer(c: Canvas, layout: CourseLayout, width: float, height: flo
     if layout.org:
         offered = fit_text(_("offered by {org}").format(org=layout.org), max_width=width * 0.8, size=12, min_size=7)
         draw_block(c, offered, width / 2, height * 0.345, colour=GREY, tag="org")
-    # The QR code's quiet zone: white whatever the background, so scanners find the code.
+    _draw_qr_zone(c, width, GREY)
+    if layout.org_logo_url:
+        _draw_logo(c, layout.org_logo_url, width, height, org=layout.org)
+    if layout.signatories:
+        _draw_signatories(c, layout, width, height)
+
+
+def _draw_qr_zone(c: Canvas, width: float, colour: tuple) -> None:
+    """The QR code's quiet zone, white whatever the background so scanners find the code, and its label."""
     c.setFillColorRGB(1, 1, 1)
     c.rect(
         width - 48 - QR_SIZE - QR_MARGIN,
@@ -162,11 +184,7 @@ def draw_static_layer(c: Canvas, layout: CourseLayout, width: float, height: flo
         fill=1,
     )
     scan = fit_text(_("Scan to verify"), max_width=QR_SIZE + 2 * QR_MARGIN, size=7, min_size=5)
-    draw_block(c, scan, width - 48, 48 + QR_SIZE + QR_MARGIN + 3, colour=GREY, align="right", tag="scan")
-    if layout.org_logo_url:
-        _draw_logo(c, layout.org_logo_url, width, height, org=layout.org)
-    if layout.signatories:
-        _draw_signatories(c, layout, width, height)
+    draw_block(c, scan, width - 48, 48 + QR_SIZE + QR_MARGIN + 3, colour=colour, align="right", tag="scan")
 
 
 #: The organization's logo: at most this tall and wide (points), centred above the title.
@@ -214,14 +232,17 @@ def signatory_columns(count: int, width: float) -> list[tuple[float, float]]:
     return [(centre, column) for centre in centres]
 
 
-def _draw_signatories(c: Canvas, layout: CourseLayout, width: float, height: float) -> None:
+def _draw_signatories(
+    c: Canvas, layout: CourseLayout, width: float, height: float, *, top: float | None = None, colours: tuple = ()
+) -> None:
     """
     Studio's signatories in a row between the date line and the verify lines: signature, name, title, organization.
 
     Each line is cut with "…" to its column (never wrapped onto the lines around it); an image that cannot be
-    loaded is skipped (``pdf_images``).
+    loaded is skipped (``pdf_images``). ``top``: the row's top (a design's footer); ``colours``: a design's (name,
+    other lines).
     """
-    bottom, top = 72.0, height * 0.25 - 12 * DESCENT - 6
+    bottom, top = 72.0, (height * 0.25 - 12 * DESCENT - 6) if top is None else top
     if top - bottom < 24:
         return  # a page too short for the row: the certificate prints without it
     for signatory, (centre, column) in zip(
@@ -229,9 +250,12 @@ def _draw_signatories(c: Canvas, layout: CourseLayout, width: float, height: flo
     ):
         baseline = bottom + 2
         texts = (signatory.name, signatory.title, signatory.organization)
-        for text, (size, min_size, bold, colour) in reversed(list(zip(texts, SIGNATORY_LINES, strict=True))):
+        for i, (text, (size, min_size, bold, colour)) in reversed(
+            list(enumerate(zip(texts, SIGNATORY_LINES, strict=True)))
+        ):
             if not text:
                 continue
+            colour = colours[min(i, 1)] if colours else colour
             block = fit_text(text, max_width=column - 12, size=size, min_size=min_size, bold=bold)
             draw_block(c, block, centre, baseline, colour=colour, tag="signatory")
             baseline += size * LEADING_SMALL
@@ -255,3 +279,248 @@ def page_data(context: dict) -> PageData:
         verify_url=context["verify_url"],
         certificate_id=context["certificate_id"],
     )
+
+
+# Designs (``pdf_design``): the same page, its parts where the base design puts them, in the design's colours.
+
+#: A design's images are scaled down to at most this many pixels a side (about 300 dpi at their largest size).
+LOGO_PIXELS, BACKGROUND_PIXELS = 1000, 3000
+
+
+def _anchor(style: TextStyle, width: float, rtl: bool) -> tuple[float, str]:
+    """Where a part's text is anchored and how it is aligned: start-aligned text mirrors right to left."""
+    if style.align == "centre":
+        return width * style.x, "centre"
+    return (width * (1 - style.x), "right") if rtl else (width * style.x, "left")
+
+
+def design_text(text: str, style: TextStyle, design: PdfDesign, width: float, height: float) -> TextBlock:
+    """
+    ``text`` fitted to ``style`` (its face: bold sans, the serif italic for ``italic`` or a serif design, sans).
+
+    A line break the course team typed starts a new line: each paragraph is fitted, then all are set at the
+    smallest size one of them needed.
+    """
+    if style.bold:
+        standard = "Helvetica"
+    else:
+        standard = "Times-Italic" if style.italic or design.serif else "Helvetica"
+    text = text.upper() if style.upper else text
+    paragraphs = [p for p in text.split("\n") if p.strip()] if "\n" in text else [text]
+    max_height = (style.top - style.bottom) * height / max(len(paragraphs), 1) if style.wrap else None
+
+    def fit(value: str, size: float, min_size: float) -> TextBlock:
+        return fit_text(
+            value,
+            max_width=width * style.width,
+            size=size,
+            min_size=min_size,
+            bold=style.bold,
+            standard=standard,
+            max_height=max_height,
+        )
+
+    if len(paragraphs) <= 1:
+        return fit(paragraphs[0] if paragraphs else "", style.size, style.min_size)
+    size = min(fit(p, style.size, style.min_size).size for p in paragraphs)
+    blocks = [fit(p, size, size) for p in paragraphs]
+    return TextBlock(tuple(line for block in blocks for line in block.lines), min(b.size for b in blocks))
+
+
+def _baseline(block: TextBlock, style: TextStyle, height: float) -> float:
+    """The block's last baseline: ``style.y``, moved to stay between its bottom and top when it wraps."""
+    if not style.wrap:
+        return height * style.y
+    return place(block, height * style.y, height * style.bottom, height * style.top)
+
+
+def draw_design_static_layer(c: Canvas, layout: DesignedLayout, design: PdfDesign, width: float, height: float) -> None:
+    """A design's static layer: background, frame or band, rule, logo, its static blocks, QR label, signatories."""
+    arrangement, colours = design.arrangement, design.colours
+    tags = recorded(c)
+    if tags is not None:  # the page's per-learner blocks take the ids after the usual parts' (``DESIGN_MCIDS``)
+        tags.first_mcid = DESIGN_STATIC_MCID
+    _draw_design_background(c, design, width, height)
+    if arrangement.frame:
+        c.setStrokeColorRGB(*colours["primary"])
+        c.setLineWidth(3)
+        c.rect(24, 24, width - 48, height - 48)
+        c.setStrokeColorRGB(*colours["accent"])
+        c.setLineWidth(0.8)
+        c.rect(32, 32, width - 64, height - 64)
+    if arrangement.band:
+        c.setFillColorRGB(*colours["primary"])
+        c.rect(width - arrangement.band if design.rtl else 0, 0, arrangement.band, height, stroke=0, fill=1)
+    if arrangement.rule:
+        y, start, end, line_width = arrangement.rule
+        if design.rtl:
+            start, end = 1 - end, 1 - start
+        c.setStrokeColorRGB(*colours["accent"])
+        c.setLineWidth(line_width)
+        c.line(width * start, height * y, width * end, height * y)
+    for name, text in design.static_blocks:
+        style = arrangement.blocks[name]
+        block = design_text(text, style, design, width, height)
+        x, align = _anchor(style, width, design.rtl)
+        draw_block(
+            c,
+            block,
+            x,
+            _baseline(block, style, height),
+            colour=colours[style.colour],
+            align=align,
+            tag=BLOCK_TAGS[name],
+        )
+    if arrangement.org is not None and layout.org:
+        offered = design_text(_("offered by {org}").format(org=layout.org), arrangement.org, design, width, height)
+        draw_block(c, offered, width / 2, height * arrangement.org.y, colour=colours["muted"], tag="org")
+    if design.show_qr:
+        _draw_qr_zone(c, width, colours["muted"])
+    _draw_design_logo(c, layout, design, width, height)
+    if layout.signatories:
+        footer = arrangement.blocks["footer"]
+        top = height * footer.bottom - footer.size * DESCENT - 6
+        _draw_signatories(c, layout, width, height, top=top, colours=(colours["text"], colours["muted"]))
+
+
+def _draw_design_background(c: Canvas, design: PdfDesign, width: float, height: float) -> None:
+    """The background colour (when not white), then the background image covering the page (cropped, centred)."""
+    colour = design.colours["background"]
+    if colour != (1.0, 1.0, 1.0):
+        c.setFillColorRGB(*colour)
+        c.rect(0, 0, width, height, stroke=0, fill=1)
+    image = prepare_stored_image(design.background, BACKGROUND_PIXELS) if design.background else None
+    if image is None:
+        return
+    c.saveState()
+    path = c.beginPath()
+    path.rect(0, 0, width, height)
+    c.clipPath(path, stroke=0, fill=0)
+    draw_prepared(c, image, (0, 0, width, height), cover=True)
+    c.restoreState()
+
+
+def _draw_design_logo(c: Canvas, layout: DesignedLayout, design: PdfDesign, width: float, height: float) -> None:
+    """The design's logo (else Studio's organization logo) in the arrangement's box, tagged with its /Alt text."""
+    x, y, box_width, box_height = design.arrangement.logo
+    if design.arrangement.logo_align == "end":
+        left = width * (1 - x) if design.rtl else width * x - box_width
+    else:
+        left = width * x - box_width / 2
+    box = (left, height * y, box_width, min(box_height, height - 40 - height * y))
+    if box[3] < 16:
+        return
+    org = layout.org
+    alt = _("Logo of {organization}").format(organization=org) if org else _("Organization logo")
+    image = prepare_stored_image(design.logo, LOGO_PIXELS) if design.logo else None
+    if image is not None:
+        with tagged(c, "logo", alt=alt, x=left + box_width / 2, y=box[1]):
+            draw_prepared(c, image, box)
+    elif layout.org_logo_url:
+        _draw_image(c, layout.org_logo_url, box, key="logo", alt=alt)
+
+
+def design_page_operators(
+    width: float,
+    height: float,
+    page: PageData,
+    design: PdfDesign,
+    *,
+    print_grade: bool,
+    labels: dict[str, str],
+    encode: Encoder,
+    cache: dict | None = None,
+) -> bytes:
+    """
+    A design's per-learner part of a page: the name, the blocks with per-learner variables, QR code, small lines.
+
+    A block whose only per-learner variables are the date and grade is drawn once per document (``cache``).
+    """
+    arrangement, colours = design.arrangement, design.colours
+    style = arrangement.name
+    x, align = _anchor(style, width, design.rtl)
+    bottom, top = height * style.bottom, height * style.top
+    name = fit_text(
+        page.learner_name,
+        max_width=width * style.width,
+        size=style.size,
+        min_size=style.min_size,
+        bold=True,
+        max_height=top - bottom,
+    )
+    parts = [
+        block_operators(
+            name,
+            x,
+            place(name, height * style.y, bottom, top),
+            encode=encode,
+            colour=colours[style.colour],
+            align=align,
+            tag="name",
+        )
+    ]
+    variables = {
+        "learner_name": page.learner_name,
+        "grade": (page.grade or "") if print_grade else "",
+        "issue_date": page.issued,
+        "verify_url": page.verify_url,
+    }
+    for block_name, block_parts in design.page_blocks:
+        parts.append(
+            _design_block(
+                block_name,
+                block_parts,
+                variables=variables,
+                design=design,
+                width=width,
+                height=height,
+                encode=encode,
+                cache=cache,
+            )
+        )
+    if design.show_qr:
+        parts.append(marked("qr", qr.encode(page.verify_url).pdf_operator_bytes(width - 48 - QR_SIZE, 48, QR_SIZE)))
+    small = _small_text_width(width) if design.show_qr else width - 96
+    lines = [("id", labels["id"].format(id=page.certificate_id), 48)]
+    if not design.prints_verify_url:
+        lines.insert(0, ("verify", labels["verify"].format(url=page.verify_url), 58))
+    for tag, label, y in lines:
+        block = fit_text(label, max_width=small, size=7, min_size=4, clean=False)
+        parts.append(block_operators(block, 48, y, encode=encode, colour=colours["muted"], align="left", tag=tag))
+    return b"\n".join(parts)
+
+
+def _design_block(
+    name: str,
+    parts: tuple,
+    *,
+    variables: dict[str, str],
+    design: PdfDesign,
+    width: float,
+    height: float,
+    encode: Encoder,
+    cache: dict | None,
+) -> bytes:
+    """One per-learner block's operators (cached by its text when it names no learner nor link)."""
+    text = fill(parts, variables)
+    cacheable = cache is not None and name not in design.unique_blocks
+    key = ("design", id(design), name, text, width, height)
+    if cacheable and key in cache:
+        return cache[key]
+    style = design.arrangement.blocks[name]
+    block = design_text(text, style, design, width, height)
+    x, align = _anchor(style, width, design.rtl)
+    drawn = block_operators(
+        block,
+        x,
+        _baseline(block, style, height),
+        encode=encode,
+        colour=design.colours[style.colour],
+        align=align,
+        tag=BLOCK_TAGS[name],
+    )
+    if cacheable:
+        if len(cache) > 4096:
+            cache.clear()
+        cache[key] = drawn
+    return drawn

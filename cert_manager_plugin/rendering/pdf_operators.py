@@ -80,6 +80,11 @@ def _fill_colour(colour: tuple) -> bytes:
 #: static layer's tagged parts are numbered from ``STATIC_MCID`` on.
 PAGE_MCIDS = {"name": ("P", 0), "issued": ("P", 1), "verify": ("P", 2), "id": ("P", 3), "qr": ("Figure", 4)}
 STATIC_MCID = len(PAGE_MCIDS)
+#: A course design's text blocks drawn on every page (those with per-learner variables: ``pdf_design``); a designed
+#: layout's static parts are numbered from ``DESIGN_STATIC_MCID`` on (``StaticTags.first_mcid``).
+DESIGN_MCIDS = {"title": ("H1", 5), "intro": ("P", 6), "completed": ("P", 7), "footer": ("P", 8)}
+DESIGN_STATIC_MCID = 9
+ALL_PAGE_MCIDS = {**PAGE_MCIDS, **DESIGN_MCIDS}
 
 
 def marked(tag: str, operators: bytes, actual_text: str | None = None) -> bytes:
@@ -90,7 +95,7 @@ def marked(tag: str, operators: bytes, actual_text: str | None = None) -> bytes:
     """
     if not operators:
         return b""
-    role, mcid = PAGE_MCIDS[tag]
+    role, mcid = ALL_PAGE_MCIDS[tag]
     actual = b" /ActualText " + text_string(actual_text) if actual_text else b""
     return b"/%s <</MCID %d%s>> BDC %s EMC" % (role.encode(), mcid, actual, operators)
 
@@ -228,9 +233,15 @@ class StaticTags:
         self.width = width
         self.height = height
         self.parts: list[Tagged] = []
+        self.first_mcid = STATIC_MCID  # the first part's marked-content id (``DESIGN_STATIC_MCID`` for a design)
 
 
 _recording: dict[int, StaticTags] = {}  # id(canvas): what it records (entries live while recording)
+
+
+def recorded(canvas: Canvas) -> StaticTags | None:
+    """What a writer records of the static layer drawn on ``canvas`` now (None: not recording)."""
+    return _recording.get(id(canvas))
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObje
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 
 from .pdf_background import Background, raw_stream_data, register_background, serialize
+from .pdf_design import layout_wording
 from .pdf_fit import ELLIPSIS
 from .pdf_fonts import FontChain, font_chains
 from .pdf_layout import PageData, page_labels, page_operators
@@ -216,11 +217,21 @@ class StreamingCertificatePdf:
                 face = chain.faces[index if index >= 0 else chain.fallback_index()]
                 needed.setdefault(face.name, set()).add(char)
 
+        # A course design's per-page blocks: set in the TrueType fonts when a value or their wording needs them.
+        design_wording, names_in_blocks = layout_wording(layouts.values())
+        sample = self._wording_sample()
+        truetype_values = bool(unicode_names) or not all(map(winansi, sample))
         for name in unicode_names:
             logical = shape(clean_text(name))
             if not winansi(logical):
                 announce(logical + ELLIPSIS, bold_chain)
-        sample = self._wording_sample()
+                if names_in_blocks:
+                    announce(logical + ELLIPSIS, regular_chain)
+        for text in design_wording:
+            logical = shape(clean_text(text))
+            if truetype_values or not winansi(logical):
+                announce(logical + ELLIPSIS, regular_chain)
+                announce(logical + ELLIPSIS, bold_chain)
         if not all(map(winansi, sample)):
             for text in sample:  # shaped one by one, as each line is on a page (Arabic forms depend on context)
                 announce(shape(text), regular_chain)
@@ -301,6 +312,7 @@ class StreamingCertificatePdf:
             labels=self.labels,
             encode=self.encoder,
             cache=self._lines,
+            design=getattr(info["layout"], "design", None),
         )
         content = zlib.compress(info["prefix"] + operators, 1)  # level 1: 3x faster than 6, pages ~10% larger
         stream = self._new_number()

@@ -12,6 +12,10 @@ order (``READING_ORDER``; the bottom row from the right in right-to-left languag
 its ``/Alt`` text. ReportLab writes ``/Lang``, the viewer preference and the XMP stream itself; it has no tagging,
 so the marked content (``pdf_operators``) and the structure elements (``StructureTree``, minimal: no attributes, no
 ``/ActualText``, no role map) are written here; background PDFs and the frame are artifacts.
+
+Files can ride along (``attach``): an embedded file in the catalog's ``/Names /EmbeddedFiles`` name tree, also
+listed as an associated file of the document (``/AF``, ``/AFRelationship /Data``), with ``/F``, ``/UF`` and
+``/Desc`` (PDF/UA asks for the last two). A certificate's signed credential travels that way (issue 16).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import functools
 import re
 import zlib
 from typing import BinaryIO, NamedTuple
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from django.utils import translation
@@ -31,8 +36,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .pdf_background import Background, background_for, register_background
 from .pdf_layout import PAGE_SIZE, PageData, draw_static_layer, page_labels, page_operators
 from .pdf_operators import (
-    PAGE_MCIDS,
-    STATIC_MCID,
+    ALL_PAGE_MCIDS,
     DocumentEncoder,
     StaticTags,
     canvas_document,
@@ -55,6 +59,7 @@ READING_ORDER = (
     "course",
     "org",
     "issued",
+    "footer",
     "signatory",
     "signature",
     "verify",
@@ -102,7 +107,7 @@ def xmp_metadata(title: str, language: str) -> bytes:
 
 #: The marked-content ids in a page's per-learner operators (all below ``STATIC_MCID``: one digit).
 _PAGE_MARKS = re.compile(rb"<</MCID (\d)[ >]")
-_PAGE_KEYS = {b"%d" % mcid: key for key, (_role, mcid) in PAGE_MCIDS.items()}
+_PAGE_KEYS = {b"%d" % mcid: key for key, (_role, mcid) in ALL_PAGE_MCIDS.items()}
 
 
 class StaticLayer(NamedTuple):
@@ -168,9 +173,9 @@ def _reading_order(tags: StaticTags, present: tuple[str, ...], rtl: bool) -> lis
     """The elements of a page with the per-learner parts ``present`` (``page_elements``); the QR code's alt: True."""
     ranks = {name: i for i, name in enumerate(READING_ORDER_RTL if rtl else READING_ORDER)}
     unknown = ranks["issued"] + 0.5
-    items = [(ranks.get(k, unknown), 0.0, 0.0, k, *PAGE_MCIDS[k], k == "qr", 0.0) for k in present]
+    items = [(ranks.get(k, unknown), 0.0, 0.0, k, *ALL_PAGE_MCIDS[k], k == "qr", 0.0) for k in present]
     items += [
-        (ranks.get(p.key, unknown), -p.x if rtl else p.x, -p.y, p.key, p.role, STATIC_MCID + i, p.alt, p.x)
+        (ranks.get(p.key, unknown), -p.x if rtl else p.x, -p.y, p.key, p.role, tags.first_mcid + i, p.alt, p.x)
         for i, p in enumerate(tags.parts)
     ]
     order: list[tuple[str, tuple[int, ...], object]] = []
@@ -197,7 +202,7 @@ def static_segments(tags: StaticTags) -> list[tuple[str, str | None]]:
     pending = "EMC"
     for i, part in enumerate(tags.parts):
         actual = f" /ActualText {text_string(part.actual_text).decode('ascii')}" if part.actual_text else ""
-        opening = f"/{part.role} <</MCID {STATIC_MCID + i}{actual}>> BDC"
+        opening = f"/{part.role} <</MCID {tags.first_mcid + i}{actual}>> BDC"
         if part.form:
             segments.append((f"{pending}\n{opening}", part.form))
             pending = "EMC"
@@ -238,6 +243,65 @@ def parent_array(elements: list[Element], numbers: list[int]) -> bytes:
     return b"[%s]" % b" ".join(
         b"%d 0 R" % by_mcid[mcid] if mcid in by_mcid else b"null" for mcid in range(max(by_mcid, default=-1) + 1)
     )
+
+
+class Attachment(NamedTuple):
+    """A file carried inside the PDF: its name, bytes, media type and description (what it is, for a reader)."""
+
+    filename: str
+    data: bytes
+    media_type: str
+    description: str
+
+
+def pdf_name(value: str) -> bytes:
+    """``value`` as a PDF name: ``/``, then its characters, delimiters and the like as ``#xx`` (ISO 32000 7.3.5)."""
+    return b"/" + quote(value, safe="+-._").replace("%", "#").encode("ascii")
+
+
+def embedded_file_body(attachment: Attachment) -> bytes:
+    """The ``/EmbeddedFile`` stream of an attachment (Flate-compressed, its size and media type as ``/Subtype``)."""
+    data = zlib.compress(attachment.data, 6)
+    return (
+        b"<< /Type /EmbeddedFile /Subtype %s /Params << /Size %d >> /Filter /FlateDecode /Length %d >>\n"
+        % (
+            pdf_name(attachment.media_type),
+            len(attachment.data),
+            len(data),
+        )
+        + b"stream\n%s\nendstream" % data
+    )
+
+
+def filespec_body(attachment: Attachment, stream: int) -> bytes:
+    """The file specification of an attachment: its names, description, relationship (data) and stream."""
+    name = text_string(attachment.filename)
+    return b"<< /Type /Filespec /F %s /UF %s /Desc %s /AFRelationship /Data /EF << /F %d 0 R /UF %d 0 R >> >>" % (
+        name,
+        name,
+        text_string(attachment.description),
+        stream,
+        stream,
+    )
+
+
+def attach_files(document: pdfdoc.PDFDocument, attachments: list[Attachment]) -> None:
+    """Add ``attachments`` to ``document``: the ``/EmbeddedFiles`` name tree (sorted by name) and the ``/AF`` array."""
+
+    def register(data: bytes) -> int:
+        document.Reference(_Bytes(data))
+        return document.objectcounter
+
+    specs = []
+    for attachment in sorted(attachments, key=lambda a: a.filename):
+        stream = register(embedded_file_body(attachment))
+        specs.append((text_string(attachment.filename), register(filespec_body(attachment, stream))))
+    catalog = document.Catalog
+    names = b" ".join(b"%s %d 0 R" % (name, number) for name, number in specs)
+    catalog.Names = b"<< /EmbeddedFiles << /Names [%s] >> >>" % names
+    catalog.AF = b"[%s]" % b" ".join(b"%d 0 R" % number for _name, number in specs)
+    # ReportLab's catalog writes the entries its class lists: this one adds the associated files (PDF 2.0, PDF/A-3).
+    catalog.__NoDefault__ = [*pdfdoc.PDFCatalog.__NoDefault__, "AF"]
 
 
 def metadata_stream(title: str, language: str) -> bytes:
@@ -327,6 +391,11 @@ class CertificatePdfWriter:
         self._orders: dict = {}
         self._qr_alt = qr_alt_text()
         self._static: dict[tuple, StaticLayer] = {}
+        self.attachments: list[Attachment] = []
+
+    def attach(self, filename: str, data: bytes, media_type: str, description: str) -> None:
+        """Carry a file inside the document (written at ``close``): an embedded, associated file."""
+        self.attachments.append(Attachment(filename, data, media_type, description))
 
     def static_layer(self, layout: CourseLayout) -> StaticLayer:
         """
@@ -344,6 +413,7 @@ class CertificatePdfWriter:
             template.pk if template else None,
             template.modified if template else None,
             layout.studio_fingerprint,  # the signatories, title override and logo printed from Studio
+            getattr(layout, "design_key", ""),  # a course design (pdf_design.DesignedLayout): version, mode, language
         )
         found = self._static.get(key)
         if found is not None:
@@ -372,6 +442,7 @@ class CertificatePdfWriter:
             labels=self.labels,
             encode=self._encode,
             cache=self._lines,
+            design=getattr(layout, "design", None),
         )
         if (width, height) != self._page_size:
             c.setPageSize((width, height))
@@ -417,6 +488,8 @@ class CertificatePdfWriter:
             raise ValueError("a certificate PDF needs at least one certificate")
         document = canvas_document(self.canvas)
         self.structure.attach(document)
+        if self.attachments:
+            attach_files(document, self.attachments)
         document.Catalog.Metadata = _Bytes(metadata_stream(self.title, self.language))
         # Binary (Flate only) streams: ReportLab's default ASCII85 layer makes files 25% larger and, without
         # the optional rl_accel C extension, costs more than drawing the page. The flag is read at save time.

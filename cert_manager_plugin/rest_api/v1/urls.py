@@ -86,6 +86,17 @@ api_urlpatterns = [
         views.StatusListView.as_view(),
         name="api-v1-credential-status-list",
     ),
+    # certificate designs (issue 17)
+    re_path(COURSE + r"design$", views.DesignView.as_view(), name="api-v1-design"),
+    re_path(COURSE + r"design/versions$", views.DesignVersionListView.as_view(), name="api-v1-design-versions"),
+    re_path(
+        COURSE + r"design/versions/(?P<number>[^/]+)$",
+        views.DesignVersionDetailView.as_view(),
+        name="api-v1-design-version",
+    ),
+    re_path(COURSE + r"design/assets$", views.DesignAssetView.as_view(), name="api-v1-design-assets"),
+    re_path(COURSE + r"design/preview$", views.DesignPreviewView.as_view(), name="api-v1-design-preview"),
+    re_path(COURSE + r"design/apply$", views.DesignApplyView.as_view(), name="api-v1-design-apply"),
     path("me/certificates", views.MyCertificatesView.as_view(), name="api-v1-my-certificates"),
     re_path(r"^verify/(?P<verify_uuid>[^/]+)$", views.VerifyView.as_view(), name="api-v1-verify"),
 ]
@@ -99,7 +110,8 @@ class SchemaView(SpectacularAPIView):
         "VERSION": "v1",
         "DESCRIPTION": "Instructor control of course certificates: settings, certificates, jobs, exceptions, "
         "invalidations, exports; learner certificates and public verification; verifiable credentials (Open Badges "
-        "3.0): a certificate's credential, the issuer's DID document and Profile, achievements, status lists.",
+        "3.0): a certificate's credential, the issuer's DID document and Profile, achievements, status lists; "
+        "certificate designs: versions, image uploads, previews, applying a version to issued certificates.",
         "SCHEMA_PATH_PREFIX": r"/api/cert_manager/v1",
         "COMPONENT_SPLIT_REQUEST": True,
         # Every setting the host's SPECTACULAR_SETTINGS may hold for its own API is set here: the LMS's keep

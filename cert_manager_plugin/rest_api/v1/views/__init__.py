@@ -16,7 +16,8 @@ unexpected exception is, with DEBUG off, a logged JSON 500 ``server_error`` (``B
 Modules: ``base`` (the base views and shared helpers), ``params`` (shared OpenAPI parameters), ``csv_lists``
 (the list CSV downloads), then one per resource: ``settings``, ``certificates``, ``jobs``, ``exceptions``,
 ``invalidations``, ``learner`` (the learner's own certificates, public verification, the JSON 404),
-``credentials`` (verifiable credentials: a certificate's credential, the issuer, status lists, the expiry).
+``credentials`` (verifiable credentials: a certificate's credential, the issuer, status lists, the expiry),
+``designs`` (the course's certificate design: versions, image uploads, previews, applying a version).
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ from .credentials import (
     MyCourseCredentialView,
     StatusListView,
 )
+from .designs import (
+    DesignApplyView,
+    DesignAssetView,
+    DesignPreviewView,
+    DesignVersionDetailView,
+    DesignVersionListView,
+    DesignView,
+)
 from .exceptions import ExceptionBulkView, ExceptionDetailView, ExceptionListView
 from .invalidations import InvalidationBulkView, InvalidationDetailView, InvalidationListView
 from .jobs import ExportView, JobDetailView, JobDownloadView, JobListView
@@ -72,6 +81,12 @@ __all__ = [
     "CourseSettingsView",
     "CourseView",
     "CredentialSettingsView",
+    "DesignApplyView",
+    "DesignAssetView",
+    "DesignPreviewView",
+    "DesignVersionDetailView",
+    "DesignVersionListView",
+    "DesignView",
     "ExceptionBulkView",
     "ExceptionDetailView",
     "ExceptionListView",
