@@ -219,6 +219,11 @@ SETTINGS: dict[str, Setting] = {
         "Entries of a new status list (at least 131,072, a multiple of 8; a list doubles when 3/4 used).",
         _status_list_length,
     ),
+    "CERT_MANAGER_VC_CHECK_RATE": Setting(
+        "30/m",
+        'Credential checks (POSTs of the public check page) per client IP: "<count>/<s|m|h|d>"; empty: no limit.',
+        lambda value: str(value or ""),
+    ),
 }
 
 #: Every plugin setting's default, by its Django setting name.
@@ -261,6 +266,7 @@ class CertManagerSettings:
     VC_ISSUER_NAME: str
     VC_ISSUER_IMAGE: str
     VC_LIST_LENGTH: int
+    VC_CHECK_RATE: str
 
     def __init__(self) -> None:
         self._cached: set[str] = set()

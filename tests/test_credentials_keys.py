@@ -88,3 +88,39 @@ def test_a_key_file_without_an_ed25519_key_is_refused(settings, tmp_path):
     with pytest.raises(keys.SigningKeyMissing):
         keys.signing_key()
     assert keys.key_fingerprint("z6Mk") == keys.key_fingerprint("z6Mk") and len(keys.key_fingerprint("z")) == 16
+
+
+def test_the_did_document_lists_the_operators_key_before_anything_is_signed(settings, tmp_path):
+    path = tmp_path / "issuer.pem"
+    first = Ed25519PrivateKey.generate()
+    path.write_text(keys.private_key_pem(first))
+    settings.CERT_MANAGER_VC_KEY_FILE = str(path)
+    settings.CERT_MANAGER_VC_DEMO_KEY = False
+    assert not IssuerKey.objects.exists(), "nothing signed yet"
+    methods = [m["publicKeyMultibase"] for m in keys.did_document()["verificationMethod"]]
+    assert methods == [keys.multikey(first.public_key())]
+    assert IssuerKey.objects.get().private_key_pem == ""
+    second = Ed25519PrivateKey.generate()
+    path.write_text(keys.private_key_pem(second))
+    os.utime(path, ns=(1, 1))
+    document = keys.did_document()
+    values = [m["publicKeyMultibase"] for m in document["verificationMethod"]]
+    assert values == [keys.multikey(first.public_key()), keys.multikey(second.public_key())], "rotation keeps both"
+    assert document["assertionMethod"] == [m["id"] for m in document["verificationMethod"]]
+
+
+def test_the_did_document_lists_the_demo_key_that_will_sign(course):
+    assert not IssuerKey.objects.exists()
+    (method,) = keys.did_document()["verificationMethod"]
+    credential = api.credential_for(certificate_of(learner_at(0.8)).pk)
+    assert credential["proof"]["verificationMethod"] == method["id"]
+    assert IssuerKey.objects.count() == 1
+
+
+def test_an_unreadable_key_file_leaves_the_document_with_the_keys_it_had(settings, tmp_path, caplog):
+    settings.CERT_MANAGER_VC_KEY_FILE = str(tmp_path / "missing.pem")
+    assert keys.did_document()["verificationMethod"] == []
+    assert "could not be read" in caplog.text
+    settings.CERT_MANAGER_VC_KEY_FILE = None
+    settings.CERT_MANAGER_VC_DEMO_KEY = False
+    assert keys.did_document()["verificationMethod"] == [] and not IssuerKey.objects.exists()

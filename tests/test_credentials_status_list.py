@@ -31,14 +31,30 @@ def test_encoding_is_gzip_base64url_with_the_u_prefix_and_msb_first():
     assert status_list.set_bit(bits, 0, True) is False, "setting a set bit changes nothing"
 
 
-def test_indices_are_random_unused_and_the_list_doubles_when_three_quarters_used():
+def test_indices_are_random_unused_and_a_full_block_opens_the_next():
     row = status_list._new_list(COURSE_KEY, status_list.SUSPENSION)
     row.bits, row.allocated = bytearray(row.bits), bytearray(row.allocated)
     taken = {status_list.take_index(row) for _ in range(200)}
     assert len(taken) == 200 and row.length == 131_072
-    row.allocated = bytearray(b"\xff" * (row.length // 32 * 3) + bytes(row.length // 32))
+    assert max(taken) - min(taken) > 65_536, "drawn across the block, not in order"
+    row.allocated = bytearray(b"\xff" * (row.length // 8 - 1) + b"\xfb")  # one free index: bit 5 of the last byte
+    assert status_list.take_index(row) == 131_069 and row.length == 131_072, "the last free one is found"
     index = status_list.take_index(row)
-    assert row.length == 262_144 and len(row.bits) == 262_144 // 8 and not status_list.get_bit(row.bits, index)
+    assert row.length == 262_144 and len(row.bits) == len(row.allocated) == 262_144 // 8
+    assert 131_072 <= index < 262_144 and not status_list.get_bit(row.bits, index), "drawn in the new block"
+
+
+def test_a_block_fills_before_the_next_opens_so_superseded_bits_stay_small():
+    row = status_list._new_list(COURSE_KEY, status_list.REVOCATION)
+    row.bits, row.allocated = bytearray(row.bits), bytearray(row.allocated)
+    first = [status_list.take_index(row) for _ in range(100_000)]
+    assert row.length == 131_072 and max(first) < 131_072, "100k fit one block of 131,072"
+    status_list._apply(row.bits, first, True)  # a regrade supersedes them all
+    assert len(status_list.encode(row.bits)) <= 20_000
+    second = [status_list.take_index(row) for _ in range(100_000)]
+    assert row.length == 262_144 and sum(i < 131_072 for i in second) == 31_072, "the first block fills up first"
+    status_list._apply(row.bits, second, True)
+    assert len(status_list.encode(row.bits)) <= 23_000, "the full first block costs next to nothing"
 
 
 def test_issue_rise_drop_rise_again_superseded_versions():

@@ -819,3 +819,203 @@ def test_the_check_page_is_right_to_left_in_arabic(client, course):
     with translation.override("ar"):  # the demo host's test settings; the LMS's middleware reads the header
         html = client.get(CHECK, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert 'dir="rtl"' in html and 'id="credential-text" name="credential" rows="12" dir="ltr"' in html
+
+
+# --- instructor panel: verifiable credentials (issue 16) ------------------------------------------------------
+
+
+def panel_config(html: str) -> dict:
+    return json.loads(html.split('id="cm-config">', 1)[1].split("</script>", 1)[0])
+
+
+@pytest.mark.parametrize(("who", "manage"), [("instructor", True), ("course staff", False)])
+def test_panel_shows_the_credential_expiry_when_credentials_are_signed(client, people, signing, who, manage):
+    client.force_login(people[who])
+    html = client.get(PANEL).content.decode()
+    config = panel_config(html)
+    assert config["credentialsOn"] is True
+    assert config["labels"]["credentialStates"]["suspended"] == "Suspended: grade below passing"
+    field = re.search(r'<input id="cm-credential-days"[^>]*>', html).group(0)
+    assert 'for="cm-credential-days"' in html and "Credentials valid for (days)" in html
+    assert ("readonly" in field) is (not manage), "course staff read it, instructors change it"
+    assert ('id="cm-credentials-save"' in html) is manage
+    assert 'aria-describedby="cm-credential-days-error cm-credential-days-help"' in field
+    assert 'id="cm-feedback-credentials" role="status" aria-live="polite"' in html
+    assert '<th scope="col">Credential</th>' in html and 'colspan="7"' in html
+    assert 'id="cm-credentials-off"' not in html
+
+
+def test_panel_says_credentials_are_off_without_a_signing_key(client, people, settings):
+    settings.CERT_MANAGER_VC_DEMO_KEY = False
+    settings.CERT_MANAGER_VC_KEY_FILE = None
+    client.force_login(people["instructor"])
+    html = client.get(PANEL).content.decode()
+    assert panel_config(html)["credentialsOn"] is False
+    off = re.search(r'<p class="cm-note" id="cm-credentials-off">(.*?)</p>', html, re.S).group(1)
+    assert "no signing key is configured" in off
+    assert "<code>docs/operators/credentials.rst</code>" in off and "<code>CERT_MANAGER_VC_KEY_FILE</code>" in off
+    assert 'id="cm-credential-days"' not in html and '<th scope="col">Credential</th>' not in html
+    assert 'colspan="6"' in html
+
+
+@pytest.fixture(autouse=True)
+def _fresh_check_rate():
+    """Each test starts with no credential checks counted (the rate's counters live in the default cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def carried(data: bytes) -> dict[str, list[bytes]]:
+    """The files a PDF carries, by name."""
+    import io
+
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data)).attachments
+
+
+def upload(name: str, data: bytes, content_type: str = "application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type)
+
+
+def test_the_owners_pdf_carries_the_credential_and_the_check_page_reads_it(client, course, signing):
+    cert = CertificateFactory()
+    public = client.get(pdf(cert))
+    assert public.status_code == 200 and carried(public.content) == {}, "anyone with the link: no credential"
+    client.force_login(cert.user)
+    own = client.get(pdf(cert))
+    assert own.status_code == 200 and "private" in own["Cache-Control"] and own["ETag"] != public["ETag"]
+    (data,) = carried(own.content)["credential.json"]
+    assert json.loads(data)["proof"]["proofValue"] and cert.user.email not in data.decode()
+    client.logout()
+    answer = check(client, credential_file=upload("certificate.pdf", own.content))
+    assert answer.status_code == 200 and "This credential is valid." in result(answer)
+    assert "Signature: verified" in result(answer)
+    from cert_manager_plugin import api
+
+    api.invalidate_certificate(COURSE_KEY, cert.user.username, notes="copied")
+    assert "This credential has been revoked." in result(check(client, credential_file=upload("c.pdf", own.content)))
+
+
+def test_without_a_signing_key_the_owners_pdf_is_the_public_one(client, course, settings):
+    settings.CERT_MANAGER_VC_DEMO_KEY = False
+    cert = CertificateFactory()
+    client.force_login(cert.user)
+    response = client.get(pdf(cert))
+    assert response.status_code == 200 and carried(response.content) == {}
+
+
+def tiny_pdf(*objects: bytes) -> bytes:
+    """A PDF of ``objects`` (numbered from 1; the first is the catalog) with a correct cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def carrying(stream: bytes, *, kids: bool = False) -> bytes:
+    """A one-page PDF carrying ``stream`` (object 5's body) as credential.json; ``kids``: a name tree in a loop."""
+    tree = b"<< /Kids [6 0 R] >>" if kids else b"<< /Names [(credential.json) 4 0 R] >>"
+    return tiny_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 6 0 R >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Type /Filespec /F (credential.json) /UF (credential.json) /EF << /F 5 0 R >> >>",
+        stream,
+        tree,
+    )
+
+
+def flate_stream(data: bytes) -> bytes:
+    import zlib
+
+    packed = zlib.compress(data, 9)
+    return b"<< /Type /EmbeddedFile /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (len(packed), packed)
+
+
+def test_a_pdf_made_elsewhere_carrying_a_credential_is_read_too(client, course, signing):
+    cert = CertificateFactory()
+    client.force_login(cert.user)
+    body = client.get(credential_url(cert)).content
+    client.logout()
+    answer = check(client, credential_file=upload("made-elsewhere.pdf", carrying(flate_stream(body))))
+    assert "This credential is valid." in result(answer)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("x.pdf", b"hello, not a PDF", "This file is not a PDF."),
+        ("x.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 40, "This PDF is damaged"),
+        ("x.pdf", carrying(flate_stream(b"\0" * 50_000_000)), "The credential in this PDF is too large"),
+        ("x.pdf", carrying(b"<< /Filter /FlateDecode /Length 5 >>\nstream\nnope!\nendstream"), "is damaged"),
+        ("x.pdf", carrying(b"<< /Filter /DCTDecode /Length 2 >>\nstream\nab\nendstream"), "cannot read"),
+        ("x.pdf", carrying(flate_stream(b"{}"), kids=True), "This PDF carries no credential."),
+        (
+            "x.pdf",
+            tiny_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"),
+            "no credential",
+        ),
+        ("x.pdf", carrying(flate_stream(b"\xff\xfe{")), "not a text (UTF-8) file"),
+        ("x.pdf", carrying(flate_stream(b"[1]")), "A credential is a JSON object"),
+    ],
+    ids=[
+        "not-a-pdf",
+        "broken",
+        "inflates-to-50-MB",
+        "bad-flate",
+        "other-filter",
+        "looping-tree",
+        "none",
+        "binary",
+        "not-an-object",
+    ],
+)
+def test_the_check_page_explains_what_it_cannot_read_in_a_pdf(client, course, name, data, words):
+    response = check(client, credential_file=upload(name, data))
+    assert response.status_code in (400, 413)
+    assert words in result(response) and 'role="alert"' in response.content.decode()
+
+
+def test_a_pasted_text_over_djangos_own_limit_gets_the_pages_answer(client, course):
+    response = check(client, "x" * (3 * 1024 * 1024))
+    assert response.status_code == 413 and "The credential is too large" in result(response)
+
+
+def test_the_check_page_refuses_a_pdf_over_its_limit(client, course):
+    from cert_manager_plugin.dashboard import views
+
+    data = b"%PDF-1.7\n" + b"0" * (views.PDF_MAX_BYTES + 1)
+    response = check(client, credential_file=upload("big.pdf", data))
+    assert response.status_code == 413 and "The PDF is too large: the limit is 5 MB." in result(response)
+    huge = check(client, credential_file=upload("huge.pdf", data + b"0" * views.FORM_OVERHEAD))
+    assert huge.status_code == 413 and "The upload is too large" in result(huge), "refused before it is read"
+    within = b"%PDF-1.7\n" + b"0" * (views.PDF_MAX_BYTES - 100)
+    answer = check(client, credential_file=upload("big.pdf", within))
+    assert answer.status_code == 400 and "This PDF is damaged" in result(answer)
+
+
+def test_the_check_page_limits_each_clients_rate(client, course, settings):
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rate"}}
+    cache.clear()  # (the LMS host's tests use a DummyCache, which counts nothing)
+    settings.CERT_MANAGER_VC_CHECK_RATE = "2/m"
+    assert check(client, "{}").status_code == 200
+    assert check(client, "[1]").status_code == 400
+    refused = check(client, "[1]")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Too many checks from your address" in result(refused) and 'role="alert"' in refused.content.decode()
+    assert client.get(CHECK).status_code == 200, "reading the page is not counted"
+    other = client.post(CHECK, {"credential": "[1]"}, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 400, "another address has its own count"
+    settings.CERT_MANAGER_VC_CHECK_RATE = ""
+    assert check(client, "[1]").status_code == 400, "an empty rate: no limit"

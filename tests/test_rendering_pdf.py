@@ -445,3 +445,57 @@ def render_one_url(url: str) -> bytes:
     buffer = io.BytesIO()
     pdf.render_pages(course_layout(COURSE_KEY), [pdf.PageData("A B", "May 1, 2026", None, url, "id")], buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture
+def signing(settings):
+    """A demo signing key (credentials are signed)."""
+    from cert_manager_plugin.credentials import keys
+
+    settings.CERT_MANAGER_VC_DEMO_KEY = True
+    keys.forget_loaded_keys()
+    return settings
+
+
+def attachments(data: bytes) -> dict[str, list[bytes]]:
+    """The files a PDF carries, by name (pypdf reads the ``/EmbeddedFiles`` name tree)."""
+    return PdfReader(io.BytesIO(data)).attachments
+
+
+def test_the_learners_pdf_carries_the_signed_credential_as_an_associated_file(course, signing):
+    import json
+
+    from cert_manager_plugin.credentials import api as credentials_api
+
+    cert = CertificateFactory(grade=0.95)
+    data = api.render_certificate_pdf(cert, with_credential=True)
+    files = attachments(data)
+    assert list(files) == ["credential.json"]
+    carried = json.loads(files["credential.json"][0])
+    assert carried == credentials_api.credential_for(cert.pk), "the kept signed credential of this revision"
+    assert credentials_api.check_credential(carried)["state"] == "valid"
+    catalog = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    (spec,) = [ref.get_object() for ref in catalog["/AF"]]
+    assert spec["/AFRelationship"] == "/Data" and spec["/F"] == spec["/UF"] == "credential.json"
+    assert "signed credential" in spec["/Desc"]
+    stream = spec["/EF"]["/F"].get_object()
+    assert stream["/Subtype"] == "/application/vc" and stream["/Params"]["/Size"] == len(files["credential.json"][0])
+    assert catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog, "still a tagged PDF"
+    assert "Certificates 101" in text_of(data)
+
+
+def test_no_credential_without_a_key_for_an_invalid_certificate_or_by_default(course, settings, signing):
+    cert = CertificateFactory()
+    assert attachments(api.render_certificate_pdf(cert)) == {}, "bulk and public PDFs carry none"
+    invalid = CertificateFactory(status="notpassing", course_key="course-v1:TestX+Other+2026")
+    assert attachments(api.render_certificate_pdf(invalid, with_credential=True)) == {}
+    settings.CERT_MANAGER_VC_DEMO_KEY = False
+    unsigned = api.render_certificate_pdf(CertificateFactory(user=UserFactory()), with_credential=True)
+    assert attachments(unsigned) == {} and "/AF" not in PdfReader(io.BytesIO(unsigned)).trailer["/Root"]
+
+
+def test_an_unreadable_key_file_leaves_the_credential_out_and_the_pdf_whole(course, settings, tmp_path, caplog):
+    settings.CERT_MANAGER_VC_KEY_FILE = str(tmp_path / "missing.pem")
+    data = api.render_certificate_pdf(CertificateFactory(), with_credential=True)
+    assert attachments(data) == {} and "Certificates 101" in text_of(data)
+    assert "could not be signed for its PDF" in caplog.text

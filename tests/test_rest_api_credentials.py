@@ -149,6 +149,21 @@ def test_the_issuer_did_document_and_profile_are_public(world):  # noqa: F811
     assert profile.status_code == 200 and profile.json() == document["issuer"]
 
 
+def test_the_did_document_publishes_the_operators_key_before_the_first_credential(world, settings, tmp_path):  # noqa: F811
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = tmp_path / "issuer.pem"
+    path.write_text(keys.private_key_pem(Ed25519PrivateKey.generate()))
+    settings.CERT_MANAGER_VC_KEY_FILE, settings.CERT_MANAGER_VC_DEMO_KEY = str(path), False
+    keys.forget_loaded_keys()
+    did = client_for(None).get("/cert_manager/issuer/did.json").json()
+    (method,) = did["verificationMethod"]
+    assert did["assertionMethod"] == [method["id"]], "published before anything was signed"
+    document = client_for(world.learner).get(course_url("me/certificate/credential")).json()
+    assert document["proof"]["verificationMethod"] == method["id"]
+    assert credentials_verifier.proof_ok(document, did), "the document fetched first verifies the credential"
+
+
 def test_the_achievement_id_resolves(world):  # noqa: F811
     document = client_for(world.learner).get(course_url("me/certificate/credential")).json()
     achievement = document["credentialSubject"]["achievement"]
@@ -193,3 +208,120 @@ def test_regrade_and_invalidation_over_http_as_an_outside_verifier_sees_them(wor
     assert (independent_state(second), api.check_credential(second)["state"]) == ("revoked", "revoked")
     gone = client_for(world.learner).get(url)
     assert (gone.status_code, gone.json()["code"]) == (409, "credential_not_issuable")
+
+
+# --- the panel's credential surfaces: the expiry's errors, each certificate's credential in the list ------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        (0, "greater than or equal to 1"),
+        (-5, "greater than or equal to 1"),
+        (36501, "less than or equal to 36500"),
+        ("abc", "valid integer"),
+        ("12.5", "valid integer"),
+    ],
+)
+def test_a_bad_expiry_is_refused_with_the_fields_reason_and_changes_nothing(world, typed, reason):  # noqa: F811
+    url = course_url("credentials/settings")
+    client_for(world.instructor).patch(url, {"valid_for_days": 30}, format="json")
+    response = client_for(world.instructor).patch(url, {"valid_for_days": typed}, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_input")
+    (said,) = response.json()["field_errors"]["valid_for_days"]
+    assert reason in said, said
+    assert api.credential_valid_for_days(COURSE_KEY) == 30, "the saved expiry is kept"
+    typed_text = client_for(world.instructor).patch(url, {"valid_for_days": "45"}, format="json")
+    assert typed_text.json()["valid_for_days"] == 45, "the panel sends what was typed; digits are a number"
+
+
+def listed_states(user) -> dict[str, str | None]:
+    response = client_for(user).get(course_url("certificates") + "?page_size=100")
+    assert response.status_code == 200, response.content
+    return {row["username"]: row["credential_status"] for row in response.json()["results"]}
+
+
+def test_the_certificate_list_says_what_each_credential_is_now(world):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cert_manager_plugin import engine
+
+    assert listed_states(world.course_staff) == {"bilbo": "active", "gollum": None}, "never issued: nothing to say"
+    client_for(world.learner).get(course_url("me/certificate/credential"))
+    assert listed_states(world.course_staff)["bilbo"] == "active"
+
+    LearnerRecord.objects.filter(user=world.learner).update(percent_grade=0.97, passed=True)
+    engine.run(COURSE_KEY, [world.learner.pk], engine.Intent.job())
+    assert listed_states(world.instructor)["bilbo"] == "superseded", "the learner's copy is of an older revision"
+    client_for(world.learner).get(course_url("me/certificate/credential"))
+    assert listed_states(world.instructor)["bilbo"] == "active"
+
+    api.set_credential_valid_for_days(COURSE_KEY, 10)
+    Certificate.objects.filter(user=world.learner).update(issued_date=timezone.now() - timedelta(days=11))
+    assert listed_states(world.instructor)["bilbo"] == "expired"
+    api.set_credential_valid_for_days(COURSE_KEY, None)
+
+    LearnerRecord.objects.filter(user=world.learner).update(percent_grade=0.1, passed=False)
+    engine.run(COURSE_KEY, [world.learner.pk], engine.Intent.job())
+    assert listed_states(world.instructor)["bilbo"] == "suspended"
+    detail = client_for(world.course_staff).get(course_url("certificates/bilbo"))
+    assert detail.json()["credential_status"] == "suspended", "the detail says it too"
+
+    LearnerRecord.objects.filter(user=world.learner).update(percent_grade=0.9, passed=True)
+    engine.run(COURSE_KEY, [world.learner.pk], engine.Intent.job())
+    response = client_for(world.instructor).post(course_url("invalidations"), {"user": "bilbo"}, format="json")
+    assert response.status_code == 201
+    assert listed_states(world.instructor)["bilbo"] == "revoked"
+
+
+def test_without_a_signing_key_the_list_says_nothing_of_credentials(world, settings):  # noqa: F811
+    client_for(world.learner).get(course_url("me/certificate/credential"))
+    settings.CERT_MANAGER_VC_DEMO_KEY = False
+    assert listed_states(world.instructor) == {"bilbo": None, "gollum": None}
+    assert client_for(world.instructor).get(course_url("certificates/bilbo")).json()["credential_status"] is None
+
+
+def test_the_credential_states_cost_the_same_queries_for_ten_rows_as_for_three_hundred(world):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cert_manager_plugin.credentials import credential as credential_module
+    from tests.test_rest_api_queries import certificates_for, users
+
+    def issue(prefix: str, count: int) -> None:
+        for cert in certificates_for(users(prefix, count)):
+            credential_module.issue_credential(cert.pk)
+
+    def queries() -> int:
+        client = client_for(world.instructor)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(course_url("certificates") + "?page_size=500")
+        assert response.status_code == 200
+        assert {row["credential_status"] for row in response.json()["results"]} <= {"active", None}
+        return len(captured)
+
+    issue("q", 10)
+    queries()  # warm up: a host may read something once, on its first request (as tests/test_rest_api_queries)
+    small = queries()
+    issue("r", 290)
+    assert queries() == small
+
+
+def test_the_list_words_every_credential_state_the_api_can_say():
+    """One vocabulary: the states ``credential_states`` answers are the ones ``labels`` words and the schema lists."""
+    from django.utils import translation
+
+    from cert_manager_plugin import labels
+    from cert_manager_plugin.credentials.api import CREDENTIAL_STATES
+
+    assert set(labels.CREDENTIAL_STATE_LABELS) == set(CREDENTIAL_STATES)
+    with translation.override("en"):
+        assert labels.panel_labels()["credentialStates"] == {
+            "active": "Active",
+            "suspended": "Suspended: grade below passing",
+            "revoked": "Revoked",
+            "expired": "Expired",
+            "superseded": "Superseded by a newer version",
+        }

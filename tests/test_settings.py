@@ -35,6 +35,7 @@ DEFAULTS = {
     "CERT_MANAGER_VC_ISSUER_NAME": "",
     "CERT_MANAGER_VC_ISSUER_IMAGE": "",
     "CERT_MANAGER_VC_LIST_LENGTH": 131_072,
+    "CERT_MANAGER_VC_CHECK_RATE": "30/m",
 }
 #: The orders edx-platform applies the hooks in: lms/envs/{production,devstack,test}.py all start from common.
 LMS_ORDERS = {

@@ -3,14 +3,19 @@ What the plugin's API (``cert_manager_plugin.api``) exposes of credentials: plai
 
 ``credential_for`` (the signed credential of a certificate's current revision), ``issuer_did_document``,
 ``issuer_profile_data``, ``status_list_credential``, ``check_credential`` (the verify page: signature and
-status in one word), the course's expiry setting, and ``retire_learner``.
+status in one word), ``credential_states`` (the course team's list: each certificate's credential in one word), the
+course's expiry setting, and ``retire_learner``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
+from django.db.models import Max
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
@@ -18,6 +23,8 @@ from ..data import CertificateStatus
 from ..models import Certificate
 from . import credential, keys, proof, status_list
 from .models import CourseCredentialSettings, CredentialSlot, CredentialVersion
+
+log = logging.getLogger(__name__)
 
 VALID, SUSPENDED, REVOKED, SUPERSEDED, EXPIRED, INVALID = (
     "valid",
@@ -32,6 +39,30 @@ VALID, SUSPENDED, REVOKED, SUPERSEDED, EXPIRED, INVALID = (
 def credential_for(certificate_id: int) -> dict[str, Any]:
     """The signed OpenBadgeCredential of a valid certificate (``credential.NotIssuable`` otherwise)."""
     return credential.issue_credential(certificate_id)
+
+
+#: The name and media type of the credential a certificate PDF carries (``application/vc``: IANA, VC Data Model 2.0).
+PDF_ATTACHMENT_NAME = "credential.json"
+PDF_ATTACHMENT_TYPE = "application/vc"
+
+
+def credential_bytes(certificate_id: int, status: str) -> bytes | None:
+    """
+    The signed credential of a certificate as the UTF-8 JSON a PDF carries; None when there is none to carry.
+
+    None without a signing key, for a certificate that is not valid (``status``, or one that changed since), and
+    when the key file cannot be read (logged: the PDF is still worth having without its credential).
+    """
+    if status != status_list.VALID or not keys.signing_configured():
+        return None
+    try:
+        document = credential.issue_credential(certificate_id)
+    except (credential.NotIssuable, keys.SigningKeyMissing):
+        return None
+    except (OSError, ValueError):
+        log.exception("The credential of certificate %s could not be signed for its PDF", certificate_id)
+        return None
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
 def issuer_did_document() -> dict[str, Any]:
@@ -59,6 +90,56 @@ def valid_for_days(course_key: CourseKey) -> int | None:
     return (
         CourseCredentialSettings.objects.filter(course_key=course_key).values_list("valid_for_days", flat=True).first()
     )
+
+
+#: A valid certificate's credential that nothing suspends, revokes, supersedes or expires (the panel's word).
+ACTIVE = "active"
+#: What the course team's list says of a certificate's credential (``labels.CREDENTIAL_STATE_LABELS`` words each).
+CREDENTIAL_STATES: tuple[str, ...] = (ACTIVE, SUSPENDED, REVOKED, EXPIRED, SUPERSEDED)
+
+
+class CertificateState(NamedTuple):
+    """What ``credential_states`` reads of one certificate: its learner, status, revision and issue date."""
+
+    user_id: int
+    status: str
+    revision: int
+    issued_date: datetime | None
+
+
+def credential_states(
+    course_key: CourseKey, certificates: Sequence[CertificateState], *, now: datetime | None = None
+) -> dict[int, str | None]:
+    """
+    The state of each certificate's credential, by learner (``CREDENTIAL_STATES``; None: it never had one).
+
+    A valid certificate: ``superseded`` when the last version issued is of an older revision (the learner's copy
+    is out of date), ``expired`` past the course's current expiry, else ``active``. A certificate that is no
+    longer valid but had a credential: ``revoked`` (withdrawn: invalidated, deleted) or ``suspended`` (below
+    passing). Two queries whatever the number of certificates (the issued versions, the course's expiry).
+    """
+    user_ids = [c.user_id for c in certificates]
+    latest = dict(
+        CredentialSlot.objects.filter(certificate__course_key=course_key, certificate__user_id__in=user_ids)
+        .annotate(latest=Max("versions__revision"))
+        .values_list("certificate__user_id", "latest")
+    )
+    days = valid_for_days(course_key) if any(c.status == status_list.VALID for c in certificates) else None
+    now = now or timezone.now()
+    out: dict[int, str | None] = {}
+    for cert in certificates:
+        issued = latest.get(cert.user_id)
+        if cert.status in status_list.REVOKING:
+            out[cert.user_id] = REVOKED if issued is not None else None
+        elif cert.status != status_list.VALID:
+            out[cert.user_id] = SUSPENDED if issued is not None else None
+        elif issued is not None and issued < cert.revision:
+            out[cert.user_id] = SUPERSEDED
+        elif days and cert.issued_date and cert.issued_date + timedelta(days=days) < now:
+            out[cert.user_id] = EXPIRED
+        else:
+            out[cert.user_id] = ACTIVE
+    return out
 
 
 def _version_of(document: dict[str, Any]) -> CredentialVersion | None:

@@ -12,6 +12,7 @@ and marks the previous one retired, so credentials signed before still verify.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from .models import IssuerKey
 ED25519_PUB_PREFIX = b"\xed\x01"
 #: The path of the issuer's DID under the host (did:web path segments); its document is ``…/did.json``.
 DID_PATH = ("cert_manager", "issuer")
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _loaded: dict[str, SigningKey] = {}
 
@@ -189,8 +191,28 @@ def published_keys() -> dict[str, Ed25519PublicKey]:
     }
 
 
+def register_current_key() -> bool:
+    """
+    Make sure the key that signs now is recorded (``IssuerKey``), before anything is signed with it.
+
+    A verifier may fetch the DID document before the first credential exists: the key must already be there.
+    Reading the key file (or the demo key) is what records it; cheap once read (kept until the file changes).
+    Whether a key is recorded; a key file that cannot be read is logged, not raised (the document still lists
+    every earlier key).
+    """
+    if not signing_configured():
+        return False
+    try:
+        signing_key()
+    except (SigningKeyMissing, OSError, ValueError):
+        log.warning("The credential signing key could not be read (CERT_MANAGER_VC_KEY_FILE)", exc_info=True)
+        return False
+    return True
+
+
 def did_document() -> dict[str, Any]:
-    """The issuer's DID document: every key that ever signed, each a Multikey usable for ``assertionMethod``."""
+    """The issuer's DID document: every key that ever signed and the one signing now (Multikeys, oldest first)."""
+    register_current_key()
     did = issuer_did()
     methods = [
         {"id": verification_method(value, did), "type": "Multikey", "controller": did, "publicKeyMultibase": value}

@@ -20,11 +20,13 @@ import uuid
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -138,22 +140,27 @@ def certificate_pdf(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpRespons
     The certificate PDF (public while the certificate is issued; 404 otherwise).
 
     Cached by revision (``api.conditional_response``); the rendered bytes are kept under the response's ETag
-    (``api.cached``), so a new revision or template renders anew.
+    (``api.cached``), so a new revision or template renders anew. Its owner's copy, signed in, carries the signed
+    credential as an attachment when the site signs credentials (like "Download credential": owner only, private).
     """
     validators = _validators_or_404(verify_uuid, "pdf")
     if validators.status != CertificateStatus.DOWNLOADABLE:
         raise Http404(_("This certificate is not available as a PDF."))
+    owner = _is_owner(request, validators.user_id) and api.credentials_configured()
+    if owner:
+        validators = validators.variant("owner-credential")
 
     def render_pdf() -> HttpResponse:
         def render_bytes() -> bytes:
-            return api.render_certificate_pdf(_certificate_or_404(verify_uuid), request=request)
+            certificate = _certificate_or_404(verify_uuid)
+            return api.render_certificate_pdf(certificate, request=request, with_credential=owner)
 
         data = api.cached(validators, request.build_absolute_uri("/"), render_bytes)
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="certificate-{validators.verify_uuid}.pdf"'
         return response
 
-    return _public(api.conditional_response(request, validators, render_pdf))
+    return _public(api.conditional_response(request, validators, render_pdf, private=owner))
 
 
 @login_required
@@ -188,6 +195,9 @@ def certificate_credential(request: HttpRequest, verify_uuid: uuid.UUID) -> Http
 CREDENTIAL_MAX_BYTES = 64 * 1024
 #: Room for the form's other fields and multipart boundaries around the credential.
 FORM_OVERHEAD = 16 * 1024
+#: The largest PDF the check page reads a credential out of (a certificate PDF with its fonts is 30 to 300 KB; a
+#: background makes it larger). Only its catalog and the carried file are read (``api.credential_from_pdf``).
+PDF_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _verdicts() -> dict[str, tuple[str, str]]:
@@ -229,16 +239,42 @@ def _too_large() -> dict:
 
 
 def _posted_text(request: HttpRequest) -> str | dict:
-    """The credential's text, from the uploaded file or else the text box; an error answer (dict) when unreadable."""
+    """
+    The credential's text, from the uploaded file (JSON, or a PDF carrying one) or else the text box.
+
+    An error answer (dict) when it cannot be read.
+    """
     upload = request.FILES.get("credential_file")
     if upload is None:
         return request.POST.get("credential", "")
+    head = upload.read(1024)
+    upload.seek(0)
+    if b"%PDF-" in head or upload.name.lower().endswith(".pdf"):
+        return _pdf_text(upload)
     if upload.size > CREDENTIAL_MAX_BYTES:
         return _too_large()
     try:
         return upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         return {"error": _("The file is not a text (UTF-8) file: a credential is a JSON file."), "http_status": 400}
+
+
+def _pdf_text(upload: UploadedFile) -> str | dict:
+    """The text of the credential an uploaded PDF carries; an error answer (dict) when there is none to read."""
+    if upload.size > PDF_MAX_BYTES:
+        message = _("The PDF is too large: the limit is %(size)s MB.") % {"size": PDF_MAX_BYTES // (1024 * 1024)}
+        return {"error": message, "http_status": 413}
+    try:
+        text = api.credential_from_pdf(upload.read(), max_bytes=CREDENTIAL_MAX_BYTES)
+    except api.CredentialPdfUnreadable as exc:
+        return {"error": str(exc), "http_status": 400}
+    if text is None:
+        message = _(
+            "This PDF carries no credential. A certificate PDF carries one when its learner downloads it from "
+            "this site while signed in; or check the credential's JSON file."
+        )
+        return {"error": message, "http_status": 400}
+    return text
 
 
 def _check_posted(request: HttpRequest) -> dict:
@@ -275,19 +311,45 @@ def _check_posted(request: HttpRequest) -> dict:
     }
 
 
+def _check_page(request: HttpRequest, context: dict) -> HttpResponse:
+    """The check page with ``context`` (its ``http_status`` the response's)."""
+    context = {"max_kb": CREDENTIAL_MAX_BYTES // 1024, "max_pdf_mb": PDF_MAX_BYTES // (1024 * 1024), **context}
+    status = context.pop("http_status", 200)
+    response = render(request, "cert_manager_plugin/credential_verify.html", context, status=status)
+    add_never_cache_headers(response)  # the form carries a CSRF token; an answer is one visitor's
+    return _public(response)
+
+
 def _limited(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
-    """A POST over the size limit is answered before anything reads its body (the CSRF check reads it too)."""
+    """
+    A POST counts against its client's rate, and one over the size limit is answered before its body is read.
+
+    Over the rate (``CERT_MANAGER_VC_CHECK_RATE``): a 429 with ``Retry-After``. The size is checked before the
+    CSRF check reads the body.
+    """
 
     @functools.wraps(view)
     def limited(request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return view(request)
+        wait = api.credential_check_wait(request)
+        if wait is not None:
+            message = _("Too many checks from your address: please try again in %(seconds)s seconds.")
+            response = _check_page(request, {"error": message % {"seconds": wait}, "http_status": 429})
+            response["Retry-After"] = str(wait)
+            return response
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if request.method == "POST" and length > CREDENTIAL_MAX_BYTES + FORM_OVERHEAD:
-            context = {"max_kb": CREDENTIAL_MAX_BYTES // 1024, **_too_large()}
-            status = context.pop("http_status")
-            return _public(render(request, "cert_manager_plugin/credential_verify.html", context, status=status))
+        if length > PDF_MAX_BYTES + FORM_OVERHEAD:
+            message = _("The upload is too large: the limit is %(kb)s KB for a credential, %(mb)s MB for a PDF.")
+            sizes = {"kb": CREDENTIAL_MAX_BYTES // 1024, "mb": PDF_MAX_BYTES // (1024 * 1024)}
+            return _check_page(request, {"error": message % sizes, "http_status": 413})
+        try:
+            request.POST  # noqa: B018 - parsed here: a text over Django's own limit gets this page's answer
+        except RequestDataTooBig:
+            return _check_page(request, _too_large())
         return view(request)
 
     return limited
@@ -299,18 +361,15 @@ def _limited(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpReque
 @csrf_protect
 def credential_verify(request: HttpRequest) -> HttpResponse:
     """
-    Check a credential (public): paste it or upload its JSON file; the answer in plain words. Nothing is stored.
+    Check a credential (public): pasted, its JSON file, or a certificate PDF carrying it. Nothing is stored.
 
     Valid, suspended (grade below passing), revoked, expired, superseded by a newer version, or an invalid
-    signature (``api.check_credential``). The form is CSRF-protected; a credential over ``CREDENTIAL_MAX_BYTES``
-    gets a 413, malformed JSON a 400 with where it breaks. Never cached (the form carries a CSRF token).
+    signature (``api.check_credential``). The form is CSRF-protected and rate-limited per client (429); a
+    credential over ``CREDENTIAL_MAX_BYTES`` or a PDF over ``PDF_MAX_BYTES`` gets a 413, malformed JSON a 400 with
+    where it breaks, a PDF without a credential (or broken) a 400 that says so. Never cached (the form carries a
+    CSRF token).
     """
-    context: dict = {"max_kb": CREDENTIAL_MAX_BYTES // 1024}
-    status = 200
-    if request.method == "POST":
-        context.update(_check_posted(request))
-        status = context.pop("http_status", 200)
-    return _public(render(request, "cert_manager_plugin/credential_verify.html", context, status=status))
+    return _check_page(request, _check_posted(request) if request.method == "POST" else {})
 
 
 @login_required
@@ -409,10 +468,12 @@ def panel_context(course_key: CourseKey, access: str) -> dict | None:
     ]
     scopes = [{"value": s.value, "label": str(labels.SCOPE_LABELS[s])} for s in ExceptionScope]
     end = getattr(course, "end", None)
+    credentials_on = api.credentials_configured()
     config = {
         "courseId": course_id,
         "api": f"{API_PREFIX}courses/{course_key}/",
         "canManage": access == "manage",
+        "credentialsOn": credentials_on,
         "language": get_language() or "",
         "groups": groups,
         "statuses": [s["value"] for s in statuses],
@@ -433,6 +494,7 @@ def panel_context(course_key: CourseKey, access: str) -> dict | None:
         "course_name": course.display_name or course_id,
         "course_end_display": api.time_html(end) if end else "",
         "can_manage": access == "manage",
+        "credentials_on": credentials_on,
         "config_json": mark_safe(  # noqa: S308 - JSON with <, > and & escaped, as json_script does
             json.dumps(config, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
         ),

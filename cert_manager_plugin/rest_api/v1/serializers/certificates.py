@@ -7,9 +7,11 @@ Certificates, their revisions, a learner's history, deleting and regenerating ce
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cert_manager_plugin.data import NOTES_MAX_LENGTH
+from cert_manager_plugin.labels import CREDENTIAL_STATE_LABELS
 
 from .common import STATUSES, ClientTextField, PageSerializer
 
@@ -31,6 +33,16 @@ class CertificateSerializer(serializers.Serializer):
     error_reason = serializers.CharField()
     created = serializers.DateTimeField()
     modified = serializers.DateTimeField()
+    credential_status = serializers.SerializerMethodField(
+        help_text="The certificate's verifiable credential: active, suspended (grade below passing), revoked, expired "
+        "or superseded (the last version issued is of an older revision); null when it never had one, or when the "
+        "site signs no credentials."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=list(CREDENTIAL_STATE_LABELS), allow_null=True))
+    def get_credential_status(self, row: object) -> str | None:
+        """The view's ``credential_states`` (``{user_id: state}``) for this row; null without them."""
+        return (self.context.get("credential_states") or {}).get(getattr(row, "user_id", None))
 
 
 class CertificatePageSerializer(PageSerializer):

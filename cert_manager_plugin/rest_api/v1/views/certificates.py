@@ -41,7 +41,15 @@ from .params import (
 
 if TYPE_CHECKING:
     from django.http import StreamingHttpResponse
+    from opaque_keys.edx.keys import CourseKey
     from rest_framework.request import Request
+
+
+def credential_context(course_key: CourseKey) -> dict:
+    """The serializer context of ``credential_status``: the page's states (computed per page), or none without a key."""
+    if not api.credentials_configured():
+        return {}
+    return {"credential_states": lambda page: api.credential_states(course_key, page)}
 
 
 class CertificateListView(ListView):
@@ -79,7 +87,9 @@ class CertificateListView(ListView):
         sort order.
 
         The JSON page also carries ``status_counts``: ``{status: n}`` for the records matching ``search``, whatever
-        ``status`` (one GROUP BY query): what the panel's "delete all" dialog counts.
+        ``status`` (one GROUP BY query): what the panel's "delete all" dialog counts. Each row's
+        ``credential_status`` says what its verifiable credential is now (two queries for the page; null on a site
+        without a signing key).
         """
         search = search_param(request)
         wanted = request.query_params.get("status", "").strip()
@@ -91,7 +101,7 @@ class CertificateListView(ListView):
             )
         ordering = request.query_params.get("ordering") or None
         rows = api.certificate_list(self.course_key, search=search, status=wanted or None, ordering=ordering)
-        response = self.list_response(rows, s.CertificateSerializer)
+        response = self.list_response(rows, s.CertificateSerializer, **credential_context(self.course_key))
         if isinstance(response, Response):  # a JSON page (not the CSV)
             response.data["status_counts"] = api.certificate_status_counts(self.course_key, search=search)
         return response
@@ -144,7 +154,9 @@ class CertificateDetailView(CourseView):
         404 ``user_not_found`` when no learner of the course has that name, ``certificate_not_found`` when the
         learner has no certificate.
         """
-        return Response(s.CertificateSerializer(self.certificate(username)).data)
+        row = self.certificate(username)
+        context = {k: states([row]) for k, states in credential_context(self.course_key).items()}
+        return Response(s.CertificateSerializer(row, context=context).data)
 
     @documented(
         operation_id="certificate_delete",

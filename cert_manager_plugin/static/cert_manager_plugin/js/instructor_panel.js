@@ -613,8 +613,57 @@
     }).catch(failed("cm-feedback-policies", gettext("The change was not undone.")));
   });
 
+  // --- verifiable credentials: how long a credential stays valid (GET/PATCH credentials/settings) ----------
+  var credentialDays = $("cm-credential-days");
+  function showCredentialDays(days) {
+    credentialDays.value = days === null || days === undefined ? "" : String(days);
+    $("cm-credential-days-state").textContent = days ?
+      fmt(ngettext("Credentials expire %(days)s day after the certificate was issued.",
+        "Credentials expire %(days)s days after the certificate was issued.", days), { days: number(days) }) :
+      gettext("Credentials never expire (no expiry).");
+  }
+  /* The API's reason beside the field (aria-invalid and aria-describedby tie it to the input); none: cleared. */
+  function credentialDaysError(text) {
+    var box = $("cm-credential-days-error");
+    box.textContent = text || "";
+    box.hidden = !text;
+    if (text) { credentialDays.setAttribute("aria-invalid", "true"); } else { credentialDays.removeAttribute("aria-invalid"); }
+  }
+  function loadCredentialSettings() {
+    if (!credentialDays) { return Promise.resolve(); }
+    return api("GET", "credentials/settings").then(function (data) {
+      showCredentialDays(data.valid_for_days);
+    }).catch(failed("cm-feedback-credentials", gettext("The credential expiry could not be loaded.")));
+  }
+  if ($("cm-credentials-form")) {
+    $("cm-credentials-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = $("cm-credentials-save");
+      if (!cfg.canManage || !button) { return; }
+      busy(button, function () {
+        var typed = credentialDays.value.trim();
+        // Sent as typed: the API says what is wrong with it (0, a negative number, too many days, letters).
+        return api("PATCH", "credentials/settings", { valid_for_days: typed === "" ? null : typed }).then(function (data) {
+          credentialDaysError("");
+          showCredentialDays(data.valid_for_days);
+          say("cm-feedback-credentials", "success", data.valid_for_days ?
+            fmt(ngettext("Saved: credentials issued from now on expire %(days)s day after the certificate was issued.",
+              "Saved: credentials issued from now on expire %(days)s days after the certificate was issued.", data.valid_for_days),
+            { days: number(data.valid_for_days) }) :
+            gettext("Saved: credentials issued from now on never expire."));
+        }).catch(function (error) {
+          var reasons = ((error.data || {}).field_errors || {}).valid_for_days;
+          credentialDaysError(reasons ? [].concat(reasons).join(" ") : "");
+          say("cm-feedback-credentials", "error", gettext("The expiry was not changed."), reasons ? "" : apiMessage(error));
+          credentialDays.focus();
+        });
+      });
+    });
+  }
+
   function loadSettings() {
     loadUndo();
+    loadCredentialSettings();
     return api("GET", "settings").then(function (data) {
       showSelfGeneration(data.self_generation_enabled);
       fillPolicies(data);
@@ -1225,6 +1274,13 @@
     return "search=" + encodeURIComponent($("cm-search").value.trim()) +
       "&status=" + encodeURIComponent($("cm-status-filter").value) + "&ordering=" + encodeURIComponent($("cm-sort").value);
   }
+  /* The certificate's verifiable credential in words (labels.CREDENTIAL_STATE_LABELS); empty when it never had one. */
+  function credentialCell(cert) {
+    var state = cert.credential_status;
+    return h("td", { className: "cm-cert-credential", "data-credential": state || "" }, [
+      state ? h("span", { className: "cm-state-chip cm-credential-" + state, text: word("credentialStates", state) }) : ""
+    ]);
+  }
   function loadCertificates(page) {
     certPage = page || certPage;
     var query = filterQuery();
@@ -1265,9 +1321,10 @@
           h("td", {}, [word("modes", cert.mode)]),
           h("td", {}, [percent(cert.grade)]),
           h("td", {}, [cert.status === "downloadable" ? time(cert.issued_date) : ""]),
+          cfg.credentialsOn ? credentialCell(cert) : null,
           h("td", { className: "cm-row-actions" }, actions)
         ]);
-      }), gettext("No certificate matches."), 6);
+      }), gettext("No certificate matches."), cfg.credentialsOn ? 7 : 6);
       $("cm-certificates-summary").textContent = fmt(ngettext("%(count)s learner", "%(count)s learners", data.count), {
         count: number(data.count)
       });
