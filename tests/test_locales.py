@@ -241,7 +241,7 @@ def english_left(texts: list[str], data: list[str], language: str) -> list[tuple
 
 
 #: Latin words an Arabic page may show: product names, file formats and the data the scene gives the pages.
-LATIN_ALLOWED = re.compile(r"\b(?:PDF|CSV|UTF-8|QR|Open edX|edX|JSON|LMS)\b")
+LATIN_ALLOWED = re.compile(r"\b(?:PDF|CSV|UTF-8|QR|Open edX|edX|JSON|LMS|PNG|JPEG)\b")
 
 
 def latin_left(texts: list[str], data: list[str]) -> list[str]:
