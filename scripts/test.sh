@@ -219,7 +219,8 @@ LMS_SUITES=(tests/lms_host tests/test_rest_api_views.py tests/test_rest_api_quer
     tests/test_permissions.py tests/test_jobs.py tests/test_tasks.py tests/test_events.py tests/test_temporary_score.py
     tests/test_services.py tests/test_dashboard.py tests/test_retirement.py tests/test_bulk_exceptions.py
     tests/test_rendering_export.py tests/test_reconcile.py tests/test_concurrency.py tests/test_fingerprints.py
-    tests/test_rest_api_credentials.py tests/test_credentials_*.py)
+    tests/test_rest_api_credentials.py tests/test_credentials_*.py tests/test_rest_api_designs.py tests/test_designs_*.py
+    tests/test_rendering_design_html.py)
 
 # Two lanes share the two cores: lane A is PostgreSQL (everything: Chromium walks, real workers on Redis), then the
 # LMS host's real worker (Redis too, so never beside lane A's workers); lane B is SQLite, MariaDB and the LMS host's
