@@ -28,6 +28,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation.trans_real import DjangoTranslation
 from opaque_keys.edx.keys import CourseKey
 
 from cert_manager_plugin import api, labels
@@ -103,6 +104,11 @@ def said(language: str, text: str, context: str | None = None) -> str:
     """What the catalog of ``language`` says for ``text`` (the English itself until it is translated)."""
     with translation.override(language):
         return translation.pgettext(context, text) if context else translation.gettext(text)
+
+
+def said_by_script(language: str, text: str) -> str:
+    """What the scripts' catalog (``djangojs``, the panel's JavaScript) of ``language`` says for ``text``."""
+    return DjangoTranslation(language, domain="djangojs").gettext(text)
 
 
 class Surfaces:
@@ -195,13 +201,14 @@ def test_credentials_read_true_in_the_panel_the_download_and_the_check_page(
     # The panel: the expiry, in words; a bad value refused beside the field, in the API's words; a good one saved.
     open_panel(browser, live_server, seeded)
     assert by_css(browser, "label[for=cm-credential-days]").text == said(language, "Credentials valid for (days)")
-    assert by_css(browser, "#cm-credential-days-state").text == said(language, "Credentials never expire (no expiry).")
+    never = said_by_script(language, "Credentials never expire (no expiry).")
+    assert by_css(browser, "#cm-credential-days-state").text == never
     field = by_css(browser, "#cm-credential-days")
     for bad in ("0", "abc"):
         field.clear()
         field.send_keys(bad)
         click(browser, "#cm-credentials-save")
-        wait_feedback(browser, "credentials", said(language, "The expiry was not changed."))
+        wait_feedback(browser, "credentials", said_by_script(language, "The expiry was not changed."))
         error = by_css(browser, "#cm-credential-days-error")
         assert error.is_displayed() and error.text.strip(), f"the API's reason beside the field for {bad!r}"
         assert field.get_attribute("aria-invalid") == "true"
@@ -259,3 +266,5 @@ def test_the_words_the_walk_reads_are_translated_in_the_shipped_catalogs(setting
     """The catalogs the walk compiles are the shipped ones: the sentences they already hold come out translated."""
     for text in ("This credential is valid.", "This credential is suspended.", "Download credential"):
         assert said(language, text) != text, (language, text)
+    for text in ("Credentials never expire (no expiry).", "The expiry was not changed."):
+        assert said_by_script(language, text) != text, (language, text)
