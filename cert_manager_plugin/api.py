@@ -84,6 +84,7 @@ from .models import Certificate
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import datetime
     from typing import Any
 
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -370,6 +371,11 @@ def credential_valid_for_days(course_key: CourseKey) -> int | None:
     return _credentials.valid_for_days(course_key)
 
 
+def credential_expiry_dates(issued: Sequence[tuple[CourseKey, datetime | None]]) -> list[datetime | None]:
+    """When each (course, issue date)'s credential expires under the course's setting (None: never); one query."""
+    return _credentials.expiry_dates(issued)
+
+
 def set_credential_valid_for_days(course_key: CourseKey, days: int | None) -> int | None:
     """Set (None: remove) the course's credential expiry, for credentials issued from now on; the saved value."""
     _credentials.set_valid_for_days(course_key, days)
@@ -467,6 +473,7 @@ __all__ = [
     "course_learner",
     "course_role_list",
     "credential_check_wait",
+    "credential_expiry_dates",
     "credential_for",
     "credential_from_pdf",
     "credential_states",

@@ -77,6 +77,7 @@ EXPORTED = [
     "course_learner",
     "course_role_list",
     "credential_check_wait",
+    "credential_expiry_dates",
     "credential_for",
     "credential_from_pdf",
     "credential_states",

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -692,6 +694,39 @@ def test_download_credential_sits_by_the_pdf_link_for_the_owner_only(client, cou
     assert credential_url(cert) in dashboard and "Download credential" in dashboard
     invalid = CertificateFactory(user=cert.user, course_key="course-v1:TestX+Other+2026", status="notpassing")
     assert credential_url(invalid) not in client.get(DASHBOARD).content.decode()
+
+
+def test_the_learners_pages_say_when_the_credential_expires_and_that_it_has(client, course, signing):
+    """A course expiry prints beside "Download credential": until when, or that a verifier now reads it as expired."""
+    from cert_manager_plugin import api
+    from cert_manager_plugin.credentials.models import CourseCredentialSettings
+
+    fresh = CertificateFactory(issued_date=timezone.now() - timedelta(days=10))
+    old = CertificateFactory(
+        user=fresh.user, course_key="course-v1:TestX+Old+2025", issued_date=timezone.now() - timedelta(days=400)
+    )
+    never = CertificateFactory(user=fresh.user, course_key="course-v1:TestX+Never+2025")
+    client.force_login(fresh.user)
+    assert "cm-credential-until" not in client.get(DASHBOARD).content.decode(), "no expiry set: nothing said"
+    CourseCredentialSettings.objects.create(course_key=fresh.course_key, valid_for_days=365)
+    CourseCredentialSettings.objects.create(course_key=old.course_key, valid_for_days=365)
+    dashboard = client.get(DASHBOARD).content.decode()
+    assert dashboard.count('data-expired="false"') == 1 and dashboard.count('data-expired="true"') == 1
+    assert "Its credential is valid until" in dashboard and "Its credential expired on" in dashboard
+    cards = {card.split('"', 1)[0]: card for card in dashboard.split('data-course-id="')[1:]}
+    assert "valid until" in cards[str(fresh.course_key)] and "expired on" in cards[str(old.course_key)]
+    assert "cm-credential-until" not in cards[str(never.course_key)]
+    page = client.get(web(old)).content.decode()
+    assert 'data-expired="true"' in page and "a verifier now reads it as expired" in page
+    assert "cm-credential-until" not in client.get(web(never)).content.decode()
+    client.logout()
+    assert "cm-credential-until" not in client.get(web(old)).content.decode(), "the owner's page only"
+    with CaptureQueriesContext(connection) as queries:
+        dates = api.credential_expiry_dates(
+            [(fresh.course_key, fresh.issued_date), (old.course_key, old.issued_date), (never.course_key, None)]
+        )
+    assert len(queries) == 1
+    assert dates == [fresh.issued_date + timedelta(days=365), old.issued_date + timedelta(days=365), None]
 
 
 def test_the_verify_page_links_to_the_credential_check(client, course):

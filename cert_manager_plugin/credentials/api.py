@@ -92,6 +92,26 @@ def valid_for_days(course_key: CourseKey) -> int | None:
     )
 
 
+def expiry_dates(issued: Sequence[tuple[CourseKey, datetime | None]]) -> list[datetime | None]:
+    """
+    When each (course, issue date)'s credential expires under its course's setting today (None: never), one query.
+
+    The words the learner's pages print beside "Download credential"; a copy signed before the setting changed
+    keeps the ``validUntil`` it was signed with.
+    """
+    keys_ = {key for key, _ in issued}
+    days = (
+        dict(
+            CourseCredentialSettings.objects.filter(course_key__in=keys_, valid_for_days__isnull=False).values_list(
+                "course_key", "valid_for_days"
+            )
+        )
+        if keys_
+        else {}
+    )
+    return [when + timedelta(days=days[key]) if when and days.get(key) else None for key, when in issued]
+
+
 #: A valid certificate's credential that nothing suspends, revokes, supersedes or expires (the panel's word).
 ACTIVE = "active"
 #: What the course team's list says of a certificate's credential (``labels.CREDENTIAL_STATE_LABELS`` words each).

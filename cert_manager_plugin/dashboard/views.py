@@ -26,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -90,6 +91,7 @@ def certificate_web(request: HttpRequest, verify_uuid: uuid.UUID) -> HttpRespons
         context["share"] = _owner_share(request, certificate, context)
         if owner and certificate.status == CertificateStatus.DOWNLOADABLE and api.credentials_configured():
             context["credential_url"] = reverse("cert_manager:certificate-credential", args=[certificate.verify_uuid])
+            context["credential_until"] = _credential_until([(certificate.course_key, certificate.issued_date)])[0]
         return render(request, "cert_manager_plugin/certificate.html", context)
 
     if not owner:  # the public page is the same for everyone: rendered once per revision and language
@@ -377,8 +379,22 @@ def credential_verify(request: HttpRequest) -> HttpResponse:
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in learner's certificates; a request button only where a request would succeed."""
     rows = api.dashboard_rows(request.user, request=request)
-    context = {"rows": rows, "api_prefix": API_PREFIX, "credentials_on": api.credentials_configured()}
+    credentials_on = api.credentials_configured()
+    context = {"rows": rows, "api_prefix": API_PREFIX, "credentials_on": credentials_on}
+    if credentials_on:
+        valid = [row for row in rows if row.valid and row.certificate is not None]
+        untils = _credential_until([(row.certificate.course_key, row.issued_date) for row in valid])
+        for row, until in zip(valid, untils, strict=True):
+            row.credential_until = until
     return render(request, "cert_manager_plugin/learner_dashboard.html", context)
+
+
+def _credential_until(issued: list[tuple]) -> list[dict | None]:
+    """Each credential's expiry for the learner's pages: ``{"date": <datetime>, "expired": bool}``, or None."""
+    now = timezone.now()
+    return [
+        {"date": until, "expired": until <= now} if until else None for until in api.credential_expiry_dates(issued)
+    ]
 
 
 def _team_course(request: HttpRequest, course_id: str) -> tuple[CourseKey, str | None]:

@@ -211,6 +211,9 @@ class DashboardRow:
     pdf_url: str = ""
     verify_url: str = ""
     linkedin_url: str = ""  # LinkedIn's add-to-profile URL of a valid certificate ("" when LinkedIn sharing is off)
+    #: the credential's expiry under the course's setting, ``{"date", "expired"}`` (set by the page when credentials
+    #: are on; None: no expiry)
+    credential_until: dict | None = None
 
 
 def _valid_links(
