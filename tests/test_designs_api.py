@@ -144,7 +144,7 @@ def test_a_file_over_2_mb_is_refused_before_decoding():
 
 def test_an_unknown_kind_is_refused():
     with pytest.raises(errors.InvalidInput) as exc:
-        designs.store_asset(COURSE_KEY, "signature", upload(image()), user=None)
+        designs.store_asset(COURSE_KEY, "favicon", upload(image()), user=None)
     assert exc.value.details["field"] == "kind"
 
 

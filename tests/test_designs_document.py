@@ -39,6 +39,7 @@ def test_an_empty_document_is_the_classic_design_with_its_defaults():
         "background": "",
         "show_qr": True,
         "blocks": {},
+        "signatories": [],
         "overrides": {},
     }
 
@@ -182,3 +183,55 @@ def test_fill_leaves_unknown_names_as_text_and_drops_empty_values():
 
 def test_variables_in_lists_every_placeholder():
     assert variables_in("{a} {learner_name} {}") == ["a", "learner_name", ""]
+
+
+# --- signatories (printed when the course has none from Studio) ---------------------------------------------------
+
+SIGNATURE = "cert_manager/designs/0123456789abcdef/" + "b" * 32 + ".jpg"
+
+
+def test_signatories_round_trip_with_their_signature_images():
+    data = {
+        "signatories": [
+            {"name": " Ada Lovelace ", "title": "Dean", "organization": "Analytical U", "signature": SIGNATURE},
+            {"name": "Grace"},
+        ]
+    }
+    doc = validate(data)
+    assert doc.signatories == (
+        {"name": "Ada Lovelace", "title": "Dean", "organization": "Analytical U", "signature": SIGNATURE},
+        {"name": "Grace", "title": "", "organization": "", "signature": ""},
+    )
+    assert validate(doc.as_dict()) == doc and doc.as_dict()["signatories"][1]["name"] == "Grace"
+    assert doc.assets() == [SIGNATURE]
+    assert resolve(doc, "verified", "es").signatories == doc.signatories, "the same for every mode and language"
+
+
+@pytest.mark.parametrize(
+    ("signatories", "field"),
+    [
+        ([{"title": "Dean"}], "signatories.0.name"),
+        ([{"name": "Ada"}, {"name": "   "}], "signatories.1.name"),
+        ([{"name": "x" * 101}], "signatories.0.name"),
+        ([{"name": "Ada", "title": "t" * 101}], "signatories.0.title"),
+        ([{"name": "Ada", "organization": "line\nbreak"}], "signatories.0.organization"),
+        ([{"name": "Ada", "signature": "/etc/passwd"}], "signatories.0.signature"),
+        ([{"name": "Ada", "role": "x"}], "signatories.0.role"),
+        ([{"name": 5}], "signatories.0.name"),
+        (["Ada"], "signatories.0"),
+        ({"name": "Ada"}, "signatories"),
+        ([{"name": f"N{i}"} for i in range(5)], "signatories"),
+    ],
+)
+def test_a_bad_signatory_is_named_by_its_path(signatories, field):
+    assert field in _refused({"signatories": signatories})
+
+
+def test_a_signatory_line_of_100_characters_is_accepted():
+    assert validate({"signatories": [{"name": "x" * 100}]}).signatories[0]["name"] == "x" * 100
+
+
+def test_signatories_cannot_be_overridden_per_mode_or_language():
+    assert "overrides.mode:verified.signatories" in _refused(
+        {"overrides": {"mode:verified": {"signatories": [{"name": "Ada"}]}}}
+    )

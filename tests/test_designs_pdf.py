@@ -280,3 +280,32 @@ def test_a_line_break_in_a_block_starts_a_new_line():
     data = render(designed_layout(COURSE, document, mode="verified", language="en"))
     lines = text_of(data).splitlines()
     assert "has completed" in lines and "Analytical Engines" in lines, "two lines, not one joined by a space"
+
+
+SIGNATURE = "cert_manager/designs/0123456789abcdef/signature.png"
+
+
+def test_the_designs_signatories_print_with_their_signature_read_from_storage(course, monkeypatch):
+    monkeypatch.setattr(type(lms.backend()), "web_certificate_config", lambda self, key, mode: None)  # no Studio's
+    store_image(SIGNATURE, (20, 20, 200))
+    document = {"signatories": [{"name": "Grace Hopper", "title": "Rear Admiral", "signature": SIGNATURE}]}
+    data = api.render_certificate_pdf(CertificateFactory(design_version=version(document)))
+    text = text_of(data)
+    assert "Grace Hopper" in text and "Rear Admiral" in text
+    assert data.count(b"/Subtype /Image") == 1, "the signature, read from the storage by its media URL"
+    [elements] = structure(data)
+    assert any(e["role"] == "Figure" and e["alt"] == "Signature of Grace Hopper" for e in elements)
+
+
+def test_studios_signatories_win_over_the_designs_in_the_pdf(course, monkeypatch):
+    config = lms.WebCertificateConfig("", (lms.Signatory("Studio Dean", "Dean", "Org", ""),), "")
+    monkeypatch.setattr(type(lms.backend()), "web_certificate_config", lambda self, key, mode: config)
+    document = {"signatories": [{"name": "Grace Hopper"}]}
+    text = text_of(api.render_certificate_pdf(CertificateFactory(design_version=version(document))))
+    assert "Studio Dean" in text and "Grace Hopper" not in text
+
+
+def test_the_pdf_preview_prints_the_designs_signatories(course, monkeypatch):
+    monkeypatch.setattr(type(lms.backend()), "web_certificate_config", lambda self, key, mode: None)
+    data = api.design_preview_pdf(COURSE_KEY, {"signatories": [{"name": "Grace Hopper", "organization": "Navy"}]})
+    assert "Grace Hopper" in text_of(data) and "Navy" in text_of(data)

@@ -106,3 +106,42 @@ def test_variables_are_formatted_in_the_active_language():
 def test_a_stored_document_that_no_longer_validates_renders_the_default(caplog):
     assert stored_document({"base": "retired-design"}).base == "classic"
     assert "no longer validates" in caplog.text
+
+
+# --- signatories: the design's print unless the course has Studio's ------------------------------------------------
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def studio(monkeypatch):
+    from cert_manager_plugin.lms import Signatory, WebCertificateConfig
+
+    config = {"value": None}  # the adapter in use (standalone, or the LMS host's): no Studio configuration unless set
+    monkeypatch.setattr(type(lms.backend()), "web_certificate_config", lambda self, key, mode: config["value"])
+    config["studio"] = WebCertificateConfig("CS", (Signatory("Studio Dean", "Dean", "Studio Org", ""),), "")
+    return config
+
+
+def test_the_designs_signatories_print_standalone_with_their_signature(course, studio):
+    sig = designs.store_asset(COURSE_KEY, "signature", SimpleUploadedFile("s.png", _png()), user=None)
+    document = {"signatories": [{"name": "Ada Lovelace", "title": "Dean <b>", "signature": sig.name}]}
+    html = preview_html(COURSE_KEY, document)
+    assert "Ada Lovelace" in html and "Dean &lt;b&gt;" in html and "Dean <b>" not in html
+    assert 'class="cm-design-signature" src="data:image/png;base64,' in html and sig.name not in html
+    body = str(design_body(validate(document), mode="", variables=variables(), context={}))
+    assert f'src="/media/{sig.name}"' in body, "a certificate's page shows the storage URL"
+
+
+def test_studios_signatories_win_inside_the_lms(course, studio):
+    studio["value"] = studio["studio"]
+    html = preview_html(COURSE_KEY, {"signatories": [{"name": "Ada Lovelace"}]})
+    assert "Studio Dean" in html and "Ada Lovelace" not in html
+    context = {"signatories": [{"name": "Studio Dean", "title": "", "organization": "", "signature_image_url": ""}]}
+    doc = validate({"signatories": [{"name": "Grace Hopper"}]})
+    body = str(design_body(doc, mode="", variables=variables(), context=context))
+    assert "Studio Dean" in body and "Grace Hopper" not in body

@@ -666,3 +666,52 @@ def test_applying_an_unknown_version_or_none_yet(world):  # noqa: F811
         assert "version" in error(bad, 400, "invalid_input")["field_errors"]
     assert "version" in error(client.get(course_url("design/apply?version=0")), 400, "invalid_input")["field_errors"]
     assert not GenerationJob.objects.exists()
+
+
+def test_a_document_with_signatories_and_an_uploaded_signature_saves(world, media):  # noqa: F811
+    client = client_for(world.instructor)
+    signature = post_asset(client, png(), "s.png", kind="signature")
+    assert signature.status_code == 201, signature.content
+    assert signature.json()["kind"] == "signature"
+    people = [
+        {
+            "name": "Ada Lovelace",
+            "title": "Dean",
+            "organization": "Analytical U",
+            "signature": signature.json()["name"],
+        },
+        {"name": "Grace Hopper"},
+    ]
+    response = client.post(course_url("design/versions"), {"document": document(signatories=people)}, format="json")
+    assert response.status_code == 201, response.content
+    stored = response.json()["document"]["signatories"]
+    assert [s["name"] for s in stored] == ["Ada Lovelace", "Grace Hopper"]
+    assert stored[0]["signature"] == signature.json()["name"] and stored[1]["signature"] == ""
+
+
+@pytest.mark.parametrize(
+    ("signatories", "path"),
+    [
+        ([{"title": "Dean"}], "signatories.0.name"),
+        ([{"name": "Ada"}, {"name": "x" * 101}], "signatories.1.name"),
+        ([{"name": "Ada", "signature": "https://evil.example/s.png"}], "signatories.0.signature"),
+    ],
+)
+def test_a_bad_signatory_is_a_400_naming_its_field(world, signatories, path):  # noqa: F811
+    body = error(
+        client_for(world.instructor).post(
+            course_url("design/versions"), {"document": document(signatories=signatories)}, format="json"
+        ),
+        400,
+        "invalid_input",
+    )
+    assert path in body["field_errors"], body
+    assert not DesignVersion.objects.exists()
+
+
+def test_a_signature_must_be_this_courses_signature_upload(world, media):  # noqa: F811
+    client = client_for(world.instructor)
+    logo = post_asset(client, png(), "l.png", kind="logo").json()["name"]
+    people = [{"name": "Ada", "signature": logo}]
+    response = client.post(course_url("design/versions"), {"document": document(signatories=people)}, format="json")
+    assert "signatories.0.signature" in error(response, 400, "invalid_input")["field_errors"]

@@ -78,7 +78,7 @@ class DesignVersionData:
 
 @dataclass(frozen=True)
 class DesignAssetData:
-    """An uploaded image: ``name`` is what a document's ``logo``/``background`` holds, ``url`` where it shows."""
+    """An uploaded image: ``name`` is what a document's ``logo``/``background``/``signature`` holds; ``url``."""
 
     id: int
     url: str
@@ -124,18 +124,26 @@ def version_by_id(version_id: int) -> DesignVersionData | None:
     return found[0] if found else None
 
 
+def _wanted_assets(document: dict) -> dict[str, tuple[str, str]]:
+    """The images a validated document names: field path → (asset kind, storage name)."""
+    wanted = {kind: (kind, document[kind]) for kind in ("logo", "background") if document.get(kind)}
+    for index, signatory in enumerate(document.get("signatories") or []):
+        if signatory.get("signature"):
+            wanted[f"signatories.{index}.signature"] = ("signature", signatory["signature"])
+    return wanted
+
+
 def _check_assets(course_key: CourseKey, document: dict) -> None:
     """Every image the document names is one of the course's uploads, of the kind it is used as."""
-    wanted = {kind: document.get(kind) for kind in ASSET_KINDS if document.get(kind)}
+    wanted = _wanted_assets(document)
     if not wanted:
         return
-    owned = set(
-        DesignAsset.objects.filter(course_key=course_key, file__in=list(wanted.values())).values_list("kind", "file")
-    )
+    names = [name for _kind, name in wanted.values()]
+    owned = set(DesignAsset.objects.filter(course_key=course_key, file__in=names).values_list("kind", "file"))
     bad = {
-        kind: [_("No image of this course has that name: upload it first.")]
-        for kind, name in wanted.items()
-        if (kind, name) not in owned
+        path: [_("No image of this course has that name: upload it first.")]
+        for path, kind_name in wanted.items()
+        if kind_name not in owned
     }
     if bad:
         field = next(iter(bad))

@@ -29,6 +29,8 @@ __all__ = [
     "COLOURS",
     "FONTS",
     "MAX_BLOCK_LENGTH",
+    "MAX_SIGNATORIES",
+    "SIGNATORY_FIELDS",
     "VARIABLES",
     "DesignDocument",
     "ResolvedDesign",
@@ -48,10 +50,15 @@ COLOURS: tuple[str, ...] = ("primary", "accent", "text", "background")
 FONTS: tuple[str, ...] = ("sans", "serif")
 #: The longest text block, in characters.
 MAX_BLOCK_LENGTH = 300
+#: The most signatories a design prints, and the longest of each one's lines (plain text).
+MAX_SIGNATORIES = 4
+MAX_SIGNATORY_LENGTH = 100
+#: A design signatory's keys: three lines of text and an uploaded signature image (``"signature"`` asset) or "".
+SIGNATORY_FIELDS: tuple[str, ...] = ("name", "title", "organization", "signature")
 #: The most overrides one document holds (modes by languages of a course, with room to spare).
 MAX_OVERRIDES = 60
 
-KEYS = ("base", "colours", "font", "logo", "background", "show_qr", "blocks", "overrides")
+KEYS = ("base", "colours", "font", "logo", "background", "show_qr", "blocks", "signatories", "overrides")
 OVERRIDE_KEYS = ("blocks", "colours")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -74,6 +81,8 @@ class DesignDocument:
     background: str = ""
     show_qr: bool = True
     blocks: dict[str, str] = field(default_factory=dict, hash=False)
+    #: Printed when the course has no Studio signatories: ``{"name", "title", "organization", "signature"}`` each.
+    signatories: tuple[dict[str, str], ...] = field(default=(), hash=False)
     #: ``{"mode:verified": {"blocks": {...}, "colours": {...}}, "lang:es": {...}, "verified|es": {...}}``
     overrides: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, hash=False)
 
@@ -87,12 +96,14 @@ class DesignDocument:
             "background": self.background,
             "show_qr": self.show_qr,
             "blocks": dict(self.blocks),
+            "signatories": [dict(signatory) for signatory in self.signatories],
             "overrides": {key: {k: dict(v) for k, v in value.items()} for key, value in self.overrides.items()},
         }
 
     def assets(self) -> list[str]:
         """The storage names of the images the document uses."""
-        return [name for name in (self.logo, self.background) if name]
+        signatures = [signatory.get("signature", "") for signatory in self.signatories]
+        return [name for name in (self.logo, self.background, *signatures) if name]
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,7 @@ class ResolvedDesign:
     blocks: dict[str, str] = field(hash=False)
     language: str
     rtl: bool
+    signatories: tuple[dict[str, str], ...] = field(default=(), hash=False)
 
 
 class _Errors:
@@ -164,6 +176,7 @@ def validate(data: object) -> DesignDocument:
         background=_asset(data.get("background", ""), "background", found),
         show_qr=show_qr is not False,
         blocks=_blocks(data.get("blocks", {}), "blocks", found),
+        signatories=_signatories(data.get("signatories", []), found),
         overrides=_overrides(data.get("overrides", {}), found),
     )
     found.raise_any()
@@ -231,6 +244,47 @@ def _asset(value: object, path: str, found: _Errors) -> str:
         found.add(path, _("Upload the image first and use the name the upload returned."))
         return ""
     return value
+
+
+def _signatory_text(value: object, path: str, found: _Errors) -> str:
+    """One line of a signatory: plain text on one line, at most ``MAX_SIGNATORY_LENGTH`` characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        found.add(path, _("Must be text."))
+        return ""
+    if len(value) > MAX_SIGNATORY_LENGTH:
+        found.add(
+            path,
+            _("At most %(max)s characters (this has %(count)s).") % {"max": MAX_SIGNATORY_LENGTH, "count": len(value)},
+        )
+    if CONTROL.search(value) or "\n" in value:
+        found.add(path, _("Control characters are not allowed in text."))
+    return value.strip()
+
+
+def _signatories(value: object, found: _Errors) -> tuple[dict[str, str], ...]:
+    """The design's signatories: at most ``MAX_SIGNATORIES``, each with a name (title, organization, signature)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        found.add("signatories", _("Must be a list."))
+        return ()
+    if len(value) > MAX_SIGNATORIES:
+        found.add("signatories", _("At most %(max)s signatories.") % {"max": MAX_SIGNATORIES})
+    out = []
+    for index, entry in enumerate(value[:MAX_SIGNATORIES]):
+        path = f"signatories.{index}"
+        if not isinstance(entry, dict):
+            found.add(path, _("Must be an object."))
+            continue
+        parts = _mapping(entry, path, SIGNATORY_FIELDS, found)
+        signatory = {key: _signatory_text(parts.get(key), f"{path}.{key}", found) for key in SIGNATORY_FIELDS[:3]}
+        signatory["signature"] = _asset(parts.get("signature", ""), f"{path}.signature", found)
+        if not signatory["name"]:
+            found.add(f"{path}.name", _("A signatory needs a name."))
+        out.append(signatory)
+    return tuple(out)
 
 
 def _override_key_ok(key: str) -> bool:
@@ -308,6 +362,7 @@ def resolve(doc: DesignDocument, mode: str = "", language: str | None = None) ->
         blocks=wording,
         language=language,
         rtl=rtl,
+        signatories=doc.signatories,
     )
 
 

@@ -18,7 +18,7 @@ from opaque_keys.edx.django.models import CourseKeyField
 __all__ = ["ASSET_KINDS", "DesignAsset", "DesignVersion", "asset_upload_to", "course_folder"]
 
 #: What an uploaded image is for.
-ASSET_KINDS = ("logo", "background")
+ASSET_KINDS = ("logo", "background", "signature")
 #: Where uploaded images go inside the default storage.
 STORAGE_PREFIX = "cert_manager/designs"
 
@@ -65,7 +65,7 @@ class DesignVersion(models.Model):
 
 class DesignAsset(models.Model):
     """
-    An image uploaded for a course's designs (logo or background): PNG or JPEG, checked with Pillow, never SVG.
+    An image uploaded for a course's designs (logo, background, a signatory's signature): PNG or JPEG, never SVG.
 
     .. no_pii: an image the course team uploaded for the course; ``created_by`` is a user foreign key, kept on
        retirement as the LMS keeps the user row.

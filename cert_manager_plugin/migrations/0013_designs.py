@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('course_key', opaque_keys.edx.django.models.CourseKeyField(db_index=True, max_length=255)),
-                ('kind', models.CharField(choices=[('logo', 'logo'), ('background', 'background')], max_length=16)),
+                ('kind', models.CharField(choices=[('logo', 'logo'), ('background', 'background'), ('signature', 'signature')], max_length=16)),
                 ('file', models.FileField(max_length=255, upload_to=cert_manager_plugin.designs.models.asset_upload_to)),
                 ('content_type', models.CharField(max_length=32)),
                 ('size', models.PositiveIntegerField()),

@@ -37,7 +37,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["certificate_design_body", "design_body", "design_variables", "preview_html", "stored_document"]
+__all__ = [
+    "certificate_design_body",
+    "design_body",
+    "design_signatories",
+    "design_variables",
+    "preview_html",
+    "stored_document",
+]
 
 
 def design_variables(
@@ -80,8 +87,9 @@ def design_body(
     """
     The certificate body of ``document`` for a certificate in ``mode``, in ``language`` (None: the active one).
 
-    ``variables``: the five values (``design_variables``); ``context``: the page's other data (signatories, org
-    logo, the QR code's SVG as ``qr_svg``); ``image_url``: a storage name → its URL (a preview inlines ``data:``).
+    ``variables``: the five values (``design_variables``); ``context``: the page's other data (Studio's signatories,
+    which win over the design's; org logo; the QR code's SVG as ``qr_svg``); ``image_url``: a storage name → its
+    URL (a preview inlines ``data:``).
     """
     design = resolve(document, mode, language)
     blocks = {name: fill(text, variables) for name, text in design.blocks.items()}
@@ -97,12 +105,29 @@ def design_body(
         "logo_url": image_url(design.logo) if design.logo else context.get("org_logo_url", ""),
         "logo_alt": _("Logo of %(org)s") % {"org": org} if org else _("Organization logo"),
         "background_url": image_url(design.background) if design.background else "",
-        "signatories": context.get("signatories") or [],
+        "signatories": context.get("signatories") or design_signatories(design, image_url),
         "qr_svg": context.get("qr_svg") if design.show_qr else None,
     }
     with translation.override(design.language):
         html = render_to_string(f"cert_manager_plugin/designs/{design.base.id}.html", values)
     return mark_safe(html)  # noqa: S308 - an autoescaped template's output
+
+
+def design_signatories(design: ResolvedDesign, image_url: Callable[[str], str] = asset_url) -> list[dict[str, str]]:
+    """
+    The design's own signatories as the templates print them (the Studio ones' keys), images through ``image_url``.
+
+    Printed only when the course has no Studio signatories (standalone, or no active Studio configuration).
+    """
+    return [
+        {
+            "name": signatory.get("name", ""),
+            "title": signatory.get("title", ""),
+            "organization": signatory.get("organization", ""),
+            "signature_image_url": image_url(signatory["signature"]) if signatory.get("signature") else "",
+        }
+        for signatory in design.signatories
+    ]
 
 
 def certificate_design_body(certificate: Certificate, context: dict) -> SafeString:

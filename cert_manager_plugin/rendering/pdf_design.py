@@ -21,6 +21,8 @@ from dataclasses import dataclass, fields
 
 from .. import errors
 from ..designs import document as design_document
+from ..designs.api import asset_url
+from ..lms.base import Signatory
 from .templates import CourseLayout
 
 #: The variables whose value differs from one learner to the next: a block holding one is drawn on every page.
@@ -260,7 +262,21 @@ def stored_document(data: dict) -> design_document.DesignDocument:
         values = {key: value for key, value in (data or {}).items() if key in known}
         if values.get("base") not in design_document.BUILT_INS:
             values.pop("base", None)
+        values.pop("signatories", None)  # not checked here: left out rather than drawn unchecked
         return design_document.DesignDocument(**values)
+
+
+def design_signatories(resolved: design_document.ResolvedDesign) -> tuple[Signatory, ...]:
+    """The design's own signatories as the layout draws them; a signature is read back from the storage by URL."""
+    return tuple(
+        Signatory(
+            name=signatory.get("name", ""),
+            title=signatory.get("title", ""),
+            organization=signatory.get("organization", ""),
+            signature_image_url=asset_url(signatory["signature"]) if signatory.get("signature") else "",
+        )
+        for signatory in resolved.signatories
+    )
 
 
 def designed_layout(
@@ -271,7 +287,8 @@ def designed_layout(
 
     A preview's document (no ``key``) is validated (``errors.InvalidInput`` names the bad field) and keyed by its
     digest; a saved one is read as ``stored_document`` does. ``key`` names the design in the writers' caches. The
-    design replaces the course's ``CertificateTemplate``: its background PDF is not drawn.
+    design replaces the course's ``CertificateTemplate``: its background PDF is not drawn. The design's signatories
+    print when the course has none from Studio.
     """
     doc = stored_document(document) if key else design_document.validate(document)
     resolved = design_document.resolve(doc, mode, language)
@@ -280,6 +297,8 @@ def designed_layout(
         key = "doc:" + hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()[:16]
     values = {f.name: getattr(layout, f.name) for f in fields(CourseLayout)}
     values["template"] = None
+    if not layout.signatories:  # the Studio configuration's signatories win inside the LMS
+        values["signatories"] = design_signatories(resolved)
     return DesignedLayout(**values, design=design, design_key=f"{key}|{mode}|{resolved.language}")
 
 

@@ -217,6 +217,12 @@ def test_an_instructor_designs_previews_saves_and_applies(browser, axe_available
     assert not by_css(browser, "#cm-design-logo-error").text
     wait(browser, lambda d: editor_ready(d) and "data:image/png" in preview_html(d), what="the logo in the preview")
 
+    # A signatory of the design's own (printed when the course has none in Studio), in the preview.
+    click(browser, "#cm-design-signatory-add")
+    assert browser.switch_to.active_element.get_attribute("id") == "cm-design-signatory-0-name", "focus on its name"
+    type_into(browser, "#cm-design-signatory-0-name", "Grace Hopper")
+    wait_preview(browser, "Grace Hopper", "the design's signatory")
+
     # The PDF preview: a link to the PDF the API made (nothing saved).
     click(browser, "#cm-design-pdf")
     wait(browser, lambda d: by_css(d, "#cm-design-pdf-link").is_displayed(), what="the PDF preview's link")
@@ -239,6 +245,7 @@ def test_an_instructor_designs_previews_saves_and_applies(browser, axe_available
     assert list(saved.document["overrides"]) == [f"mode:{other}"]
     assert saved.document["overrides"][f"mode:{other}"]["blocks"] == {"title": OTHER_TITLE}
     assert saved.document["logo"], "the uploaded logo's name"
+    assert [s["name"] for s in saved.document["signatories"]] == ["Grace Hopper"]
     wait(browser, lambda d: d.execute_script("return !!document.getElementById('cm-design-version-1')"), what="row")
     row = by_css(browser, "#cm-design-version-1").text
     assert "Modern look, new title" in row and "instructor" in row
@@ -307,6 +314,7 @@ def test_course_staff_see_the_design_read_only_and_can_preview(browser, live_ser
     course_key = CourseKey.from_string(seeded)
     document = {**api.design_library()["library"][0]["defaults"]}
     document["blocks"] = {**document["blocks"], "title": NEW_TITLE}
+    document["signatories"] = [{"name": "Grace Hopper"}]
     instructor = get_user_model().objects.get(username="instructor")
     api.save_design_version(course_key, document, user=instructor, note="By the instructor")
     cert = Certificate.objects.filter(course_key=course_key, status="downloadable").order_by("user_id").first()
@@ -317,10 +325,12 @@ def test_course_staff_see_the_design_read_only_and_can_preview(browser, live_ser
     editable = browser.execute_script(
         "return Array.from(document.querySelectorAll("
         "'#cm-design-library input, #cm-design-colours input, #cm-design-look input, #cm-design-look select,"
-        " #cm-design-blocks input, #cm-design-blocks button'))"
+        " #cm-design-blocks input, #cm-design-blocks button, #cm-design-signatories input,"
+        " #cm-design-signatories button'))"
         ".filter(el => !el.matches(':disabled')).map(el => el.id || el.className);"
     )
     assert not editable, f"staff can edit: {editable}"
+    assert by_css(browser, "#cm-design-signatory-0-name").get_attribute("value") == "Grace Hopper"
     assert not all_css(browser, "#cm-design-save, #cm-design-apply, #cm-design-note")
     assert by_css(browser, "#cm-design-block-title").get_attribute("value") == NEW_TITLE
     assert "version 1" in by_css(browser, "#cm-design-current").text

@@ -19,7 +19,7 @@ NOTE_MAX_LENGTH = 255
 #: The highest version number (the column's range: a larger number is no version, never a database error).
 VERSION_MAX = 2_147_483_647
 #: What an uploaded design image is for.
-ASSET_KINDS = ["logo", "background"]
+ASSET_KINDS = ["logo", "background", "signature"]
 #: A course mode's slug (``verified``, ``no-id-professional``).
 MODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 #: A language tag (``es``, ``pt-br``, ``zh_Hans``): it picks a translation catalogue, so nothing else passes.
@@ -61,6 +61,17 @@ class DesignOverrideSerializer(serializers.Serializer):
     colours = DesignColoursSerializer(required=False)
 
 
+class DesignSignatorySerializer(serializers.Serializer):
+    """A signatory the design prints when the course has none in Studio: plain text, 100 characters a line."""
+
+    name = serializers.CharField(help_text="Required.")
+    title = serializers.CharField(required=False, allow_blank=True)
+    organization = serializers.CharField(required=False, allow_blank=True)
+    signature = serializers.CharField(
+        required=False, allow_blank=True, help_text="An uploaded signature image's name, or empty."
+    )
+
+
 class DesignDocumentSerializer(serializers.Serializer):
     """The whole look of a design, for every mode and language (one version number per certificate)."""
 
@@ -73,6 +84,11 @@ class DesignDocumentSerializer(serializers.Serializer):
     )
     show_qr = serializers.BooleanField(required=False)
     blocks = DesignBlocksSerializer(required=False)
+    signatories = DesignSignatorySerializer(
+        many=True,
+        required=False,
+        help_text="At most 4; inside the LMS the course's Studio signatories print instead when it has any.",
+    )
     overrides = serializers.DictField(
         child=DesignOverrideSerializer(),
         required=False,
@@ -114,7 +130,7 @@ class DesignVersionRequestSerializer(serializers.Serializer):
 
 
 class DesignAssetRequestSerializer(serializers.Serializer):
-    """Upload a logo or a background image (PNG or JPEG; never SVG)."""
+    """Upload a logo, a background or a signature image (PNG or JPEG; never SVG)."""
 
     file = serializers.FileField(help_text="PNG or JPEG, at most 2 MB and 4000 x 4000 pixels.")
     kind = serializers.ChoiceField(choices=ASSET_KINDS)

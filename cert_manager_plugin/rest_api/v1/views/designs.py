@@ -177,7 +177,7 @@ def image_too_large(size: int) -> errors.InvalidInput:
 
 class DesignAssetView(CourseView):
     """
-    Upload a logo or a background image for the course's designs (PNG or JPEG, checked with Pillow; never SVG).
+    Upload a logo, a background or a signature image for the course's designs (PNG or JPEG; never SVG).
 
     A request over the image limit is refused from its ``Content-Length`` before its body is read.
     """
@@ -197,7 +197,7 @@ class DesignAssetView(CourseView):
     )
     def post(self, request: Request, course_id: str) -> Response:
         """
-        Upload an image (multipart ``file`` and ``kind``: logo or background): 201 with its name for the document.
+        Upload an image (multipart ``file``, ``kind``: logo, background, signature): 201 with its name.
 
         400 ``invalid_input`` with a message saying why, in ``field_errors.file``: not a PNG or JPEG image (an SVG,
         a PDF, a file whose content is not the image its name says, a broken image), over 2 MB (refused from the

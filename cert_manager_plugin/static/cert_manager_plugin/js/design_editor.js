@@ -25,6 +25,8 @@
   var BLOCKS = ["title", "intro", "completion", "footer"];
   var COLOURS = ["primary", "accent", "text", "background"];
   var IMAGES = ["logo", "background"];
+  var SIGNATORY_LINES = ["name", "title", "organization"];
+  var MAX_SIGNATORIES = 4;
   var HEX = /^#[0-9a-fA-F]{6}$/;
   var PREVIEW_DELAY = 400;
   var VERSIONS_PAGE_SIZE = 10;
@@ -246,7 +248,7 @@
   function newDocument(base) {
     return {
       base: base, colours: libraryColours(base), font: defaults(base).font || "sans", logo: "", background: "",
-      show_qr: true, blocks: emptyBlocks(), overrides: {}
+      show_qr: true, blocks: emptyBlocks(), signatories: [], overrides: {}
     };
   }
   /* A saved document with every key the editor shows (an older version may lack some). */
@@ -258,6 +260,11 @@
     if (typeof data.show_qr === "boolean") { out.show_qr = data.show_qr; }
     COLOURS.forEach(function (name) { if (data.colours && HEX.test(data.colours[name] || "")) { out.colours[name] = data.colours[name]; } });
     BLOCKS.forEach(function (name) { if (data.blocks && typeof data.blocks[name] === "string") { out.blocks[name] = data.blocks[name]; } });
+    out.signatories = (Array.isArray(data.signatories) ? data.signatories : []).slice(0, MAX_SIGNATORIES).map(function (one) {
+      var copy = { name: "", title: "", organization: "", signature: "" };
+      Object.keys(copy).forEach(function (key) { if (one && typeof one[key] === "string") { copy[key] = one[key]; } });
+      return copy;
+    });
     out.overrides = JSON.parse(JSON.stringify(data.overrides || {}));
     return out;
   }
@@ -377,6 +384,7 @@
       showDefault(name);
     });
     showImages();
+    showSignatories();
     showScope();
     showContrast();
     showDirty();
@@ -548,6 +556,120 @@
           input.focus();
         });
       }
+    });
+  }
+
+  // --- signatories (printed when the course has none in Studio) -------------------------------------------------
+  /* One signatory's row: its three lines, its signature image (upload, remove) and a button that removes it. */
+  function signatoryRow(one, index) {
+    var prefix = "cm-design-signatory-" + index;
+    var path = "signatories." + index;
+    var words = { name: gettext("Name"), title: gettext("Title"), organization: gettext("Organization") };
+    var legend = fmt(gettext("Signatory %(number)s"), { number: number(index + 1) });
+    var fields = SIGNATORY_LINES.map(function (line) {
+      var id = prefix + "-" + line;
+      var input = h("input", {
+        type: "text", id: id, maxlength: "100", autocomplete: "off", "data-signatory": String(index), "data-line": line,
+        "data-path": path + "." + line, "aria-describedby": id + "-error", required: line === "name"
+      });
+      input.value = one[line] || "";
+      return h("div", { className: "cm-field" }, [
+        h("label", { "for": id, text: words[line] }), input,
+        h("p", { className: "cm-field-error", id: id + "-error", "data-error-for": path + "." + line })
+      ]);
+    });
+    var imageId = prefix + "-signature";
+    var image = h("div", { className: "cm-design-image" }, [
+      h("div", { className: "cm-field" }, [
+        h("label", { "for": imageId, text: gettext("Signature image") }),
+        h("input", {
+          type: "file", id: imageId, accept: "image/png,image/jpeg", "data-signatory": String(index), "data-path": path + ".signature",
+          "aria-describedby": "cm-design-image-help " + imageId + "-state " + imageId + "-error"
+        })
+      ]),
+      h("p", { className: "cm-muted", id: imageId + "-state", text: one.signature ? fmt(gettext("In use: %(name)s"), { name: imageName(one.signature) }) : gettext("None.") }),
+      h("button", {
+        type: "button", className: "cm-button cm-secondary cm-design-signature-remove", "data-signatory": String(index),
+        hidden: !one.signature, text: gettext("Remove the signature image")
+      }),
+      h("p", { className: "cm-field-error", id: imageId + "-error", "data-error-for": path + ".signature" })
+    ]);
+    var remove = h("button", {
+      type: "button", className: "cm-button cm-secondary cm-design-signatory-remove", "data-signatory": String(index),
+      text: fmt(gettext("Remove signatory %(number)s"), { number: number(index + 1) })
+    });
+    return h("fieldset", { className: "cm-fieldset cm-design-signatory", id: prefix }, [h("legend", { text: legend })].concat(fields, [image, remove]));
+  }
+  function showSignatories() {
+    var list = $("cm-design-signatory-list");
+    clear(list);
+    doc.signatories.forEach(function (one, index) { list.appendChild(signatoryRow(one, index)); });
+    $("cm-design-signatory-add").disabled = doc.signatories.length >= MAX_SIGNATORIES;
+  }
+  function uploadSignature(input) {
+    var index = Number(input.getAttribute("data-signatory"));
+    var file = input.files && input.files[0];
+    if (!file || !doc.signatories[index]) { return; }
+    var form = new FormData();
+    form.append("file", file);
+    form.append("kind", "signature");
+    var path = "signatories." + index + ".signature";
+    clearErrors([path]);
+    var state = $(input.id + "-state");
+    state.textContent = gettext("Uploading…");
+    input.setAttribute("aria-busy", "true");
+    api("POST", "design/assets", form).then(function (asset) {
+      doc.signatories[index].signature = asset.name;
+      state.textContent = fmt(gettext("In use: %(name)s (%(width)s × %(height)s pixels)."), {
+        name: file.name, width: number(asset.width), height: number(asset.height)
+      });
+      card.querySelector(".cm-design-signature-remove[data-signatory='" + index + "']").hidden = false;
+      changed();
+    }).catch(function (error) {
+      $(input.id + "-error").textContent = apiMessage(error);
+      input.setAttribute("aria-invalid", "true");
+    }).then(function () {
+      input.removeAttribute("aria-busy");
+      input.value = "";
+    });
+  }
+  function wireSignatories() {
+    var list = $("cm-design-signatory-list");
+    list.addEventListener("input", function (event) {
+      var input = event.target;
+      var one = doc.signatories[Number(input.getAttribute("data-signatory"))];
+      var line = input.getAttribute("data-line");
+      if (!one || !line) { return; }
+      one[line] = input.value;
+      clearErrors([input.getAttribute("data-path")]);
+      changed();
+    });
+    list.addEventListener("change", function (event) {
+      if (event.target.type === "file") { uploadSignature(event.target); }
+    });
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) { return; }
+      var index = Number(button.getAttribute("data-signatory"));
+      if (button.classList.contains("cm-design-signature-remove")) {
+        doc.signatories[index].signature = "";
+        showSignatories();
+        $("cm-design-signatory-" + index + "-signature").focus();
+      } else if (button.classList.contains("cm-design-signatory-remove")) {
+        doc.signatories.splice(index, 1);
+        clearErrors();
+        showSignatories();
+        var next = $("cm-design-signatory-" + Math.min(index, doc.signatories.length - 1) + "-name");
+        (next || $("cm-design-signatory-add")).focus();
+      } else { return; }
+      changed();
+    });
+    $("cm-design-signatory-add").addEventListener("click", function () {
+      if (doc.signatories.length >= MAX_SIGNATORIES) { return; }
+      doc.signatories.push({ name: "", title: "", organization: "", signature: "" });
+      showSignatories();
+      $("cm-design-signatory-" + (doc.signatories.length - 1) + "-name").focus();
+      changed();
     });
   }
 
@@ -965,6 +1087,7 @@
 
   wireFields();
   wireImages();
+  wireSignatories();
   wirePreview();
   wireSave();
   wireVersions();
