@@ -100,13 +100,28 @@ def shape(text: str) -> str:
 _LOGICAL: dict[str, str] = {}
 
 
+#: A web address in a line, kept left to right as one run inside right-to-left text (``visual``)
+#: (its last character not a sentence's punctuation).
+_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)\S*[^\s.,;:!?'\")\]\u00bb\u060c\u061b\u061f]")
+#: The bidi isolates ``visual`` puts around web addresses, taken out again after reordering.
+_ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068\u2069")
+
+
 def visual(line: str) -> str:
-    """One line in display order (the Unicode bidi algorithm: python-bidi)."""
+    """
+    One line in display order (the Unicode bidi algorithm: python-bidi).
+
+    A web address in right-to-left text is isolated as left-to-right first, so its trailing "/" or "." stays at
+    its end instead of moving to the far side of the line (``clean_text`` has removed any isolate a text held).
+    """
     if line.isascii() or not any(unicodedata.bidirectional(c) in ("R", "AL") for c in line):
         return line
     from bidi import get_display
 
-    shown = get_display(line)
+    marked = _URL.sub(lambda match: f"\u2066{match.group(0)}\u2069", line) if "/" in line or "www." in line else line
+    shown = get_display(marked)
+    if marked is not line:
+        shown = shown.translate(_ISOLATES)
     if shown != line:
         if len(_LOGICAL) > 4096:
             _LOGICAL.clear()
