@@ -207,12 +207,16 @@ def test_lang_parameter_accept_language_and_the_remembered_choice(client, scene,
 # --- the pages in Spanish and Arabic ----------------------------------------------------------------------------
 
 
-def english_left(texts: list[str], data: list[str], language: str) -> list[tuple[str, str]]:
+def _catalog_pieces(language: str) -> tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]:
     """
-    The (text, English string) pairs where a page still shows a catalog string in English although the language has
-    a different translation: a whole one-word string (a label), or a literal part of two words or more.
+    The English strings ``language`` translates differently, as ``english_left`` looks for them: whole one-word
+    strings, and literal parts of two words or more with their whole-word patterns (made once per catalog).
     """
-    values = sorted({str(d) for d in data if d}, key=len, reverse=True)
+    catalog = translation.trans_real.translation(language)
+    key = (language, id(catalog))
+    cached = _PIECES.get(key)
+    if cached is not None:
+        return cached
     with translation.override(language):
         sources = []
         for domain in DOMAINS:
@@ -222,21 +226,37 @@ def english_left(texts: list[str], data: list[str], language: str) -> list[tuple
                 if entry.get("msgid_plural") is None and own == msgid:
                     continue  # the same word in both languages ("PDF", "Mode" in French)
                 sources.append(msgid)
-    pieces = set()
+    wholes, parts = set(), set()
     for msgid in sources:
-        parts = [p.strip(" .,:;!?()“”\"'…—-") for p in PLACEHOLDER.split(msgid)]
-        if len(parts) == 1 and parts[0] and " " not in parts[0]:
-            pieces.add((parts[0], True))
-        pieces |= {(p, False) for p in parts if len(p.split()) >= 2}
+        split = [p.strip(" .,:;!?()“”\"'…—-") for p in PLACEHOLDER.split(msgid)]
+        if len(split) == 1 and split[0] and " " not in split[0]:
+            wholes.add(split[0])
+        parts |= {p for p in split if len(p.split()) >= 2}
+    patterns = tuple((p, re.compile(rf"(?<!\w){re.escape(p)}(?!\w)")) for p in sorted(parts))
+    cached = _PIECES[key] = (frozenset(wholes), patterns)
+    return cached
+
+
+_PIECES: dict[tuple[str, int], tuple[frozenset[str], tuple[tuple[str, re.Pattern], ...]]] = {}
+
+
+def english_left(texts: list[str], data: list[str], language: str) -> list[tuple[str, str]]:
+    """
+    The (text, English string) pairs where a page still shows a catalog string in English although the language has
+    a different translation: a whole one-word string (a label), or a literal part of two words or more.
+    """
+    values = sorted({str(d) for d in data if d}, key=len, reverse=True)
+    wholes, patterns = _catalog_pieces(language)
     found = []
     for text in texts:
         rest = text
         for value in values:
             rest = rest.replace(value, " ")
         words = rest.strip(" .,:;!?()“”\"'…—-")
-        for piece, whole in pieces:
-            if (whole and words == piece) or (not whole and re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", rest)):
-                found.append((text, piece))
+        if words in wholes:
+            found.append((text, words))
+        # a substring test first (in C): the pattern only where the words are there at all
+        found += [(text, piece) for piece, pattern in patterns if piece in rest and pattern.search(rest)]
     return found
 
 
