@@ -39,6 +39,7 @@ def test_an_empty_document_is_the_classic_design_with_its_defaults():
         "background": "",
         "show_qr": True,
         "blocks": {},
+        "course_title": "",
         "signatories": [],
         "overrides": {},
     }
@@ -235,3 +236,15 @@ def test_signatories_cannot_be_overridden_per_mode_or_language():
     assert "overrides.mode:verified.signatories" in _refused(
         {"overrides": {"mode:verified": {"signatories": [{"name": "Ada"}]}}}
     )
+
+
+def test_a_course_title_round_trips_trimmed_and_resolves_for_every_mode_and_language():
+    doc = validate({"course_title": "  Analytical Engines  "})
+    assert doc.course_title == "Analytical Engines" and doc.as_dict()["course_title"] == "Analytical Engines"
+    assert resolve(doc, "verified", "ar").course_title == "Analytical Engines"
+    assert validate({}).course_title == "", "empty: the course's own name prints"
+
+
+@pytest.mark.parametrize("title", ["x" * 201, "two\nlines", 42, ["a"]])
+def test_a_bad_course_title_is_refused_by_its_path(title):
+    assert "course_title" in _refused({"course_title": title})

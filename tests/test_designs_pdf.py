@@ -309,3 +309,19 @@ def test_the_pdf_preview_prints_the_designs_signatories(course, monkeypatch):
     monkeypatch.setattr(type(lms.backend()), "web_certificate_config", lambda self, key, mode: None)
     data = api.design_preview_pdf(COURSE_KEY, {"signatories": [{"name": "Grace Hopper", "organization": "Navy"}]})
     assert "Grace Hopper" in text_of(data) and "Navy" in text_of(data)
+
+
+def test_the_designs_course_title_prints_unless_studio_overrides_it(course, monkeypatch):
+    config = {"value": None}
+    monkeypatch.setattr(type(lms.backend()), "web_certificate_config", lambda self, key, mode: config["value"])
+    cert = CertificateFactory(design_version=version({"course_title": "Difference Engines"}))
+    text = text_of(api.render_certificate_pdf(cert))
+    assert "Difference Engines" in text
+    assert PdfReader(io.BytesIO(api.render_certificate_pdf(cert))).metadata.title.endswith(": Difference Engines")
+    config["value"] = lms.WebCertificateConfig("Studio Title", (), "")
+    text = text_of(api.render_certificate_pdf(cert))
+    assert "Studio Title" in text and "Difference Engines" not in text
+    preview = text_of(api.design_preview_pdf(COURSE_KEY, {"course_title": "Previewed Title"}))
+    assert "Studio Title" in preview and "Previewed Title" not in preview
+    config["value"] = None
+    assert "Previewed Title" in text_of(api.design_preview_pdf(COURSE_KEY, {"course_title": "Previewed Title"}))

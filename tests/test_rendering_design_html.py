@@ -145,3 +145,10 @@ def test_studios_signatories_win_inside_the_lms(course, studio):
     doc = validate({"signatories": [{"name": "Grace Hopper"}]})
     body = str(design_body(doc, mode="", variables=variables(), context=context))
     assert "Studio Dean" in body and "Grace Hopper" not in body
+
+
+def test_the_preview_prints_the_designs_course_title_unless_studio_has_one(course, studio):
+    html = preview_html(COURSE_KEY, {"course_title": "Engines & Co", "blocks": {"completion": "{course_name}"}})
+    assert "Engines &amp; Co" in html
+    studio["value"] = studio["studio"]  # Studio's title override: "CS"
+    assert "Engines" not in preview_html(COURSE_KEY, {"course_title": "Engines & Co"})

@@ -113,3 +113,17 @@ def test_a_design_shows_studios_signatories_and_escapes_them(course, studio):
     body = str(web_certificate_context(CertificateFactory(design_version=_design(1, {})))["body"])
     assert "cm-design-signatories" in body and "Dean &amp; Chair" in body and HOSTILE not in body
     assert '<img src="/media/logo.png"' in body, "Studio's logo when the design has none"
+
+
+def test_a_designs_course_title_prints_standalone_and_studios_override_wins_inside_the_lms(course, studio):
+    design = _design(1, {"course_title": "Engines <i>", "blocks": {"completion": "completed {course_name}"}})
+    cert = CertificateFactory(design_version=design)
+    studio["value"] = None  # standalone: no Studio configuration
+    context = web_certificate_context(cert)
+    assert context["course_name"] == "Engines <i>", "the page's own title too, not only the body"
+    assert "completed" in str(context["body"]) and "Engines &lt;i&gt;" in str(context["body"])
+    studio["value"] = WebCertificateConfig("Override Title", (), "")
+    context = web_certificate_context(cert)
+    assert context["course_name"] == "Override Title" and "Engines" not in str(context["body"])
+    studio["value"] = WebCertificateConfig("", (), "")  # a Studio configuration without a title override
+    assert web_certificate_context(cert)["course_name"] == "Engines <i>"

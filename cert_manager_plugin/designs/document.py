@@ -29,6 +29,7 @@ __all__ = [
     "COLOURS",
     "FONTS",
     "MAX_BLOCK_LENGTH",
+    "MAX_COURSE_TITLE_LENGTH",
     "MAX_SIGNATORIES",
     "SIGNATORY_FIELDS",
     "VARIABLES",
@@ -55,10 +56,23 @@ MAX_SIGNATORIES = 4
 MAX_SIGNATORY_LENGTH = 100
 #: A design signatory's keys: three lines of text and an uploaded signature image (``"signature"`` asset) or "".
 SIGNATORY_FIELDS: tuple[str, ...] = ("name", "title", "organization", "signature")
+#: The longest course title a design prints instead of the course's name (standalone: Studio's override field).
+MAX_COURSE_TITLE_LENGTH = 200
 #: The most overrides one document holds (modes by languages of a course, with room to spare).
 MAX_OVERRIDES = 60
 
-KEYS = ("base", "colours", "font", "logo", "background", "show_qr", "blocks", "signatories", "overrides")
+KEYS = (
+    "base",
+    "colours",
+    "font",
+    "logo",
+    "background",
+    "show_qr",
+    "blocks",
+    "course_title",
+    "signatories",
+    "overrides",
+)
 OVERRIDE_KEYS = ("blocks", "colours")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -81,6 +95,8 @@ class DesignDocument:
     background: str = ""
     show_qr: bool = True
     blocks: dict[str, str] = field(default_factory=dict, hash=False)
+    #: Printed instead of the course's name when the course has no Studio title override ("": the course's name).
+    course_title: str = ""
     #: Printed when the course has no Studio signatories: ``{"name", "title", "organization", "signature"}`` each.
     signatories: tuple[dict[str, str], ...] = field(default=(), hash=False)
     #: ``{"mode:verified": {"blocks": {...}, "colours": {...}}, "lang:es": {...}, "verified|es": {...}}``
@@ -96,6 +112,7 @@ class DesignDocument:
             "background": self.background,
             "show_qr": self.show_qr,
             "blocks": dict(self.blocks),
+            "course_title": self.course_title,
             "signatories": [dict(signatory) for signatory in self.signatories],
             "overrides": {key: {k: dict(v) for k, v in value.items()} for key, value in self.overrides.items()},
         }
@@ -120,6 +137,7 @@ class ResolvedDesign:
     language: str
     rtl: bool
     signatories: tuple[dict[str, str], ...] = field(default=(), hash=False)
+    course_title: str = ""
 
 
 class _Errors:
@@ -176,6 +194,7 @@ def validate(data: object) -> DesignDocument:
         background=_asset(data.get("background", ""), "background", found),
         show_qr=show_qr is not False,
         blocks=_blocks(data.get("blocks", {}), "blocks", found),
+        course_title=_line(data.get("course_title"), "course_title", MAX_COURSE_TITLE_LENGTH, found),
         signatories=_signatories(data.get("signatories", []), found),
         overrides=_overrides(data.get("overrides", {}), found),
     )
@@ -246,18 +265,15 @@ def _asset(value: object, path: str, found: _Errors) -> str:
     return value
 
 
-def _signatory_text(value: object, path: str, found: _Errors) -> str:
-    """One line of a signatory: plain text on one line, at most ``MAX_SIGNATORY_LENGTH`` characters."""
+def _line(value: object, path: str, longest: int, found: _Errors) -> str:
+    """One line of plain text, at most ``longest`` characters, trimmed ("" for None)."""
     if value is None:
         return ""
     if not isinstance(value, str):
         found.add(path, _("Must be text."))
         return ""
-    if len(value) > MAX_SIGNATORY_LENGTH:
-        found.add(
-            path,
-            _("At most %(max)s characters (this has %(count)s).") % {"max": MAX_SIGNATORY_LENGTH, "count": len(value)},
-        )
+    if len(value) > longest:
+        found.add(path, _("At most %(max)s characters (this has %(count)s).") % {"max": longest, "count": len(value)})
     if CONTROL.search(value) or "\n" in value:
         found.add(path, _("Control characters are not allowed in text."))
     return value.strip()
@@ -279,7 +295,9 @@ def _signatories(value: object, found: _Errors) -> tuple[dict[str, str], ...]:
             found.add(path, _("Must be an object."))
             continue
         parts = _mapping(entry, path, SIGNATORY_FIELDS, found)
-        signatory = {key: _signatory_text(parts.get(key), f"{path}.{key}", found) for key in SIGNATORY_FIELDS[:3]}
+        signatory = {
+            key: _line(parts.get(key), f"{path}.{key}", MAX_SIGNATORY_LENGTH, found) for key in SIGNATORY_FIELDS[:3]
+        }
         signatory["signature"] = _asset(parts.get("signature", ""), f"{path}.signature", found)
         if not signatory["name"]:
             found.add(f"{path}.name", _("A signatory needs a name."))
@@ -363,6 +381,7 @@ def resolve(doc: DesignDocument, mode: str = "", language: str | None = None) ->
         language=language,
         rtl=rtl,
         signatories=doc.signatories,
+        course_title=doc.course_title,
     )
 
 

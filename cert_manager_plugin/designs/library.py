@@ -38,6 +38,7 @@ class BuiltIn:
             "background": "",
             "show_qr": True,
             "blocks": {key: str(text) for key, text in self.blocks.items()},
+            "course_title": "",
             "signatories": [],
             "overrides": {},
         }

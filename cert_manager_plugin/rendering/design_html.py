@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ from ..designs.document import VARIABLES, DesignDocument, ResolvedDesign, fill, 
 from ..designs.models import DesignAsset
 from ..designs.preview import preview_learner
 from . import qr
-from .templates import course_layout, format_date, format_grade
+from .templates import CourseLayout, course_layout, design_course_name, format_date, format_grade
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "certificate_design_body",
+    "certificate_design_layout",
     "design_body",
     "design_signatories",
     "design_variables",
@@ -130,6 +132,14 @@ def design_signatories(design: ResolvedDesign, image_url: Callable[[str], str] =
     ]
 
 
+def certificate_design_layout(certificate: Certificate, layout: CourseLayout) -> CourseLayout:
+    """``layout`` with the course title of the design version ``certificate`` records (when Studio overrides none)."""
+    if not certificate.design_version_id or layout.course_title_from_studio:
+        return layout
+    title = stored_document(certificate.design_version.document).course_title
+    return replace(layout, course_name=title) if title else layout
+
+
 def certificate_design_body(certificate: Certificate, context: dict) -> SafeString:
     """The body of a certificate that records a design version (one query: the version's document)."""
     stored = certificate.design_version.document if certificate.design_version_id else {}
@@ -174,7 +184,7 @@ def preview_html(
         grade = learner.grade if layout.print_grade else None
         variables = design_variables(
             learner_name=learner.name,
-            course_name=layout.course_name,
+            course_name=design_course_name(layout, doc.course_title),
             grade=grade,
             issued=learner.issued,
             verify_url=learner.verify_url,

@@ -45,7 +45,7 @@ from ..models import (
     LearnerRecord,
 )
 from . import qr
-from .design_html import certificate_design_body
+from .design_html import certificate_design_body, certificate_design_layout
 from .templates import certificate_context, course_layout
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def revoked_reason(certificate: Certificate) -> str | None:
 
 def web_certificate_context(certificate: Certificate, request: HttpRequest | None = None) -> dict:
     """Everything ``certificate.html`` and ``verify.html`` show: variables, body, QR code, status and history."""
-    layout = course_layout(certificate.course_key, mode=certificate.mode)
+    layout = certificate_design_layout(certificate, course_layout(certificate.course_key, mode=certificate.mode))
     context = certificate_context(certificate, layout=layout, request=request)
     valid = context["is_valid"]
     revisions = list(CertificateRevision.objects.filter(certificate=certificate).order_by("-revision"))

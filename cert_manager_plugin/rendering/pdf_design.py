@@ -23,7 +23,7 @@ from .. import errors
 from ..designs import document as design_document
 from ..designs.api import asset_url
 from ..lms.base import Signatory
-from .templates import CourseLayout
+from .templates import CourseLayout, design_course_name
 
 #: The variables whose value differs from one learner to the next: a block holding one is drawn on every page.
 LEARNER_VARIABLES = frozenset({"learner_name", "grade", "issue_date", "verify_url"})
@@ -288,14 +288,15 @@ def designed_layout(
     A preview's document (no ``key``) is validated (``errors.InvalidInput`` names the bad field) and keyed by its
     digest; a saved one is read as ``stored_document`` does. ``key`` names the design in the writers' caches. The
     design replaces the course's ``CertificateTemplate``: its background PDF is not drawn. The design's signatories
-    print when the course has none from Studio.
+    print when the course has none from Studio, and its course title when Studio overrides none.
     """
     doc = stored_document(document) if key else design_document.validate(document)
     resolved = design_document.resolve(doc, mode, language)
-    design = pdf_design(resolved, layout.course_name)
+    values = {f.name: getattr(layout, f.name) for f in fields(CourseLayout)}
+    values["course_name"] = design_course_name(layout, resolved.course_title)
+    design = pdf_design(resolved, values["course_name"])
     if not key:
         key = "doc:" + hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    values = {f.name: getattr(layout, f.name) for f in fields(CourseLayout)}
     values["template"] = None
     if not layout.signatories:  # the Studio configuration's signatories win inside the LMS
         values["signatories"] = design_signatories(resolved)

@@ -121,6 +121,13 @@ class CourseLayout:
     org_logo_url: str = ""
     #: A digest of the Studio configuration's printed part ("" without one): layouts that print differently differ.
     studio_fingerprint: str = ""
+    #: Whether ``course_name`` is Studio's course title override (then a design's own title does not replace it).
+    course_title_from_studio: bool = False
+
+
+def design_course_name(layout: CourseLayout, title: str) -> str:
+    """The course name a design prints: Studio's title override first, then the design's ``title``, then the name."""
+    return title if title and not layout.course_title_from_studio else layout.course_name
 
 
 def studio_configuration(course_key: CourseKey, mode: str) -> WebCertificateConfig | None:
@@ -157,6 +164,7 @@ def course_layout(course_key: CourseKey, *, mode: str = "", language: str | None
         signatories=studio.signatories if studio else (),
         org_logo_url=studio.org_logo_url if studio else "",
         studio_fingerprint=studio.fingerprint() if studio else "",
+        course_title_from_studio=bool(studio and studio.course_title),
     )
 
 

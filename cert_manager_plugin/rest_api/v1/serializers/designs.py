@@ -84,6 +84,12 @@ class DesignDocumentSerializer(serializers.Serializer):
     )
     show_qr = serializers.BooleanField(required=False)
     blocks = DesignBlocksSerializer(required=False)
+    course_title = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Printed instead of the course's name (one line, plain text); inside the LMS Studio's override wins.",
+    )
     signatories = DesignSignatorySerializer(
         many=True,
         required=False,

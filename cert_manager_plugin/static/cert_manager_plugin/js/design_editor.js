@@ -248,7 +248,7 @@
   function newDocument(base) {
     return {
       base: base, colours: libraryColours(base), font: defaults(base).font || "sans", logo: "", background: "",
-      show_qr: true, blocks: emptyBlocks(), signatories: [], overrides: {}
+      show_qr: true, blocks: emptyBlocks(), course_title: "", signatories: [], overrides: {}
     };
   }
   /* A saved document with every key the editor shows (an older version may lack some). */
@@ -256,7 +256,7 @@
     var base = data && library[data.base] ? data.base : libraryOrder[0];
     var out = newDocument(base);
     if (!data) { return out; }
-    ["font", "logo", "background"].forEach(function (key) { if (typeof data[key] === "string") { out[key] = data[key]; } });
+    ["font", "logo", "background", "course_title"].forEach(function (key) { if (typeof data[key] === "string") { out[key] = data[key]; } });
     if (typeof data.show_qr === "boolean") { out.show_qr = data.show_qr; }
     COLOURS.forEach(function (name) { if (data.colours && HEX.test(data.colours[name] || "")) { out.colours[name] = data.colours[name]; } });
     BLOCKS.forEach(function (name) { if (data.blocks && typeof data.blocks[name] === "string") { out.blocks[name] = data.blocks[name]; } });
@@ -373,6 +373,7 @@
     all("input[name=cm-design-base]").forEach(function (input) { input.checked = input.value === doc.base; });
     $("cm-design-font").value = doc.font;
     $("cm-design-qr").checked = !!doc.show_qr;
+    $("cm-design-course-title").value = doc.course_title;
     COLOURS.forEach(function (name) {
       var value = (own.colours || {})[name] || doc.colours[name];
       $("cm-design-colour-" + name).value = value;
@@ -479,6 +480,7 @@
     });
     $("cm-design-font").addEventListener("change", function () { doc.font = this.value; clearErrors(["font"]); changed(); });
     $("cm-design-qr").addEventListener("change", function () { doc.show_qr = this.checked; changed(); });
+    $("cm-design-course-title").addEventListener("input", function () { doc.course_title = this.value; clearErrors(["course_title"]); changed(); });
     BLOCKS.forEach(function (name) {
       var input = $("cm-design-block-" + name);
       input.addEventListener("focus", function () { lastBlock = input; });
