@@ -201,9 +201,23 @@ def prepare_stored_image(name: str, max_side: int) -> PreparedImage | None:
     certificate); a JPEG small enough is embedded as it is; transparency is kept as a soft mask.
     """
     data = _load_stored((name or "").strip())
-    if data is None:
-        return None
-    key = "cmimg" + hashlib.sha256(f"{name}:{max_side}".encode()).hexdigest()[:20]
+    return _prepare(f"{name}:{max_side}", data, max_side) if data is not None else None
+
+
+@functools.lru_cache(maxsize=32)
+def prepare_image(url: str, max_side: int) -> PreparedImage | None:
+    """
+    The image at ``url`` as a PDF image, prepared once per process; None when it cannot be read.
+
+    Studio's logo or a signature: read from local storage only (as ``load_image``), then as ``prepare_stored_image``.
+    """
+    data = _load((url or "").strip())
+    return _prepare(f"url:{url}:{max_side}", data, max_side) if data is not None else None
+
+
+def _prepare(name: str, data: bytes, max_side: int) -> PreparedImage:
+    """``data`` (a checked image) as a PDF image named by ``name``'s digest, at most ``max_side`` pixels a side."""
+    key = "cmimg" + hashlib.sha256(name.encode()).hexdigest()[:20]
     with Image.open(io.BytesIO(data)) as opened:
         if opened.format == "JPEG" and opened.mode in ("RGB", "L") and max(opened.size) <= max_side:
             colour = "DeviceGray" if opened.mode == "L" else "DeviceRGB"
@@ -279,3 +293,4 @@ def clear_image_cache() -> None:
     _load.cache_clear()
     _load_stored.cache_clear()
     prepare_stored_image.cache_clear()
+    prepare_image.cache_clear()

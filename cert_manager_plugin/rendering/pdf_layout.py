@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from . import qr
 from .pdf_design import BLOCK_TAGS, DesignedLayout, PdfDesign, TextStyle, fill
 from .pdf_fit import ASCENT, DESCENT, TextBlock, fit_text, place
-from .pdf_images import draw_prepared, load_image, prepare_stored_image
+from .pdf_images import draw_prepared, prepare_image, prepare_stored_image
 from .pdf_operators import DESIGN_STATIC_MCID, Encoder, block_operators, draw_block, marked, recorded, tagged
 from .templates import CourseLayout
 
@@ -200,12 +200,12 @@ def _draw_image(c: Canvas, url: str, box: tuple[float, float, float, float], *, 
 
     Tagged as a figure (``key`` and its ``alt`` text: ``pdf_operators.tagged``).
     """
-    image = load_image(url)
+    image = prepare_image(url, LOGO_PIXELS)  # decoded and compressed once per process, not once per document
     if image is None:
         return False
-    x, y, width, height = box
+    x, y, width, _height = box
     with tagged(c, key, alt=alt, x=x + width / 2, y=y):
-        c.drawImage(image, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto")
+        draw_prepared(c, image, box)
     return True
 
 

@@ -222,6 +222,9 @@ def test_an_instructor_designs_previews_saves_and_applies(browser, axe_available
     assert browser.switch_to.active_element.get_attribute("id") == "cm-design-signatory-0-name", "focus on its name"
     type_into(browser, "#cm-design-signatory-0-name", "Grace Hopper")
     wait_preview(browser, "Grace Hopper", "the design's signatory")
+    # The course title printed instead of the course's name (standalone: no Studio override).
+    type_into(browser, "#cm-design-course-title", "Analytical Engines, revised")
+    wait_preview(browser, "Analytical Engines, revised", "the design's course title")
 
     # The PDF preview: a link to the PDF the API made (nothing saved).
     click(browser, "#cm-design-pdf")
@@ -246,6 +249,7 @@ def test_an_instructor_designs_previews_saves_and_applies(browser, axe_available
     assert saved.document["overrides"][f"mode:{other}"]["blocks"] == {"title": OTHER_TITLE}
     assert saved.document["logo"], "the uploaded logo's name"
     assert [s["name"] for s in saved.document["signatories"]] == ["Grace Hopper"]
+    assert saved.document["course_title"] == "Analytical Engines, revised"
     wait(browser, lambda d: d.execute_script("return !!document.getElementById('cm-design-version-1')"), what="row")
     row = by_css(browser, "#cm-design-version-1").text
     assert "Modern look, new title" in row and "instructor" in row
