@@ -102,7 +102,7 @@ def _loop(course_key: CourseKey, ids: list[int]) -> float:
 
 def _raw_bulk(course_key: CourseKey, ids: list[int], batch: int) -> float:
     """(b) A raw ``bulk_create(update_conflicts=True)`` of the same rows, no reads, no decisions."""
-    from cert_manager_plugin.engine import UPDATE_COLUMNS
+    from cert_manager_plugin.certificate_rows import UPDATE_COLUMNS
     from cert_manager_plugin.models import Certificate
 
     start = time.perf_counter()

@@ -379,28 +379,6 @@ def test_learner_emails_subscribe_to_the_engine_in_apps_ready():
     assert notifications.on_certificates_committed in live
 
 
-def test_inserted_certificates_keep_the_verify_id_and_course_the_batch_chose(course):
-    """``insert_certificates`` prepares the verify id as ``UUIDField`` would (native UUID, else 32 hex), once a row."""
-    import uuid
-
-    user = UserFactory()
-    now = timezone.now()
-    verify = uuid.uuid4()
-    row = engine.WrittenCertificate(None, user.pk, COURSE_KEY, verify, now, 1, now)
-    row.status, row.mode, row.grade, row.name, row.source, row.modified = (
-        "downloadable",
-        "verified",
-        0.9,
-        "N",
-        "job",
-        now,
-    )
-    engine.insert_certificates([row])
-    stored = Certificate.objects.get(user=user)
-    assert (stored.verify_uuid, stored.course_key, stored.status) == (verify, COURSE_KEY, "downloadable")
-    assert Certificate.objects.filter(verify_uuid=verify.hex).exists()
-
-
 # --- certificate designs (issue 17): what the engine writes records the course's current design version --------
 
 

@@ -7,7 +7,7 @@ certificates, each batch one transaction:
 
 1. lock the batch's certificates that are still issued (passing statuses) with another version
    (``SELECT … FOR UPDATE``; SQLite's ``IMMEDIATE`` transactions hold the write lock already),
-2. copy their state into revisions (``engine.insert_revisions``: one ``INSERT … SELECT``, with the version
+2. copy their state into revisions (``certificate_rows.insert_revisions``: one ``INSERT … SELECT``, with the version
    they rendered with), superseded by ``Source.DESIGN`` and the requester,
 3. one UPDATE: ``revision = revision + 1``, ``design_version``, ``source``, ``modified``, conditional on the state
    just locked (still issued, still another version): the count must match or the batch is undone,
@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from opaque_keys.edx.keys import CourseKey
 
-from .. import engine, errors, job_kinds
+from .. import certificate_rows, engine, errors, job_kinds
 from ..conf import batch_size
 from ..data import PASSING_STATUSES, JobKind, Source
 from ..models import Certificate, GenerationJob
@@ -81,7 +81,7 @@ def apply_batch(course_key: CourseKey, ids: Sequence[int], version_id: int, *, a
             return Counter()
         pks = [row[0] for row in rows]
         now = timezone.now()
-        engine.insert_revisions(pks, superseded_at=now, source=Source.DESIGN.value, actor_id=actor_id)
+        certificate_rows.insert_revisions(pks, superseded_at=now, source=Source.DESIGN.value, actor_id=actor_id)
         updated = (
             Certificate.objects.filter(pk__in=pks, status__in=PASSING_STATUSES)
             .exclude(design_version_id=version_id)

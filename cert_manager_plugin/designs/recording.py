@@ -5,7 +5,7 @@ Certificates the engine writes record the course's current design version (one s
 batches (sender ``engine.CertChange``): inside the batch's transaction, after its writes, one UPDATE sets every
 written certificate's ``design_version`` to the course's newest version. A course without a design matches no row
 (``EXISTS``), so the statement writes nothing there. The superseded state's revision already holds the version it
-rendered with (``engine.REVISION_COPIED`` copies it).
+rendered with (``certificate_rows.REVISION_COPIED`` copies it).
 """
 
 from __future__ import annotations
