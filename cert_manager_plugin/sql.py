@@ -77,8 +77,10 @@ def update_rows(
 
     A field in ``keep_when_null`` keeps its stored value where the new one is NULL. Returns the statements run.
     SQLite: one ``executemany`` (in-process, no round trip). PostgreSQL and MariaDB/MySQL: one statement per
-    ``ROWS_PER_UPDATE`` rows, the table joined to the rows as a derived table: PyMySQL runs an ``executemany``
-    UPDATE as one statement and round trip per row (psycopg pipelines them), most of a batch's time on MariaDB.
+    ``ROWS_PER_UPDATE`` rows, the table joined to the rows: PyMySQL runs an ``executemany`` UPDATE as one statement
+    and round trip per row (psycopg pipelines them), most of a batch's time on MariaDB. PostgreSQL gets the rows as
+    one array per column (``unnest``): psycopg's client-side binding parses a statement's text for its
+    placeholders in Python, which for 11,000 of them was half of a PostgreSQL batch.
     """
     if not rows:
         return 0
@@ -89,11 +91,21 @@ def update_rows(
         statements = 0
         for start in range(0, len(rows), ROWS_PER_UPDATE):
             part = rows[start : start + ROWS_PER_UPDATE]
+            if connection.vendor == "postgresql":
+                columns = [list(values) for values in zip(*part, strict=True)]
+                same = frozenset(i for i, values in enumerate(columns[:-1]) if _same(values))
+                sql = _update_unnest_sql(model, fields, keep_when_null, same)
+                if isinstance(model._meta.pk, IntegerField):
+                    # the keys again, as a list the planner reads: without it PostgreSQL may hash-join the rows
+                    # with a scan of the whole table (a million LMS rows for a batch of 1,000); with it, an index scan
+                    pk = f"{table(model)}.{column(model, model._meta.pk.name)}"
+                    sql += f" AND {pk} IN ({int_list(columns[-1])})"
+                scalars = [columns[i][0] for i in sorted(same)]
+                arrays = [_array(values) for i, values in enumerate(columns) if i not in same]
+                cursor.execute(sql, [*scalars, *arrays])
+                statements += 1
+                continue
             sql = _update_joined_sql(model, fields, keep_when_null, len(part))
-            if connection.vendor == "postgresql" and isinstance(model._meta.pk, IntegerField):
-                # the keys again, as a list the planner reads: without it PostgreSQL hash-joins the rows with a
-                # scan of the whole table (a million LMS rows for a batch of 1,000), with it an index scan
-                sql += f" AND {table(model)}.{column(model, model._meta.pk.name)} IN ({int_list(r[-1] for r in part)})"
             values = [value for row in part for value in row]
             filled = pymysql_filled(sql, values)
             if filled is None:
@@ -171,31 +183,73 @@ def _update_by_key_sql(model: type[Model], fields: Sequence[str], keep_when_null
 
 
 def _update_joined_sql(model: type[Model], fields: Sequence[str], keep_when_null: Collection[str], n: int) -> str:
-    """One statement updating ``n`` rows: PostgreSQL ``UPDATE … FROM (VALUES …)``, MariaDB ``UPDATE … JOIN``."""
+    """One MariaDB/MySQL statement updating ``n`` rows: ``UPDATE … JOIN (SELECT … UNION ALL SELECT …)``."""
     t, pk = table(model), column(model, model._meta.pk.name)
     width = len(fields) + 1
-    if connection.vendor == "postgresql":
-        # VALUES columns have no declared type: each is cast to its column's type
-        types = [model._meta.get_field(name).cast_db_type(connection) for name in fields]
-        new = [f"CAST(v.c{i} AS {db_type})" for i, db_type in enumerate(types)]
-        target = [column(model, name) for name in fields]  # PostgreSQL's SET names bare columns
-        row = "(" + ", ".join(["%s"] * width) + ")"
-        aliases = ", ".join([*(f"c{i}" for i in range(len(fields))), "k"])
-        key = f"CAST(v.k AS {model._meta.pk.cast_db_type(connection)})"
-        source = f"FROM (VALUES {', '.join([row] * n)}) AS v({aliases}) WHERE {t}.{pk} = {key}"
-    else:
-        new = [f"v.c{i}" for i in range(len(fields))]
-        target = [f"{t}.{column(model, name)}" for name in fields]
-        first = "SELECT " + ", ".join([*(f"%s AS c{i}" for i in range(len(fields))), "%s AS k"])
-        rest = " UNION ALL SELECT " + ", ".join(["%s"] * width)
-        t = f"{t} JOIN ({first}{rest * (n - 1)}) AS v ON {t}.{pk} = v.k"
-        source = ""
-    stored = {name: f"{table(model)}.{column(model, name)}" for name in keep_when_null}
-    assignments = ", ".join(
-        f"{col} = COALESCE({value}, {stored[name]})" if name in stored else f"{col} = {value}"
-        for name, col, value in zip(fields, target, new, strict=True)
-    )
-    return f"UPDATE {t} SET {assignments} {source}".rstrip()  # noqa: S608 - names from _meta, values parameters
+    first = "SELECT " + ", ".join([*(f"%s AS c{i}" for i in range(len(fields))), "%s AS k"])
+    rest = " UNION ALL SELECT " + ", ".join(["%s"] * width)
+    joined = f"{t} JOIN ({first}{rest * (n - 1)}) AS v ON {t}.{pk} = v.k"
+    target = [f"{t}.{column(model, name)}" for name in fields]
+    return f"UPDATE {joined} SET {_assignments(model, fields, target, keep_when_null)}"  # noqa: S608 - names from _meta
+
+
+def _update_unnest_sql(
+    model: type[Model], fields: Sequence[str], keep_when_null: Collection[str], same: Collection[int] = ()
+) -> str:
+    """
+    One PostgreSQL statement updating any number of rows: ``UPDATE … FROM unnest(%s, …) AS v(…)``.
+
+    Its parameters: first one value for each field whose index is in ``same`` (equal in every row: set once), then
+    an array for each other field and the keys' (``_array``), each cast to its column's type.
+    """
+    t, pk = table(model), column(model, model._meta.pk.name)
+    types = [model._meta.get_field(name).cast_db_type(connection) for name in fields]
+    varying = [i for i in range(len(fields)) if i not in same]
+    key_type = model._meta.pk.cast_db_type(connection)
+    arrays = ", ".join(f"CAST(%s AS {db_type}[])" for db_type in [*(types[i] for i in varying), key_type])
+    aliases = ", ".join([*(f"c{i}" for i in varying), "k"])
+    values = [f"CAST(%s AS {db_type})" if i in same else f"v.c{i}" for i, db_type in enumerate(types)]
+    target = [column(model, name) for name in fields]  # PostgreSQL's SET names bare columns
+    assignments = _assignments(model, fields, target, keep_when_null, values)
+    return f"UPDATE {t} SET {assignments} FROM unnest({arrays}) AS v({aliases}) WHERE {t}.{pk} = v.k"  # noqa: S608
+
+
+def _assignments(
+    model: type[Model],
+    fields: Sequence[str],
+    target: Sequence[str],
+    keep: Collection[str],
+    values: Sequence[str] | None = None,
+) -> str:
+    """``a = v.c0, b = COALESCE(v.c1, t.b)``: each field its new value (a ``keep`` one kept where NULL)."""
+    parts = []
+    for i, (name, col) in enumerate(zip(fields, target, strict=True)):
+        value = values[i] if values is not None else f"v.c{i}"
+        stored = f"{table(model)}.{column(model, name)}"
+        parts.append(f"{col} = COALESCE({value}, {stored})" if name in keep else f"{col} = {value}")
+    return ", ".join(parts)
+
+
+def _same(values: list) -> bool:
+    """Whether every value of a column is the first one, of the same type (then it is sent once)."""
+    first = values[0]
+    kind = type(first)
+    return all(value == first and type(value) is kind for value in values)
+
+
+def _array(values: list) -> list:
+    """
+    One column's values as psycopg dumps them into one array: of one Python type (psycopg refuses a mix).
+
+    Integers among floats become floats; any other mix becomes text, which the column's ``CAST`` reads.
+    """
+    kinds = {type(value) for value in values}
+    kinds.discard(type(None))
+    if len(kinds) <= 1:
+        return values
+    if kinds <= {int, float}:
+        return [None if value is None else float(value) for value in values]
+    return [None if value is None else str(value) for value in values]
 
 
 def dt_adapter() -> Callable[[datetime | None], object]:

@@ -93,6 +93,47 @@ def test_update_rows_sets_a_column_to_null_when_not_asked_to_keep_it():
     assert cert.grade is None
 
 
+#: Text an array literal or a statement's placeholders could misread: NULL as a word, quotes, braces, backslashes.
+AWKWARD = [
+    "NULL",
+    "null",
+    "a,b",
+    'a"b',
+    "a\\b",
+    "{x}",
+    " lead ",
+    "",
+    "it's",
+    "tab\there",
+    "%s",
+    "%(x)s",
+    "\u00fcn\u00ef",
+]
+
+
+def test_update_rows_writes_awkward_text_and_mixed_numbers_as_they_are():
+    """Each database's statement (PostgreSQL: one array per column) gives back exactly what was written."""
+    from cert_manager_plugin import sql
+    from tests.factories import CertificateFactory
+
+    certs = [CertificateFactory(grade=0.5) for _ in AWKWARD]
+    # grades: integers among floats and a None (PostgreSQL's arrays take one Python type: made floats)
+    rows = [(text, [1, 0.25, None][i % 3], c.pk) for i, (text, c) in enumerate(zip(AWKWARD, certs, strict=True))]
+    sql.update_rows(Certificate, ["name", "grade"], rows)
+    stored = dict(Certificate.objects.filter(pk__in=[c.pk for c in certs]).values_list("pk", "name"))
+    assert [stored[c.pk] for c in certs] == AWKWARD
+    grades = [Certificate.objects.get(pk=c.pk).grade for c in certs[:3]]
+    assert grades == [1.0, 0.25, None]
+
+
+def test_array_keeps_one_python_type_per_column():
+    from cert_manager_plugin.sql import _array
+
+    assert _array([1, None, 2]) == [1, None, 2]
+    assert _array([1, 0.5, None]) == [1.0, 0.5, None] and type(_array([1, 0.5])[0]) is float
+    assert _array(["a", 1, None]) == ["a", "1", None]
+
+
 def test_folded_lower_folds_every_letter_on_every_database():
     """SQLite's own lower() leaves "É" and "Ü" as they are; FoldedLower folds them as PostgreSQL and MariaDB do."""
     from cert_manager_plugin.sql import FoldedLower
