@@ -129,7 +129,8 @@ class Certificate(models.Model):
     .. pii_retirement: local_api
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: no index of its own: ``cm_certificate_user_course`` (user first) serves every lookup by user and the key
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
     course_key = CourseKeyField(max_length=255)
     status = models.CharField(max_length=32, choices=STATUS_CHOICES)
     mode = models.CharField(max_length=100, blank=True, default="")
@@ -169,7 +170,8 @@ class CertificateRevision(models.Model):
     .. pii_retirement: local_api
     """
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="revisions")
+    #: no index of its own: ``cm_revision_cert_revision`` (certificate first) serves every lookup by certificate
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     revision = models.PositiveIntegerField()
     status = models.CharField(max_length=32, choices=STATUS_CHOICES)
     mode = models.CharField(max_length=100, blank=True, default="")

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
-from cert_manager_plugin.models import Certificate
+from cert_manager_plugin.models import Certificate, CertificateRevision
 from tests.factories import (
     COURSE_KEY,
     CertificateExceptionFactory,
@@ -118,3 +118,17 @@ def test_a_learner_record_reads_as_the_eligibility_rules_state():
     assert record.learner_state() == LearnerState(
         mode="verified", enrollment_active=False, percent_grade=0.72, passed=True
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("model", "column"), [(Certificate, "user_id"), (CertificateRevision, "certificate_id")])
+def test_a_foreign_key_a_unique_constraint_leads_with_has_no_index_of_its_own(model, column):
+    """Migration 0014: the unique constraint (that column first) serves its lookups; no second index to write."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    own = [n for n, c in constraints.items() if c["index"] and not c["unique"] and c["columns"] == [column]]
+    leading = [n for n, c in constraints.items() if c["unique"] and (c["columns"] or [None])[0] == column]
+    assert not own, f"a redundant index on {column}: {own}"
+    assert leading, f"no unique index leads with {column}"
