@@ -32,26 +32,26 @@ def _single_column_indexes(schema_editor: BaseDatabaseSchemaEditor, table: str, 
     ]
 
 
-def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    """Drop each column's own index (PostgreSQL, SQLite); nothing on MariaDB/MySQL."""
+def _columns(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> list[tuple[str, str]]:
+    """(table, column) of each foreign key whose own index goes; none on MariaDB/MySQL (InnoDB made none)."""
     if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
-        return
-    quote = schema_editor.quote_name
-    for model_name, column in COLUMNS:
-        table = apps.get_model("cert_manager_plugin", model_name)._meta.db_table
+        return []
+    return [(apps.get_model("cert_manager_plugin", model)._meta.db_table, column) for model, column in COLUMNS]
+
+
+def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    """Drop each column's own index, whatever its name."""
+    for table, column in _columns(apps, schema_editor):
         for name in _single_column_indexes(schema_editor, table, column):
-            schema_editor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
 
 
 def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    """Create the single-column indexes again (PostgreSQL, SQLite)."""
-    if schema_editor.connection.vendor not in ("postgresql", "sqlite"):
-        return
+    """Create the single-column indexes again."""
     quote = schema_editor.quote_name
-    for model_name, column in COLUMNS:
-        table = apps.get_model("cert_manager_plugin", model_name)._meta.db_table
+    for table, column in _columns(apps, schema_editor):
         if not _single_column_indexes(schema_editor, table, column):
-            name = f"cm_{model_name.lower()}_{column}_idx"
+            name = f"cm_{table.removeprefix('cert_manager_plugin_')}_{column}_idx"
             schema_editor.execute(f"CREATE INDEX {quote(name)} ON {quote(table)} ({quote(column)})")
 
 
