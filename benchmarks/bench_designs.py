@@ -17,11 +17,7 @@ the preview's p95 ≤ 300 ms.
 from __future__ import annotations
 
 import io
-import json
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -32,6 +28,7 @@ from django.test.utils import override_settings
 from opaque_keys.edx.keys import CourseKey
 
 from benchmarks import population
+from benchmarks.bench_pdf import export_in_child
 
 ROOT = Path(__file__).resolve().parent.parent
 WITHIN = 0.10  # the custom design's cost over the built-in layout's, at most
@@ -152,51 +149,6 @@ def measure_design_single_pdfs(args) -> list[dict]:
     ]
 
 
-CHILD = """
-import json, os, sys, time
-sys.path.insert(0, {root!r})
-
-
-def hwm_kb():
-    with open("/proc/self/status") as status:
-        return int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
-
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
-import django
-django.setup()
-from django.test.utils import override_settings
-from cert_manager_plugin.models import GenerationJob
-from cert_manager_plugin.rendering.export import run_export_job
-with override_settings(MEDIA_ROOT={media!r}, CERT_MANAGER_EXPORT_DIR={media!r}):
-    job = GenerationJob.objects.get(pk={job_id})
-    start, cpu_start = time.perf_counter(), time.process_time()
-    result = run_export_job(job, None)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-print(json.dumps({{"seconds": seconds, "cpu_seconds": cpu, "peak_rss_kb": hwm_kb(), "count": result["count"],
-                  "bytes": result["bytes"]}}))
-"""
-
-
-def _export(course_key: CourseKey, media: str) -> dict:
-    """Run the course's export in a fresh process: its seconds, CPU seconds, peak RSS, count and bytes."""
-    from cert_manager_plugin.models import GenerationJob
-
-    job = GenerationJob.objects.create(
-        course_key=course_key,
-        kind="export",
-        state="running",
-        params={"options": {"base_url": "https://courses.example.org"}},
-    )
-    script = CHILD.format(root=str(ROOT), media=media, job_id=job.pk)
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=dict(os.environ), check=False
-    )
-    if proc.returncode != 0:
-        return {"error": proc.stderr[-2000:]}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def measure_design_export(args) -> list[dict]:
     """A 10k export (``--quick``: 1k), built-in then with the custom design, each in a fresh process."""
     from cert_manager_plugin.designs.models import DesignVersion
@@ -214,7 +166,7 @@ def measure_design_export(args) -> list[dict]:
         if kind == "custom":
             version = DesignVersion.objects.create(course_key=course_key, number=1, document=CUSTOM)
             Certificate.objects.filter(course_key=course_key).update(design_version=version)
-        runs[kind] = _export(course_key, media)
+        runs[kind] = export_in_child(course_key, media)
     if "error" in runs["built_in"] or "error" in runs["custom"]:
         return [{"measure": "design_export_pdf", "certificates": n, **runs}]
     built_in, custom = runs["built_in"], runs["custom"]

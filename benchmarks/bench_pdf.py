@@ -196,18 +196,13 @@ print(json.dumps({{"seconds": seconds, "peak_rss_kb": peak, "rss_before_export_k
 """
 
 
-def measure_export(args) -> list[dict]:
-    """Export N certificates of one course into one PDF in a fresh process: seconds and peak RSS."""
+def export_in_child(course_key: CourseKey, media: str) -> dict:
+    """
+    Run the course's export in a fresh process (``CHILD``): its seconds, CPU seconds, peak RSS (and before the
+    export), count and bytes; ``{"error": …}`` when the process failed.
+    """
     from cert_manager_plugin.models import GenerationJob
 
-    n = getattr(args, "export_n", None) or (1000 if args.quick else 10_000)
-    media = tempfile.mkdtemp(prefix="cm_bench_export_")
-    course_key = _course("E")
-    _setup_course(course_key, media)
-    user_ids = population.users(n, f"exp{int(time.time() * 1000) % 10**9}_")
-    population.issued_certificates(
-        course_key, user_ids, grade=lambda i: 0.8 + (i % 20) / 100, name=lambda i: f"Learner {i} Baggins"
-    )
     # The base URL the REST API records when no CERT_MANAGER_BASE_URL is set: exports print absolute links only.
     job = GenerationJob.objects.create(
         course_key=course_key,
@@ -220,8 +215,23 @@ def measure_export(args) -> list[dict]:
         [sys.executable, "-c", script], capture_output=True, text=True, env=dict(os.environ), check=False
     )
     if proc.returncode != 0:
-        return [{"measure": "export_pdf", "certificates": n, "error": proc.stderr[-2000:]}]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+        return {"error": proc.stderr[-2000:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure_export(args) -> list[dict]:
+    """Export N certificates of one course into one PDF in a fresh process: seconds and peak RSS."""
+    n = getattr(args, "export_n", None) or (1000 if args.quick else 10_000)
+    media = tempfile.mkdtemp(prefix="cm_bench_export_")
+    course_key = _course("E")
+    _setup_course(course_key, media)
+    user_ids = population.users(n, f"exp{int(time.time() * 1000) % 10**9}_")
+    population.issued_certificates(
+        course_key, user_ids, grade=lambda i: 0.8 + (i % 20) / 100, name=lambda i: f"Learner {i} Baggins"
+    )
+    out = export_in_child(course_key, media)
+    if "error" in out:
+        return [{"measure": "export_pdf", "certificates": n, "error": out["error"]}]
     peak_mb = out["peak_rss_kb"] / 1024
     return [
         {

@@ -178,8 +178,8 @@ def test_the_logo_and_background_come_from_storage_and_the_logo_has_alt_text(cou
 
 
 def test_an_asset_outside_the_designs_folder_is_never_read(caplog):
-    assert pdf_images.load_stored_image("../secrets.png") is None
-    assert pdf_images.load_stored_image("cert_manager/exports/x/a.png") is None
+    assert pdf_images.prepare_stored_image("../secrets.png", 1000) is None
+    assert pdf_images.prepare_stored_image("cert_manager/exports/x/a.png", 1000) is None
     assert "not a design asset" in caplog.text
 
 

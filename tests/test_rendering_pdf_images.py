@@ -7,6 +7,14 @@ from PIL import Image
 
 from cert_manager_plugin.rendering import pdf_images
 
+#: The largest side an image is prepared at here: more than any test image has, so sizes stay as they are.
+SIDE = 1000
+
+
+def size(image: pdf_images.PreparedImage | None) -> tuple[int, int] | None:
+    """A prepared image's pixels (None when it could not be read)."""
+    return (image.width, image.height) if image is not None else None
+
 
 @pytest.fixture(autouse=True)
 def roots(settings, tmp_path):
@@ -23,17 +31,18 @@ def roots(settings, tmp_path):
 
 
 def test_media_and_static_urls_are_read_from_their_storage(roots):
-    assert pdf_images.load_image("/media/logo.png").getSize() == (40, 20)
-    assert pdf_images.load_image("/static/sig.png").getSize() == (40, 20), "through the static files finders"
-    assert pdf_images.load_image("https://lms.example.org/media/logo.png") is not None, "our path, read locally"
+    assert size(pdf_images.prepare_image("/media/logo.png", SIDE)) == (40, 20)
+    assert size(pdf_images.prepare_image("/static/sig.png", SIDE)) == (40, 20), "through the static files finders"
+    ours = "https://lms.example.org/media/logo.png"
+    assert pdf_images.prepare_image(ours, SIDE) is not None, "our path, read locally"
 
 
 def test_a_local_path_is_read_only_inside_the_storage_roots(roots, tmp_path):
-    assert pdf_images.load_image(str(roots / "media" / "logo.png")) is not None
+    assert pdf_images.prepare_image(str(roots / "media" / "logo.png"), SIDE) is not None
     outside = tmp_path / "elsewhere.png"
     Image.new("RGB", (4, 4)).save(outside)
-    assert pdf_images.load_image(str(outside)) is None
-    assert pdf_images.load_image("/media/../elsewhere.png") is None, "no way out of the storage"
+    assert pdf_images.prepare_image(str(outside), SIDE) is None
+    assert pdf_images.prepare_image("/media/../elsewhere.png", SIDE) is None, "no way out of the storage"
 
 
 @pytest.mark.parametrize(
@@ -41,7 +50,7 @@ def test_a_local_path_is_read_only_inside_the_storage_roots(roots, tmp_path):
 )
 def test_anything_else_is_skipped_with_a_warning_never_fetched(url, caplog):
     with caplog.at_level(logging.WARNING, logger="cert_manager_plugin.rendering.pdf_images"):
-        assert pdf_images.load_image(url) is None
+        assert pdf_images.prepare_image(url, SIDE) is None
     if url:
         assert "skips the image" in caplog.text
 
@@ -49,10 +58,10 @@ def test_anything_else_is_skipped_with_a_warning_never_fetched(url, caplog):
 def test_a_file_that_is_not_an_image_or_is_too_large_is_skipped(roots, settings, monkeypatch, caplog):
     (roots / "media" / "notes.png").write_bytes(b"not an image")
     with caplog.at_level(logging.WARNING):
-        assert pdf_images.load_image("/media/notes.png") is None
+        assert pdf_images.prepare_image("/media/notes.png", SIDE) is None
     assert "not an image" in caplog.text
     monkeypatch.setattr(pdf_images, "MAX_IMAGE_BYTES", 10)
-    assert pdf_images.load_image("/media/logo.png") is None
+    assert pdf_images.prepare_image("/media/logo.png", SIDE) is None
 
 
 def test_a_course_asset_is_read_through_the_adapter_from_the_lms_store(monkeypatch):
@@ -70,11 +79,11 @@ def test_a_course_asset_is_read_through_the_adapter_from_the_lms_store(monkeypat
 
     monkeypatch.setattr(StandaloneBackend, "course_asset", course_asset)
     quoted = "/static/asset-v1%3AOrg%2BC%2BR%2Btype%40asset%2Bblock%40sig.png"  # staticfiles_storage.url of it
-    assert pdf_images.load_image(quoted).getSize() == (8, 8)
+    assert size(pdf_images.prepare_image(quoted, SIDE)) == (8, 8)
     assert asked == [quoted]
     monkeypatch.undo()
     pdf_images.clear_image_cache()
-    assert pdf_images.load_image(quoted) is None, "standalone: no course asset store"
+    assert pdf_images.prepare_image(quoted, SIDE) is None, "standalone: no course asset store"
 
 
 DESIGN = "cert_manager/designs/0123456789abcdef"
@@ -129,9 +138,9 @@ def test_a_prepared_image_is_one_object_in_a_document_however_often_drawn(roots)
 
 
 def test_only_design_assets_are_read_by_name(roots, caplog):
-    assert pdf_images.load_stored_image("logo.png") is None, "a media file outside the designs' folder"
+    assert pdf_images.prepare_stored_image("logo.png", SIDE) is None, "a media file outside the designs' folder"
     assert pdf_images.prepare_stored_image(f"{DESIGN}/../../../logo.png", 600) is None
-    assert pdf_images.load_stored_image(_stored(roots, "ok.png", Image.new("RGB", (4, 4)), "PNG")) is not None
+    assert pdf_images.prepare_stored_image(_stored(roots, "ok.png", Image.new("RGB", (4, 4)), "PNG"), SIDE) is not None
     assert "not a design asset" in caplog.text
 
 

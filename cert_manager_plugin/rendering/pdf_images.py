@@ -15,7 +15,7 @@ Anything else (another host's URL, a file that is not an image or is larger than
 with a warning, and the page prints without it.
 
 A certificate design's logo and background (``designs.models.DesignAsset``) are files of ``default_storage`` named by
-the design: ``load_stored_image`` reads them by that name (only under ``DESIGN_ASSET_PREFIX``), through the same
+the design: ``prepare_stored_image`` reads them by that name (only under ``DESIGN_ASSET_PREFIX``), through the same
 checks and cache.
 """
 
@@ -27,6 +27,7 @@ import io
 import logging
 import os
 import zlib
+from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -115,15 +116,20 @@ def _local_bytes(url: str) -> bytes | None:
 @functools.lru_cache(maxsize=32)
 def _load(url: str) -> bytes | None:
     """The image's bytes, checked to be an image ReportLab can draw, or None (logged)."""
+    return _read_checked(url, _local_bytes, "not a local static or media file")
+
+
+def _read_checked(where: str, read: Callable[[str], bytes | None], missing: str) -> bytes | None:
+    """``read(where)`` checked by ``_checked``; None, logged (``missing`` when it found nothing), otherwise."""
     try:
-        data = _local_bytes(url)
+        data = read(where)
     except (OSError, SuspiciousFileOperation, ValueError) as exc:
-        log.warning("cert_manager: the PDF skips the image %r: it cannot be read (%s)", url, exc)
+        log.warning("cert_manager: the PDF skips the image %r: it cannot be read (%s)", where, exc)
         return None
     if data is None:
-        log.warning("cert_manager: the PDF skips the image %r: not a local static or media file", url)
+        log.warning("cert_manager: the PDF skips the image %r: %s", where, missing)
         return None
-    return _checked(url, data)
+    return _checked(where, data)
 
 
 def _checked(url: str, data: bytes) -> bytes | None:
@@ -139,30 +145,13 @@ def _checked(url: str, data: bytes) -> bytes | None:
     return data
 
 
-def load_image(url: str) -> ImageReader | None:
-    """An image to draw from ``url`` (local storage only, see the module docstring), or None when it cannot be."""
-    url = (url or "").strip()
-    if not url:
-        return None
-    data = _load(url)
-    return ImageReader(io.BytesIO(data)) if data is not None else None
-
-
 @functools.lru_cache(maxsize=32)
 def _load_stored(name: str) -> bytes | None:
     """A design asset's bytes from ``default_storage``, checked as ``_load`` checks; None (logged) otherwise."""
     if not name.startswith(DESIGN_ASSET_PREFIX) or ".." in name.split("/"):
         log.warning("cert_manager: the PDF skips the image %r: not a design asset", name)
         return None
-    try:
-        data = _read_media(name)
-    except (OSError, SuspiciousFileOperation, ValueError) as exc:
-        log.warning("cert_manager: the PDF skips the image %r: it cannot be read (%s)", name, exc)
-        return None
-    if data is None:
-        log.warning("cert_manager: the PDF skips the image %r: not in the storage", name)
-        return None
-    return _checked(name, data)
+    return _read_checked(name, _read_media, "not in the storage")
 
 
 class PreparedImage(NamedTuple):
@@ -209,9 +198,13 @@ def prepare_image(url: str, max_side: int) -> PreparedImage | None:
     """
     The image at ``url`` as a PDF image, prepared once per process; None when it cannot be read.
 
-    Studio's logo or a signature: read from local storage only (as ``load_image``), then as ``prepare_stored_image``.
+    Studio's logo or a signature: read from local storage only (see the module docstring), then prepared as
+    ``prepare_stored_image`` prepares a design's.
     """
-    data = _load((url or "").strip())
+    url = (url or "").strip()
+    if not url:
+        return None
+    data = _load(url)
     return _prepare(f"url:{url}:{max_side}", data, max_side) if data is not None else None
 
 
@@ -273,19 +266,6 @@ def draw_prepared(
     canvas.addLiteral(f"q {drawn_width:.3f} 0 0 {drawn_height:.3f} {left:.3f} {bottom:.3f} cm")
     canvas.doForm(image.key)
     canvas.addLiteral("Q")
-
-
-def load_stored_image(name: str) -> ImageReader | None:
-    """
-    A design asset to draw, by its name in ``default_storage`` (a ``DesignAsset.file`` name), or None.
-
-    Asset names are unique (a new upload is a new name), so the bytes are cached by name as ``load_image``'s are.
-    """
-    name = (name or "").strip()
-    if not name:
-        return None
-    data = _load_stored(name)
-    return ImageReader(io.BytesIO(data)) if data is not None else None
 
 
 def clear_image_cache() -> None:
