@@ -84,6 +84,7 @@ class CertificatesInstructorSection(PipelineStep):
             return {"context": context, "template_name": template_name}
         fragment = Fragment(render_to_string("cert_manager_plugin/instructor_panel_body.html", panel, request))
         fragment.add_css_url(static("cert_manager_plugin/css/cert_manager.css"))
+        fragment.add_javascript_url(static("cert_manager_plugin/js/panel_kit.js"))  # before the two that use it
         fragment.add_javascript_url(static("cert_manager_plugin/js/instructor_panel.js"))
         fragment.add_javascript_url(static("cert_manager_plugin/js/design_editor.js"))
         sections = [s for s in context.get("sections") or [] if s.get("section_key") != LMS_CERTIFICATES_SECTION]

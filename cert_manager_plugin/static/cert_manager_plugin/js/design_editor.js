@@ -1,8 +1,8 @@
 /*
  * The instructor panel's "Certificate design" card (templates/cert_manager_plugin/_design_editor.html): drives the
  * REST API's design resources (courses/<course_id>/design, design/versions, design/assets, design/preview,
- * design/apply). No build step; loaded after instructor_panel.js and shares no code with it (same patterns: text
- * nodes only, CSRF header on every write, Django's JavaScript catalog for words, Intl for dates and numbers). It
+ * design/apply). No build step; loaded after panel_kit.js (words, Intl, DOM helpers shared with instructor_panel.js)
+ * and instructor_panel.js (same patterns: text nodes only, CSRF header on every write). It
  * touches nothing outside #cm-panel; of the panel it uses only what a person would: the history's search form
  * (submitted after an apply job starts, so the history lists and follows the job) and the job-lock note (whether
  * a job runs: the panel then marks every .cm-job-button, this card's "Apply" included, unavailable).
@@ -32,59 +32,26 @@
   var VERSIONS_PAGE_SIZE = 10;
   var ACTIVE = { queued: true, running: true };
 
-  // --- words, numbers, dates (as instructor_panel.js) --------------------------------------------------------
-  function catalog() { return window.django || {}; }
-  function gettext(msgid) {
-    var django = catalog();
-    return typeof django.gettext === "function" ? django.gettext(msgid) : msgid;
-  }
-  function ngettext(singular, plural, count) {
-    var django = catalog();
-    if (typeof django.ngettext === "function") { return django.ngettext(singular, plural, count); }
-    return count === 1 ? singular : plural;
-  }
-  function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (whole, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
-    });
-  }
+  // --- words, numbers, dates, DOM (panel_kit.js, shared with instructor_panel.js) ---------------------------
+  var kit = window.cmPanelKit;
+  var gettext = kit.gettext;
+  var ngettext = kit.ngettext;
+  var fmt = kit.fmt;
+  var h = kit.h;
+  var clear = kit.clear;
   var labels = cfg.labels || {};
   function word(group, code) {
     var words = labels[group] || {};
     return Object.prototype.hasOwnProperty.call(words, code) ? words[code] : code;
   }
-  var language = cfg.language || root.getAttribute("lang") || undefined;
-  function intl(make) {
-    try { return make(language); } catch (e) { return make(undefined); }
-  }
-  var numberFormat = intl(function (lang) { return new Intl.NumberFormat(lang); });
-  var dateTimeFormat = intl(function (lang) {
-    return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
-  });
-  function number(value) { return numberFormat.format(value || 0); }
-  function time(value) {
-    var d = value ? new Date(value) : null;
-    if (!d || isNaN(d.getTime())) { return null; }
-    return h("time", { datetime: value, text: dateTimeFormat.format(d) });
-  }
+  var formats = kit.formats(cfg.language || root.getAttribute("lang") || undefined);
+  var intl = formats.intl;
+  var number = formats.number;
+  var time = formats.time;
 
   // --- DOM --------------------------------------------------------------------------------------------------
   function $(id) { return root.querySelector("#" + id); }
   function all(selector) { return Array.prototype.slice.call(card.querySelectorAll(selector)); }
-  function h(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === null || value === undefined || value === false) { return; }
-      if (key === "text") { node.textContent = value; } else if (key === "className") { node.className = value; } else { node.setAttribute(key, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined || child === "") { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
   function say(areaId, kind, text, detail) {
     var area = $(areaId);
     if (!area) { return; }

@@ -24,22 +24,13 @@
   var JOBS_PAGE_SIZE = 10;
   var CERTS_PAGE_SIZE = 25;
 
-  // --- translations, dates and numbers ------------------------------------------------------------------
-  function catalog() { return window.django || {}; }
-  function gettext(msgid) {
-    var django = catalog();
-    return typeof django.gettext === "function" ? django.gettext(msgid) : msgid;
-  }
-  function ngettext(singular, plural, count) {
-    var django = catalog();
-    if (typeof django.ngettext === "function") { return django.ngettext(singular, plural, count); }
-    return count === 1 ? singular : plural;
-  }
-  function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (whole, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
-    });
-  }
+  // --- translations, dates and numbers (panel_kit.js: the catalog, Intl and the DOM helpers both scripts share)
+  var kit = window.cmPanelKit;
+  var gettext = kit.gettext;
+  var ngettext = kit.ngettext;
+  var fmt = kit.fmt;
+  var h = kit.h;
+  var clear = kit.clear;
   /* fmt into nodes: a value that is a DOM node (a <time>, a name) is placed as it is, the rest as text. */
   function fmtNodes(template, values) {
     var parts = [];
@@ -79,25 +70,14 @@
     return Object.prototype.hasOwnProperty.call(words, code) ? words[code] : fmt(gettext("Other (%(code)s)"), { code: code });
   }
 
-  var language = cfg.language || root.getAttribute("lang") || undefined;
-  function intl(make) {
-    try { return make(language); } catch (e) { return make(undefined); }
-  }
-  var dateTimeFormat = intl(function (lang) {
-    return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
-  });
-  var numberFormat = intl(function (lang) { return new Intl.NumberFormat(lang); });
+  var formats = kit.formats(cfg.language || root.getAttribute("lang") || undefined);
+  var intl = formats.intl;
+  var number = formats.number;
+  var time = formats.time;
   var percentFormat = intl(function (lang) {
     return new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
   });
-  function number(value) { return numberFormat.format(value || 0); }
   function percent(grade) { return grade === null || grade === undefined ? "" : percentFormat.format(grade); }
-  function time(value) {
-    if (!value) { return null; }
-    var d = new Date(value);
-    if (isNaN(d.getTime())) { return null; }
-    return h("time", { datetime: value, text: dateTimeFormat.format(d) });
-  }
   function duration(job) {
     if (!job.started) { return ""; }
     var start = new Date(job.started).getTime();
@@ -109,22 +89,8 @@
     });
   }
 
-  // --- DOM helpers (everything built with text nodes: no user data ever becomes markup) -------------------
+  // --- DOM helpers (everything built with text nodes, kit.h: no user data ever becomes markup) -------------
   function $(id) { return root.querySelector("#" + id); }
-  function h(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === null || value === undefined || value === false) { return; }
-      if (key === "text") { node.textContent = value; } else if (key === "className") { node.className = value; } else { node.setAttribute(key, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined || child === "") { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
   function learnerName(row) {
     var name = row.name || "";
     var username = row.username || "";
