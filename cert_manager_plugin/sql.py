@@ -2,8 +2,8 @@
 Small SQL helpers for the hot paths (batches of 1,000 learners): parameterized, portable, no model instances.
 
 Every identifier comes from a model's meta, quoted by the backend; every value is a parameter, but for lists of
-integer ids (written as digits: ``int_list``) and, with PyMySQL, the values the driver's own escaping writes into
-the statement, once per distinct value (``pymysql_filled``).
+integer ids (written as digits: ``int_list``) and, on MariaDB, the values the driver's own escaping writes into
+the statement, once per distinct value (``mysql_filled``).
 """
 
 from __future__ import annotations
@@ -77,10 +77,10 @@ def update_rows(
 
     A field in ``keep_when_null`` keeps its stored value where the new one is NULL. Returns the statements run.
     SQLite: one ``executemany`` (in-process, no round trip). PostgreSQL and MariaDB/MySQL: one statement per
-    ``ROWS_PER_UPDATE`` rows, the table joined to the rows: PyMySQL runs an ``executemany`` UPDATE as one statement
-    and round trip per row (psycopg pipelines them), most of a batch's time on MariaDB. PostgreSQL gets the rows as
-    one array per column (``unnest``): psycopg's client-side binding parses a statement's text for its
-    placeholders in Python, which for 11,000 of them was half of a PostgreSQL batch.
+    ``ROWS_PER_UPDATE`` rows, the table joined to the rows: mysqlclient and PyMySQL run an ``executemany`` UPDATE
+    as one statement and round trip per row (psycopg pipelines them), most of a batch's time on MariaDB. PostgreSQL
+    gets the rows as one array per column (``unnest``): psycopg's client-side binding parses a statement's text for
+    its placeholders in Python, which for 11,000 of them was half of a PostgreSQL batch.
     """
     if not rows:
         return 0
@@ -107,7 +107,7 @@ def update_rows(
                 continue
             sql = _update_joined_sql(model, fields, keep_when_null, len(part))
             values = [value for row in part for value in row]
-            filled = pymysql_filled(sql, values)
+            filled = mysql_filled(sql, values)
             if filled is None:
                 cursor.execute(sql, values)
             else:
@@ -116,30 +116,47 @@ def update_rows(
         return statements
 
 
-#: The types ``pymysql_filled`` escapes once per distinct value (equal values of these are written alike).
+#: The types ``mysql_filled`` escapes once per distinct value (equal values of these are written alike).
 _MEMOIZED = frozenset({str, int, float, type(None)})
 
 
-def pymysql_filled(sql: str, params: Sequence[object]) -> str | None:
+def _driver_literal(driver: object) -> Callable[[object], str] | None:
     """
-    ``sql``'s ``%s`` filled with ``params`` as PyMySQL writes them, each distinct value escaped once; None elsewhere.
+    The MariaDB/MySQL driver's own writing of one parameter as SQL text, or None for a driver not known here.
 
-    What PyMySQL's cursor does to every parameter (its connection's ``escape``, the connection's settings), but
-    memoized for the statement: a batch repeats its course, statuses, dates and source a thousand times, and the
-    driver's escaping in Python was a quarter of a MariaDB batch. Run the result without parameters (a ``%`` in a
-    value is then text, never a placeholder). None on another database or driver (mysqlclient escapes in C).
+    mysqlclient (``MySQLdb``, what edx-platform runs: requirements/edx/kernel.in) writes each parameter with
+    ``Connection.literal`` (bytes, in the connection's encoding); PyMySQL with ``Connection.escape`` (text).
+    """
+    module = type(driver).__module__
+    if module.startswith("pymysql"):
+        return driver.escape
+    if module.startswith("MySQLdb"):
+        literal, encoding = driver.literal, driver.encoding
+        return lambda value: literal(value).decode(encoding)
+    return None
+
+
+def mysql_filled(sql: str, params: Sequence[object]) -> str | None:
+    """
+    ``sql``'s ``%s`` filled with ``params`` as the MariaDB driver writes them, each distinct value once; else None.
+
+    What the driver's cursor does to every parameter (mysqlclient's ``literal``, PyMySQL's ``escape``, with the
+    connection's settings), but memoized for the statement: a batch repeats its course, statuses, dates and source a
+    thousand times. Run the result without parameters (a ``%`` in a value is then text, never a placeholder). None on
+    another database or an unknown driver.
     """
     if connection.vendor != "mysql":
         return None
     connection.ensure_connection()
-    driver = connection.connection
-    if not type(driver).__module__.startswith("pymysql"):
+    escape = _driver_literal(connection.connection)
+    if escape is None:
         return None
-    escape = driver.escape
     seen: dict[tuple[type, object], str] = {}
 
     def written(value: object) -> str:
         kind = type(value)
+        if kind is int:  # digits, as both drivers write an int (and as ``int_list`` does)
+            return str(value)
         if kind not in _MEMOIZED:  # e.g. a datetime: equal across time zones, written apart
             return escape(value)
         key = (kind, value)
@@ -157,19 +174,19 @@ ROWS_PER_INSERT = 1000
 
 def insert_many(cursor: object, sql: str, rows: Sequence[Sequence[object]]) -> None:
     """
-    ``cursor.executemany(sql, rows)`` of an ``INSERT … VALUES (%s, …)``, faster with PyMySQL.
+    ``cursor.executemany(sql, rows)`` of an ``INSERT … VALUES (%s, …)``, faster on MariaDB.
 
-    There: one multi-row INSERT per ``ROWS_PER_INSERT`` rows written by ``pymysql_filled`` (what PyMySQL's
-    ``executemany`` sends, escaped faster).
+    There: one multi-row INSERT per ``ROWS_PER_INSERT`` rows written by ``mysql_filled`` (what the drivers'
+    ``executemany`` sends, escaped once per distinct value, in fewer statements than mysqlclient's 64 kB ones).
     """
     head, _, template = sql.partition(" VALUES ")
-    if not rows or pymysql_filled("", ()) is None or not (template.startswith("(") and template.endswith(")")):
+    if not rows or mysql_filled("", ()) is None or not (template.startswith("(") and template.endswith(")")):
         cursor.executemany(sql, rows)
         return
     for start in range(0, len(rows), ROWS_PER_INSERT):
         part = rows[start : start + ROWS_PER_INSERT]
         values = ", ".join([template] * len(part))
-        cursor.execute(pymysql_filled(f"{head} VALUES {values}", [value for row in part for value in row]))
+        cursor.execute(mysql_filled(f"{head} VALUES {values}", [value for row in part for value in row]))
 
 
 def _update_by_key_sql(model: type[Model], fields: Sequence[str], keep_when_null: Collection[str]) -> str:

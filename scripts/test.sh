@@ -3,7 +3,8 @@
 #
 #   ./scripts/test.sh
 #
-# 1. creates .venv (if missing) and installs requirements/test.txt + quality.txt and the package (-e .);
+# 1. installs libmariadb-dev + pkg-config when missing (mysqlclient, the LMS's MariaDB driver, builds against them),
+#    creates .venv (if missing) and installs requirements/test.txt + quality.txt and the package (-e .);
 # 2. installs Debian's chromium + chromium-driver (browser tests), poppler-utils + zbar-tools (QR scan) when missing;
 # 3. starts PostgreSQL, Redis and MariaDB when they are installed but not listening;
 # 4. runs ruff check, ruff format --check, lint-imports (.importlinter: layers, no cycles), makemigrations --check,
@@ -43,6 +44,16 @@ record() { # name status seconds detail
 
 # --- 1. virtualenv and requirements -------------------------------------------------------------------
 PHASE_START=$SECONDS
+if ! command -v pkg-config >/dev/null || ! { pkg-config --exists mariadb || pkg-config --exists mysqlclient; }; then
+    if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
+        say "installing libmariadb-dev and pkg-config (apt-get), which mysqlclient builds against"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q >/dev/null
+        apt-get install -y -q libmariadb-dev pkg-config >/dev/null
+    else
+        echo "warning: libmariadb-dev/pkg-config missing and apt-get unavailable (not root): mysqlclient will not build" >&2
+    fi
+fi
 ensure_venv test requirements/test.txt requirements/quality.txt
 
 # --- 2. browser -------------------------------------------------------------------------------------------
@@ -220,7 +231,7 @@ LMS_SUITES=(tests/lms_host tests/test_rest_api_views.py tests/test_rest_api_quer
     tests/test_services.py tests/test_dashboard.py tests/test_retirement.py tests/test_bulk_exceptions.py
     tests/test_rendering_export.py tests/test_reconcile.py tests/test_concurrency.py tests/test_fingerprints.py
     tests/test_rest_api_credentials.py tests/test_credentials_*.py tests/test_rest_api_designs.py tests/test_designs_*.py
-    tests/test_rendering_design_html.py)
+    tests/test_rendering_design_html.py tests/test_sql.py)
 
 # Two lanes share the two cores: lane A is PostgreSQL (everything: Chromium walks, real workers on Redis), then the
 # LMS host's real worker (Redis too, so never beside lane A's workers); lane B is SQLite, MariaDB and the LMS host's

@@ -170,15 +170,16 @@ def test_insert_many_writes_every_row_as_executemany_would(monkeypatch, django_a
     assert sorted(Group.objects.values_list("name", flat=True)) == sorted(names)
 
 
-def test_pymysql_filled_writes_what_the_driver_would():
-    from cert_manager_plugin.sql import pymysql_filled
+def test_mysql_filled_writes_what_the_driver_would():
+    from cert_manager_plugin.sql import mysql_filled
 
-    params = ["it's", 100, 0.25, None, True, "it's", datetime(2026, 1, 2, 3, 4, 5)]
-    filled = pymysql_filled("SELECT %s, %s, %s, %s, %s, %s, %s", params)
-    if connection.vendor != "mysql" or not type(connection.connection).__module__.startswith("pymysql"):
+    params = ["it's", 100, 0.25, None, True, "it's", datetime(2026, 1, 2, 3, 4, 5), "back\\slash 李 %s", -7]
+    query = "SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s"
+    filled = mysql_filled(query, params)
+    if connection.vendor != "mysql":
         assert filled is None
         return
     with connection.cursor() as cursor:
-        assert filled == cursor.cursor.mogrify("SELECT %s, %s, %s, %s, %s, %s, %s", params)
+        assert filled == cursor.cursor.mogrify(query, params)  # mysqlclient's or PyMySQL's own writing
         cursor.execute(filled)
-        assert cursor.fetchone()[:5] == ("it's", 100, 0.25, None, 1)
+        assert cursor.fetchone()[:6] == ("it's", 100, 0.25, None, 1, "it's")

@@ -9,8 +9,11 @@ CI's databases for the LMS-shaped host: THE ONLY DEVIATION of lms_host's setting
 * ``sqlite`` (default): ``CERT_MANAGER_SQLITE_PATH``, else ``:memory:`` for ``lms.envs.test`` and
   ``<repo>/var/lms_host.sqlite3`` for the other settings modules.
 * ``postgresql``: 127.0.0.1:5432, user postgres, database ``test``.
-* ``mysql`` (MariaDB through PyMySQL): 127.0.0.1:3306, root without password, database ``test``, utf8mb4 with the
-  case-insensitive ``utf8mb4_unicode_ci`` collation of a real LMS database, READ COMMITTED isolation.
+* ``mysql`` (MariaDB): 127.0.0.1:3306, root without password, database ``test``, utf8mb4 with the
+  case-insensitive ``utf8mb4_unicode_ci`` collation of a real LMS database, READ COMMITTED isolation. The driver is
+  the LMS's own, mysqlclient (``MySQLdb``: "Driver for the default production relational database",
+  requirements/edx/kernel.in at openedx/edx-platform 007302f584bfd9c16d0d03ac1b3d04337e883da8);
+  ``CERT_MANAGER_MYSQL_DRIVER=pymysql`` swaps in PyMySQL (what the standalone devsite runs).
 
 The database name comes from ``CERT_MANAGER_DB_NAME`` (default ``test``; a real-worker test points its Celery workers
 at its test database with it), the test database name from ``CERT_MANAGER_TEST_DB_NAME`` (default
@@ -38,9 +41,10 @@ def host_databases(for_tests=False):
             "TEST": {"NAME": test_name},
         }
     elif engine == "mysql":
-        import pymysql
+        if os.environ.get("CERT_MANAGER_MYSQL_DRIVER") == "pymysql":
+            import pymysql
 
-        pymysql.install_as_MySQLdb()
+            pymysql.install_as_MySQLdb()
         default = {
             "ENGINE": "django.db.backends.mysql",
             "NAME": os.environ.get("CERT_MANAGER_DB_NAME", "test"),
