@@ -7,6 +7,11 @@ One process, one course of N learners (passing records, no certificate yet), tim
 ``floor``                  an ``executemany`` upsert of N narrow rows into each of two plain tables, in batches of the
                            engine's size: what writing our certificate and the LMS's row cannot go below. Run four
                            times (twice into empty tables, twice over existing rows); the fastest counts.
+``announcements``          what ``GeneratedCertificate.save()`` sends for N passing rows, with the host's receivers
+                           connected: ``CERTIFICATE_CHANGED`` and ``CERTIFICATE_CREATED`` (and the Django signals
+                           ``COURSE_CERT_CHANGED``/``COURSE_CERT_AWARDED`` where they have listeners), each event's data
+                           built from values in memory. Any writer of the LMS's row through ``save()`` pays this on
+                           top of the floor; the fastest of two.
 ``generate_all``           every learner gets a certificate and an LMS row (write-through on).
 ``regenerate_unchanged``   a regenerate of the issued certificates with nothing changed.
 ``regenerate_10pct``       the same after a tenth of the records got a new grade.
@@ -97,6 +102,49 @@ def floor(ids: list[int], batch: int) -> dict:
     return {"seconds": min(runs), "runs": [round(r, 3) for r in runs]}
 
 
+def announcements(course_key, ids: list[int]) -> dict:
+    """
+    Upstream's cost of announcing ``len(ids)`` passing certificate rows, as ``save()`` does (no database).
+
+    ``GeneratedCertificate.save()`` (lms/djangoapps/certificates/models.py, openedx/openedx-platform
+    2579a6d6aca7f65e8dbdda58066f294790808986) sends ``COURSE_CERT_CHANGED`` and ``CERTIFICATE_CHANGED`` on every
+    save, then ``COURSE_CERT_AWARDED`` and ``CERTIFICATE_CREATED`` for a passing row.
+    """
+    from openedx_events.learning.data import CertificateData, CourseData, UserData, UserPersonalData
+    from openedx_events.learning.signals import CERTIFICATE_CHANGED, CERTIFICATE_CREATED
+
+    from lms.djangoapps.certificates.models import GeneratedCertificate
+    from openedx.core.djangoapps.signals.signals import COURSE_CERT_AWARDED, COURSE_CERT_CHANGED
+
+    course = CourseData(course_key=course_key)
+    signals = [s for s in (COURSE_CERT_CHANGED, COURSE_CERT_AWARDED) if s.has_listeners(GeneratedCertificate)]
+    events = [e for e in (CERTIFICATE_CHANGED, CERTIFICATE_CREATED) if e.has_listeners()]
+    runs = []
+    for _attempt in range(2):
+        start = time.perf_counter()
+        when = datetime.now(UTC)
+        for i in ids:
+            data = CertificateData(
+                user=UserData(
+                    pii=UserPersonalData(username=f"u{i}", email=f"u{i}@example.com", name=""), id=i, is_active=True
+                ),
+                course=course,
+                mode="honor",
+                grade="0.9",
+                current_status="downloadable",
+                download_url="",
+                name="",
+            )
+            for signal in signals:
+                signal.send_robust(
+                    sender=GeneratedCertificate, user=None, course_key=course_key, mode="honor", status="downloadable"
+                )
+            for event in events:
+                event.send_event(time=when, certificate=data)
+        runs.append(time.perf_counter() - start)
+    return {"seconds": min(runs), "runs": [round(r, 3) for r in runs], "events": [e.event_type for e in events]}
+
+
 def _population(n: int):
     """A course of n learners with passing records at 0.9 (no certificate, no LMS row yet)."""
     from opaque_keys.edx.keys import CourseKey
@@ -161,7 +209,12 @@ def run(n: int) -> dict:
     batch = int(settings.CERT_MANAGER_BATCH_SIZE)
     course_key, ids = _population(n)
     _checkpoint()
-    out = {"learners": n, "batch_size": batch, "floor": floor(ids, batch)}
+    out = {
+        "learners": n,
+        "batch_size": batch,
+        "floor": floor(ids, batch),
+        "announcements": announcements(course_key, ids),
+    }
     _checkpoint()
     out["generate_all"] = _job(course_key, "generate_all")
     assert out["generate_all"]["changed"] == n, out
