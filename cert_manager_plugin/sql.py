@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -116,8 +117,10 @@ def update_rows(
         return statements
 
 
-#: The types ``mysql_filled`` escapes once per distinct value (equal values of these are written alike).
-_MEMOIZED = frozenset({str, int, float, type(None)})
+#: The types ``mysql_filled`` escapes once per distinct value (equal values of these are written alike), besides
+#: ``str`` subclasses (a status enum is written as its text). Not a datetime (equal across time zones, written
+#: apart) nor a Decimal (``1.0`` equals ``1.00``).
+_MEMOIZED = frozenset({str, float, bool, type(None)})
 
 
 def _driver_literal(driver: object) -> Callable[[object], str] | None:
@@ -157,7 +160,9 @@ def mysql_filled(sql: str, params: Sequence[object]) -> str | None:
         kind = type(value)
         if kind is int:  # digits, as both drivers write an int (and as ``int_list`` does)
             return str(value)
-        if kind not in _MEMOIZED:  # e.g. a datetime: equal across time zones, written apart
+        if kind is UUID:  # its text is hex digits and dashes: both drivers write it quoted, nothing to escape
+            return f"'{value}'"
+        if kind not in _MEMOIZED and not isinstance(value, str):
             return escape(value)
         key = (kind, value)
         out = seen.get(key)

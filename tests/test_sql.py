@@ -1,11 +1,13 @@
 """The hot-path SQL helpers: ``ids_in`` filters like ``__in`` (also when empty), ``dt_adapter`` memoizes."""
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from cert_manager_plugin.data import CertificateStatus
 from cert_manager_plugin.models import Certificate, CertificateInvalidation, LearnerRecord
 from cert_manager_plugin.sql import dt_adapter, ids_in
 from tests.factories import CertificateInvalidationFactory, LearnerRecordFactory
@@ -173,8 +175,10 @@ def test_insert_many_writes_every_row_as_executemany_would(monkeypatch, django_a
 def test_mysql_filled_writes_what_the_driver_would():
     from cert_manager_plugin.sql import mysql_filled
 
-    params = ["it's", 100, 0.25, None, True, "it's", datetime(2026, 1, 2, 3, 4, 5), "back\\slash 李 %s", -7]
-    query = "SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s"
+    status = CertificateStatus.DOWNLOADABLE
+    when = datetime(2026, 1, 2, 3, 4, 5)
+    params = ["it's", 100, 0.25, None, True, "it's", when, "back\\slash 李 %s", -7, status, status, True, uuid4()]
+    query = "SELECT " + ", ".join(["%s"] * len(params))
     filled = mysql_filled(query, params)
     if connection.vendor != "mysql":
         assert filled is None
