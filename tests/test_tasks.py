@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -93,6 +94,48 @@ def test_other_errors_fail_the_chunk_without_retry(course, chunk, monkeypatch):
     assert tasks.run_chunk.apply(args=[chunk.job_id, chunk.pk]).get() == "failed"
     assert len(calls) == 1
     assert GenerationJob.objects.get(pk=chunk.job_id).state == "failed"
+
+
+def _collector_during_the_engine(monkeypatch) -> list[bool]:
+    """Record, at each engine batch, whether Python's cyclic garbage collector is on."""
+    seen, real = [], engine.reconcile_batch
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "reconcile_batch", watched)
+    return seen
+
+
+def test_a_chunk_runs_with_the_collector_paused_and_turns_it_back_on(course, chunk, monkeypatch):
+    seen = _collector_during_the_engine(monkeypatch)
+    assert gc.isenabled()
+    assert tasks.run_chunk.apply(args=[chunk.job_id, chunk.pk]).get() == "done"
+    assert seen == [False] and gc.isenabled()
+
+
+def test_the_collector_comes_back_after_a_failing_chunk(course, chunk, monkeypatch):
+    monkeypatch.setattr(engine, "reconcile_batch", lambda *a, **k: 1 / 0)
+    assert tasks.run_chunk.apply(args=[chunk.job_id, chunk.pk]).get() == "failed"
+    assert gc.isenabled()
+
+
+def test_pause_gc_off_leaves_the_collector_alone(course, chunk, monkeypatch, settings):
+    settings.CERT_MANAGER_PAUSE_GC = False
+    seen = _collector_during_the_engine(monkeypatch)
+    assert tasks.run_chunk.apply(args=[chunk.job_id, chunk.pk]).get() == "done"
+    assert seen == [True] and gc.isenabled()
+
+
+def test_a_collector_the_operator_turned_off_stays_off(course, chunk, monkeypatch):
+    seen = _collector_during_the_engine(monkeypatch)
+    gc.disable()
+    try:
+        assert tasks.run_chunk.apply(args=[chunk.job_id, chunk.pk]).get() == "done"
+        assert seen == [False] and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_periodic_tasks(course, settings):
